@@ -1,0 +1,90 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { goModuleDir } from "../repo.ts";
+import { versions } from "../versions.ts";
+import type { Progress } from "../progress.ts";
+import { ensureGoBuild } from "./go-build.ts";
+
+export interface Binaries {
+  readonly kubeApiserver: string;
+  readonly kubeControllerManager: string;
+  readonly kubeScheduler: string;
+  readonly kubectl: string;
+  readonly etcd: string;
+  readonly kwok: string;
+  readonly crane: string;
+}
+
+/** Builds (cold) or finds (warm) every Go binary the platform runs. */
+export async function ensureBinaries(cacheDir: string, progress: Progress): Promise<Binaries> {
+  const kube = versions.kubernetes;
+  const minor = kube.split(".")[1] ?? "";
+  const kubeLdflags = [
+    "-s -w",
+    `-X k8s.io/component-base/version.gitVersion=${kube}`,
+    "-X k8s.io/component-base/version.gitMajor=1",
+    `-X k8s.io/component-base/version.gitMinor=${minor}`,
+    "-X k8s.io/component-base/version.gitTreeState=clean",
+  ].join(" ");
+  const kubernetes = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "kubernetes",
+      version: kube,
+      moduleDir: goModuleDir("kubernetes"),
+      packages: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map((c) => `k8s.io/kubernetes/cmd/${c}`),
+      ldflags: kubeLdflags,
+    },
+    progress,
+  );
+  const etcd = await ensureGoBuild(
+    cacheDir,
+    { name: "etcd", version: versions.etcd, moduleDir: goModuleDir("etcd"), packages: ["slipway.local/platform/etcd"], ldflags: "-s -w" },
+    progress,
+  );
+  const tools = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "tools",
+      version: `kwok-${versions.kwok}-crane-${versions.crane}`,
+      moduleDir: goModuleDir("tools"),
+      packages: ["sigs.k8s.io/kwok/cmd/kwok", "github.com/google/go-containerregistry/cmd/crane"],
+      ldflags: "-s -w",
+    },
+    progress,
+  );
+  const need = (map: Map<string, string>, name: string): string => {
+    const path = map.get(name);
+    if (!path) throw new Error(`internal: no binary ${name} in build`);
+    return path;
+  };
+  return {
+    kubeApiserver: need(kubernetes, "kube-apiserver"),
+    kubeControllerManager: need(kubernetes, "kube-controller-manager"),
+    kubeScheduler: need(kubernetes, "kube-scheduler"),
+    kubectl: need(kubernetes, "kubectl"),
+    etcd: need(etcd, "etcd"),
+    kwok: need(tools, "kwok"),
+    crane: need(tools, "crane"),
+  };
+}
+
+/**
+ * KWOK's own stage definitions, read from its module in the Go module cache
+ * (downloaded by the build above), so we run exactly the stages of the version we built.
+ */
+export function kwokStageFiles(): string[] {
+  const json = execFileSync("go", ["list", "-m", "-json", "sigs.k8s.io/kwok"], { cwd: goModuleDir("tools"), encoding: "utf8" });
+  const dir = (JSON.parse(json) as { Dir?: string }).Dir;
+  if (!dir) throw new Error("go list did not report the kwok module's directory; run `go mod download` in platform/go/tools");
+  const stage = join(dir, "kustomize", "stage");
+  return [
+    "node/fast/node-initialize.yaml",
+    "node/heartbeat/node-heartbeat.yaml",
+    "pod/fast/pod-ready.yaml",
+    "pod/fast/pod-complete.yaml",
+    "pod/fast/pod-delete.yaml",
+    // Fails a running pod labelled pod-container-running-failed.stage.kwok.x-k8s.io=true: our fault injection.
+    "pod/chaos/pod-container-running-failed.yaml",
+  ].map((file) => join(stage, file));
+}

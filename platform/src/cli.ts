@@ -1,0 +1,98 @@
+import { Command, Option } from "commander";
+import { writeFileSync } from "node:fs";
+import { PlatformError } from "./errors.ts";
+import { down, status, up, type PartStatus } from "./platform.ts";
+import { loadPlatform } from "./connection.ts";
+import { mintNamespaceToken } from "./service-account-token.ts";
+
+function printTable(rows: readonly PartStatus[]): void {
+  const header = ["PART", "STATE", "ADDRESS", "VERSION", "PID"];
+  const cells = rows.map((r) => [r.name, r.state, r.address, r.version, r.pid ? String(r.pid) : "-"]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  for (const row of [header, ...cells]) {
+    process.stdout.write(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd() + "\n");
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command("platform")
+    .description("The local platform Slipway's tests and demo run on: Kubernetes (with KWOK), registry, PostgreSQL, Elasticsearch.")
+    .exitOverride();
+
+  program
+    .command("up")
+    .description("build (once, cached) and start every part; idempotent")
+    .action(async () => {
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort(new PlatformError("platform", "interrupted"));
+      process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+      printTable(await up({ signal: controller.signal }));
+    });
+
+  program
+    .command("down")
+    .description("stop exactly the processes `up` started")
+    .action(async () => {
+      await down();
+    });
+
+  program
+    .command("status")
+    .description("each part: state, address, version, PID; exit 1 unless all are up")
+    .addOption(new Option("-o, --output <format>", "table or json").choices(["table", "json"]).default("table"))
+    .action(async (opts: { output: string }) => {
+      const rows = await status();
+      if (opts.output === "json") process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+      else printTable(rows);
+      if (rows.some((r) => r.state !== "up")) process.exitCode = 1;
+    });
+
+  program
+    .command("env")
+    .description("print shell exports to reach the platform (KUBECONFIG, ...); no secrets")
+    .action(() => {
+      const p = loadPlatform();
+      process.stdout.write(
+        [
+          `export KUBECONFIG=${p.kubeconfig}`,
+          `export SLIPWAY_REGISTRY=${p.registry}`,
+          `export SLIPWAY_ELASTICSEARCH=${p.elasticsearch}`,
+          `export PGHOST=${p.postgres.host} PGPORT=${p.postgres.port}`,
+        ].join("\n") + "\n",
+      );
+    });
+
+  program
+    .command("token")
+    .description("mint a ServiceAccount token that may act in one namespace only")
+    .requiredOption("-n, --namespace <name>", "namespace (created if missing)")
+    .option("--service-account <name>", "ServiceAccount name", "slipway-deployer")
+    .addOption(new Option("--role <role>", "built-in ClusterRole granted in the namespace").choices(["view", "edit", "admin"]).default("edit"))
+    .option("--kubeconfig-out <path>", "write a kubeconfig for this identity instead of printing the token")
+    .action(async (opts: { namespace: string; serviceAccount: string; role: "view" | "edit" | "admin"; kubeconfigOut?: string }) => {
+      const minted = await mintNamespaceToken({ namespace: opts.namespace, serviceAccount: opts.serviceAccount, clusterRole: opts.role });
+      if (opts.kubeconfigOut) {
+        writeFileSync(opts.kubeconfigOut, minted.kubeconfig, { mode: 0o600 });
+        process.stderr.write(`wrote ${opts.kubeconfigOut} (context ${minted.namespace}-${minted.serviceAccount})\n`);
+      } else {
+        process.stdout.write(minted.token + "\n");
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof PlatformError) {
+      process.stderr.write(`error: ${error.render()}\n`);
+      return 1;
+    }
+    if (error && typeof error === "object" && "exitCode" in error && "code" in error) {
+      // commander already printed usage or help
+      return (error as { code: string }).code === "commander.helpDisplayed" ? 0 : 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,180 @@
+import { PlatformError } from "./errors.ts";
+import { ensureBinaries } from "./build/binaries.ts";
+import { ensureElasticsearch } from "./build/elasticsearch.ts";
+import { defaultLayout, logPath, pidPath, type Layout } from "./layout.ts";
+import { allParts } from "./parts/index.ts";
+import type { Part, PartContext } from "./parts/part.ts";
+import { describePortOwner, isPortTaken } from "./process/ports.ts";
+import { ensureServiceUser } from "./process/service-user.ts";
+import { isAlive, readRecord, startProcess, stopProcess } from "./process/supervisor.ts";
+import { waitUntil } from "./process/wait.ts";
+import { formatElapsed, stderrProgress, type Progress } from "./progress.ts";
+import { ensurePki, ensureSecrets, readSecrets } from "./secrets.ts";
+import { host, versions } from "./versions.ts";
+import { writeConnection } from "./connection.ts";
+
+export interface PartStatus {
+  readonly name: string;
+  readonly state: "up" | "down" | "unhealthy";
+  readonly address: string;
+  readonly version: string;
+  readonly pid?: number;
+}
+
+export interface UpOptions {
+  readonly layout?: Layout;
+  readonly progress?: Progress;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Brings every part up, or reports the one that is already up. Idempotent.
+ * If any part fails, the parts this call started are stopped again, so a failed
+ * `up` leaves the machine as it found it.
+ */
+export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
+  const layout = options.layout ?? defaultLayout();
+  const progress = options.progress ?? stderrProgress;
+  const started = Date.now();
+  const serviceUser = ensureServiceUser();
+  const [binaries, elasticsearchHome] = await Promise.all([
+    ensureBinaries(layout.cacheDir, progress),
+    ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
+  ]);
+  const ctx: PartContext = {
+    layout,
+    secrets: ensureSecrets(layout),
+    pki: ensurePki(layout),
+    serviceUser,
+    progress,
+    binaries,
+    elasticsearchHome,
+  };
+
+  const startedHere: Part[] = [];
+  const done = new Map<string, Promise<void>>();
+  const bringUp = (part: Part): Promise<void> => {
+    let promise = done.get(part.name);
+    if (!promise) {
+      promise = (async () => {
+        await Promise.all(part.dependsOn.map((dep) => bringUp(partNamed(dep))));
+        await startPart(part, ctx, startedHere, options.signal);
+      })();
+      done.set(part.name, promise);
+    }
+    return promise;
+  };
+  const results = await Promise.allSettled(allParts.map(bringUp));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+  if (failures.length > 0) {
+    if (startedHere.length > 0) {
+      progress.step(`stopping what this run started: ${startedHere.map((p) => p.name).join(", ")}`);
+      for (const part of [...startedHere].reverse()) await stopProcess(pidPath(layout, part.name));
+    }
+    throw failures.find((f) => f instanceof PlatformError) ?? failures[0];
+  }
+  writeConnection(layout, ctx.secrets);
+  progress.step(`platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${layout.stateDir}/kubeconfig (context local)`);
+  return status({ layout });
+}
+
+function partNamed(name: string): Part {
+  const part = allParts.find((p) => p.name === name);
+  if (!part) throw new Error(`internal: unknown part ${name}`);
+  return part;
+}
+
+async function startPart(part: Part, ctx: PartContext, startedHere: Part[], signal?: AbortSignal): Promise<void> {
+  const log = logPath(ctx.layout, part.name);
+  const pidFile = pidPath(ctx.layout, part.name);
+  const record = readRecord(pidFile);
+  const t0 = Date.now();
+  if (record && isAlive(record)) {
+    const ok = await waitUntil(() => part.healthy(ctx), { timeoutMs: part.startTimeoutMs, stillAlive: () => isAlive(record), signal });
+    if (!ok) {
+      throw new PlatformError(part.name, `running (PID ${record.pid}) but not healthy at ${part.address}`, {
+        logPath: log,
+        hint: "`npm run platform -- down` then `up` restarts it",
+      });
+    }
+    if (part.afterStart) await part.afterStart(ctx);
+    ctx.progress.step(`✓ ${part.name.padEnd(24)} ${part.address}  (already up, PID ${record.pid})`);
+    return;
+  }
+  for (const port of part.ports) {
+    if (await isPortTaken(host, port)) {
+      const owner = await describePortOwner(port);
+      throw new PlatformError(part.name, `port ${host}:${port} is already taken${owner ? ` by ${owner}` : ""}`, {
+        hint: "stop whatever listens there, or run `npm run platform -- status` to see if an earlier platform is still up",
+      });
+    }
+  }
+  await part.prepare(ctx);
+  const launch = part.launch(ctx);
+  let started;
+  try {
+    started = startProcess({
+      executable: launch.executable,
+      args: launch.args,
+      env: launch.env,
+      logPath: log,
+      pidPath: pidFile,
+      marker: launch.marker,
+      ...(launch.asServiceUser ? { uid: ctx.serviceUser.uid, gid: ctx.serviceUser.gid } : {}),
+    });
+  } catch (error) {
+    throw new PlatformError(part.name, `cannot start ${launch.executable}: ${(error as Error).message}`, { logPath: log });
+  }
+  startedHere.push(part);
+  const healthy = await waitUntil(() => part.healthy(ctx), {
+    timeoutMs: part.startTimeoutMs,
+    stillAlive: () => isAlive(started),
+    signal,
+  });
+  if (!healthy) {
+    const died = !isAlive(started);
+    throw new PlatformError(
+      part.name,
+      died
+        ? `${launch.executable} exited during start-up`
+        : `not healthy at ${part.address} after ${formatElapsed(part.startTimeoutMs)}`,
+      { logPath: log },
+    );
+  }
+  if (part.afterStart) await part.afterStart(ctx);
+  ctx.progress.step(`✓ ${part.name.padEnd(24)} ${part.address}  (${formatElapsed(Date.now() - t0)}, PID ${started.pid})`);
+}
+
+/** Stops exactly the processes `up` recorded, in reverse dependency order. */
+export async function down(options: { layout?: Layout; progress?: Progress } = {}): Promise<void> {
+  const layout = options.layout ?? defaultLayout();
+  const progress = options.progress ?? stderrProgress;
+  for (const part of [...allParts].reverse()) {
+    const record = readRecord(pidPath(layout, part.name));
+    const result = await stopProcess(pidPath(layout, part.name));
+    progress.step(result === "stopped" ? `■ ${part.name.padEnd(24)} stopped (PID ${record?.pid})` : `· ${part.name.padEnd(24)} was not running`);
+  }
+}
+
+/** Each part: up/down/unhealthy, address, version (asked of the live server where it can tell), PID. */
+export async function status(options: { layout?: Layout } = {}): Promise<PartStatus[]> {
+  const layout = options.layout ?? defaultLayout();
+  const secrets = readSecrets(layout);
+  return Promise.all(
+    allParts.map(async (part): Promise<PartStatus> => {
+      const record = readRecord(pidPath(layout, part.name));
+      const alive = record !== undefined && isAlive(record);
+      if (!alive || !secrets) return { name: part.name, state: "down", address: part.address, version: "-" };
+      const ctx: PartContext = {
+        layout,
+        secrets,
+        pki: ensurePki(layout),
+        serviceUser: { uid: 0, gid: 0, name: "" },
+        progress: stderrProgress,
+      };
+      const healthy = await part.healthy(ctx).catch(() => false);
+      const version = healthy ? await part.version(ctx).catch(() => "?") : "-";
+      return { name: part.name, state: healthy ? "up" : "unhealthy", address: part.address, version, pid: record.pid };
+    }),
+  );
+}

@@ -1,0 +1,6 @@
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+/** The platform folder of this repository (holds the Go wrapper modules). */
+export const platformRoot = fileURLToPath(new URL("..", import.meta.url));
+export const goModuleDir = (name: "kubernetes" | "etcd" | "tools"): string => join(platformRoot, "go", name);

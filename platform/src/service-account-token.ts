@@ -1,0 +1,73 @@
+import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { adminKubeConfig, apiStatusCode } from "./kube-client.ts";
+import { defaultLayout, type Layout } from "./layout.ts";
+import { renderKubeconfig } from "./kubeconfig.ts";
+import { apiserverUrl } from "./parts/kube-identities.ts";
+import { join } from "node:path";
+
+export interface NamespaceTokenRequest {
+  readonly namespace: string;
+  readonly serviceAccount?: string;
+  /** A built-in ClusterRole granted in that namespace only: view, edit or admin. */
+  readonly clusterRole?: "view" | "edit" | "admin";
+  readonly expirationSeconds?: number;
+  readonly layout?: Layout;
+}
+
+export interface NamespaceToken {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly token: string;
+  /** A kubeconfig for this identity, context `<namespace>-<serviceAccount>`. */
+  readonly kubeconfig: string;
+}
+
+const ignoreConflict = async (create: () => Promise<unknown>): Promise<void> => {
+  try {
+    await create();
+  } catch (error) {
+    if (apiStatusCode(error) !== 409) throw error;
+  }
+};
+
+/**
+ * Mints a token for a ServiceAccount that may act in one namespace only, through the
+ * TokenRequest API: the least-privilege identity a real deploy pipeline would use.
+ */
+export async function mintNamespaceToken(request: NamespaceTokenRequest): Promise<NamespaceToken> {
+  const layout = request.layout ?? defaultLayout();
+  const kc = adminKubeConfig(layout);
+  const core = kc.makeApiClient(CoreV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const namespace = request.namespace;
+  const name = request.serviceAccount ?? "slipway-deployer";
+  const role = request.clusterRole ?? "edit";
+  await ignoreConflict(() => core.createNamespace({ body: { metadata: { name: namespace } } }));
+  await ignoreConflict(() => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }));
+  await ignoreConflict(() =>
+    rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: `${name}-${role}` },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subjects: [{ kind: "ServiceAccount", name, namespace }],
+      },
+    }),
+  );
+  const issued = await core.createNamespacedServiceAccountToken({
+    namespace,
+    name,
+    body: { spec: { audiences: [], expirationSeconds: request.expirationSeconds ?? 3600 } },
+  });
+  const token = issued.status?.token;
+  if (!token) throw new Error(`the API server issued no token for ${namespace}/${name}`);
+  const kubeconfig = renderKubeconfig({
+    server: apiserverUrl,
+    caCertPath: join(layout.stateDir, "pki", "ca.crt"),
+    user: `${namespace}-${name}`,
+    token,
+    context: `${namespace}-${name}`,
+    namespace,
+  });
+  return { namespace, serviceAccount: name, token, kubeconfig };
+}

@@ -1,0 +1,24 @@
+/** Versions of every part the local platform runs. Builds are cached under these keys. */
+export const versions = {
+  kubernetes: "v1.36.3",
+  etcd: "v3.6.16",
+  kwok: "v0.8.0",
+  crane: "v0.22.1",
+  elasticsearch: "8.19.21",
+} as const;
+
+/** Every port the platform listens on, all on 127.0.0.1. Chosen away from the usual defaults. */
+export const ports = {
+  etcdClient: 23790,
+  etcdPeer: 23800,
+  apiserver: 26443,
+  controllerManager: 26257,
+  scheduler: 26259,
+  kwok: 26247,
+  registry: 25000,
+  postgres: 25432,
+  elasticsearchHttp: 29200,
+  elasticsearchTransport: 29300,
+} as const;
+
+export const host = "127.0.0.1";
