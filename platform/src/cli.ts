@@ -10,13 +10,20 @@ function printTable(rows: readonly PartStatus[]): void {
   const cells = rows.map((r) => [r.name, r.state, r.address, r.version, r.pid ? String(r.pid) : "-"]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
   for (const row of [header, ...cells]) {
-    process.stdout.write(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd() + "\n");
+    process.stdout.write(
+      row
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd() + "\n",
+    );
   }
 }
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command("platform")
-    .description("The local platform Slipway's tests and demo run on: Kubernetes (with KWOK), registry, PostgreSQL, Elasticsearch.")
+    .description(
+      "The local platform Slipway's tests and demo run on: Kubernetes (with KWOK), registry, PostgreSQL, Elasticsearch.",
+    )
     .exitOverride();
 
   program
@@ -39,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
   program
     .command("status")
     .description("each part: state, address, version, PID; exit 1 unless all are up")
-    .addOption(new Option("-o, --output <format>", "table or json").choices(["table", "json"]).default("table"))
+    .addOption(
+      new Option("-o, --output <format>", "table or json").choices(["table", "json"]).default("table"),
+    )
     .action(async (opts: { output: string }) => {
       const rows = await status();
       if (opts.output === "json") process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
@@ -67,17 +76,34 @@ async function main(argv: string[]): Promise<number> {
     .description("mint a ServiceAccount token that may act in one namespace only")
     .requiredOption("-n, --namespace <name>", "namespace (created if missing)")
     .option("--service-account <name>", "ServiceAccount name", "slipway-deployer")
-    .addOption(new Option("--role <role>", "built-in ClusterRole granted in the namespace").choices(["view", "edit", "admin"]).default("edit"))
+    .addOption(
+      new Option("--role <role>", "built-in ClusterRole granted in the namespace")
+        .choices(["view", "edit", "admin"])
+        .default("edit"),
+    )
     .option("--kubeconfig-out <path>", "write a kubeconfig for this identity instead of printing the token")
-    .action(async (opts: { namespace: string; serviceAccount: string; role: "view" | "edit" | "admin"; kubeconfigOut?: string }) => {
-      const minted = await mintNamespaceToken({ namespace: opts.namespace, serviceAccount: opts.serviceAccount, clusterRole: opts.role });
-      if (opts.kubeconfigOut) {
-        writeFileSync(opts.kubeconfigOut, minted.kubeconfig, { mode: 0o600 });
-        process.stderr.write(`wrote ${opts.kubeconfigOut} (context ${minted.namespace}-${minted.serviceAccount})\n`);
-      } else {
-        process.stdout.write(minted.token + "\n");
-      }
-    });
+    .action(
+      async (opts: {
+        namespace: string;
+        serviceAccount: string;
+        role: "view" | "edit" | "admin";
+        kubeconfigOut?: string;
+      }) => {
+        const minted = await mintNamespaceToken({
+          namespace: opts.namespace,
+          serviceAccount: opts.serviceAccount,
+          clusterRole: opts.role,
+        });
+        if (opts.kubeconfigOut) {
+          writeFileSync(opts.kubeconfigOut, minted.kubeconfig, { mode: 0o600 });
+          process.stderr.write(
+            `wrote ${opts.kubeconfigOut} (context ${minted.namespace}-${minted.serviceAccount})\n`,
+          );
+        } else {
+          process.stdout.write(minted.token + "\n");
+        }
+      },
+    );
 
   try {
     await program.parseAsync(argv);

@@ -35,7 +35,9 @@ export function writeConnection(layout: Layout, _secrets: PlatformSecrets): Plat
 }
 
 /** The connection plus credentials, for tests and tools on this machine. */
-export function loadPlatform(layout: Layout = defaultLayout()): PlatformConnection & { readonly secrets: PlatformSecrets } {
+export function loadPlatform(
+  layout: Layout = defaultLayout(),
+): PlatformConnection & { readonly secrets: PlatformSecrets } {
   const path = connectionPath(layout);
   const secrets = readSecrets(layout);
   if (!existsSync(path) || !secrets) {

@@ -19,14 +19,21 @@ export function renderKubeconfig(spec: KubeconfigSpec): string {
     clusters: [
       {
         name: spec.context,
-        cluster: { server: spec.server, "certificate-authority-data": readFileSync(spec.caCertPath).toString("base64") },
+        cluster: {
+          server: spec.server,
+          "certificate-authority-data": readFileSync(spec.caCertPath).toString("base64"),
+        },
       },
     ],
     users: [{ name: spec.user, user: { token: spec.token } }],
     contexts: [
       {
         name: spec.context,
-        context: { cluster: spec.context, user: spec.user, ...(spec.namespace ? { namespace: spec.namespace } : {}) },
+        context: {
+          cluster: spec.context,
+          user: spec.user,
+          ...(spec.namespace ? { namespace: spec.namespace } : {}),
+        },
       },
     ],
     "current-context": spec.context,

@@ -16,13 +16,17 @@ export interface Layout {
 
 export function defaultLayout(env: NodeJS.ProcessEnv = process.env): Layout {
   const cacheDir =
-    env.SLIPWAY_CACHE_DIR ?? (isRoot() ? "/var/cache/slipway" : join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slipway"));
+    env.SLIPWAY_CACHE_DIR ??
+    (isRoot() ? "/var/cache/slipway" : join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slipway"));
   const stateDir =
     env.SLIPWAY_PLATFORM_DIR ??
-    (isRoot() ? "/var/lib/slipway/platform" : join(env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "slipway", "platform"));
+    (isRoot()
+      ? "/var/lib/slipway/platform"
+      : join(env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "slipway", "platform"));
   return { cacheDir, stateDir };
 }
 
 export const partDir = (layout: Layout, part: string): string => join(layout.stateDir, part);
 export const logPath = (layout: Layout, part: string): string => join(layout.stateDir, "logs", `${part}.log`);
-export const pidPath = (layout: Layout, part: string): string => join(layout.stateDir, "pids", `${part}.json`);
+export const pidPath = (layout: Layout, part: string): string =>
+  join(layout.stateDir, "pids", `${part}.json`);

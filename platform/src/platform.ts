@@ -65,7 +65,9 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     return promise;
   };
   const results = await Promise.allSettled(allParts.map(bringUp));
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+    .map((r) => r.reason as unknown);
   if (failures.length > 0) {
     if (startedHere.length > 0) {
       progress.step(`stopping what this run started: ${startedHere.map((p) => p.name).join(", ")}`);
@@ -74,7 +76,9 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     throw failures.find((f) => f instanceof PlatformError) ?? failures[0];
   }
   writeConnection(layout, ctx.secrets);
-  progress.step(`platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${layout.stateDir}/kubeconfig (context local)`);
+  progress.step(
+    `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${layout.stateDir}/kubeconfig (context local)`,
+  );
   return status({ layout });
 }
 
@@ -84,13 +88,22 @@ function partNamed(name: string): Part {
   return part;
 }
 
-async function startPart(part: Part, ctx: PartContext, startedHere: Part[], signal?: AbortSignal): Promise<void> {
+export async function startPart(
+  part: Part,
+  ctx: PartContext,
+  startedHere: Part[],
+  signal?: AbortSignal,
+): Promise<void> {
   const log = logPath(ctx.layout, part.name);
   const pidFile = pidPath(ctx.layout, part.name);
   const record = readRecord(pidFile);
   const t0 = Date.now();
   if (record && isAlive(record)) {
-    const ok = await waitUntil(() => part.healthy(ctx), { timeoutMs: part.startTimeoutMs, stillAlive: () => isAlive(record), signal });
+    const ok = await waitUntil(() => part.healthy(ctx), {
+      timeoutMs: part.startTimeoutMs,
+      stillAlive: () => isAlive(record),
+      signal,
+    });
     if (!ok) {
       throw new PlatformError(part.name, `running (PID ${record.pid}) but not healthy at ${part.address}`, {
         logPath: log,
@@ -104,9 +117,13 @@ async function startPart(part: Part, ctx: PartContext, startedHere: Part[], sign
   for (const port of part.ports) {
     if (await isPortTaken(host, port)) {
       const owner = await describePortOwner(port);
-      throw new PlatformError(part.name, `port ${host}:${port} is already taken${owner ? ` by ${owner}` : ""}`, {
-        hint: "stop whatever listens there, or run `npm run platform -- status` to see if an earlier platform is still up",
-      });
+      throw new PlatformError(
+        part.name,
+        `port ${host}:${port} is already taken${owner ? ` by ${owner}` : ""}`,
+        {
+          hint: "stop whatever listens there, or run `npm run platform -- status` to see if an earlier platform is still up",
+        },
+      );
     }
   }
   await part.prepare(ctx);
@@ -123,7 +140,9 @@ async function startPart(part: Part, ctx: PartContext, startedHere: Part[], sign
       ...(launch.asServiceUser ? { uid: ctx.serviceUser.uid, gid: ctx.serviceUser.gid } : {}),
     });
   } catch (error) {
-    throw new PlatformError(part.name, `cannot start ${launch.executable}: ${(error as Error).message}`, { logPath: log });
+    throw new PlatformError(part.name, `cannot start ${launch.executable}: ${(error as Error).message}`, {
+      logPath: log,
+    });
   }
   startedHere.push(part);
   const healthy = await waitUntil(() => part.healthy(ctx), {
@@ -142,7 +161,9 @@ async function startPart(part: Part, ctx: PartContext, startedHere: Part[], sign
     );
   }
   if (part.afterStart) await part.afterStart(ctx);
-  ctx.progress.step(`✓ ${part.name.padEnd(24)} ${part.address}  (${formatElapsed(Date.now() - t0)}, PID ${started.pid})`);
+  ctx.progress.step(
+    `✓ ${part.name.padEnd(24)} ${part.address}  (${formatElapsed(Date.now() - t0)}, PID ${started.pid})`,
+  );
 }
 
 /** Stops exactly the processes `up` recorded, in reverse dependency order. */
@@ -152,7 +173,11 @@ export async function down(options: { layout?: Layout; progress?: Progress } = {
   for (const part of [...allParts].reverse()) {
     const record = readRecord(pidPath(layout, part.name));
     const result = await stopProcess(pidPath(layout, part.name));
-    progress.step(result === "stopped" ? `■ ${part.name.padEnd(24)} stopped (PID ${record?.pid})` : `· ${part.name.padEnd(24)} was not running`);
+    progress.step(
+      result === "stopped"
+        ? `■ ${part.name.padEnd(24)} stopped (PID ${record?.pid})`
+        : `· ${part.name.padEnd(24)} was not running`,
+    );
   }
 }
 
@@ -174,7 +199,13 @@ export async function status(options: { layout?: Layout } = {}): Promise<PartSta
       };
       const healthy = await part.healthy(ctx).catch(() => false);
       const version = healthy ? await part.version(ctx).catch(() => "?") : "-";
-      return { name: part.name, state: healthy ? "up" : "unhealthy", address: part.address, version, pid: record.pid };
+      return {
+        name: part.name,
+        state: healthy ? "up" : "unhealthy",
+        address: part.address,
+        version,
+        pid: record.pid,
+      };
     }),
   );
 }

@@ -68,7 +68,21 @@ export function ensurePki(layout: Layout): Pki {
   const openssl = (...args: string[]): void => {
     execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
   };
-  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=slipway-local-ca", "-keyout", pki.caKey, "-out", pki.caCert);
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "3650",
+    "-subj",
+    "/CN=slipway-local-ca",
+    "-keyout",
+    pki.caKey,
+    "-out",
+    pki.caCert,
+  );
   const extFile = join(dir, "apiserver.ext");
   writeFileSync(
     extFile,
@@ -76,8 +90,36 @@ export function ensurePki(layout: Layout): Pki {
       "extendedKeyUsage=serverAuth\n",
   );
   const csr = join(dir, "apiserver.csr");
-  openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=kube-apiserver", "-keyout", pki.apiserverKey, "-out", csr);
-  openssl("x509", "-req", "-in", csr, "-CA", pki.caCert, "-CAkey", pki.caKey, "-CAcreateserial", "-days", "3650", "-extfile", extFile, "-out", pki.apiserverCert);
+  openssl(
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=kube-apiserver",
+    "-keyout",
+    pki.apiserverKey,
+    "-out",
+    csr,
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    pki.caCert,
+    "-CAkey",
+    pki.caKey,
+    "-CAcreateserial",
+    "-days",
+    "3650",
+    "-extfile",
+    extFile,
+    "-out",
+    pki.apiserverCert,
+  );
   openssl("genrsa", "-out", pki.serviceAccountKey, "2048");
   openssl("rsa", "-in", pki.serviceAccountKey, "-pubout", "-out", pki.serviceAccountPub);
   return pki;

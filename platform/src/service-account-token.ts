@@ -43,7 +43,9 @@ export async function mintNamespaceToken(request: NamespaceTokenRequest): Promis
   const name = request.serviceAccount ?? "slipway-deployer";
   const role = request.clusterRole ?? "edit";
   await ignoreConflict(() => core.createNamespace({ body: { metadata: { name: namespace } } }));
-  await ignoreConflict(() => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }));
+  await ignoreConflict(() =>
+    core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }),
+  );
   await ignoreConflict(() =>
     rbac.createNamespacedRoleBinding({
       namespace,

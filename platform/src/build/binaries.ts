@@ -32,14 +32,22 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
       name: "kubernetes",
       version: kube,
       moduleDir: goModuleDir("kubernetes"),
-      packages: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map((c) => `k8s.io/kubernetes/cmd/${c}`),
+      packages: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map(
+        (c) => `k8s.io/kubernetes/cmd/${c}`,
+      ),
       ldflags: kubeLdflags,
     },
     progress,
   );
   const etcd = await ensureGoBuild(
     cacheDir,
-    { name: "etcd", version: versions.etcd, moduleDir: goModuleDir("etcd"), packages: ["slipway.local/platform/etcd"], ldflags: "-s -w" },
+    {
+      name: "etcd",
+      version: versions.etcd,
+      moduleDir: goModuleDir("etcd"),
+      packages: ["slipway.local/platform/etcd"],
+      ldflags: "-s -w",
+    },
     progress,
   );
   const tools = await ensureGoBuild(
@@ -74,9 +82,15 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
  * (downloaded by the build above), so we run exactly the stages of the version we built.
  */
 export function kwokStageFiles(): string[] {
-  const json = execFileSync("go", ["list", "-m", "-json", "sigs.k8s.io/kwok"], { cwd: goModuleDir("tools"), encoding: "utf8" });
+  const json = execFileSync("go", ["list", "-m", "-json", "sigs.k8s.io/kwok"], {
+    cwd: goModuleDir("tools"),
+    encoding: "utf8",
+  });
   const dir = (JSON.parse(json) as { Dir?: string }).Dir;
-  if (!dir) throw new Error("go list did not report the kwok module's directory; run `go mod download` in platform/go/tools");
+  if (!dir)
+    throw new Error(
+      "go list did not report the kwok module's directory; run `go mod download` in platform/go/tools",
+    );
   const stage = join(dir, "kustomize", "stage");
   return [
     "node/fast/node-initialize.yaml",

@@ -11,7 +11,11 @@ const mavenCentral = "https://repo1.maven.org/maven2";
  * A real Elasticsearch, resolved from Maven Central: Elastic publishes its
  * integration-test distribution there (a runnable zip without a bundled JDK).
  */
-export async function ensureElasticsearch(cacheDir: string, version: string, progress: Progress): Promise<string> {
+export async function ensureElasticsearch(
+  cacheDir: string,
+  version: string,
+  progress: Progress,
+): Promise<string> {
   const home = join(cacheDir, `elasticsearch-${version}`);
   if (existsSync(join(home, "bin", "elasticsearch"))) return home;
   const base = `${mavenCentral}/org/elasticsearch/distribution/integ-test-zip/elasticsearch/${version}/elasticsearch-${version}.zip`;
@@ -21,7 +25,10 @@ export async function ensureElasticsearch(cacheDir: string, version: string, pro
   const expected = sha1.toString("utf8").trim().split(/\s+/)[0];
   const actual = createHash("sha1").update(zip).digest("hex");
   if (expected !== actual) {
-    throw new PlatformError("elasticsearch", `checksum mismatch for ${base}: expected ${expected}, got ${actual}`);
+    throw new PlatformError(
+      "elasticsearch",
+      `checksum mismatch for ${base}: expected ${expected}, got ${actual}`,
+    );
   }
   const partial = `${home}.partial`;
   rmSync(partial, { recursive: true, force: true });
@@ -44,6 +51,7 @@ async function download(url: string): Promise<Buffer> {
   } catch (error) {
     throw new PlatformError("elasticsearch", `cannot download ${url}: ${(error as Error).message}`);
   }
-  if (!response.ok) throw new PlatformError("elasticsearch", `cannot download ${url}: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new PlatformError("elasticsearch", `cannot download ${url}: HTTP ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
 }

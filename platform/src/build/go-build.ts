@@ -19,7 +19,11 @@ export interface GoBuild {
  * Builds Go binaries once per version and wrapper-module content, into the cache.
  * A warm call only checks that the files are there.
  */
-export async function ensureGoBuild(cacheDir: string, build: GoBuild, progress: Progress): Promise<Map<string, string>> {
+export async function ensureGoBuild(
+  cacheDir: string,
+  build: GoBuild,
+  progress: Progress,
+): Promise<Map<string, string>> {
   const key = `${build.name}-${build.version}-${moduleHash(build.moduleDir)}`;
   const binDir = join(cacheDir, key, "bin");
   const binaries = new Map(build.packages.map((pkg) => [binaryName(pkg), join(binDir, binaryName(pkg))]));
@@ -32,11 +36,21 @@ export async function ensureGoBuild(cacheDir: string, build: GoBuild, progress: 
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
 
-  const args = ["build", "-trimpath", ...(build.ldflags ? ["-ldflags", build.ldflags] : []), "-o", `${tmpDir}/`, ...build.packages];
+  const args = [
+    "build",
+    "-trimpath",
+    ...(build.ldflags ? ["-ldflags", build.ldflags] : []),
+    "-o",
+    `${tmpDir}/`,
+    ...build.packages,
+  ];
   const names = [...binaries.keys()].join(", ");
   progress.step(`building ${names} ${build.version} (cold build; cached in ${join(cacheDir, key)})`);
   const started = Date.now();
-  const ticker = setInterval(() => progress.step(`  still building ${names}: ${formatElapsed(Date.now() - started)} elapsed`), 15_000);
+  const ticker = setInterval(
+    () => progress.step(`  still building ${names}: ${formatElapsed(Date.now() - started)} elapsed`),
+    15_000,
+  );
   try {
     const code = await run("go", args, build.moduleDir, logPath);
     if (code !== 0) {

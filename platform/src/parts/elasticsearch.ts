@@ -43,7 +43,8 @@ export const elasticsearch: Part = {
     if (!ctx.elasticsearchHome) throw new Error("internal: Elasticsearch is not installed in this context");
     const dir = partDir(ctx.layout, "elasticsearch");
     const config = join(dir, "config");
-    if (!existsSync(join(config, "jvm.options"))) cpSync(join(ctx.elasticsearchHome, "config"), config, { recursive: true });
+    if (!existsSync(join(config, "jvm.options")))
+      cpSync(join(ctx.elasticsearchHome, "config"), config, { recursive: true });
     const settings = {
       "cluster.name": "slipway-local",
       "node.name": "slipway-search",
@@ -61,7 +62,8 @@ export const elasticsearch: Part = {
     writeFileSync(join(config, "elasticsearch.yml"), stringify(settings));
     chownTree(ctx, dir, config, join(dir, "data"), join(dir, "logs"), join(dir, "tmp"));
     for (const file of ["elasticsearch.yml", "jvm.options", "log4j2.properties"]) {
-      if (existsSync(join(config, file))) chownSync(join(config, file), ctx.serviceUser.uid, ctx.serviceUser.gid);
+      if (existsSync(join(config, file)))
+        chownSync(join(config, file), ctx.serviceUser.uid, ctx.serviceUser.gid);
     }
     if (existsSync(join(config, "jvm.options.d"))) chownTree(ctx, join(config, "jvm.options.d"));
   },

@@ -50,7 +50,10 @@ export const kubeApiserver: Part = {
     return res.status === 200;
   },
   async version(ctx) {
-    const res = await httpGet(`${apiserverUrl}/version`, { ca: caBytes(ctx), bearer: ctx.secrets.adminToken });
+    const res = await httpGet(`${apiserverUrl}/version`, {
+      ca: caBytes(ctx),
+      bearer: ctx.secrets.adminToken,
+    });
     return (JSON.parse(res.body) as { gitVersion: string }).gitVersion;
   },
 };

@@ -9,7 +9,11 @@ const healthz = (port: number) => async (): Promise<boolean> =>
 
 const kubeconfigFlags = (ctx: PartContext, component: string): string[] => {
   const path = componentKubeconfigPath(ctx, component);
-  return [`--kubeconfig=${path}`, `--authentication-kubeconfig=${path}`, `--authorization-kubeconfig=${path}`];
+  return [
+    `--kubeconfig=${path}`,
+    `--authentication-kubeconfig=${path}`,
+    `--authorization-kubeconfig=${path}`,
+  ];
 };
 
 export const kubeControllerManager: Part = {
@@ -27,6 +31,8 @@ export const kubeControllerManager: Part = {
         `--bind-address=${host}`,
         `--secure-port=${ports.controllerManager}`,
         "--leader-elect=false",
+        // Each controller acts as its own ServiceAccount, as bootstrap RBAC expects.
+        "--use-service-account-credentials=true",
         `--root-ca-file=${ctx.pki.caCert}`,
         `--service-account-private-key-file=${ctx.pki.serviceAccountKey}`,
         `--cluster-signing-cert-file=${ctx.pki.caCert}`,
@@ -51,7 +57,13 @@ export const kubeScheduler: Part = {
   launch(ctx) {
     return {
       executable: requireBinaries(ctx).kubeScheduler,
-      args: [...kubeconfigFlags(ctx, "kube-scheduler"), `--bind-address=${host}`, `--secure-port=${ports.scheduler}`, "--leader-elect=false", "--v=1"],
+      args: [
+        ...kubeconfigFlags(ctx, "kube-scheduler"),
+        `--bind-address=${host}`,
+        `--secure-port=${ports.scheduler}`,
+        "--leader-elect=false",
+        "--v=1",
+      ],
     };
   },
   healthy: healthz(ports.scheduler),

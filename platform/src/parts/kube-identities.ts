@@ -8,7 +8,8 @@ export const apiserverUrl = `https://${host}:${ports.apiserver}`;
 export const contextName = "local";
 
 /** The user-facing admin kubeconfig (context `local`). */
-export const adminKubeconfigPath = (ctx: Pick<PartContext, "layout">): string => join(ctx.layout.stateDir, "kubeconfig");
+export const adminKubeconfigPath = (ctx: Pick<PartContext, "layout">): string =>
+  join(ctx.layout.stateDir, "kubeconfig");
 
 export const componentKubeconfigPath = (ctx: Pick<PartContext, "layout">, component: string): string =>
   join(ctx.layout.stateDir, "kube", `${component}.kubeconfig`);
@@ -19,17 +20,23 @@ export const componentKubeconfigPath = (ctx: Pick<PartContext, "layout">, compon
  */
 export function tokenFileLines(ctx: PartContext): string {
   const s = ctx.secrets;
-  return [
-    `${s.adminToken},slipway-admin,slipway-admin,"system:masters"`,
-    `${s.controllerManagerToken},system:kube-controller-manager,system:kube-controller-manager`,
-    `${s.schedulerToken},system:kube-scheduler,system:kube-scheduler`,
-    `${s.kwokToken},slipway-kwok,slipway-kwok,"system:masters"`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `${s.adminToken},slipway-admin,slipway-admin,"system:masters"`,
+      `${s.controllerManagerToken},system:kube-controller-manager,system:kube-controller-manager`,
+      `${s.schedulerToken},system:kube-scheduler,system:kube-scheduler`,
+      `${s.kwokToken},slipway-kwok,slipway-kwok,"system:masters"`,
+    ].join("\n") + "\n"
+  );
 }
 
 export function writeComponentKubeconfigs(ctx: PartContext): void {
   const base = { server: apiserverUrl, caCertPath: ctx.pki.caCert, context: contextName };
-  writeKubeconfig(adminKubeconfigPath(ctx), { ...base, user: "slipway-admin", token: ctx.secrets.adminToken });
+  writeKubeconfig(adminKubeconfigPath(ctx), {
+    ...base,
+    user: "slipway-admin",
+    token: ctx.secrets.adminToken,
+  });
   writeKubeconfig(componentKubeconfigPath(ctx, "kube-controller-manager"), {
     ...base,
     user: "system:kube-controller-manager",
@@ -40,7 +47,11 @@ export function writeComponentKubeconfigs(ctx: PartContext): void {
     user: "system:kube-scheduler",
     token: ctx.secrets.schedulerToken,
   });
-  writeKubeconfig(componentKubeconfigPath(ctx, "kwok"), { ...base, user: "slipway-kwok", token: ctx.secrets.kwokToken });
+  writeKubeconfig(componentKubeconfigPath(ctx, "kwok"), {
+    ...base,
+    user: "slipway-kwok",
+    token: ctx.secrets.kwokToken,
+  });
 }
 
 export const caBytes = (ctx: Pick<PartContext, "pki">): Buffer => readFileSync(ctx.pki.caCert);

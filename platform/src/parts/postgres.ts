@@ -23,7 +23,10 @@ export function postgresBinDir(): string {
   return join(root, majors[0], "bin");
 }
 
-export function postgresClientConfig(ctx: Pick<PartContext, "secrets">, database = "postgres"): pg.ClientConfig {
+export function postgresClientConfig(
+  ctx: Pick<PartContext, "secrets">,
+  database = "postgres",
+): pg.ClientConfig {
   return {
     host,
     port: ports.postgres,
@@ -65,12 +68,26 @@ export const postgres: Part = {
     try {
       execFileSync(
         join(postgresBinDir(), "initdb"),
-        ["-D", data, "-U", ctx.secrets.postgresUser, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
+        [
+          "-D",
+          data,
+          "-U",
+          ctx.secrets.postgresUser,
+          `--pwfile=${pwfile}`,
+          "--auth-local=trust",
+          "--auth-host=scram-sha-256",
+          "-E",
+          "UTF8",
+          "--locale=C.UTF-8",
+        ],
         { uid: ctx.serviceUser.uid, gid: ctx.serviceUser.gid, stdio: ["ignore", "pipe", "pipe"], cwd: dir },
       );
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
-      throw new PlatformError("postgres", `initdb failed in ${data}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
+      throw new PlatformError(
+        "postgres",
+        `initdb failed in ${data}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`,
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }

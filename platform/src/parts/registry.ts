@@ -36,7 +36,10 @@ export const registry: Part = {
     writeFileSync(join(dir, "config.yml"), stringify(config), { mode: 0o600 });
   },
   launch(ctx) {
-    return { executable: registryBinary, args: ["serve", join(partDir(ctx.layout, "registry"), "config.yml")] };
+    return {
+      executable: registryBinary,
+      args: ["serve", join(partDir(ctx.layout, "registry"), "config.yml")],
+    };
   },
   async healthy(ctx) {
     // 401 without credentials proves it is up and refuses anonymous access.

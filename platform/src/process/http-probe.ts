@@ -27,14 +27,18 @@ export function httpGet(url: string, options: ProbeOptions = {}): Promise<ProbeR
     const done = (res: import("node:http").IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     };
     const req =
       target.protocol === "https:"
         ? httpsRequest(target, { headers, ca: options.ca, rejectUnauthorized: !options.insecure }, done)
         : httpRequest(target, { headers }, done);
-    req.setTimeout(options.timeoutMs ?? 3000, () => req.destroy(new Error(`timeout after ${options.timeoutMs ?? 3000} ms`)));
+    req.setTimeout(options.timeoutMs ?? 3000, () =>
+      req.destroy(new Error(`timeout after ${options.timeoutMs ?? 3000} ms`)),
+    );
     req.on("error", reject);
     req.end();
   });

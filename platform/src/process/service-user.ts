@@ -21,7 +21,13 @@ export function ensureServiceUser(): ServiceUser {
   try {
     execFileSync("id", ["-u", serviceUserName], { stdio: "ignore" });
   } catch {
-    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", serviceUserName]);
+    execFileSync("useradd", [
+      "--system",
+      "--no-create-home",
+      "--shell",
+      "/usr/sbin/nologin",
+      serviceUserName,
+    ]);
   }
   const uid = Number(execFileSync("id", ["-u", serviceUserName], { encoding: "utf8" }).trim());
   const gid = Number(execFileSync("id", ["-g", serviceUserName], { encoding: "utf8" }).trim());
