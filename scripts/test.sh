@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --noEmit
 npx eslint .
+npx prettier --check . >/dev/null || { echo "formatting: run npm run format" >&2; exit 1; }
 npm run -s platform -- up
 status=0
 npx vitest run "$@" || status=$?
