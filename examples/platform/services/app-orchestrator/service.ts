@@ -1,0 +1,37 @@
+import { defineService } from "slipway";
+
+export default defineService({
+  name: "app-orchestrator",
+  version: "3.0.0",
+  image: "app-orchestrator",
+  description: "Starts and stops compute applications for users.",
+  dependsOn: ["auth", "accounting", "files"],
+  deployment: {
+    replicas: (env) => (env.name === "prod" ? 2 : 1),
+    port: 8080,
+    database: "orchestrator",
+    env: { AUTH_URL: "http://auth", ACCOUNTING_URL: "http://accounting", FILES_URL: "http://files" },
+    liveness: { http: { path: "/healthz" } },
+    readiness: { http: { path: "/ready" } },
+  },
+  service: { port: 80 },
+  ingress: {
+    host: (env) => (env.name === "prod" ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    path: "/apps",
+  },
+  // It starts application pods: it needs to manage Jobs in its own namespace.
+  serviceAccount: {
+    rules: [
+      { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"] },
+      { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] },
+    ],
+  },
+  jobs: { "gc-applications": { args: ["--run-script", "gc-applications"] } },
+  migrations: { path: "./migrations", database: "orchestrator", mode: "direct" },
+  calls: {
+    "apps.start": { request: "./calls/start.request.json" },
+    "apps.stop": {
+      request: { type: "object", properties: { jobId: { type: "string" } }, required: ["jobId"] },
+    },
+  },
+});

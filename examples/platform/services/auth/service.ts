@@ -1,0 +1,39 @@
+import { defineService } from "slipway";
+
+export default defineService({
+  name: "auth",
+  version: "1.0.0",
+  image: "auth",
+  description: "Users, sessions and tokens.",
+  deployment: {
+    replicas: (env) => (env.name === "prod" ? 3 : 1),
+    port: 8080,
+    database: "auth",
+    env: {
+      LOG_LEVEL: (env) => (env.name === "prod" ? "info" : "debug"),
+      TOKEN_SIGNING_KEY: { secret: "auth-signing-key", key: "private.pem" },
+    },
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    liveness: { http: { path: "/healthz" } },
+    readiness: { http: { path: "/ready" }, periodSeconds: 5 },
+  },
+  service: { port: 80 },
+  ingress: {
+    host: (env) => (env.name === "prod" ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    path: "/auth",
+  },
+  secrets: ["auth-signing-key"],
+  networkPolicy: { allowFrom: ["accounting", "files", "mail", "app-orchestrator"] },
+  migrations: { path: "./migrations", database: "auth", mode: "direct" },
+  calls: {
+    "auth.login": { request: "./calls/login.request.json", audited: true },
+    "auth.refresh": {
+      request: {
+        type: "object",
+        properties: { refreshToken: { type: "string" } },
+        required: ["refreshToken"],
+      },
+      audited: false,
+    },
+  },
+});

@@ -1,0 +1,23 @@
+import { defineService } from "slipway";
+
+export default defineService({
+  name: "mail",
+  version: "0.9.2",
+  image: "mail",
+  description: "Notifications by e-mail.",
+  dependsOn: ["auth"],
+  deployment: {
+    port: 8080,
+    database: "mail",
+    env: {
+      SMTP_HOST: (env) => (env.name === "prod" ? "smtp.example.org" : "mailhog.dev.svc"),
+      SMTP_PASSWORD: { secret: "mail-smtp", key: "password" },
+    },
+    readiness: { tcp: {} },
+  },
+  service: { port: 80 },
+  secrets: ["mail-smtp"],
+  networkPolicy: { allowFrom: ["files", "accounting", "app-orchestrator"] },
+  migrations: { path: "./migrations", database: "mail", mode: "direct" },
+  calls: { "mail.send": { request: "./calls/send.request.json" } },
+});

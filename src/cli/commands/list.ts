@@ -1,0 +1,40 @@
+import type { Command } from "commander";
+import { environmentNamed, openProject } from "../project.ts";
+import type { Output } from "../output.ts";
+
+export function registerList(program: Command, out: Output): void {
+  program
+    .command("list")
+    .description("list the services with their version, image and dependencies")
+    .option("-e, --env <name>", "resolve per-environment values for this environment (default: the first)")
+    .option("-o, --output <format>", "table or json", "table")
+    .action(async (opts: { env?: string; output: string }, cmd: Command) => {
+      const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config);
+      const env = opts.env ? environmentNamed(project, opts.env) : project.environments[0];
+      if (!env) return;
+      const services = project.services.get(env.name) ?? [];
+      const rows = services.map((s) => ({
+        name: s.spec.name,
+        version: s.spec.version,
+        image: s.spec.image,
+        replicas: s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1,
+        dependsOn: s.spec.dependsOn ?? [],
+        migrations: s.migrations.length,
+        calls: s.calls.length,
+        file: s.file,
+      }));
+      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      out.table(
+        ["SERVICE", "VERSION", "REPLICAS", "MIGRATIONS", "CALLS", "DEPENDS ON", "FILE"],
+        rows.map((r) => [
+          r.name,
+          r.version,
+          String(r.replicas),
+          String(r.migrations),
+          String(r.calls),
+          r.dependsOn.join(",") || "-",
+          r.file,
+        ]),
+      );
+    });
+}

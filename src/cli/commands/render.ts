@@ -1,0 +1,33 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { renderEnvironment } from "../../render/render.ts";
+import { fileNameFor, toJson, toYaml } from "../../render/serialize.ts";
+import { checkServiceNames, environmentNamed, openProject } from "../project.ts";
+import type { Output } from "../output.ts";
+import { UsageError } from "../usage-error.ts";
+
+export function registerRender(program: Command, out: Output): void {
+  program
+    .command("render")
+    .description("print the Kubernetes objects of the services (all when none are named) for one environment")
+    .argument("[service...]", "services to render")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-o, --output <format>", "yaml or json", "yaml")
+    .option("--out <dir>", "write one file per object into this folder instead of printing")
+    .action(async (services: string[], opts: { env: string; output: string; out?: string }, cmd: Command) => {
+      if (!["yaml", "json"].includes(opts.output))
+        throw new UsageError(`unknown output format "${opts.output}"`, "use -o yaml or -o json");
+      const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config);
+      const env = environmentNamed(project, opts.env);
+      checkServiceNames(project, env.name, services);
+      const objects = renderEnvironment(project, env.name, services);
+      if (opts.out) {
+        mkdirSync(opts.out, { recursive: true });
+        for (const object of objects) writeFileSync(join(opts.out, fileNameFor(object)), toYaml([object]));
+        out.note(`wrote ${objects.length} objects to ${opts.out}`);
+        return;
+      }
+      out.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
+    });
+}

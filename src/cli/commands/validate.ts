@@ -1,0 +1,16 @@
+import type { Command } from "commander";
+import { openProject } from "../project.ts";
+import type { Output } from "../output.ts";
+
+export function registerValidate(program: Command, out: Output): void {
+  program
+    .command("validate")
+    .description("load and check every definition for every environment; exit 2 on any problem")
+    .action(async (_opts: unknown, cmd: Command) => {
+      const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config);
+      const count = project.services.get(project.environments[0]?.name ?? "")?.length ?? 0;
+      out.line(
+        `${project.name}: ${count} services, ${project.environments.length} environments (${project.environments.map((e) => e.name).join(", ")}): valid`,
+      );
+    });
+}

@@ -1,0 +1,8 @@
+/** Exit codes of every command, as documented in the README. */
+export const ExitCode = {
+  ok: 0,
+  /** The operation failed (cluster unreachable, a check refused, ...). */
+  failure: 1,
+  /** The command line or a definition is wrong: nothing was attempted. */
+  usage: 2,
+} as const;

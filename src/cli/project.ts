@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { configFileName, loadProject } from "../definitions/load.ts";
+import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Finds slipway.config.ts: the --config path, else the nearest one from the working folder up. */
+export function findConfig(explicit: string | undefined): string {
+  if (explicit) return resolve(explicit);
+  let dir = process.cwd();
+  for (;;) {
+    const candidate = join(dir, configFileName);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new UsageError(
+        `no ${configFileName} in ${process.cwd()} or above`,
+        "run from a Slipway project, or pass --config <path>",
+      );
+    dir = parent;
+  }
+}
+
+export async function openProject(explicit: string | undefined): Promise<ProjectModel> {
+  return loadProject(findConfig(explicit));
+}
+
+export function environmentNamed(project: ProjectModel, name: string): EnvironmentModel {
+  const env = project.environments.find((e) => e.name === name);
+  if (!env)
+    throw new UsageError(
+      `no environment "${name}"`,
+      `environments: ${project.environments.map((e) => e.name).join(", ")}`,
+    );
+  return env;
+}
+
+export function checkServiceNames(project: ProjectModel, env: string, names: readonly string[]): void {
+  const known = (project.services.get(env) ?? []).map((s) => s.spec.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length)
+    throw new UsageError(
+      `no service ${unknown.map((n) => `"${n}"`).join(", ")}`,
+      `services: ${known.join(", ")}`,
+    );
+}

@@ -1,0 +1,309 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { EnvironmentInfo } from "./define.ts";
+import { DefinitionError, type DefinitionProblem } from "./errors.ts";
+import { compareVersions, parseMigrationName } from "./flyway.ts";
+import { importDefault, loadFailureMessage } from "./import-module.ts";
+import {
+  flavourDefaults,
+  type CallContract,
+  type EnvironmentModel,
+  type JsonSchema,
+  type MigrationFile,
+  type ProjectModel,
+  type ServiceModel,
+} from "./model.ts";
+import { resolveForEnvironment } from "./resolve.ts";
+import { environmentSchema, projectSchema, serviceSchema, type ResolvedService } from "./schema.ts";
+import { crossCheck, dependencyOrder } from "./validate.ts";
+import { problemsFromIssues } from "./zod-problems.ts";
+
+export const configFileName = "slipway.config.ts";
+
+interface ServiceSource {
+  readonly file: string;
+  readonly absolute: string;
+  readonly definition: unknown;
+}
+
+/**
+ * Loads slipway.config.ts and every services/<name>/service.ts, resolves them for each
+ * environment, validates them, and reads the files they refer to. Throws one
+ * DefinitionError listing every problem found.
+ */
+export async function loadProject(configPath: string): Promise<ProjectModel> {
+  const configFile = resolve(configPath);
+  const root = dirname(configFile);
+  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  const problems: DefinitionProblem[] = [];
+
+  if (!existsSync(configFile)) {
+    throw new DefinitionError([
+      {
+        file: rel(configFile),
+        path: "",
+        message: `not found (expected a project file named ${configFileName})`,
+      },
+    ]);
+  }
+  let rawProject: unknown;
+  try {
+    rawProject = await importDefault(configFile);
+  } catch (error) {
+    throw new DefinitionError([
+      { file: rel(configFile), path: "", message: `cannot be loaded: ${loadFailureMessage(error)}` },
+    ]);
+  }
+  const project = projectSchema.safeParse(rawProject);
+  if (!project.success) {
+    throw new DefinitionError(
+      rawProject === undefined
+        ? [
+            {
+              file: rel(configFile),
+              path: "",
+              message: "has no default export (expected `export default defineProject({...})`)",
+            },
+          ]
+        : problemsFromIssues(rel(configFile), rawProject, projectSchema, project.error.issues),
+    );
+  }
+
+  const environments: EnvironmentModel[] = [];
+  project.data.environments.forEach((raw, i) => {
+    const parsed = environmentSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(
+        ...problemsFromIssues(rel(configFile), raw, environmentSchema, parsed.error.issues).map((p) => ({
+          ...p,
+          path: `environments[${i}]${p.path ? `.${p.path}` : ""}`,
+        })),
+      );
+      return;
+    }
+    const env = parsed.data;
+    if (environments.some((e) => e.name === env.name)) {
+      problems.push({
+        file: rel(configFile),
+        path: `environments[${i}].name`,
+        message: `environment "${env.name}" is defined twice`,
+      });
+    }
+    const defaults = flavourDefaults[env.cluster.flavour];
+    environments.push({
+      ...env,
+      ingressClass: env.cluster.ingressClass ?? defaults.ingressClass,
+      storageClass: env.cluster.storageClass ?? defaults.storageClass,
+    });
+  });
+
+  const servicesDir = join(root, project.data.servicesDir ?? "services");
+  const sources: ServiceSource[] = [];
+  if (!existsSync(servicesDir) || !statSync(servicesDir).isDirectory()) {
+    problems.push({
+      file: rel(configFile),
+      path: "servicesDir",
+      message: `folder ${rel(servicesDir)} not found (expected one <service>/service.ts per service)`,
+    });
+  } else {
+    for (const entry of readdirSync(servicesDir).sort()) {
+      const absolute = join(servicesDir, entry, "service.ts");
+      if (!existsSync(absolute)) continue;
+      try {
+        const definition = await importDefault(absolute);
+        if (definition === undefined) {
+          problems.push({
+            file: rel(absolute),
+            path: "",
+            message: "has no default export (expected `export default defineService({...})`)",
+          });
+        } else {
+          sources.push({ file: rel(absolute), absolute, definition });
+        }
+      } catch (error) {
+        problems.push({
+          file: rel(absolute),
+          path: "",
+          message: `cannot be loaded: ${loadFailureMessage(error)}`,
+        });
+      }
+    }
+  }
+
+  const services = new Map<string, ServiceModel[]>();
+  for (const env of environments) {
+    const info: EnvironmentInfo = {
+      name: env.name,
+      flavour: env.cluster.flavour,
+      namespace: env.cluster.namespace,
+    };
+    const models: ServiceModel[] = [];
+    for (const source of sources) {
+      const envProblems: DefinitionProblem[] = [];
+      const resolved = resolveForEnvironment(source.definition, info, source.file, envProblems);
+      const parsed = serviceSchema.safeParse(resolved);
+      if (!parsed.success) {
+        envProblems.push(...problemsFromIssues(source.file, resolved, serviceSchema, parsed.error.issues));
+      } else {
+        models.push(readAssets(source, parsed.data, envProblems));
+      }
+      problems.push(...envProblems.map((p) => ({ ...p, environments: [env.name] })));
+    }
+    problems.push(...crossCheck(models, env).map((p) => ({ ...p, environments: [env.name] })));
+    services.set(env.name, dependencyOrder(models));
+  }
+
+  if (problems.length > 0)
+    throw new DefinitionError(
+      mergeAcrossEnvironments(
+        problems,
+        environments.map((e) => e.name),
+      ),
+    );
+  return { root, name: project.data.name, environments, services };
+}
+
+/** The same problem in every environment is said once, without an environment list. */
+function mergeAcrossEnvironments(
+  problems: readonly DefinitionProblem[],
+  allEnvironments: readonly string[],
+): DefinitionProblem[] {
+  const merged = new Map<string, DefinitionProblem & { environments: string[] }>();
+  for (const p of problems) {
+    const key = `${p.file}\0${p.path}\0${p.message}`;
+    const existing = merged.get(key);
+    if (existing) existing.environments.push(...(p.environments ?? []));
+    else merged.set(key, { ...p, environments: [...(p.environments ?? [])] });
+  }
+  return [...merged.values()].map((p) => {
+    const envs = [...new Set(p.environments)];
+    const everywhere = allEnvironments.length > 0 && allEnvironments.every((e) => envs.includes(e));
+    return {
+      file: p.file,
+      path: p.path,
+      message: p.message,
+      ...(envs.length && !everywhere ? { environments: envs } : {}),
+    };
+  });
+}
+
+function readAssets(
+  source: ServiceSource,
+  spec: ResolvedService,
+  problems: DefinitionProblem[],
+): ServiceModel {
+  const dir = dirname(source.absolute);
+  const readText = (path: string, field: string): string | undefined => {
+    const absolute = resolve(dir, path);
+    if (!existsSync(absolute)) {
+      problems.push({
+        file: source.file,
+        path: field,
+        message: `file ${path} not found (looked in ${relative(process.cwd(), absolute)})`,
+      });
+      return undefined;
+    }
+    return readFileSync(absolute, "utf8");
+  };
+
+  const configMaps = new Map<string, Record<string, string>>();
+  for (const [name, cm] of Object.entries(spec.configMaps ?? {})) {
+    const entries: Record<string, string> = {};
+    for (const [key, path] of Object.entries(cm.files ?? {})) {
+      const text = readText(path, `configMaps.${name}.files.${key}`);
+      if (text !== undefined) entries[key] = text;
+    }
+    for (const [key, value] of Object.entries(cm.data ?? {})) {
+      if (key in entries)
+        problems.push({
+          file: source.file,
+          path: `configMaps.${name}.data.${key}`,
+          message: "is also given in files",
+        });
+      entries[key] = value;
+    }
+    configMaps.set(name, entries);
+  }
+
+  const calls: CallContract[] = [];
+  for (const [name, call] of Object.entries(spec.calls ?? {})) {
+    let request: JsonSchema | undefined;
+    if (typeof call.request === "string") {
+      const text = readText(call.request, `calls.${name}.request`);
+      if (text !== undefined) {
+        try {
+          request = JSON.parse(text) as JsonSchema;
+        } catch (error) {
+          problems.push({
+            file: source.file,
+            path: `calls.${name}.request`,
+            message: `${call.request} is not valid JSON: ${(error as Error).message}`,
+          });
+        }
+      }
+    } else {
+      request = call.request;
+    }
+    if (
+      request &&
+      (typeof request !== "object" ||
+        Array.isArray(request) ||
+        (request.type !== undefined && request.type !== "object"))
+    ) {
+      problems.push({
+        file: source.file,
+        path: `calls.${name}.request`,
+        message: `a request schema must describe an object (found type ${JSON.stringify(request.type)})`,
+      });
+    }
+    if (request) calls.push({ name, audited: call.audited ?? true, request });
+  }
+
+  const migrations: MigrationFile[] = [];
+  if (spec.migrations) {
+    const folder = resolve(dir, spec.migrations.path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      problems.push({
+        file: source.file,
+        path: "migrations.path",
+        message: `folder ${spec.migrations.path} not found (looked in ${relative(process.cwd(), folder)})`,
+      });
+    } else {
+      const seen = new Map<string, string>();
+      for (const name of readdirSync(folder)
+        .filter((f) => f.endsWith(".sql"))
+        .sort()) {
+        const parsed = parseMigrationName(name, readFileSync(join(folder, name), "utf8"));
+        if (!parsed) {
+          problems.push({
+            file: source.file,
+            path: "migrations.path",
+            message: `${name} is not a Flyway name (expected V<version>__<description>.sql or R__<description>.sql)`,
+          });
+          continue;
+        }
+        if (parsed.version) {
+          const other = seen.get(parsed.version);
+          if (other)
+            problems.push({
+              file: source.file,
+              path: "migrations.path",
+              message: `${name} and ${other} have the same version ${parsed.version}`,
+            });
+          seen.set(parsed.version, name);
+        }
+        migrations.push(parsed);
+      }
+      migrations.sort((a, b) =>
+        a.kind !== b.kind
+          ? a.kind === "versioned"
+            ? -1
+            : 1
+          : a.version && b.version
+            ? compareVersions(a.version, b.version)
+            : a.name.localeCompare(b.name),
+      );
+    }
+  }
+  return { file: source.file, spec, configMaps, calls, migrations };
+}

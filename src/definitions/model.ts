@@ -1,0 +1,51 @@
+import type { ResolvedEnvironment, ResolvedService } from "./schema.ts";
+
+/** A JSON Schema document, as the user wrote it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+export interface MigrationFile {
+  /** File name, e.g. V3__add_quota.sql. */
+  readonly name: string;
+  readonly kind: "versioned" | "repeatable";
+  /** Flyway version ("3", "3.1") for versioned files. */
+  readonly version?: string;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export interface CallContract {
+  readonly name: string;
+  readonly audited: boolean;
+  readonly request: JsonSchema;
+}
+
+/** One service, resolved for one environment, with the files it refers to read in. */
+export interface ServiceModel {
+  /** Definition file, relative to the project root. */
+  readonly file: string;
+  readonly spec: ResolvedService;
+  /** ConfigMap name → entries (files read from disk and inline data, merged). */
+  readonly configMaps: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly calls: readonly CallContract[];
+  readonly migrations: readonly MigrationFile[];
+}
+
+export interface EnvironmentModel extends ResolvedEnvironment {
+  /** Ingress and storage classes after the cluster flavour's defaults. */
+  readonly ingressClass: string;
+  readonly storageClass: string;
+}
+
+export interface ProjectModel {
+  readonly root: string;
+  readonly name: string;
+  readonly environments: readonly EnvironmentModel[];
+  /** Environment name → its services, in dependency order. */
+  readonly services: ReadonlyMap<string, readonly ServiceModel[]>;
+}
+
+/** Defaults that differ between cluster flavours: Traefik and local-path on K3s, nginx and Longhorn on Rancher clusters. */
+export const flavourDefaults = {
+  k3s: { ingressClass: "traefik", storageClass: "local-path" },
+  rancher: { ingressClass: "nginx", storageClass: "longhorn" },
+} as const;

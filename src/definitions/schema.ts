@@ -1,0 +1,221 @@
+import { z } from "zod";
+
+/**
+ * The shape of a service and an environment once every per-environment value is
+ * resolved. Strict: an unknown key is an error, never silently ignored.
+ */
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes object name that must be a DNS-1123 label (Services, namespaces, ...). */
+export const labelName = (max = 63) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(dns1123Label, {
+      message:
+        "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    });
+
+export const subdomainName = z
+  .string()
+  .max(253)
+  .regex(dns1123Subdomain, {
+    message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+  });
+
+const envVarName = z
+  .string()
+  .regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: "must be a valid environment variable name" });
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, {
+  message: 'must be a Kubernetes quantity such as "250m", "512Mi" or "2"',
+});
+const port = z.number().int().min(1).max(65535);
+
+const secretKeyRef = z.strictObject({ secret: subdomainName, key: z.string().min(1) });
+const configMapKeyRef = z.strictObject({ configMap: subdomainName, key: z.string().min(1) });
+export const envValue = z.union([z.string(), secretKeyRef, configMapKeyRef]);
+
+const resources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+const probe = z.strictObject({
+  http: z.strictObject({ path: z.string().startsWith("/"), port: port.optional() }).optional(),
+  tcp: z.strictObject({ port: port.optional() }).optional(),
+  exec: z.array(z.string()).min(1).optional(),
+  initialDelaySeconds: z.number().int().min(0).optional(),
+  periodSeconds: z.number().int().min(1).optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+});
+
+const mountPath = z.string().startsWith("/", { message: "must be an absolute path" });
+
+export const workloadSettings = {
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(envVarName, envValue).optional(),
+  /** Names a database of the environment: its connection URL is injected as DATABASE_URL. */
+  database: labelName().optional(),
+  resources: resources.optional(),
+};
+
+const deployment = z.strictObject({
+  replicas: z.number().int().min(0).optional(),
+  port: port.optional(),
+  ...workloadSettings,
+  liveness: probe.optional(),
+  readiness: probe.optional(),
+  configFiles: z.array(z.strictObject({ configMap: subdomainName, mountPath })).optional(),
+  secretFiles: z.array(z.strictObject({ secret: subdomainName, mountPath })).optional(),
+});
+
+const cronJob = z.strictObject({
+  schedule: z
+    .string()
+    .regex(/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/, {
+      message: 'must be a cron schedule such as "0 3 * * *" or "@daily"',
+    }),
+  args: z.array(z.string()).optional(),
+  command: z.array(z.string()).optional(),
+  concurrency: z.enum(["Forbid", "Allow", "Replace"]).optional(),
+  suspend: z.boolean().optional(),
+});
+
+const adHocJob = z.strictObject({
+  args: z.array(z.string()).optional(),
+  command: z.array(z.string()).optional(),
+  backoffLimit: z.number().int().min(0).optional(),
+});
+
+const configMap = z.strictObject({
+  /** File name in the ConfigMap → path of a file, relative to the service definition. */
+  files: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).optional(),
+  /** Inline entries. */
+  data: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).optional(),
+});
+
+const policyRule = z.strictObject({
+  apiGroups: z.array(z.string()),
+  resources: z.array(z.string()).min(1),
+  verbs: z
+    .array(z.enum(["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]))
+    .min(1),
+  resourceNames: z.array(z.string()).optional(),
+});
+
+const migrations = z.strictObject({
+  /** Folder of Flyway-named SQL files (V1__init.sql, R__views.sql), relative to the definition. */
+  path: z.string(),
+  database: labelName(),
+  /** direct: Slipway applies the files; job: a Job from the new image runs the service's own command. */
+  mode: z.enum(["direct", "job"]).optional(),
+  job: z
+    .strictObject({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() })
+    .optional(),
+});
+
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+const call = z.strictObject({
+  /** JSON Schema of the request, inline or a path to a .json file relative to the definition. */
+  request: z.union([z.string(), jsonSchemaObject]),
+  audited: z.boolean().optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  name: labelName(40),
+  version: z
+    .string()
+    .regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
+      message: "must be a version such as 1.4.0 (letters, digits, . _ + -)",
+    }),
+  /** Repository name under the environment's prefix, or a full reference without tag. */
+  image: z
+    .string()
+    .regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, {
+      message: 'must be an image repository such as "files" or "registry/team/files"',
+    }),
+  description: z.string().optional(),
+  dependsOn: z.array(labelName(40)).optional(),
+  deployment: deployment,
+  service: z.strictObject({ port: port, targetPort: port.optional() }).optional(),
+  ingress: z
+    .strictObject({
+      host: subdomainName,
+      path: z.string().startsWith("/"),
+      tlsSecret: subdomainName.optional(),
+    })
+    .optional(),
+  configMaps: z.record(subdomainName, configMap).optional(),
+  /** Secrets the service needs; Slipway checks they exist but never holds their values. */
+  secrets: z.array(subdomainName).optional(),
+  cronJobs: z.record(labelName(30), cronJob).optional(),
+  jobs: z.record(labelName(30), adHocJob).optional(),
+  networkPolicy: z
+    .strictObject({
+      /** Services allowed to call this one; the ingress controller when ingress is set. */
+      allowFrom: z.array(labelName(40)),
+    })
+    .optional(),
+  volumes: z
+    .record(
+      labelName(30),
+      z.strictObject({
+        size: quantity,
+        mountPath: z.string().startsWith("/"),
+        accessMode: z.enum(["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany"]).optional(),
+        storageClass: z.string().optional(),
+      }),
+    )
+    .optional(),
+  serviceAccount: z.strictObject({ rules: z.array(policyRule) }).optional(),
+  migrations: migrations.optional(),
+  calls: z
+    .record(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, {
+          message: 'must be a call name such as "files.browse"',
+        }),
+      call,
+    )
+    .optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  name: labelName(30),
+  cluster: z.strictObject({
+    context: z.string().min(1),
+    namespace: labelName(),
+    flavour: z.enum(["k3s", "rancher"]),
+    ingressClass: z.string().optional(),
+    storageClass: z.string().optional(),
+  }),
+  registry: z.strictObject({
+    host: z.string().min(1),
+    repositoryPrefix: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/),
+    pullSecret: subdomainName.optional(),
+    insecure: z.boolean().optional(),
+  }),
+  defaults: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  /** Database name → the Secret (and key) holding its connection URL. */
+  databases: z
+    .record(labelName(), z.strictObject({ secret: subdomainName, key: z.string().optional() }))
+    .optional(),
+  search: z.strictObject({ url: z.url() }).optional(),
+  ci: z.strictObject({ url: z.url(), jobPattern: z.string().optional() }).optional(),
+});
+
+export const projectSchema = z.strictObject({
+  name: labelName(40),
+  /** Folder holding one `<service>/service.ts` per service, relative to slipway.config.ts. */
+  servicesDir: z.string().optional(),
+  environments: z.array(z.unknown()).min(1),
+});
+
+export type ResolvedService = z.infer<typeof serviceSchema>;
+export type ResolvedEnvironment = z.infer<typeof environmentSchema>;
+export type EnvValue = z.infer<typeof envValue>;

@@ -1,0 +1,201 @@
+import type { DefinitionProblem } from "./errors.ts";
+import type { EnvironmentModel, ServiceModel } from "./model.ts";
+
+/**
+ * Checks that need more than one field or more than one service: duplicate names,
+ * references to things that are not defined, dependency cycles, name collisions
+ * of the objects services would render into one namespace.
+ */
+export function crossCheck(services: readonly ServiceModel[], env: EnvironmentModel): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const byName = new Map<string, ServiceModel>();
+  for (const service of services) {
+    const other = byName.get(service.spec.name);
+    if (other)
+      problems.push({
+        file: service.file,
+        path: "name",
+        message: `service "${service.spec.name}" is also defined in ${other.file}`,
+      });
+    else byName.set(service.spec.name, service);
+  }
+  const names = [...byName.keys()].sort().join(", ");
+
+  for (const service of services) {
+    const { spec, file } = service;
+    const problem = (path: string, message: string): void => void problems.push({ file, path, message });
+    spec.dependsOn?.forEach((dep, i) => {
+      if (dep === spec.name) problem(`dependsOn[${i}]`, "a service cannot depend on itself");
+      else if (!byName.has(dep)) problem(`dependsOn[${i}]`, `no service named "${dep}" (services: ${names})`);
+    });
+    spec.networkPolicy?.allowFrom.forEach((from, i) => {
+      if (!byName.has(from))
+        problem(`networkPolicy.allowFrom[${i}]`, `no service named "${from}" (services: ${names})`);
+    });
+
+    const secrets = new Set(spec.secrets ?? []);
+    const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
+    const checkWorkloadRefs = (
+      prefix: string,
+      envVars: Record<string, unknown> | undefined,
+      database: string | undefined,
+    ): void => {
+      for (const [key, value] of Object.entries(envVars ?? {})) {
+        if (typeof value === "object" && value !== null && "secret" in value) {
+          const name = (value as { secret: string }).secret;
+          if (!secrets.has(name))
+            problem(
+              `${prefix}env.${key}.secret`,
+              `Secret "${name}" is not listed in secrets (add it there so Slipway can check it exists)`,
+            );
+        }
+        if (typeof value === "object" && value !== null && "configMap" in value) {
+          const name = (value as { configMap: string }).configMap;
+          if (!configMaps.has(name))
+            problem(
+              `${prefix}env.${key}.configMap`,
+              `no ConfigMap "${name}" in configMaps (defined: ${[...configMaps].join(", ") || "none"})`,
+            );
+        }
+      }
+      if (database && !env.databases?.[database]) {
+        problem(
+          `${prefix}database`,
+          `environment "${env.name}" has no database "${database}" (databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
+        );
+      }
+    };
+    checkWorkloadRefs("deployment.", spec.deployment.env, spec.deployment.database);
+    spec.deployment.configFiles?.forEach((mount, i) => {
+      if (!configMaps.has(mount.configMap))
+        problem(`deployment.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
+    });
+    spec.deployment.secretFiles?.forEach((mount, i) => {
+      if (!secrets.has(mount.secret))
+        problem(`deployment.secretFiles[${i}].secret`, `Secret "${mount.secret}" is not listed in secrets`);
+    });
+    if (spec.migrations && !env.databases?.[spec.migrations.database]) {
+      problem(
+        "migrations.database",
+        `environment "${env.name}" has no database "${spec.migrations.database}" (databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
+      );
+    }
+    if (spec.migrations?.mode === "job" && !spec.migrations.job) {
+      problem(
+        "migrations.job",
+        'mode "job" needs job.args or job.command: how the image runs its migrations',
+      );
+    }
+    if (spec.service && spec.deployment.port === undefined && spec.service.targetPort === undefined) {
+      problem("service", "needs deployment.port or service.targetPort to know where to send traffic");
+    }
+    if (spec.ingress && !spec.service) problem("ingress", "needs a service: an Ingress routes to a Service");
+    for (const [probeName, probe] of [
+      ["liveness", spec.deployment.liveness],
+      ["readiness", spec.deployment.readiness],
+    ] as const) {
+      if (!probe) continue;
+      const kinds = [probe.http, probe.tcp, probe.exec].filter((k) => k !== undefined).length;
+      if (kinds !== 1)
+        problem(`deployment.${probeName}`, `needs exactly one of http, tcp or exec (found ${kinds})`);
+      if ((probe.http && probe.http.port === undefined) || (probe.tcp && probe.tcp.port === undefined)) {
+        if (spec.deployment.port === undefined)
+          problem(`deployment.${probeName}`, "needs a port, or deployment.port");
+      }
+    }
+  }
+
+  // Objects from all services share the environment's namespace: names must not collide.
+  const owners = new Map<string, string>();
+  for (const service of services) {
+    for (const [kind, name, path] of objectNames(service)) {
+      const key = `${kind}/${name}`;
+      const owner = owners.get(key);
+      if (owner && owner !== service.file)
+        problems.push({
+          file: service.file,
+          path,
+          message: `${kind} "${name}" is also rendered by ${owner}`,
+        });
+      else owners.set(key, service.file);
+    }
+  }
+
+  const cycle = findCycle(services);
+  if (cycle) {
+    const first = byName.get(cycle[0] ?? "");
+    problems.push({
+      file: first?.file ?? "",
+      path: "dependsOn",
+      message: `dependency cycle: ${cycle.join(" => ")}`,
+    });
+  }
+  return problems;
+}
+
+/** Object names a service claims in its namespace, with the field that chose each. */
+function objectNames(service: ServiceModel): [string, string, string][] {
+  const { spec } = service;
+  return [
+    ...Object.keys(spec.configMaps ?? {}).map((n): [string, string, string] => [
+      "ConfigMap",
+      n,
+      `configMaps.${n}`,
+    ]),
+    ...Object.keys(spec.cronJobs ?? {}).map((n): [string, string, string] => [
+      "CronJob",
+      `${spec.name}-${n}`,
+      `cronJobs.${n}`,
+    ]),
+    ...Object.keys(spec.volumes ?? {}).map((n): [string, string, string] => [
+      "PersistentVolumeClaim",
+      `${spec.name}-${n}`,
+      `volumes.${n}`,
+    ]),
+  ];
+}
+
+function findCycle(services: readonly ServiceModel[]): string[] | undefined {
+  const deps = new Map(services.map((s) => [s.spec.name, s.spec.dependsOn ?? []]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === "done") return undefined;
+    if (state.get(name) === "visiting") return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of deps.get(name) ?? []) {
+      if (!deps.has(dep)) continue;
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, "done");
+    return undefined;
+  };
+  for (const name of [...deps.keys()].sort()) {
+    const cycle = visit(name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+/** Services ordered so that each comes after what it depends on; ties by name. */
+export function dependencyOrder(services: readonly ServiceModel[]): ServiceModel[] {
+  const byName = new Map(services.map((s) => [s.spec.name, s]));
+  const ordered: ServiceModel[] = [];
+  const placed = new Set<string>();
+  const place = (service: ServiceModel, path: Set<string>): void => {
+    if (placed.has(service.spec.name) || path.has(service.spec.name)) return;
+    path.add(service.spec.name);
+    for (const dep of [...(service.spec.dependsOn ?? [])].sort()) {
+      const target = byName.get(dep);
+      if (target) place(target, path);
+    }
+    placed.add(service.spec.name);
+    ordered.push(service);
+  };
+  for (const service of [...services].sort((a, b) => a.spec.name.localeCompare(b.spec.name)))
+    place(service, new Set());
+  return ordered;
+}

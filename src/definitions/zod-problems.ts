@@ -1,0 +1,146 @@
+import type { z } from "zod";
+import type { DefinitionProblem } from "./errors.ts";
+
+/** Turns schema issues into problems that say what was found and what was expected. */
+export function problemsFromIssues(
+  file: string,
+  input: unknown,
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    const found = valueAt(input, path);
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) {
+          const known = knownKeys(schema, path);
+          const guess = closest(key, known);
+          problems.push({
+            file,
+            path: joinPath([...path, key]),
+            message: `unknown key${guess ? `; did you mean "${guess}"?` : ""}${known.length ? ` (expected one of: ${known.join(", ")})` : ""}`,
+          });
+        }
+        break;
+      case "invalid_type":
+        problems.push({
+          file,
+          path: joinPath(path),
+          message:
+            found === undefined
+              ? `is required: expected ${issue.expected}`
+              : `expected ${issue.expected}, found ${describe(found)}`,
+        });
+        break;
+      case "invalid_value":
+        problems.push({
+          file,
+          path: joinPath(path),
+          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(found)}`,
+        });
+        break;
+      case "invalid_union":
+        problems.push({
+          file,
+          path: joinPath(path),
+          message: `matches none of the allowed forms, found ${describe(found)}`,
+        });
+        break;
+      default:
+        problems.push({ file, path: joinPath(path), message: `${issue.message}, found ${describe(found)}` });
+    }
+  }
+  return problems;
+}
+
+export function joinPath(path: readonly string[]): string {
+  return path.reduce((acc, key) => (/^\d+$/.test(key) ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key), "");
+}
+
+function valueAt(input: unknown, path: readonly string[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 60)})`;
+  if (value === null) return "null";
+  if (typeof value === "object") return `an object with keys ${Object.keys(value).join(", ") || "(none)"}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { def: SchemaDef }).def;
+
+/** The keys an object schema accepts at `path`, to suggest the one the user meant. */
+function knownKeys(schema: z.ZodType, path: readonly string[]): string[] {
+  let current: z.ZodType | undefined = schema;
+  for (const key of path) {
+    current = current && unwrap(current);
+    if (!current) return [];
+    const def = defOf(current);
+    if (def.type === "object") current = def.shape?.[key];
+    else if (def.type === "record") current = def.valueType;
+    else if (def.type === "array") current = def.element;
+    else return [];
+  }
+  current = current && unwrap(current);
+  if (!current) return [];
+  const def = defOf(current);
+  return def.type === "object" ? Object.keys(def.shape ?? {}) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let i = 0; i < 10 && current; i++) {
+    const def = defOf(current);
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable") current = def.innerType;
+    else if (def.type === "union")
+      current = def.options?.find((o) => defOf(o).type === "object") ?? def.options?.[0];
+    else return current;
+  }
+  return current;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const temp = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = temp;
+    }
+  }
+  return row[b.length] ?? 0;
+}

@@ -1,0 +1,103 @@
+import type {
+  V1Container,
+  V1EnvVar,
+  V1PodSpec,
+  V1Probe,
+  V1Volume,
+  V1VolumeMount,
+} from "@kubernetes/client-node";
+import type { EnvValue, ResolvedService } from "../definitions/schema.ts";
+import { imageReference } from "./image.ts";
+import type { RenderContext } from "./labels.ts";
+
+type Probe = NonNullable<ResolvedService["deployment"]["liveness"]>;
+
+export interface WorkloadOverrides {
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly restartPolicy?: "Always" | "OnFailure" | "Never";
+  /** Jobs do not serve: no ports and no probes. */
+  readonly serving: boolean;
+}
+
+/** The pod spec every workload of a service shares: image, env, resources, files and volumes. */
+export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1PodSpec {
+  const d = ctx.service.spec.deployment;
+  const mounts: V1VolumeMount[] = [];
+  const volumes: V1Volume[] = [];
+  d.configFiles?.forEach((m, i) => {
+    volumes.push({ name: `config-${i}`, configMap: { name: m.configMap } });
+    mounts.push({ name: `config-${i}`, mountPath: m.mountPath, readOnly: true });
+  });
+  d.secretFiles?.forEach((m, i) => {
+    volumes.push({ name: `secret-${i}`, secret: { secretName: m.secret } });
+    mounts.push({ name: `secret-${i}`, mountPath: m.mountPath, readOnly: true });
+  });
+  for (const [name, volume] of Object.entries(ctx.service.spec.volumes ?? {}).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    volumes.push({
+      name: `data-${name}`,
+      persistentVolumeClaim: { claimName: `${ctx.service.spec.name}-${name}` },
+    });
+    mounts.push({ name: `data-${name}`, mountPath: volume.mountPath });
+  }
+  const command = overrides.command ?? d.command;
+  const args = overrides.args ?? d.args;
+  const container: V1Container = {
+    name: ctx.service.spec.name,
+    image: imageReference(ctx),
+    imagePullPolicy: "IfNotPresent",
+    ...(command ? { command: [...command] } : {}),
+    ...(args ? { args: [...args] } : {}),
+    ...(overrides.serving && d.port !== undefined
+      ? { ports: [{ name: "http", containerPort: d.port, protocol: "TCP" }] }
+      : {}),
+    env: envVars(ctx),
+    ...(d.resources ? { resources: d.resources } : {}),
+    ...(overrides.serving && d.liveness ? { livenessProbe: probe(d.liveness, d.port) } : {}),
+    ...(overrides.serving && d.readiness ? { readinessProbe: probe(d.readiness, d.port) } : {}),
+    ...(mounts.length ? { volumeMounts: mounts } : {}),
+  };
+  const pullSecret = ctx.env.registry.pullSecret;
+  return {
+    ...(ctx.service.spec.serviceAccount ? { serviceAccountName: ctx.service.spec.name } : {}),
+    ...(pullSecret ? { imagePullSecrets: [{ name: pullSecret }] } : {}),
+    ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
+    containers: [container],
+    ...(volumes.length ? { volumes } : {}),
+  };
+}
+
+function envVars(ctx: RenderContext): V1EnvVar[] {
+  const d = ctx.service.spec.deployment;
+  const vars: V1EnvVar[] = Object.entries(d.env ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => envVar(name, value));
+  if (d.database) {
+    const db = ctx.env.databases?.[d.database];
+    if (db)
+      vars.push({
+        name: "DATABASE_URL",
+        valueFrom: { secretKeyRef: { name: db.secret, key: db.key ?? "url" } },
+      });
+  }
+  return vars;
+}
+
+function envVar(name: string, value: EnvValue): V1EnvVar {
+  if (typeof value === "string") return { name, value };
+  if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
+  return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key } } };
+}
+
+function probe(p: Probe, defaultPort: number | undefined): V1Probe {
+  const timing = {
+    ...(p.initialDelaySeconds !== undefined ? { initialDelaySeconds: p.initialDelaySeconds } : {}),
+    ...(p.periodSeconds !== undefined ? { periodSeconds: p.periodSeconds } : {}),
+    ...(p.failureThreshold !== undefined ? { failureThreshold: p.failureThreshold } : {}),
+  };
+  if (p.http) return { httpGet: { path: p.http.path, port: p.http.port ?? defaultPort ?? 80 }, ...timing };
+  if (p.tcp) return { tcpSocket: { port: p.tcp.port ?? defaultPort ?? 80 }, ...timing };
+  return { exec: { command: [...(p.exec ?? [])] }, ...timing };
+}

@@ -1,0 +1,56 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import { renderAccess } from "./access.ts";
+import { renderConfigMaps, renderVolumeClaims } from "./config.ts";
+import type { RenderContext } from "./labels.ts";
+import { renderIngress, renderKubernetesService, renderNetworkPolicy } from "./networking.ts";
+import { renderCronJobs, renderDeployment } from "./workloads.ts";
+
+export interface RenderOptions {
+  /** Image digests by service name; workloads reference these instead of tags. */
+  readonly digests?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Every object a service runs as in one environment, in apply order (identities and
+ * config before the workloads that use them). Pure: same input, same output.
+ */
+export function renderServiceObjects(
+  project: string,
+  env: EnvironmentModel,
+  service: ServiceModel,
+  options: RenderOptions = {},
+): KubernetesObject[] {
+  const ctx: RenderContext = {
+    project,
+    env,
+    service,
+    ...(options.digests ? { digests: options.digests } : {}),
+  };
+  const objects: (KubernetesObject | undefined)[] = [
+    ...renderAccess(ctx),
+    ...renderConfigMaps(ctx),
+    ...renderVolumeClaims(ctx),
+    renderKubernetesService(ctx),
+    renderDeployment(ctx),
+    ...renderCronJobs(ctx),
+    renderIngress(ctx),
+    renderNetworkPolicy(ctx),
+  ];
+  return objects.filter((o): o is KubernetesObject => o !== undefined);
+}
+
+/** Every object of the named services (all when none are named) in one environment, in dependency order. */
+export function renderEnvironment(
+  project: ProjectModel,
+  envName: string,
+  only: readonly string[] = [],
+  options: RenderOptions = {},
+): KubernetesObject[] {
+  const env = project.environments.find((e) => e.name === envName);
+  const services = project.services.get(envName);
+  if (!env || !services) throw new Error(`internal: environment ${envName} is not loaded`);
+  return services
+    .filter((s) => only.length === 0 || only.includes(s.spec.name))
+    .flatMap((s) => renderServiceObjects(project.name, env, s, options));
+}

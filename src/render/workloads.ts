@@ -1,0 +1,109 @@
+import type { V1CronJob, V1Deployment, V1Job } from "@kubernetes/client-node";
+import { metadata, selectorLabels, standardLabels, versionAnnotation, type RenderContext } from "./labels.ts";
+import { podSpec } from "./pod-template.ts";
+
+export function renderDeployment(ctx: RenderContext): V1Deployment {
+  const { spec } = ctx.service;
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: metadata(ctx, spec.name),
+    spec: {
+      replicas: spec.deployment.replicas ?? ctx.env.defaults?.replicas ?? 1,
+      selector: { matchLabels: selectorLabels(ctx) },
+      // Old and new pods overlap during a rollout: the procedure proves that is safe.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: standardLabels(ctx), annotations: { [versionAnnotation]: spec.version } },
+        spec: podSpec(ctx, { serving: true }),
+      },
+    },
+  };
+}
+
+export function renderCronJobs(ctx: RenderContext): V1CronJob[] {
+  const { spec } = ctx.service;
+  return Object.entries(spec.cronJobs ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, cron]) => ({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: metadata(ctx, `${spec.name}-${name}`, { "app.kubernetes.io/component": name }),
+      spec: {
+        schedule: cron.schedule,
+        // A second run while the first still runs is rarely what a cleanup job wants.
+        concurrencyPolicy: cron.concurrency ?? "Forbid",
+        ...(cron.suspend !== undefined ? { suspend: cron.suspend } : {}),
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 1,
+            template: {
+              metadata: { labels: { ...standardLabels(ctx), "app.kubernetes.io/component": name } },
+              spec: podSpec(ctx, {
+                serving: false,
+                restartPolicy: "Never",
+                command: cron.command,
+                args: cron.args,
+              }),
+            },
+          },
+        },
+      },
+    }));
+}
+
+/** A named ad-hoc Job: the deployment's image and settings with other arguments. Rendered on demand. */
+export function renderAdHocJob(ctx: RenderContext, jobName: string, runId: string): V1Job {
+  const job = ctx.service.spec.jobs?.[jobName];
+  if (!job) throw new Error(`service ${ctx.service.spec.name} has no job "${jobName}"`);
+  return jobObject(
+    ctx,
+    `${ctx.service.spec.name}-${jobName}-${runId}`,
+    jobName,
+    job.command,
+    job.args,
+    job.backoffLimit ?? 0,
+  );
+}
+
+/** The migration Job of `mode: "job"`: the new image running the service's own migration command. */
+export function renderMigrationJob(ctx: RenderContext, runId: string): V1Job {
+  const migrations = ctx.service.spec.migrations;
+  if (!migrations?.job)
+    throw new Error(`service ${ctx.service.spec.name} does not run its migrations as a job`);
+  return jobObject(
+    ctx,
+    `${ctx.service.spec.name}-migrate-${runId}`,
+    "migrate",
+    migrations.job.command,
+    migrations.job.args,
+    0,
+  );
+}
+
+function jobObject(
+  ctx: RenderContext,
+  name: string,
+  component: string,
+  command: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+  backoffLimit: number,
+): V1Job {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: metadata(ctx, name.slice(0, 63).replace(/-+$/, ""), {
+      "app.kubernetes.io/component": component,
+    }),
+    spec: {
+      backoffLimit,
+      ttlSecondsAfterFinished: 86_400,
+      template: {
+        metadata: { labels: { ...standardLabels(ctx), "app.kubernetes.io/component": component } },
+        spec: podSpec(ctx, { serving: false, restartPolicy: "Never", command, args }),
+      },
+    },
+  };
+}
