@@ -147,15 +147,20 @@ export async function startPart(
   startedHere.push(part);
   const healthy = await waitUntil(() => part.healthy(ctx), {
     timeoutMs: part.startTimeoutMs,
-    stillAlive: () => isAlive(started),
+    stillAlive: () => started.exit.status === undefined,
     signal,
   });
   if (!healthy) {
-    const died = !isAlive(started);
+    const status = started.exit.status;
+    const how = status
+      ? status.signal
+        ? `was killed by ${status.signal}`
+        : `exited with code ${status.code}`
+      : "";
     throw new PlatformError(
       part.name,
-      died
-        ? `${launch.executable} exited during start-up`
+      status
+        ? `${launch.executable} ${how} during start-up`
         : `not healthy at ${part.address} after ${formatElapsed(part.startTimeoutMs)}`,
       { logPath: log },
     );

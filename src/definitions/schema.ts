@@ -18,12 +18,9 @@ export const labelName = (max = 63) =>
         "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
     });
 
-export const subdomainName = z
-  .string()
-  .max(253)
-  .regex(dns1123Subdomain, {
-    message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
-  });
+export const subdomainName = z.string().max(253).regex(dns1123Subdomain, {
+  message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+});
 
 const envVarName = z
   .string()
@@ -127,17 +124,13 @@ const call = z.strictObject({
 
 export const serviceSchema = z.strictObject({
   name: labelName(40),
-  version: z
-    .string()
-    .regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
-      message: "must be a version such as 1.4.0 (letters, digits, . _ + -)",
-    }),
+  version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
+    message: "must be a version such as 1.4.0 (letters, digits, . _ + -)",
+  }),
   /** Repository name under the environment's prefix, or a full reference without tag. */
-  image: z
-    .string()
-    .regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, {
-      message: 'must be an image repository such as "files" or "registry/team/files"',
-    }),
+  image: z.string().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*$/, {
+    message: 'must be an image repository such as "files" or "registry/team/files"',
+  }),
   description: z.string().optional(),
   dependsOn: z.array(labelName(40)).optional(),
   deployment: deployment,
@@ -175,11 +168,9 @@ export const serviceSchema = z.strictObject({
   migrations: migrations.optional(),
   calls: z
     .record(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, {
-          message: 'must be a call name such as "files.browse"',
-        }),
+      z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, {
+        message: 'must be a call name such as "files.browse"',
+      }),
       call,
     )
     .optional(),

@@ -121,7 +121,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     }
   }
 
-  const cycle = findCycle(services);
+  const cycle = findCycle([...byName.values()]);
   if (cycle) {
     const first = byName.get(cycle[0] ?? "");
     problems.push({

@@ -62,7 +62,7 @@ describe("platform failures are reported with the part, the cause and the log", 
     const error = (await startPart(part, contextFor(layout), []).catch((e: unknown) => e)) as PlatformError;
     expect(error).toBeInstanceOf(PlatformError);
     const rendered = error.render();
-    expect(rendered).toContain("crasher: /bin/sh exited during start-up");
+    expect(rendered).toContain("crasher: /bin/sh exited with code 3 during start-up");
     expect(rendered).toContain(`log: ${join(layout.stateDir, "logs", "crasher.log")}`);
     expect(rendered).toContain("| fatal: cannot bind");
   });

@@ -25,8 +25,19 @@ export interface StartOptions {
   readonly marker?: string;
 }
 
+/** How a process we started ended, when it ended while we watched. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartedProcess extends ProcessRecord {
+  /** Set once the process has exited (we are its parent, so we are told). */
+  readonly exit: { status?: ExitStatus };
+}
+
 /** Starts a long-running server in its own process group, detached from us, output to its log. */
-export function startProcess(options: StartOptions): ProcessRecord {
+export function startProcess(options: StartOptions): StartedProcess {
   mkdirSync(dirname(options.logPath), { recursive: true });
   mkdirSync(dirname(options.pidPath), { recursive: true });
   const log = openSync(options.logPath, "a");
@@ -41,13 +52,17 @@ export function startProcess(options: StartOptions): ProcessRecord {
     });
     if (child.pid === undefined) throw new Error(`could not start ${options.executable}`);
     child.unref();
-    const record: ProcessRecord = {
+    const exit: { status?: ExitStatus } = {};
+    child.once("exit", (code, signal) => (exit.status = { code, signal }));
+    const record: StartedProcess = {
       pid: child.pid,
       executable: options.executable,
       marker: options.marker ?? options.executable,
       startedAt: new Date().toISOString(),
+      exit,
     };
-    writeFileSync(options.pidPath, JSON.stringify(record, null, 2) + "\n");
+    const { exit: _exit, ...persisted } = record;
+    writeFileSync(options.pidPath, JSON.stringify(persisted, null, 2) + "\n");
     return record;
   } finally {
     closeSync(log);

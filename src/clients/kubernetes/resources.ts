@@ -1,0 +1,34 @@
+/**
+ * Where each kind Slipway renders lives in the API. Slipway renders a fixed set of
+ * kinds, so a table is exact and needs no discovery round-trip.
+ */
+export interface ResourceInfo {
+  readonly apiVersion: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+export const resources: Readonly<Record<string, ResourceInfo>> = {
+  ConfigMap: { apiVersion: "v1", plural: "configmaps", namespaced: true },
+  Secret: { apiVersion: "v1", plural: "secrets", namespaced: true },
+  Service: { apiVersion: "v1", plural: "services", namespaced: true },
+  ServiceAccount: { apiVersion: "v1", plural: "serviceaccounts", namespaced: true },
+  PersistentVolumeClaim: { apiVersion: "v1", plural: "persistentvolumeclaims", namespaced: true },
+  Namespace: { apiVersion: "v1", plural: "namespaces", namespaced: false },
+  Deployment: { apiVersion: "apps/v1", plural: "deployments", namespaced: true },
+  CronJob: { apiVersion: "batch/v1", plural: "cronjobs", namespaced: true },
+  Job: { apiVersion: "batch/v1", plural: "jobs", namespaced: true },
+  Ingress: { apiVersion: "networking.k8s.io/v1", plural: "ingresses", namespaced: true },
+  NetworkPolicy: { apiVersion: "networking.k8s.io/v1", plural: "networkpolicies", namespaced: true },
+  Role: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "roles", namespaced: true },
+  RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "rolebindings", namespaced: true },
+};
+
+/** The REST path of one object. */
+export function objectPath(kind: string, name: string, namespace?: string): string {
+  const info = resources[kind];
+  if (!info) throw new Error(`Slipway does not know the API path of kind ${kind}`);
+  const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
+  const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? "default")}` : "";
+  return `${base}${ns}/${info.plural}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { run } from "../../src/cli/run.ts";
+import type { Output } from "../../src/cli/output.ts";
+import { exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
+
+async function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out: Output = {
+    write: (t) => void (stdout += t),
+    line: (t) => void (stdout += `${t}\n`),
+    note: (t) => void (stderr += `${t}\n`),
+    error: (t) => void (stderr += `${t}\n`),
+    table: (h, rows) => void (stdout += [h, ...rows].map((r) => r.join("  ")).join("\n") + "\n"),
+  };
+  const code = await run(args, out);
+  return { code, stdout, stderr };
+}
+
+describe("slipway CLI", () => {
+  it("validates the example platform (exit 0)", async () => {
+    const r = await slipway("validate", "-c", exampleConfig);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: "research-cloud: 5 services, 2 environments (dev, prod): valid\n",
+    });
+  });
+
+  it("exits 2 with every problem and no stack trace on a bad definition", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/x/service.ts": service(`{ name: "x", version: "1", image: "x", deployment: { port: "80" } }`),
+    });
+    const r = await slipway("validate", "-c", p.config);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /services\/x\/service\.ts: deployment\.port: expected number, found string "80"\n1 problem in the definitions; nothing was rendered or changed\n$/,
+    );
+  });
+
+  it("lists services in dependency order", async () => {
+    const r = await slipway("list", "-c", exampleConfig, "-o", "json");
+    const rows = JSON.parse(r.stdout) as { name: string }[];
+    expect(rows.map((s) => s.name)).toEqual(["auth", "accounting", "files", "app-orchestrator", "mail"]);
+  });
+
+  it("renders YAML to stdout, or one file per object with --out", async () => {
+    const r = await slipway("render", "auth", "--env", "dev", "-c", exampleConfig);
+    expect(r.code).toBe(0);
+    const kinds = parseAllDocuments(r.stdout).map((d) => (d.toJSON() as { kind: string }).kind);
+    expect(kinds).toEqual(["Service", "Deployment", "Ingress", "NetworkPolicy"]);
+    const dir = mkdtempSync(join(tmpdir(), "slipway-render-"));
+    const w = await slipway("render", "--env", "prod", "--out", dir, "-c", exampleConfig);
+    expect(w.code).toBe(0);
+    expect(readdirSync(dir)).toContain("deployment-files.yaml");
+  });
+
+  it("gives usage errors exit 2 with a hint", async () => {
+    expect(await slipway("render", "-c", exampleConfig)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("required option '-e, --env <name>' not specified"),
+    });
+    expect(await slipway("render", "--env", "staging", "-c", exampleConfig)).toMatchObject({
+      code: 2,
+      stderr: 'error: no environment "staging"\n  hint: environments: dev, prod\n',
+    });
+    expect(await slipway("render", "nope", "--env", "dev", "-c", exampleConfig)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no service "nope"'),
+    });
+    expect(await slipway("frobnicate")).toMatchObject({ code: 2 });
+  });
+
+  it("prints help for every command with exit 0", async () => {
+    for (const command of ["validate", "list", "render"]) {
+      const r = await slipway(command, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: slipway ${command}`);
+    }
+  });
+});

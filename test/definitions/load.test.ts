@@ -1,0 +1,189 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DefinitionError } from "../../src/definitions/errors.ts";
+import { loadProject } from "../../src/definitions/load.ts";
+import {
+  copyOfExample,
+  exampleConfig,
+  minimalConfig,
+  repoRoot,
+  scratchProject,
+  service,
+} from "../support/project.ts";
+
+afterAll(() => rmSync(join(repoRoot, "test", ".scratch"), { recursive: true, force: true }));
+
+/** The rendered problems of a project that must not load. */
+async function problemsOf(config: string): Promise<string[]> {
+  const error = await loadProject(config).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DefinitionError);
+  const rendered = (error as DefinitionError).render();
+  expect(rendered).not.toMatch(/\n\s+at /); // no stack traces for user mistakes
+  return rendered.split("\n");
+}
+
+describe("loading the example platform", () => {
+  it("loads five services in dependency order for both environments", async () => {
+    const project = await loadProject(exampleConfig);
+    expect(project.name).toBe("research-cloud");
+    expect(project.environments.map((e) => e.name)).toEqual(["dev", "prod"]);
+    const order = project.services.get("dev")?.map((s) => s.spec.name) ?? [];
+    expect(order).toHaveLength(5);
+    for (const s of project.services.get("dev") ?? []) {
+      for (const dep of s.spec.dependsOn ?? [])
+        expect(order.indexOf(dep)).toBeLessThan(order.indexOf(s.spec.name));
+    }
+  });
+
+  it("resolves per-environment values with the environment's flavour defaults", async () => {
+    const project = await loadProject(exampleConfig);
+    const files = (env: string) => project.services.get(env)?.find((s) => s.spec.name === "files");
+    expect(files("dev")?.spec.deployment.replicas).toBe(1);
+    expect(files("prod")?.spec.deployment.replicas).toBe(3);
+    expect(files("prod")?.spec.ingress?.host).toBe("cloud.example.org");
+    expect(files("dev")?.spec.ingress?.host).toBe("dev.cloud.example.org");
+    const [dev, prod] = project.environments;
+    expect([dev?.ingressClass, dev?.storageClass]).toEqual(["traefik", "local-path"]);
+    expect([prod?.ingressClass, prod?.storageClass]).toEqual(["nginx", "longhorn"]);
+  });
+
+  it("reads migrations in Flyway order, call schemas and config files", async () => {
+    const project = await loadProject(exampleConfig);
+    const files = project.services.get("dev")?.find((s) => s.spec.name === "files");
+    expect(files?.migrations.map((m) => m.name)).toEqual([
+      "V1__files.sql",
+      "V2__shares.sql",
+      "R__file_stats.sql",
+    ]);
+    expect(files?.calls.find((c) => c.name === "files.browse")?.request).toMatchObject({
+      required: ["path"],
+    });
+    expect(files?.configMaps.get("files-config")?.["files.yaml"]).toContain("maxUploadSize");
+  });
+});
+
+describe("bad definitions get one clear error each: file, field path, found, expected", () => {
+  it("rejects unknown keys and suggests the key that was meant", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1.0.0", image: "api", deployment: { replica: 2, port: 8080 } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /^test\/\.scratch\/project-\w+\/services\/api\/service\.ts: deployment\.replica: unknown key; did you mean "replicas"\? \(expected one of: replicas, port, command, /,
+      ),
+    ]);
+  });
+
+  it("says what was found and what was expected, per environment when it differs", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1.0.0", image: "api", deployment: { replicas: (env) => (env.name === "prod" ? "three" : 1) as number } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/api\/service\.ts: deployment\.replicas: expected number, found string "three" \(environment prod\)$/,
+      ),
+    ]);
+  });
+
+  it("checks names against Kubernetes' DNS rules", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "Files_API", version: "1.0.0", image: "api", deployment: {} }`,
+      ),
+    });
+    const [line] = await problemsOf(p.config);
+    expect(line).toMatch(
+      /services\/api\/service\.ts: name: must be a DNS-1123 label: lower-case letters, digits and '-', .*found string "Files_API"$/,
+    );
+  });
+
+  it("catches duplicate names, dangling dependsOn and dependency cycles", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/a/service.ts": service(
+        `{ name: "a", version: "1", image: "a", dependsOn: ["b"], deployment: {} }`,
+      ),
+      "services/b/service.ts": service(
+        `{ name: "b", version: "1", image: "b", dependsOn: ["a", "nope"], deployment: {} }`,
+      ),
+      "services/b2/service.ts": service(`{ name: "b", version: "1", image: "b", deployment: {} }`),
+    });
+    const problems = await problemsOf(p.config);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /services\/b2\/service\.ts: name: service "b" is also defined in .*services\/b\/service\.ts$/,
+        ),
+        expect.stringMatching(
+          /services\/b\/service\.ts: dependsOn\[1\]: no service named "nope" \(services: a, b\)$/,
+        ),
+        expect.stringMatching(/services\/a\/service\.ts: dependsOn: dependency cycle: a => b => a$/),
+      ]),
+    );
+  });
+
+  it("requires secret references to be declared, and databases to exist in the environment", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1", image: "api", deployment: { database: "other", env: { TOKEN: { secret: "api-token", key: "t" } } } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(/deployment\.env\.TOKEN\.secret: Secret "api-token" is not listed in secrets/),
+      expect.stringMatching(
+        /deployment\.database: environment "dev" has no database "other" \(databases: main\) \(environment dev\)$/,
+      ),
+      expect.stringMatching(
+        /deployment\.database: environment "prod" has no database "other" \(databases: main\) \(environment prod\)$/,
+      ),
+    ]);
+  });
+
+  it("reports a file that does not compile, with its location", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": `import { defineService } from "slipway";\nexport default defineService({ name: "api", version: "1" image: "api" });\n`,
+    });
+    const [line] = await problemsOf(p.config);
+    expect(line).toMatch(
+      /services\/api\/service\.ts: cannot be loaded: .*service\.ts:2:\d+: ERROR: Expected "}" but found "image"/,
+    );
+  });
+
+  it("reports missing files, bad Flyway names and a missing default export", async () => {
+    const p = copyOfExample();
+    writeFileSync(join(p.root, "services", "files", "migrations", "V3_add_quota.sql"), "select 1;");
+    writeFileSync(join(p.root, "services", "files", "migrations", "V2__again.sql"), "select 1;");
+    rmSync(join(p.root, "services", "files", "calls", "upload.request.json"));
+    writeFileSync(join(p.root, "services", "mail", "service.ts"), "export const nothing = 1;\n");
+    const problems = await problemsOf(p.config);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /services\/files\/service\.ts: migrations\.path: V3_add_quota\.sql is not a Flyway name \(expected V<version>__<description>\.sql or R__<description>\.sql\)$/,
+        ),
+        expect.stringMatching(
+          /services\/files\/service\.ts: migrations\.path: V2__shares\.sql and V2__again\.sql have the same version 2$/,
+        ),
+        expect.stringMatching(
+          /services\/files\/service\.ts: calls\.files\.upload\.request: file \.\/calls\/upload\.request\.json not found/,
+        ),
+        expect.stringMatching(
+          /services\/mail\/service\.ts: has no default export \(expected `export default defineService\(\{\.\.\.\}\)`\)$/,
+        ),
+      ]),
+    );
+  });
+});
