@@ -12,7 +12,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/{definitions,render,cli}/**/*.test.ts"] },
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/platform/**", "test/integration/**", "**/node_modules/**"],
+        },
       },
       {
         extends: true,

@@ -1,7 +1,12 @@
 import { streamOutput } from "./output.ts";
 import { run } from "./run.ts";
 
-const out = streamOutput(process.stdout, process.stderr);
+// Ctrl-C aborts the running command: a deploy stops where it is and stays resumable.
+const controller = new AbortController();
+process.once("SIGINT", () => controller.abort(new Error("interrupted (SIGINT)")));
+process.once("SIGTERM", () => controller.abort(new Error("interrupted (SIGTERM)")));
+
+const out = streamOutput(process.stdout, process.stderr, process.stdin, controller.signal);
 try {
   process.exitCode = await run(process.argv.slice(2), out);
 } catch (error) {

@@ -1,6 +1,18 @@
 import { Command, CommanderError } from "commander";
 import { DefinitionError } from "../definitions/errors.ts";
+import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import { ApplyFailed } from "../execute/apply-objects.ts";
+import { LockHeld } from "../execute/lock.ts";
+import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
+import { registerDeploy } from "./commands/deploy.ts";
+import { registerHistory } from "./commands/history.ts";
+import { registerJob } from "./commands/job.ts";
 import { registerList } from "./commands/list.ts";
+import { registerPlan } from "./commands/plan.ts";
+import { registerRbac } from "./commands/rbac.ts";
+import { registerRollback } from "./commands/rollback.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerUnlock } from "./commands/unlock.ts";
 import { registerRender } from "./commands/render.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { ExitCode } from "./exit-codes.ts";
@@ -20,11 +32,19 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerValidate(program, out);
   registerList(program, out);
   registerRender(program, out);
+  registerPlan(program, out);
+  registerDeploy(program, out);
+  registerStatus(program, out);
+  registerHistory(program, out);
+  registerRollback(program, out);
+  registerJob(program, out);
+  registerUnlock(program, out);
+  registerRbac(program, out);
   for (const command of program.commands) command.exitOverride();
 
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return ExitCode.ok;
+    return out.requestedExitCode ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof DefinitionError) {
       out.error(error.render());
@@ -35,6 +55,26 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       out.error(`error: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`);
       return ExitCode.usage;
     }
+    if (error instanceof LockHeld) {
+      out.error(
+        `error: ${error.message}\n  hint: wait with --wait-for-lock; if the holder is gone for good: slipway unlock --env <env> --force`,
+      );
+      return ExitCode.failure;
+    }
+    if (
+      error instanceof KubernetesApiError ||
+      error instanceof ApplyFailed ||
+      error instanceof ReleaseNotFound ||
+      error instanceof ReleaseExists
+    ) {
+      out.error(`error: ${error.message}`);
+      return ExitCode.failure;
+    }
+    const network = networkError(error);
+    if (network) {
+      out.error(`error: ${network}`);
+      return ExitCode.failure;
+    }
     if (error instanceof CommanderError) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version"
         ? ExitCode.ok
@@ -42,4 +82,25 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
     }
     throw error;
   }
+}
+
+/** A cluster we cannot reach, said plainly. */
+function networkError(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const known = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "ETIMEDOUT",
+    "ECONNRESET",
+    "EHOSTUNREACH",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "CERT_HAS_EXPIRED",
+  ];
+  if (typeof code === "string" && known.includes(code)) {
+    const address = (error as { address?: string; port?: number }).address;
+    const port = (error as { port?: number }).port;
+    return `cannot reach the cluster${address ? ` at ${address}${port ? `:${port}` : ""}` : ""}: ${(error as Error).message} (check the environment's kube context and that the API server is up)`;
+  }
+  return undefined;
 }

@@ -59,8 +59,23 @@ export const workloadSettings = {
   resources: resources.optional(),
 };
 
+const labelValue = z
+  .string()
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
+    message: "must be a label value: at most 63 letters, digits, '-', '_' or '.'",
+  })
+  .max(63);
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    { message: "must be a label key such as team or example.com/tier" },
+  );
+
 const deployment = z.strictObject({
   replicas: z.number().int().min(0).optional(),
+  /** Extra labels on the pods (not on the selector): for policies, monitoring, fault injection. */
+  podLabels: z.record(labelKey, labelValue).optional(),
   port: port.optional(),
   ...workloadSettings,
   liveness: probe.optional(),

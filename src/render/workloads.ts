@@ -14,7 +14,10 @@ export function renderDeployment(ctx: RenderContext): V1Deployment {
       // Old and new pods overlap during a rollout: the procedure proves that is safe.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
       template: {
-        metadata: { labels: standardLabels(ctx), annotations: { [versionAnnotation]: spec.version } },
+        metadata: {
+          labels: { ...spec.deployment.podLabels, ...standardLabels(ctx) },
+          annotations: { [versionAnnotation]: spec.version },
+        },
         spec: podSpec(ctx, { serving: true }),
       },
     },

@@ -4,21 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { run } from "../../src/cli/run.ts";
-import type { Output } from "../../src/cli/output.ts";
+import { captureOutput } from "../support/output.ts";
 import { exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
 
 async function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out: Output = {
-    write: (t) => void (stdout += t),
-    line: (t) => void (stdout += `${t}\n`),
-    note: (t) => void (stderr += `${t}\n`),
-    error: (t) => void (stderr += `${t}\n`),
-    table: (h, rows) => void (stdout += [h, ...rows].map((r) => r.join("  ")).join("\n") + "\n"),
-  };
+  const out = captureOutput();
   const code = await run(args, out);
-  return { code, stdout, stderr };
+  return { code, stdout: out.stdout, stderr: out.stderr };
 }
 
 describe("slipway CLI", () => {

@@ -100,5 +100,10 @@ export function kwokStageFiles(): string[] {
     "pod/fast/pod-delete.yaml",
     // Fails a running pod labelled pod-container-running-failed.stage.kwok.x-k8s.io=true: our fault injection.
     "pod/chaos/pod-container-running-failed.yaml",
+    // Provisions and binds volumes, so PersistentVolumeClaims bind as on a real cluster.
+    "volume/fast/pvc-provision.yaml",
+    "volume/fast/pv-bind.yaml",
+    "volume/fast/pvc-delete.yaml",
+    "volume/fast/pv-delete.yaml",
   ].map((file) => join(stage, file));
 }

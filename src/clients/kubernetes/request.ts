@@ -20,6 +20,7 @@ export interface RawRequest {
   readonly query?: Readonly<Record<string, string>>;
   readonly contentType?: string;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -49,7 +50,8 @@ export async function kubeRequest<T>(kc: KubeConfig, req: RawRequest): Promise<T
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve((text ? JSON.parse(text) : undefined) as T);
+        const json = (res.headers["content-type"] ?? "").includes("json");
+        if (status >= 200 && status < 300) return resolve((json && text ? JSON.parse(text) : text) as T);
         let reason = "Unknown";
         let message = text.slice(0, 500);
         try {

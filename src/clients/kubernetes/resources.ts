@@ -20,11 +20,24 @@ export const resources: Readonly<Record<string, ResourceInfo>> = {
   Job: { apiVersion: "batch/v1", plural: "jobs", namespaced: true },
   Ingress: { apiVersion: "networking.k8s.io/v1", plural: "ingresses", namespaced: true },
   NetworkPolicy: { apiVersion: "networking.k8s.io/v1", plural: "networkpolicies", namespaced: true },
+  Pod: { apiVersion: "v1", plural: "pods", namespaced: true },
+  Event: { apiVersion: "v1", plural: "events", namespaced: true },
+  Lease: { apiVersion: "coordination.k8s.io/v1", plural: "leases", namespaced: true },
   Role: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "roles", namespaced: true },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "rolebindings", namespaced: true },
 };
 
 /** The REST path of one object. */
+/** The REST path of a kind's collection. */
+export function collectionPath(kind: string, namespace?: string): string {
+  const info = resources[kind];
+  if (!info) throw new Error(`Slipway does not know the API path of kind ${kind}`);
+  const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
+  return info.namespaced
+    ? `${base}/namespaces/${encodeURIComponent(namespace ?? "default")}/${info.plural}`
+    : `${base}/${info.plural}`;
+}
+
 export function objectPath(kind: string, name: string, namespace?: string): string {
   const info = resources[kind];
   if (!info) throw new Error(`Slipway does not know the API path of kind ${kind}`);

@@ -1,0 +1,99 @@
+import type { Command } from "commander";
+import { Deploy } from "../../execute/deploy.ts";
+import { currentCommit, deployer } from "../../execute/identity.ts";
+import { colour, formatPlan, plain } from "../../plan/format.ts";
+import type { Output } from "../output.ts";
+import { openSession, planFor } from "../session.ts";
+import { UsageError } from "../usage-error.ts";
+import { formatDuration, parseDuration } from "../duration.ts";
+
+interface DeployFlags {
+  env: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  forceConflicts?: boolean;
+  rollback: boolean;
+  timeout: string;
+  parallel: string;
+  waitForLock?: boolean;
+}
+
+export function registerDeploy(program: Command, out: Output): void {
+  program
+    .command("deploy")
+    .description(
+      "deploy the services (all when none are named): plan, confirm, apply, wait, prune, record; roll back by itself on failure",
+    )
+    .argument("[service...]", "services to deploy (default: all)")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
+    .option("--dry-run", "go as far as a server-side dry run; change nothing")
+    .option("--force-conflicts", "take over fields that other field managers own")
+    .option("--no-rollback", "on a failed rollout, leave it for inspection instead of rolling back")
+    .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
+    .option("--parallel <n>", "services deployed at once (among those whose dependencies are done)", "4")
+    .option("--wait-for-lock", "wait for another deploy to finish instead of stopping")
+    .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
+      const parallel = Number(opts.parallel);
+      if (!Number.isInteger(parallel) || parallel < 1)
+        throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
+      const timeoutMs = parseDuration(opts.timeout, "--timeout");
+      const session = await openSession(cmd, opts.env, services);
+      const plan = await planFor(session, services, out.signal);
+      out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+      if (!plan.changed) {
+        out.line("Nothing to deploy.");
+        return;
+      }
+      if (!opts.dryRun && !opts.yes) {
+        if (!out.interactive)
+          throw new UsageError(
+            "refusing to deploy without confirmation: no terminal to ask on",
+            "pass --yes to deploy from a script or CI",
+          );
+        const answer = await out.ask(
+          `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})? [y/N] `,
+        );
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          out.line("Not deployed.");
+          out.exitCode(1);
+          return;
+        }
+      }
+      const started = Date.now();
+      const deploy = new Deploy(session.cluster, {
+        note: (service, message) => out.note(`${service}: ${message}`),
+        progress: (p) =>
+          out.progress(
+            `${p.service}: ${p.ready}/${p.desired} ready, ${formatDuration(p.elapsedMs)}: ${p.message}`,
+          ),
+        lockWait: (held) => out.note(`waiting for the lock: ${held.message}`),
+      });
+      const report = await deploy.run(session.project, session.env, plan, {
+        only: services,
+        dryRun: opts.dryRun === true,
+        forceConflicts: opts.forceConflicts === true,
+        rollback: opts.rollback,
+        timeoutMs,
+        parallel,
+        waitForLock: opts.waitForLock === true,
+        deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
+        commit: currentCommit(session.project.root),
+        ...(out.signal ? { signal: out.signal } : {}),
+      });
+      out.progress("");
+      out.table(
+        ["SERVICE", "OUTCOME", "REVISION", "DETAIL"],
+        report.services.map((s) => [
+          s.service,
+          s.outcome,
+          s.revision === undefined ? "-" : String(s.revision),
+          s.message,
+        ]),
+      );
+      out.note(
+        `${report.ok ? "deploy finished" : "deploy FAILED"} in ${formatDuration(Date.now() - started)}`,
+      );
+      if (!report.ok) out.exitCode(1);
+    });
+}

@@ -1,0 +1,31 @@
+import type { Command } from "commander";
+import { ReleaseStore } from "../../release/store.ts";
+import type { Output } from "../output.ts";
+import { openSession } from "../session.ts";
+
+export function registerHistory(program: Command, out: Output): void {
+  program
+    .command("history")
+    .description("the release records of one service, newest first")
+    .argument("<service>", "service")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-o, --output <format>", "table or json", "table")
+    .action(async (service: string, opts: { env: string; output: string }, cmd: Command) => {
+      const { env, cluster } = await openSession(cmd, opts.env, [service]);
+      const summaries = await new ReleaseStore(cluster, env.cluster.namespace).summaries(service);
+      if (opts.output === "json") return out.line(JSON.stringify(summaries, null, 2));
+      if (summaries.length === 0) return out.note(`${service} has no releases in ${env.name}`);
+      out.table(
+        ["REVISION", "VERSION", "STATUS", "STARTED", "FINISHED", "BY", "DESCRIPTION"],
+        summaries.map((s) => [
+          String(s.revision),
+          s.version,
+          s.status,
+          s.startedAt,
+          s.finishedAt ?? "-",
+          s.deployedBy,
+          s.description,
+        ]),
+      );
+    });
+}

@@ -1,0 +1,29 @@
+import type { Command } from "commander";
+import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
+import type { Output } from "../output.ts";
+import { openSession, planFor } from "../session.ts";
+
+export function registerPlan(program: Command, out: Output): void {
+  program
+    .command("plan")
+    .description(
+      "show what a deploy would change: per service the versions, per object the field-level diff, then the steps",
+    )
+    .argument("[service...]", "services to plan (default: all)")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-o, --output <format>", "text or json", "text")
+    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
+    .action(
+      async (
+        services: string[],
+        opts: { env: string; output: string; detailedExitcode?: boolean },
+        cmd: Command,
+      ) => {
+        const session = await openSession(cmd, opts.env, services);
+        const plan = await planFor(session, services);
+        if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
+        else out.write(formatPlan(plan, out.colour ? colour : plain));
+        if (opts.detailedExitcode && plan.changed) out.exitCode(2);
+      },
+    );
+}

@@ -1,0 +1,60 @@
+import type { Command } from "commander";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { managedSelector } from "../../plan/live-state.ts";
+import { ReleaseStore } from "../../release/store.ts";
+import type { Output } from "../output.ts";
+import { openSession } from "../session.ts";
+
+export function registerStatus(program: Command, out: Output): void {
+  program
+    .command("status")
+    .description("each service: live and defined version, up to date or not, ready pods, last deploy")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-o, --output <format>", "table or json", "table")
+    .action(async (opts: { env: string; output: string }, cmd: Command) => {
+      const { project, env, cluster } = await openSession(cmd, opts.env);
+      const namespace = env.cluster.namespace;
+      const [deployments, summaries] = await Promise.all([
+        cluster.list("Deployment", namespace, managedSelector(project.name, env.name)),
+        new ReleaseStore(cluster, namespace).summaries(),
+      ]);
+      const rows = (project.services.get(env.name) ?? []).map((service) => {
+        const name = service.spec.name;
+        const live = deployments.items.find(
+          (d) => d.metadata?.labels?.["app.kubernetes.io/name"] === name,
+        ) as V1Deployment | undefined;
+        const liveVersion = live?.metadata?.annotations?.["slipway.dev/version"];
+        const last = summaries.find((s) => s.service === name);
+        return {
+          service: name,
+          liveVersion: liveVersion ?? null,
+          definedVersion: service.spec.version,
+          upToDate: liveVersion === service.spec.version,
+          ready: live ? `${live.status?.readyReplicas ?? 0}/${live.spec?.replicas ?? 0}` : "-",
+          lastDeploy: last
+            ? {
+                revision: last.revision,
+                status: last.status,
+                at: last.finishedAt ?? last.startedAt,
+                by: last.deployedBy,
+                description: last.description,
+              }
+            : null,
+        };
+      });
+      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      out.table(
+        ["SERVICE", "LIVE", "DEFINED", "UP TO DATE", "READY", "LAST DEPLOY"],
+        rows.map((r) => [
+          r.service,
+          r.liveVersion ?? "-",
+          r.definedVersion,
+          r.upToDate ? "yes" : "no",
+          r.ready,
+          r.lastDeploy
+            ? `r${r.lastDeploy.revision} ${r.lastDeploy.status} ${r.lastDeploy.at} by ${r.lastDeploy.by}`
+            : "-",
+        ]),
+      );
+    });
+}

@@ -1,0 +1,185 @@
+import { KubeConfig, Watch, type KubernetesObject } from "@kubernetes/client-node";
+import { fieldManager } from "./apply.ts";
+import { KubernetesApiError, kubeRequest, type RawRequest } from "./request.ts";
+import { objectPath, resources } from "./resources.ts";
+
+export interface ObjectList {
+  readonly items: KubernetesObject[];
+  readonly resourceVersion: string;
+}
+
+export type WatchEvent = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+/**
+ * The cluster as Slipway uses it: list by label, server-side apply, delete, watch.
+ * Thin by design; it counts its requests so benchmarks can report them.
+ */
+export class Cluster {
+  /** API requests made through this client (watches count once each). */
+  requests = 0;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    readonly context: string,
+  ) {}
+
+  /** Opens a kubeconfig context (the default kubeconfig when no path is given). */
+  static open(context: string, kubeconfigPath?: string): Cluster {
+    const kc = new KubeConfig();
+    if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
+    else kc.loadFromDefault();
+    if (!kc.getContexts().some((c) => c.name === context)) {
+      throw new KubernetesApiError(
+        0,
+        "NoContext",
+        `kubeconfig has no context "${context}" (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        })`,
+        "",
+      );
+    }
+    kc.setCurrentContext(context);
+    return new Cluster(kc, context);
+  }
+
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server ?? "(no server)";
+  }
+
+  request<T>(req: RawRequest): Promise<T> {
+    this.requests++;
+    return kubeRequest<T>(this.kubeConfig, req);
+  }
+
+  /** One LIST per kind and namespace, filtered by labels on the server. */
+  async list(
+    kind: string,
+    namespace: string,
+    labelSelector: string,
+    signal?: AbortSignal,
+  ): Promise<ObjectList> {
+    const info = resources[kind];
+    if (!info) throw new Error(`unknown kind ${kind}`);
+    const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
+    const path = info.namespaced
+      ? `${base}/namespaces/${namespace}/${info.plural}`
+      : `${base}/${info.plural}`;
+    const list = await this.request<{ items: KubernetesObject[]; metadata: { resourceVersion: string } }>({
+      method: "GET",
+      path,
+      query: { labelSelector },
+      ...(signal ? { signal } : {}),
+    });
+    const apiVersion = info.apiVersion;
+    return {
+      items: list.items.map((o) => ({ ...o, apiVersion, kind })),
+      resourceVersion: list.metadata.resourceVersion,
+    };
+  }
+
+  async get(kind: string, name: string, namespace: string): Promise<KubernetesObject | undefined> {
+    try {
+      return await this.request<KubernetesObject>({ method: "GET", path: objectPath(kind, name, namespace) });
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  apply(
+    object: KubernetesObject,
+    options: { dryRun?: boolean; force?: boolean; signal?: AbortSignal } = {},
+  ): Promise<KubernetesObject> {
+    const name = object.metadata?.name;
+    if (!object.kind || !name) throw new Error("cannot apply an object without kind and metadata.name");
+    return this.request<KubernetesObject>({
+      method: "PATCH",
+      path: objectPath(object.kind, name, object.metadata?.namespace),
+      // Strict: a field the server does not know is an error, never silently dropped.
+      query: {
+        fieldManager,
+        fieldValidation: "Strict",
+        ...(options.force ? { force: "true" } : {}),
+        ...(options.dryRun ? { dryRun: "All" } : {}),
+      },
+      contentType: "application/apply-patch+yaml",
+      body: object,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  async create(object: KubernetesObject): Promise<KubernetesObject> {
+    const kind = object.kind ?? "";
+    const path = objectPath(kind, "x", object.metadata?.namespace).replace(/\/x$/, "");
+    return this.request<KubernetesObject>({ method: "POST", path, body: object });
+  }
+
+  async replace(object: KubernetesObject): Promise<KubernetesObject> {
+    return this.request<KubernetesObject>({
+      method: "PUT",
+      path: objectPath(object.kind ?? "", object.metadata?.name ?? "", object.metadata?.namespace),
+      body: object,
+    });
+  }
+
+  /** Deletes one object; gone already counts as deleted. Foreground, so owned objects go first. */
+  async delete(kind: string, name: string, namespace: string, dryRun = false): Promise<void> {
+    try {
+      await this.request({
+        method: "DELETE",
+        path: objectPath(kind, name, namespace),
+        ...(dryRun ? { query: { dryRun: "All" } } : {}),
+        body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" },
+      });
+    } catch (error) {
+      if (!(error instanceof KubernetesApiError && error.status === 404)) throw error;
+    }
+  }
+
+  /**
+   * Watches one kind from a resourceVersion; resolves when the signal aborts or the server
+   * ends the watch (the caller re-lists and watches again).
+   */
+  async watch(
+    kind: string,
+    namespace: string,
+    labelSelector: string,
+    resourceVersion: string,
+    onEvent: (type: WatchEvent, object: KubernetesObject) => void,
+    signal: AbortSignal,
+  ): Promise<Error | null> {
+    const info = resources[kind];
+    if (!info) throw new Error(`unknown kind ${kind}`);
+    const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
+    this.requests++;
+    return new Promise<Error | null>((resolve) => {
+      const watch = new Watch(this.kubeConfig);
+      watch
+        .watch(
+          `${base}/namespaces/${namespace}/${info.plural}`,
+          { labelSelector, resourceVersion, allowWatchBookmarks: true },
+          (type: string, object: KubernetesObject) =>
+            onEvent(type as WatchEvent, { ...object, apiVersion: info.apiVersion, kind }),
+          (error: unknown) => resolve(error ? (error as Error) : null),
+        )
+        .then((controller) => {
+          if (signal.aborted) controller.abort();
+          else signal.addEventListener("abort", () => controller.abort(), { once: true });
+        })
+        .catch((error: unknown) => resolve(error as Error));
+    });
+  }
+
+  /** Who the cluster says we are (SelfSubjectReview). */
+  async whoami(): Promise<string> {
+    const review = await this.request<{ status?: { userInfo?: { username?: string } } }>({
+      method: "POST",
+      path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+      body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    });
+    return review.status?.userInfo?.username ?? "unknown";
+  }
+}

@@ -1,0 +1,385 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
+import { objectKey } from "../plan/live-state.ts";
+import type { Plan, ServicePlan } from "../plan/plan.ts";
+import type { ReleaseRecord } from "../release/record.ts";
+import { ReleaseStore } from "../release/store.ts";
+import { hashObjects } from "../release/hash.ts";
+import { renderServiceObjects } from "../render/render.ts";
+import { applyAll } from "./apply-objects.ts";
+import { DeployLock, type LockHeld } from "./lock.ts";
+import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
+
+export type ServiceOutcome = "deployed" | "unchanged" | "failed" | "rolled-back" | "skipped" | "dry-run";
+
+export interface ServiceResult {
+  readonly service: string;
+  readonly outcome: ServiceOutcome;
+  readonly revision?: number;
+  readonly message: string;
+}
+
+export interface DeployReport {
+  readonly ok: boolean;
+  readonly services: readonly ServiceResult[];
+}
+
+/** What the executor tells the user as it goes; the CLI prints it, tests may collect it. */
+export interface DeployEvents {
+  note(service: string, message: string): void;
+  progress(progress: RolloutProgress & { elapsedMs: number }): void;
+  lockWait?(held: LockHeld): void;
+}
+
+export interface DeployOptions {
+  readonly only: readonly string[];
+  readonly dryRun: boolean;
+  /** Take over fields other managers own. */
+  readonly forceConflicts: boolean;
+  /** Roll back by itself when a rollout fails. */
+  readonly rollback: boolean;
+  readonly timeoutMs: number;
+  /** Services deployed at once, among those whose dependencies are done. */
+  readonly parallel: number;
+  readonly waitForLock: boolean;
+  readonly leaseSeconds?: number;
+  readonly deployedBy: string;
+  readonly commit: string;
+  readonly digests?: ReadonlyMap<string, string>;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Executes a plan: under the environment's lock, each service in dependency order (independent
+ * ones in parallel), apply → wait → prune → record, with a journal in the release record so a
+ * killed deploy resumes, and a rollback to the previous release when a rollout fails.
+ */
+export class Deploy {
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly events: DeployEvents,
+  ) {}
+
+  async run(
+    project: ProjectModel,
+    env: EnvironmentModel,
+    plan: Plan,
+    options: DeployOptions,
+  ): Promise<DeployReport> {
+    const namespace = env.cluster.namespace;
+    const lock = new DeployLock(this.cluster, namespace, {
+      ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
+    });
+    if (!options.dryRun) {
+      await this.ensureNamespace(namespace);
+      const taken = await lock.acquire({
+        wait: options.waitForLock,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (held) => this.events.lockWait?.(held),
+      });
+      if (taken.tookOverFrom)
+        this.events.note(
+          "lock",
+          `took over the lock from ${taken.tookOverFrom}: its lease expired or its process is gone`,
+        );
+    }
+    try {
+      const store = new ReleaseStore(this.cluster, namespace);
+      const results = new Map<string, Promise<ServiceResult>>();
+      const plans = new Map(plan.services.map((p) => [p.service, p]));
+      let running = 0;
+      const queue: (() => void)[] = [];
+      const slot = async <T>(work: () => Promise<T>): Promise<T> => {
+        if (running >= options.parallel) await new Promise<void>((r) => queue.push(r));
+        running++;
+        try {
+          return await work();
+        } finally {
+          running--;
+          queue.shift()?.();
+        }
+      };
+      const start = (p: ServicePlan): Promise<ServiceResult> => {
+        let result = results.get(p.service);
+        if (!result) {
+          result = (async () => {
+            const deps = await Promise.all(
+              p.dependsOn.filter((d) => plans.has(d)).map((d) => start(plans.get(d) as ServicePlan)),
+            );
+            const broken = deps.filter(
+              (d) => d.outcome === "failed" || d.outcome === "rolled-back" || d.outcome === "skipped",
+            );
+            if (broken.length)
+              return {
+                service: p.service,
+                outcome: "skipped" as const,
+                message: `not deployed: ${broken.map((b) => b.service).join(", ")} did not deploy`,
+              };
+            return slot(() => this.deployService(project, env, p, store, options));
+          })();
+          results.set(p.service, result);
+        }
+        return result;
+      };
+      const services = await Promise.all(plan.services.map(start));
+      if (!options.dryRun && plan.orphans.length) {
+        for (const o of plan.orphans) await this.cluster.delete(o.kind, o.name, namespace);
+        this.events.note("prune", `deleted ${plan.orphans.length} object(s) of services no longer defined`);
+      }
+      return {
+        ok: services.every(
+          (s) => s.outcome === "deployed" || s.outcome === "unchanged" || s.outcome === "dry-run",
+        ),
+        services,
+      };
+    } finally {
+      if (!options.dryRun) await lock.release().catch(() => undefined);
+    }
+  }
+
+  private async ensureNamespace(namespace: string): Promise<void> {
+    try {
+      await this.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+    } catch (error) {
+      // Exists already, or this identity may not create namespaces (a namespaced deployer's is made for it).
+      if (!(error instanceof KubernetesApiError && (error.status === 409 || error.status === 403)))
+        throw error;
+    }
+  }
+
+  private async deployService(
+    project: ProjectModel,
+    env: EnvironmentModel,
+    plan: ServicePlan,
+    store: ReleaseStore,
+    options: DeployOptions,
+  ): Promise<ServiceResult> {
+    const service = project.services.get(env.name)?.find((s) => s.spec.name === plan.service);
+    if (!service) throw new Error(`internal: ${plan.service} is not defined in ${env.name}`);
+    const namespace = env.cluster.namespace;
+    const note = (message: string): void => this.events.note(plan.service, message);
+    const desired = renderServiceObjects(
+      project.name,
+      env,
+      service,
+      options.digests ? { digests: options.digests } : {},
+    );
+    const toApply = plan.objects
+      .filter((o) => o.action === "create" || o.action === "update")
+      .map((o) => o.desired as KubernetesObject);
+    const toPrune = plan.objects.filter((o) => o.action === "prune");
+
+    if (options.dryRun) {
+      await applyAll(this.cluster, toApply, {
+        force: options.forceConflicts,
+        dryRun: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      for (const o of toPrune) await this.cluster.delete(o.kind, o.name, namespace, true);
+      return {
+        service: plan.service,
+        outcome: "dry-run",
+        message: `server accepted ${toApply.length} object(s) and ${toPrune.length} deletion(s) in a dry run`,
+      };
+    }
+
+    // The plan read the release summaries: an unchanged service costs no further request.
+    if (!plan.changed) return { service: plan.service, outcome: "unchanged", message: "no changes" };
+    const pending = await store.latest(plan.service, ["pending"]);
+    const previous = await store.latest(plan.service, ["deployed"]);
+    const hash = hashObjects(desired);
+
+    let record: ReleaseRecord;
+    if (pending && pending.objectsHash === hash) {
+      record = pending;
+      note(
+        `resuming revision ${record.revision}, interrupted after: ${record.steps.map((s) => s.step).join(", ") || "nothing"}`,
+      );
+    } else {
+      if (pending) {
+        pending.status = "failed";
+        pending.finishedAt = new Date().toISOString();
+        pending.description += " (interrupted; superseded by a newer deploy)";
+        await store.update(pending);
+      }
+      record = {
+        service: plan.service,
+        environment: env.name,
+        revision: await store.nextRevision(plan.service),
+        version: service.spec.version,
+        digests: Object.fromEntries(
+          options.digests?.has(plan.service)
+            ? [[plan.service, options.digests.get(plan.service) as string]]
+            : [],
+        ),
+        status: "pending",
+        objects: desired,
+        objectsHash: hash,
+        calls: service.calls,
+        checks: [],
+        steps: [],
+        deployedBy: options.deployedBy,
+        commit: options.commit,
+        startedAt: new Date().toISOString(),
+        description: `deploy ${service.spec.version}`,
+      };
+      await store.create(record);
+    }
+    const done = (step: string): boolean => record.steps.some((s) => s.step === step && s.status === "done");
+    const mark = async (step: string, status: "done" | "failed", message?: string): Promise<void> => {
+      record.steps.push({ step, status, at: new Date().toISOString(), ...(message ? { message } : {}) });
+      await store.update(record);
+    };
+
+    const since = new Date();
+    try {
+      if (!done("apply")) {
+        await applyAll(this.cluster, toApply, {
+          force: options.forceConflicts,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        await mark("apply", "done", `${toApply.length} object(s)`);
+        note(`applied ${toApply.length} object(s)`);
+      }
+    } catch (error) {
+      await mark("apply", "failed", (error as Error).message);
+      return this.fail(record, store, previous, options, `apply failed: ${(error as Error).message}`);
+    }
+
+    const deployment = desired.find((o) => o.kind === "Deployment");
+    if (deployment && !done("wait")) {
+      const started = Date.now();
+      const verdict = await waitForRollout(this.cluster, {
+        namespace,
+        service: plan.service,
+        deployment: deployment.metadata?.name ?? plan.service,
+        since,
+        timeoutMs: options.timeoutMs,
+        onProgress: (p) => this.events.progress({ ...p, elapsedMs: Date.now() - started }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!verdict.successful) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error("interrupted");
+        await mark("wait", "failed", verdict.message);
+        return this.fail(record, store, previous, options, `rollout failed: ${verdict.message}`);
+      }
+      await mark("wait", "done", verdict.message);
+      note(`rolled out: ${verdict.message}`);
+    }
+
+    if (!done("prune")) {
+      const keep = new Set(desired.map(objectKey));
+      const fromInventory = (previous?.objects ?? [])
+        .filter((o) => !keep.has(objectKey(o)))
+        .map((o) => ({ kind: o.kind ?? "", name: o.metadata?.name ?? "" }));
+      const targets = new Map([...toPrune, ...fromInventory].map((o) => [`${o.kind}/${o.name}`, o]));
+      for (const o of targets.values()) await this.deleteIfManaged(o.kind, o.name, namespace);
+      await mark("prune", "done", `${targets.size} object(s)`);
+      if (targets.size) note(`pruned ${[...targets.keys()].join(", ")}`);
+    }
+
+    record.status = "deployed";
+    record.finishedAt = new Date().toISOString();
+    await store.update(record);
+    if (previous && previous.revision !== record.revision) {
+      previous.status = "superseded";
+      await store.update(previous);
+    }
+    await store.trim(plan.service);
+    return {
+      service: plan.service,
+      outcome: "deployed",
+      revision: record.revision,
+      message: `revision ${record.revision}: ${service.spec.version}`,
+    };
+  }
+
+  /** Deletes an object only if it still carries Slipway's label: nothing else is ever touched. */
+  private async deleteIfManaged(kind: string, name: string, namespace: string): Promise<void> {
+    const live = await this.cluster.get(kind, name, namespace);
+    if (live?.metadata?.labels?.["app.kubernetes.io/managed-by"] === "slipway")
+      await this.cluster.delete(kind, name, namespace);
+  }
+
+  private async fail(
+    record: ReleaseRecord,
+    store: ReleaseStore,
+    previous: ReleaseRecord | undefined,
+    options: DeployOptions,
+    reason: string,
+  ): Promise<ServiceResult> {
+    const note = (message: string): void => this.events.note(record.service, message);
+    note(reason);
+    record.status = "failed";
+    record.finishedAt = new Date().toISOString();
+    if (!options.rollback || !previous) {
+      record.description += options.rollback
+        ? " (failed; no earlier release to roll back to)"
+        : " (failed; left for inspection: --no-rollback)";
+      await store.update(record);
+      return {
+        service: record.service,
+        outcome: "failed",
+        revision: record.revision,
+        message: `${reason}; ${options.rollback ? "no earlier release to roll back to" : "not rolled back (--no-rollback)"}`,
+      };
+    }
+    note(`rolling back to revision ${previous.revision} (${previous.version})`);
+    const outcome = await this.restore(previous, options);
+    if (outcome.successful) {
+      const kept = new Set(previous.objects.map(objectKey));
+      for (const o of record.objects.filter((o) => !kept.has(objectKey(o)))) {
+        await this.deleteIfManaged(o.kind ?? "", o.metadata?.name ?? "", o.metadata?.namespace ?? "default");
+      }
+    }
+    record.rollback = {
+      toRevision: previous.revision,
+      outcome: outcome.successful ? "succeeded" : "failed",
+      message: outcome.message,
+    };
+    await store.update(record);
+    note(
+      outcome.successful
+        ? `rolled back to revision ${previous.revision}: ${outcome.message}`
+        : `ROLLBACK FAILED: ${outcome.message}`,
+    );
+    return {
+      service: record.service,
+      outcome: outcome.successful ? "rolled-back" : "failed",
+      revision: record.revision,
+      message: `${reason}; ${outcome.successful ? `rolled back to revision ${previous.revision} (${previous.version})` : `rollback to revision ${previous.revision} failed: ${outcome.message}`}`,
+    };
+  }
+
+  /** Re-applies a release's objects (taking fields back), waits for them, removes what it did not have. */
+  async restore(
+    release: ReleaseRecord,
+    options: Pick<DeployOptions, "timeoutMs" | "signal">,
+  ): Promise<{ successful: boolean; message: string }> {
+    const namespace = release.objects[0]?.metadata?.namespace ?? "default";
+    try {
+      await applyAll(this.cluster, release.objects, {
+        force: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      return { successful: false, message: (error as Error).message };
+    }
+    const deployment = release.objects.find((o) => o.kind === "Deployment");
+    if (deployment) {
+      const verdict = await waitForRollout(this.cluster, {
+        namespace,
+        service: release.service,
+        deployment: deployment.metadata?.name ?? release.service,
+        since: new Date(),
+        timeoutMs: options.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!verdict.successful) return { successful: false, message: verdict.message };
+      return { successful: true, message: verdict.message };
+    }
+    return { successful: true, message: "applied" };
+  }
+}

@@ -1,0 +1,191 @@
+import { hostname, userInfo } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import { sleep } from "../util/sleep.ts";
+
+export const lockName = "slipway-deploy-lock";
+
+interface Lease extends KubernetesObject {
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
+}
+
+/** Who holds the lock, parsed back from the Lease's holder identity. */
+export interface Holder {
+  readonly user: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly id: string;
+}
+
+export class LockHeld extends Error {
+  constructor(
+    readonly holder: string,
+    readonly since: string,
+    readonly expiresInSeconds: number,
+  ) {
+    super(
+      `another deploy holds the lock: ${holder}, since ${since} (expires in ${expiresInSeconds}s unless renewed)`,
+    );
+    this.name = "LockHeld";
+  }
+}
+
+export interface LockOptions {
+  readonly leaseSeconds?: number;
+  /** Wait for the holder to finish instead of stopping at once. */
+  readonly wait?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onWait?: (held: LockHeld) => void;
+}
+
+/** Leases use MicroTime: six fractional digits. */
+const microTime = (date = new Date()): string => date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+
+const identity = (id: string): string => `${userInfo().username}@${hostname()} pid ${process.pid} (${id})`;
+
+export function parseHolder(text: string): Holder | undefined {
+  const m = /^(.+)@(.+) pid (\d+) \((\w+)\)$/.exec(text);
+  return m ? { user: m[1] ?? "", host: m[2] ?? "", pid: Number(m[3]), id: m[4] ?? "" } : undefined;
+}
+
+/** A holder on this machine whose process is gone: its lock is stale, whatever the clock says. */
+function holderIsDeadHere(text: string): boolean {
+  const holder = parseHolder(text);
+  if (!holder || holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * One deploy per environment: a coordination.k8s.io Lease in the namespace, renewed while
+ * held. An expired lease (or one whose holder died on this machine) is taken over.
+ */
+export class DeployLock {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly id = randomBytes(4).toString("hex");
+  private readonly leaseSeconds: number;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly namespace: string,
+    options: { leaseSeconds?: number } = {},
+  ) {
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+  }
+
+  get holderIdentity(): string {
+    return identity(this.id);
+  }
+
+  async acquire(options: LockOptions = {}): Promise<{ tookOverFrom?: string }> {
+    for (;;) {
+      try {
+        const result = await this.tryAcquire();
+        this.timer = setInterval(
+          () => void this.renew().catch(() => undefined),
+          (this.leaseSeconds * 1000) / 3,
+        );
+        this.timer.unref();
+        return result;
+      } catch (error) {
+        if (!(error instanceof LockHeld) || !options.wait) throw error;
+        options.onWait?.(error);
+        await sleep(2000, options.signal);
+      }
+    }
+  }
+
+  private async tryAcquire(): Promise<{ tookOverFrom?: string }> {
+    const now = microTime();
+    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+    const spec = {
+      holderIdentity: this.holderIdentity,
+      leaseDurationSeconds: this.leaseSeconds,
+      acquireTime: now,
+      renewTime: now,
+    };
+    if (!lease) {
+      try {
+        await this.cluster.create({
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
+          metadata: {
+            name: lockName,
+            namespace: this.namespace,
+            labels: { "app.kubernetes.io/managed-by": "slipway" },
+          },
+          spec,
+        } as Lease);
+        return {};
+      } catch (error) {
+        if (error instanceof KubernetesApiError && error.status === 409) return this.tryAcquire();
+        throw error;
+      }
+    }
+    const holder = lease.spec?.holderIdentity;
+    const renewed = Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? "1970-01-01T00:00:00Z");
+    const expiresAt = renewed + (lease.spec?.leaseDurationSeconds ?? this.leaseSeconds) * 1000;
+    const stale = !holder || Date.now() > expiresAt || holderIsDeadHere(holder);
+    if (!stale)
+      throw new LockHeld(
+        holder,
+        lease.spec?.acquireTime ?? "unknown",
+        Math.max(0, Math.round((expiresAt - Date.now()) / 1000)),
+      );
+    // Optimistic concurrency: the PUT carries the resourceVersion we read, so two takers cannot both win.
+    try {
+      await this.cluster.replace({ ...lease, spec } as Lease);
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 409) return this.tryAcquire();
+      throw error;
+    }
+    return holder ? { tookOverFrom: holder } : {};
+  }
+
+  private async renew(): Promise<void> {
+    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+    if (!lease || lease.spec?.holderIdentity !== this.holderIdentity) return;
+    await this.cluster.replace({ ...lease, spec: { ...lease.spec, renewTime: microTime() } } as Lease);
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+    if (lease?.spec?.holderIdentity === this.holderIdentity)
+      await this.cluster.delete("Lease", lockName, this.namespace);
+  }
+}
+
+/** Removes the lock whoever holds it, and leaves an Event saying who did it and whom it removed. */
+export async function forceUnlock(
+  cluster: Cluster,
+  namespace: string,
+  by: string,
+): Promise<string | undefined> {
+  const lease = (await cluster.get("Lease", lockName, namespace)) as Lease | undefined;
+  if (!lease) return undefined;
+  await cluster.delete("Lease", lockName, namespace);
+  const holder = lease.spec?.holderIdentity ?? "nobody";
+  const now = new Date().toISOString();
+  await cluster.create({
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { generateName: "slipway-unlock-", namespace },
+    involvedObject: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: lockName, namespace },
+    reason: "SlipwayUnlockForced",
+    message: `${by} removed the deploy lock held by ${holder}`,
+    type: "Warning",
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+    source: { component: "slipway" },
+  } as KubernetesObject);
+  return holder;
+}

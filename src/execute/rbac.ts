@@ -1,0 +1,36 @@
+import type { V1Role } from "@kubernetes/client-node";
+
+/**
+ * Everything a deploy does, and nothing more: manage the kinds Slipway renders, keep release
+ * records (Secrets) and the lock (Lease), watch rollouts, read pods and their logs, run Jobs,
+ * and say who it is (SelfSubjectReview needs no Role).
+ */
+export function deployerRole(
+  namespace: string,
+  name = "slipway-deployer",
+): V1Role & { apiVersion: string; kind: string } {
+  const manage = ["get", "list", "watch", "create", "update", "patch", "delete"];
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name, namespace },
+    rules: [
+      {
+        apiGroups: [""],
+        resources: ["configmaps", "services", "serviceaccounts", "persistentvolumeclaims", "secrets"],
+        verbs: manage,
+      },
+      { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["events"], verbs: ["create"] },
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: manage },
+      { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: manage },
+      { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: manage },
+      { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: manage },
+      {
+        apiGroups: ["coordination.k8s.io"],
+        resources: ["leases"],
+        verbs: ["get", "create", "update", "delete"],
+      },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+
+export interface FieldChange {
+  readonly path: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/** Server-owned or identity fields that are never a change. */
+const ignoredTopLevel = new Set(["apiVersion", "kind", "status"]);
+const ignoredMetadata = new Set(["name", "namespace"]);
+
+/**
+ * Field-level differences between what we would apply and what runs, over the fields we set
+ * only: fields the server defaults or other managers own are not ours to report.
+ */
+export function diffObject(desired: KubernetesObject, live: KubernetesObject | undefined): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const walk = (want: unknown, have: unknown, path: string): void => {
+    if (Array.isArray(want)) {
+      if (!Array.isArray(have) || have.length !== want.length) {
+        if (JSON.stringify(want) !== JSON.stringify(have)) changes.push({ path, from: have, to: want });
+        return;
+      }
+      want.forEach((w, i) => walk(w, have[i], `${path}[${i}]`));
+      return;
+    }
+    if (want !== null && typeof want === "object") {
+      if (have === null || typeof have !== "object" || Array.isArray(have)) {
+        changes.push({ path, from: have, to: want });
+        return;
+      }
+      for (const [key, value] of Object.entries(want))
+        walk(value, (have as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      return;
+    }
+    if (!sameScalar(want, have)) changes.push({ path, from: have, to: want });
+  };
+  for (const [key, value] of Object.entries(desired)) {
+    if (ignoredTopLevel.has(key)) continue;
+    if (key === "metadata") {
+      for (const [mk, mv] of Object.entries(value as Record<string, unknown>)) {
+        if (!ignoredMetadata.has(mk))
+          walk(mv, (live?.metadata as Record<string, unknown> | undefined)?.[mk], `metadata.${mk}`);
+      }
+      continue;
+    }
+    walk(value, (live as Record<string, unknown> | undefined)?.[key], key);
+  }
+  return changes;
+}
+
+/** The API returns numbers for int-or-string fields given as numbers, and strings as given. */
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((typeof a === "number" && typeof b === "string") || (typeof a === "string" && typeof b === "number"))
+    return String(a) === String(b);
+  return false;
+}

@@ -1,0 +1,197 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import { renderServiceObjects } from "../render/render.ts";
+import { hashObjects } from "../release/hash.ts";
+import type { ReleaseSummary } from "../release/record.ts";
+import { diffObject, type FieldChange } from "./diff.ts";
+import { managedKinds, objectKey } from "./live-state.ts";
+
+export type ObjectAction = "create" | "update" | "unchanged" | "prune";
+
+export interface ObjectChange {
+  readonly kind: string;
+  readonly name: string;
+  readonly action: ObjectAction;
+  readonly changes: readonly FieldChange[];
+  readonly desired?: KubernetesObject;
+}
+
+export interface ServicePlan {
+  readonly service: string;
+  readonly file: string;
+  readonly liveVersion?: string;
+  readonly newVersion: string;
+  readonly dependsOn: readonly string[];
+  readonly objects: readonly ObjectChange[];
+  /** Hash of the rendered objects, to match release records. */
+  readonly objectsHash: string;
+  /** An interrupted deploy of the same objects that a deploy will finish. */
+  readonly resumes?: number;
+  /** Objects change, or the release record does not yet say these objects are deployed. */
+  readonly changed: boolean;
+}
+
+export interface PlanStep {
+  readonly service: string;
+  readonly step: "apply" | "wait" | "prune" | "record" | "resume";
+  readonly description: string;
+}
+
+/** What a deploy would do, built before anything changes, printed as it is, then executed. */
+export interface Plan {
+  readonly project: string;
+  readonly environment: string;
+  readonly context: string;
+  readonly namespace: string;
+  readonly services: readonly ServicePlan[];
+  /** Managed objects of services no longer defined: pruned only when deploying every service. */
+  readonly orphans: readonly ObjectChange[];
+  readonly steps: readonly PlanStep[];
+  readonly changed: boolean;
+}
+
+export interface PlanInput {
+  readonly project: ProjectModel;
+  readonly env: EnvironmentModel;
+  /** Services to plan; all when empty. */
+  readonly only: readonly string[];
+  readonly live: ReadonlyMap<string, KubernetesObject>;
+  /** Release summaries of the namespace (metadata only). */
+  readonly releases?: readonly ReleaseSummary[];
+  readonly digests?: ReadonlyMap<string, string>;
+}
+
+const kindOrder = (kind: string): number => {
+  const i = (managedKinds as readonly string[]).indexOf(kind);
+  return i === -1 ? managedKinds.length : i;
+};
+
+/** Pure: definitions plus live state in, plan out. */
+export function buildPlan(input: PlanInput): Plan {
+  const { project, env, live } = input;
+  const services = (project.services.get(env.name) ?? []).filter(
+    (s) => input.only.length === 0 || input.only.includes(s.spec.name),
+  );
+  const defined = new Set((project.services.get(env.name) ?? []).map((s) => s.spec.name));
+  const servicePlans = services.map((service) =>
+    planService(project.name, env, service, live, input.releases ?? [], input.digests),
+  );
+  const orphans: ObjectChange[] =
+    input.only.length > 0
+      ? []
+      : [...live.values()]
+          .filter((o) => !defined.has(o.metadata?.labels?.["app.kubernetes.io/name"] ?? ""))
+          .map((o) => ({
+            kind: o.kind ?? "",
+            name: o.metadata?.name ?? "",
+            action: "prune" as const,
+            changes: [],
+          }));
+  const steps: PlanStep[] = [];
+  for (const p of servicePlans) {
+    if (!p.changed) continue;
+    if (p.resumes !== undefined)
+      steps.push({
+        service: p.service,
+        step: "resume",
+        description: `finish revision ${p.resumes}, interrupted earlier (steps already done are not run again)`,
+      });
+    const applies = p.objects.filter((o) => o.action === "create" || o.action === "update");
+    const prunes = p.objects.filter((o) => o.action === "prune");
+    if (applies.length)
+      steps.push({
+        service: p.service,
+        step: "apply",
+        description: `apply ${applies.length} object(s) (server-side, field manager slipway)`,
+      });
+    if (p.objects.some((o) => o.kind === "Deployment" && o.action !== "prune"))
+      steps.push({
+        service: p.service,
+        step: "wait",
+        description: "wait for the Deployment to roll out (roll back by itself on failure)",
+      });
+    if (prunes.length)
+      steps.push({
+        service: p.service,
+        step: "prune",
+        description: `delete ${prunes.length} object(s) no longer defined`,
+      });
+    steps.push({ service: p.service, step: "record", description: `record release ${p.newVersion}` });
+  }
+  if (orphans.length)
+    steps.push({
+      service: "(removed services)",
+      step: "prune",
+      description: `delete ${orphans.length} object(s) of services no longer defined`,
+    });
+  return {
+    project: project.name,
+    environment: env.name,
+    context: env.cluster.context,
+    namespace: env.cluster.namespace,
+    services: servicePlans,
+    orphans,
+    steps,
+    changed: servicePlans.some((p) => p.changed) || orphans.length > 0,
+  };
+}
+
+function planService(
+  project: string,
+  env: EnvironmentModel,
+  service: ServiceModel,
+  live: ReadonlyMap<string, KubernetesObject>,
+  releases: readonly ReleaseSummary[],
+  digests?: ReadonlyMap<string, string>,
+): ServicePlan {
+  const desired = renderServiceObjects(project, env, service, digests ? { digests } : {});
+  const desiredKeys = new Set(desired.map(objectKey));
+  const objects: ObjectChange[] = desired.map((object) => {
+    const current = live.get(objectKey(object));
+    const changes = diffObject(object, current);
+    const action: ObjectAction = !current ? "create" : changes.length ? "update" : "unchanged";
+    return {
+      kind: object.kind ?? "",
+      name: object.metadata?.name ?? "",
+      action,
+      changes: current ? changes : [],
+      desired: object,
+    };
+  });
+  for (const object of live.values()) {
+    if (
+      object.metadata?.labels?.["app.kubernetes.io/name"] === service.spec.name &&
+      !desiredKeys.has(objectKey(object))
+    ) {
+      objects.push({
+        kind: object.kind ?? "",
+        name: object.metadata?.name ?? "",
+        action: "prune",
+        changes: [],
+      });
+    }
+  }
+  objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.name.localeCompare(b.name));
+  const deployment = live.get(`Deployment/${service.spec.name}`);
+  const liveVersion = deployment?.metadata?.annotations?.["slipway.dev/version"];
+  const objectsHash = hashObjects(desired);
+  const mine = releases
+    .filter((r) => r.service === service.spec.name)
+    .sort((a, b) => b.revision - a.revision);
+  const pending = mine.find((r) => r.status === "pending" && r.objectsHash === objectsHash);
+  const deployed = mine.find((r) => r.status === "deployed");
+  return {
+    service: service.spec.name,
+    file: service.file,
+    ...(liveVersion ? { liveVersion } : {}),
+    newVersion: service.spec.version,
+    dependsOn: service.spec.dependsOn ?? [],
+    objects,
+    objectsHash,
+    ...(pending ? { resumes: pending.revision } : {}),
+    changed:
+      objects.some((o) => o.action !== "unchanged") ||
+      deployed?.objectsHash !== objectsHash ||
+      mine.some((r) => r.status === "pending"),
+  };
+}

@@ -1,0 +1,157 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import { collectionPath } from "../clients/kubernetes/resources.ts";
+import { ReleaseExists, ReleaseNotFound } from "./errors.ts";
+import type { ReleaseRecord, ReleaseStatus, ReleaseSummary } from "./record.ts";
+
+const recordLabel = "slipway.dev/record";
+const serviceLabel = "slipway.dev/service";
+const revisionLabel = "slipway.dev/revision";
+const statusLabel = "slipway.dev/status";
+const partsAnnotation = "slipway.dev/parts";
+const summaryAnnotation = "slipway.dev/summary";
+
+/**
+ * Compressed chunks stay well under the API's 1 MiB object limit (etcd's request limit is
+ * 1.5 MiB; Secrets are capped at 1 MiB): a large release spreads over several Secrets.
+ */
+export const chunkBytes = 512 * 1024;
+
+/**
+ * Release records in the service's namespace, one Secret per revision (plus part Secrets
+ * for large ones), gzip-compressed, labelled so history is one LIST of metadata.
+ */
+export class ReleaseStore {
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly namespace: string,
+    private readonly keep = 10,
+  ) {}
+
+  private name(service: string, revision: number, part = 0): string {
+    return `slipway.release.${service}.v${revision}${part ? `.part${part}` : ""}`;
+  }
+
+  /** Every release's summary in the namespace, newest revision first per service. Metadata only. */
+  async summaries(service?: string): Promise<ReleaseSummary[]> {
+    const selector = `${recordLabel}=release${service ? `,${serviceLabel}=${service}` : ""}`;
+    const list = await this.cluster.request<{
+      items: { metadata: { annotations?: Record<string, string>; labels?: Record<string, string> } }[];
+    }>({
+      method: "GET",
+      path: collectionPath("Secret", this.namespace),
+      query: { labelSelector: selector },
+      // Only metadata: history must not download every payload.
+      headers: { accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1" },
+    });
+    return list.items
+      .map((item) => item.metadata.annotations?.[summaryAnnotation])
+      .filter((s): s is string => s !== undefined)
+      .map((s) => JSON.parse(s) as ReleaseSummary)
+      .sort((a, b) =>
+        a.service === b.service ? b.revision - a.revision : a.service.localeCompare(b.service),
+      );
+  }
+
+  async get(service: string, revision: number): Promise<ReleaseRecord> {
+    const main = await this.readSecret(this.name(service, revision));
+    if (!main) throw new ReleaseNotFound(service, revision);
+    const parts = Number(main.metadata?.annotations?.[partsAnnotation] ?? "1");
+    const chunks = [Buffer.from(main.data?.release ?? "", "base64")];
+    for (let part = 1; part < parts; part++) {
+      const secret = await this.readSecret(this.name(service, revision, part));
+      if (!secret) throw new Error(`release ${service} v${revision} is missing part ${part} of ${parts}`);
+      chunks.push(Buffer.from(secret.data?.release ?? "", "base64"));
+    }
+    return JSON.parse(gunzipSync(Buffer.concat(chunks)).toString("utf8")) as ReleaseRecord;
+  }
+
+  /** The newest release whose status is one of `statuses`. */
+  async latest(service: string, statuses: readonly ReleaseStatus[]): Promise<ReleaseRecord | undefined> {
+    const summary = (await this.summaries(service)).find((s) => statuses.includes(s.status));
+    return summary ? this.get(service, summary.revision) : undefined;
+  }
+
+  async nextRevision(service: string): Promise<number> {
+    const [newest] = await this.summaries(service);
+    return (newest?.revision ?? 0) + 1;
+  }
+
+  async create(record: ReleaseRecord): Promise<void> {
+    await this.write(record, "create");
+  }
+
+  async update(record: ReleaseRecord): Promise<void> {
+    await this.write(record, "update");
+  }
+
+  /** Keeps the newest `keep` revisions of a service (never the deployed one). */
+  async trim(service: string): Promise<number> {
+    const summaries = await this.summaries(service);
+    const deployed = summaries.find((s) => s.status === "deployed")?.revision;
+    const old = summaries.slice(this.keep).filter((s) => s.revision !== deployed && s.status !== "pending");
+    for (const s of old) {
+      const main = await this.readSecret(this.name(service, s.revision));
+      const parts = Number(main?.metadata?.annotations?.[partsAnnotation] ?? "1");
+      for (let part = 0; part < parts; part++)
+        await this.cluster.delete("Secret", this.name(service, s.revision, part), this.namespace);
+    }
+    return old.length;
+  }
+
+  private async readSecret(name: string): Promise<V1Secret | undefined> {
+    return (await this.cluster.get("Secret", name, this.namespace)) as V1Secret | undefined;
+  }
+
+  private async write(record: ReleaseRecord, mode: "create" | "update"): Promise<void> {
+    const compressed = gzipSync(Buffer.from(JSON.stringify(record), "utf8"));
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < compressed.length || chunks.length === 0; offset += chunkBytes)
+      chunks.push(compressed.subarray(offset, offset + chunkBytes));
+    const summary: ReleaseSummary = {
+      service: record.service,
+      revision: record.revision,
+      version: record.version,
+      status: record.status,
+      deployedBy: record.deployedBy,
+      startedAt: record.startedAt,
+      ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+      description: record.description,
+      objectsHash: record.objectsHash,
+    };
+    // Parts first, the main Secret last: a reader never sees a main Secret whose parts are missing.
+    for (let part = chunks.length - 1; part >= 0; part--) {
+      const secret: V1Secret & KubernetesObject = {
+        apiVersion: "v1",
+        kind: "Secret",
+        type: "slipway.dev/release",
+        metadata: {
+          name: this.name(record.service, record.revision, part),
+          namespace: this.namespace,
+          labels: {
+            "app.kubernetes.io/managed-by": "slipway",
+            [recordLabel]: part === 0 ? "release" : "release-part",
+            [serviceLabel]: record.service,
+            [revisionLabel]: String(record.revision),
+            ...(part === 0 ? { [statusLabel]: record.status } : {}),
+          },
+          annotations:
+            part === 0
+              ? { [partsAnnotation]: String(chunks.length), [summaryAnnotation]: JSON.stringify(summary) }
+              : {},
+        },
+        data: { release: (chunks[part] ?? Buffer.alloc(0)).toString("base64") },
+      };
+      try {
+        if (mode === "create" && part === 0) await this.cluster.create(secret);
+        else await this.cluster.apply(secret, { force: true });
+      } catch (error) {
+        if (error instanceof KubernetesApiError && error.status === 409 && mode === "create")
+          throw new ReleaseExists(record.service, record.revision);
+        throw error;
+      }
+    }
+  }
+}
