@@ -27,6 +27,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       "-c, --config <path>",
       "the project's slipway.config.ts (default: found from the working folder up)",
     )
+    .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => out.error(s.trimEnd()) });
   registerValidate(program, out);

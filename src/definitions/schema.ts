@@ -74,6 +74,8 @@ const labelKey = z
 
 const deployment = z.strictObject({
   replicas: z.number().int().min(0).optional(),
+  /** Seconds a new pod must stay ready before it counts as available: catches a crash right after start. */
+  minReadySeconds: z.number().int().min(0).optional(),
   /** Extra labels on the pods (not on the selector): for policies, monitoring, fault injection. */
   podLabels: z.record(labelKey, labelValue).optional(),
   port: port.optional(),

@@ -8,6 +8,7 @@ import type { ReleaseRecord } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
 import { hashObjects } from "../release/hash.ts";
 import { renderServiceObjects } from "../render/render.ts";
+import { labelSafe } from "../render/labels.ts";
 import { applyAll } from "./apply-objects.ts";
 import { DeployLock, type LockHeld } from "./lock.ts";
 import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
@@ -256,6 +257,7 @@ export class Deploy {
         service: plan.service,
         deployment: deployment.metadata?.name ?? plan.service,
         since,
+        version: labelSafe(service.spec.version),
         timeoutMs: options.timeoutMs,
         onProgress: (p) => this.events.progress({ ...p, elapsedMs: Date.now() - started }),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -374,6 +376,7 @@ export class Deploy {
         service: release.service,
         deployment: deployment.metadata?.name ?? release.service,
         since: new Date(),
+        version: labelSafe(release.version),
         timeoutMs: options.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
       });

@@ -17,6 +17,8 @@ export interface WaitOptions {
   readonly deployment: string;
   /** Pods created before this are the old version's: their failures are not this rollout's. */
   readonly since: Date;
+  /** Only pods of this version (label app.kubernetes.io/version) are judged: the rest are the other side of the rollout. */
+  readonly version?: string;
   readonly timeoutMs: number;
   readonly onProgress?: (progress: RolloutProgress) => void;
   readonly signal?: AbortSignal;
@@ -56,6 +58,11 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
     for (const pod of pods.values()) {
       const created = Date.parse(pod.metadata?.creationTimestamp as unknown as string);
       if (created + 2000 < options.since.getTime()) continue;
+      if (
+        options.version !== undefined &&
+        pod.metadata?.labels?.["app.kubernetes.io/version"] !== options.version
+      )
+        continue;
       const failure = podFailure(pod);
       if (failure) return finish(failed(`pod failed: ${failure}`));
     }

@@ -2,6 +2,8 @@ import type { V1CronJob, V1Deployment, V1Job } from "@kubernetes/client-node";
 import { metadata, selectorLabels, standardLabels, versionAnnotation, type RenderContext } from "./labels.ts";
 import { podSpec } from "./pod-template.ts";
 
+export const defaultMinReadySeconds = 5;
+
 export function renderDeployment(ctx: RenderContext): V1Deployment {
   const { spec } = ctx.service;
   return {
@@ -10,6 +12,8 @@ export function renderDeployment(ctx: RenderContext): V1Deployment {
     metadata: metadata(ctx, spec.name),
     spec: {
       replicas: spec.deployment.replicas ?? ctx.env.defaults?.replicas ?? 1,
+      // A pod that crashes right after turning ready must fail the rollout, not pass it.
+      minReadySeconds: spec.deployment.minReadySeconds ?? defaultMinReadySeconds,
       selector: { matchLabels: selectorLabels(ctx) },
       // Old and new pods overlap during a rollout: the procedure proves that is safe.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },

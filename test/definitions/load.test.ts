@@ -76,7 +76,7 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     });
     expect(await problemsOf(p.config)).toEqual([
       expect.stringMatching(
-        /^test\/\.scratch\/project-\w+\/services\/api\/service\.ts: deployment\.replica: unknown key; did you mean "replicas"\? \(expected one of: replicas, port, command, /,
+        /^test\/\.scratch\/project-\w+\/services\/api\/service\.ts: deployment\.replica: unknown key; did you mean "replicas"\? \(expected one of: replicas, minReadySeconds, podLabels, port, command, /,
       ),
     ]);
   });

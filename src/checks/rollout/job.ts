@@ -7,7 +7,7 @@ export function jobVerdict(job: V1Job): Verdict {
   const complete = conditions.find(
     (c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True",
   );
-  if (complete) return succeeded(`completed (${job.status?.succeeded ?? 0} succeeded)`);
+  if (complete) return succeeded("completed");
   const failure = conditions.find((c) => c.type === "Failed" && c.status === "True");
   if (failure)
     return failed(`failed: ${failure.reason ?? ""}${failure.message ? ` (${failure.message})` : ""}`.trim());

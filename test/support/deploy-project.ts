@@ -1,0 +1,40 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "../../src/cli/run.ts";
+import { captureOutput } from "./output.ts";
+import { platform, uniqueName } from "./platform.ts";
+import { copyOfExample } from "./project.ts";
+
+/** A copy of the example platform whose dev environment deploys into a namespace of its own. */
+export function isolatedExample(prefix: string): {
+  root: string;
+  config: string;
+  namespace: string;
+  edit: (file: string, from: string | RegExp, to: string) => void;
+} {
+  const copy = copyOfExample();
+  const namespace = uniqueName(prefix);
+  const configPath = join(copy.root, "slipway.config.ts");
+  writeFileSync(
+    configPath,
+    readFileSync(configPath, "utf8").replace('namespace: "research-dev"', `namespace: "${namespace}"`),
+  );
+  const edit = (file: string, from: string | RegExp, to: string): void => {
+    const path = join(copy.root, file);
+    const before = readFileSync(path, "utf8");
+    const after = before.replace(from, to);
+    if (after === before) throw new Error(`edit of ${file} changed nothing: ${String(from)}`);
+    writeFileSync(path, after);
+  };
+  return { ...copy, namespace, edit };
+}
+
+/** Runs the slipway CLI in-process against the local platform. */
+export async function slipway(
+  config: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = captureOutput();
+  const code = await run([...args, "-c", config, "--kubeconfig", platform.kubeconfig], out);
+  return { code, stdout: out.stdout, stderr: out.stderr };
+}
