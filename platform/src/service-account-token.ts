@@ -1,4 +1,4 @@
-import { CoreV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, RbacAuthorizationV1Api, type V1Role } from "@kubernetes/client-node";
 import { adminKubeConfig, apiStatusCode } from "./kube-client.ts";
 import { defaultLayout, type Layout } from "./layout.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
@@ -10,8 +10,12 @@ export interface NamespaceTokenRequest {
   readonly serviceAccount?: string;
   /** A built-in ClusterRole granted in that namespace only: view, edit or admin. */
   readonly clusterRole?: "view" | "edit" | "admin";
+  /** Instead of a built-in ClusterRole: this Role, created in the namespace and bound. */
+  readonly role?: V1Role;
   readonly expirationSeconds?: number;
   readonly layout?: Layout;
+  /** Context name in the returned kubeconfig (default `<namespace>-<serviceAccount>`). */
+  readonly contextName?: string;
 }
 
 export interface NamespaceToken {
@@ -41,17 +45,28 @@ export async function mintNamespaceToken(request: NamespaceTokenRequest): Promis
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const namespace = request.namespace;
   const name = request.serviceAccount ?? "slipway-deployer";
-  const role = request.clusterRole ?? "edit";
+  const roleRef = request.role
+    ? { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: request.role.metadata?.name ?? name }
+    : { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: request.clusterRole ?? "edit" };
   await ignoreConflict(() => core.createNamespace({ body: { metadata: { name: namespace } } }));
   await ignoreConflict(() =>
     core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }),
   );
+  const customRole = request.role;
+  if (customRole) {
+    await ignoreConflict(() =>
+      rbac.createNamespacedRole({
+        namespace,
+        body: { ...customRole, metadata: { ...customRole.metadata, namespace } },
+      }),
+    );
+  }
   await ignoreConflict(() =>
     rbac.createNamespacedRoleBinding({
       namespace,
       body: {
-        metadata: { name: `${name}-${role}` },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        metadata: { name: `${name}-${roleRef.name}` },
+        roleRef,
         subjects: [{ kind: "ServiceAccount", name, namespace }],
       },
     }),
@@ -68,7 +83,7 @@ export async function mintNamespaceToken(request: NamespaceTokenRequest): Promis
     caCertPath: join(layout.stateDir, "pki", "ca.crt"),
     user: `${namespace}-${name}`,
     token,
-    context: `${namespace}-${name}`,
+    context: request.contextName ?? `${namespace}-${name}`,
     namespace,
   });
   return { namespace, serviceAccount: name, token, kubeconfig };

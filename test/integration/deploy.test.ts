@@ -24,12 +24,10 @@ describe("deploying the example platform to the real control plane", () => {
   beforeAll(async () => {
     // Something Slipway does not manage, in the same namespace: it must never be touched.
     await kube.core().createNamespace({ body: { metadata: { name: project.namespace } } });
-    await kube
-      .core()
-      .createNamespacedConfigMap({
-        namespace: project.namespace,
-        body: { metadata: { name: "someone-elses" }, data: { keep: "me" } },
-      });
+    await kube.core().createNamespacedConfigMap({
+      namespace: project.namespace,
+      body: { metadata: { name: "someone-elses" }, data: { keep: "me" } },
+    });
   });
 
   it("deploys every service from empty, in dependency order, and records each release", async () => {

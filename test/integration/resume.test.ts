@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import { isolatedExample, slipway } from "../support/deploy-project.ts";
+import { kube, platform } from "../support/platform.ts";
+import { repoRoot } from "../support/project.ts";
+
+const project = isolatedExample("resume");
+const cluster = Cluster.open("local", platform.kubeconfig);
+const store = new ReleaseStore(cluster, project.namespace);
+
+/** Runs `slipway deploy` as its own process and SIGKILLs it once stderr shows `marker`. */
+function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, "bin", "slipway.js"),
+        "deploy",
+        "--env",
+        "dev",
+        "--yes",
+        "-c",
+        project.config,
+        "--kubeconfig",
+        platform.kubeconfig,
+      ],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    let killed = false;
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!killed && marker.test(stderr)) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", () => resolve({ killed, stderr }));
+  });
+}
+
+afterAll(async () => {
+  await kube
+    .core()
+    .deleteNamespace({ name: project.namespace })
+    .catch(() => undefined);
+});
+
+describe("a deploy killed with SIGKILL", () => {
+  beforeAll(async () => {
+    const r = await slipway(project.config, "deploy", "--env", "dev", "--yes");
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  // Where to kill, and what the re-run must say it resumes (nothing when no release was begun).
+  const points: [string, RegExp, RegExp | undefined][] = [
+    ["after printing the plan, before any change", /Steps\n/, undefined],
+    [
+      "right after applying the first service",
+      /: applied \d+ object\(s\)/,
+      /auth: resuming revision \d+, interrupted after: apply\n/,
+    ],
+    [
+      "after the first rollout, before pruning and recording",
+      /: rolled out: /,
+      /auth: resuming revision \d+, interrupted after: apply, wait\n/,
+    ],
+  ];
+  let current = "1.0.0";
+  points.forEach(([when, marker, resumes], i) => {
+    it(`converges when run again (killed ${when})`, async () => {
+      const to = `1.0.${i + 1}`;
+      project.edit("services/auth/service.ts", `version: "${current}"`, `version: "${to}"`);
+      current = to;
+      const killed = await deployKilledAt(marker);
+      expect(killed.killed, killed.stderr).toBe(true);
+
+      const again = await slipway(project.config, "deploy", "--env", "dev", "--yes");
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).not.toContain("another deploy holds the lock");
+      if (resumes) expect(again.stderr).toMatch(resumes);
+
+      const plan = await slipway(project.config, "plan", "--env", "dev", "--detailed-exitcode");
+      expect(plan.code, plan.stdout).toBe(0);
+      const auth = await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "auth" });
+      expect(auth.metadata?.annotations?.["slipway.dev/version"]).toBe(to);
+      const history = await store.summaries("auth");
+      expect(history.filter((h) => h.status === "pending")).toEqual([]);
+      expect(history[0]).toMatchObject({ version: to, status: "deployed" });
+      // Resumed, not redone: one release of the new version, unless the kill came before it existed.
+      expect(history.filter((h) => h.version === to).length).toBe(1);
+    });
+  });
+});
