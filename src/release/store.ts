@@ -92,11 +92,14 @@ export class ReleaseStore {
     const summaries = await this.summaries(service);
     const deployed = summaries.find((s) => s.status === "deployed")?.revision;
     const old = summaries.slice(this.keep).filter((s) => s.revision !== deployed && s.status !== "pending");
-    for (const s of old) {
-      const main = await this.readSecret(this.name(service, s.revision));
-      const parts = Number(main?.metadata?.annotations?.[partsAnnotation] ?? "1");
-      for (let part = 0; part < parts; part++)
-        await this.cluster.delete("Secret", this.name(service, s.revision, part), this.namespace);
+    if (old.length) {
+      const gone = new Set(old.map((s) => String(s.revision)));
+      // Parts included: every Secret of those revisions, found by label.
+      const secrets = await this.cluster.list("Secret", this.namespace, `${serviceLabel}=${service}`);
+      for (const secret of secrets.items) {
+        if (gone.has(secret.metadata?.labels?.[revisionLabel] ?? ""))
+          await this.cluster.delete("Secret", secret.metadata?.name ?? "", this.namespace);
+      }
     }
     return old.length;
   }
