@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import type { EnvironmentInfo } from "./define.ts";
 import { DefinitionError, type DefinitionProblem } from "./errors.ts";
 import { compareVersions, parseMigrationName } from "./flyway.ts";
-import { importDefault, loadFailureMessage } from "./import-module.ts";
+import { DefinitionLoader, loadFailureMessage } from "./import-module.ts";
 import {
   flavourDefaults,
   type CallContract,
@@ -32,6 +32,16 @@ interface ServiceSource {
  * DefinitionError listing every problem found.
  */
 export async function loadProject(configPath: string): Promise<ProjectModel> {
+  const loader = new DefinitionLoader();
+  try {
+    return await loadWith(loader, configPath);
+  } finally {
+    await loader.close();
+  }
+}
+
+async function loadWith(loader: DefinitionLoader, configPath: string): Promise<ProjectModel> {
+  const importDefault = (file: string): Promise<unknown> => loader.importDefault(file);
   const configFile = resolve(configPath);
   const root = dirname(configFile);
   const rel = (p: string): string => relative(process.cwd(), p) || p;

@@ -17,6 +17,8 @@ const ignoredMetadata = new Set(["name", "namespace"]);
 export function diffObject(desired: KubernetesObject, live: KubernetesObject | undefined): FieldChange[] {
   const changes: FieldChange[] = [];
   const walk = (want: unknown, have: unknown, path: string): void => {
+    // The API omits zero values (omitempty): 0, false, "", [] and {} read back as absent.
+    if (have === undefined && isZeroValue(want)) return;
     if (Array.isArray(want)) {
       if (!Array.isArray(have) || have.length !== want.length) {
         if (JSON.stringify(want) !== JSON.stringify(have)) changes.push({ path, from: have, to: want });
@@ -55,5 +57,12 @@ function sameScalar(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if ((typeof a === "number" && typeof b === "string") || (typeof a === "string" && typeof b === "number"))
     return String(a) === String(b);
+  return false;
+}
+
+function isZeroValue(value: unknown): boolean {
+  if (value === 0 || value === false || value === "" || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object") return Object.keys(value as object).length === 0;
   return false;
 }

@@ -65,12 +65,10 @@ describe("release records in the cluster", () => {
     expect(kept).not.toContain(1);
     expect(kept).not.toContain(2);
     // Revision 1 shrank to one part, then went: no part Secret of it is left behind.
-    const left = await kube
-      .core()
-      .listNamespacedSecret({
-        namespace: ns.name,
-        labelSelector: "slipway.dev/service=files,slipway.dev/revision=1",
-      });
+    const left = await kube.core().listNamespacedSecret({
+      namespace: ns.name,
+      labelSelector: "slipway.dev/service=files,slipway.dev/revision=1",
+    });
     expect(left.items).toEqual([]);
   });
 });

@@ -1,0 +1,168 @@
+// bench/deploy: 100 generated services of five objects each on the local platform.
+// (a) a no-op plan and (b) a no-op deploy, against `kubectl apply --server-side` of the same
+// objects (kubectl built from the same Kubernetes version), wall time and API requests;
+// (c) a full deploy from empty against the control plane's own time (apply all at once, wait
+// for every Deployment Available). Baselines run in the same script: compare the ratios.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { ensureBinaries } from "../platform/src/build/binaries.ts";
+import { loadPlatform } from "../platform/src/connection.ts";
+import { defaultLayout } from "../platform/src/layout.ts";
+import { silentProgress } from "../platform/src/progress.ts";
+import { Cluster } from "../src/clients/kubernetes/cluster.ts";
+import { loadProject } from "../src/definitions/load.ts";
+import { Deploy, type DeployOptions } from "../src/execute/deploy.ts";
+import { readLiveState } from "../src/plan/live-state.ts";
+import { buildPlan } from "../src/plan/plan.ts";
+import { renderEnvironment } from "../src/render/render.ts";
+import { toYaml } from "../src/render/serialize.ts";
+import { ReleaseStore } from "../src/release/store.ts";
+
+const count = Number(process.argv[2] ?? 100);
+const parallel = Number(process.argv[3] ?? 4);
+const platform = loadPlatform();
+const kubectl = (await ensureBinaries(defaultLayout().cacheDir, silentProgress)).kubectl;
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const suffix = Date.now().toString(36);
+const namespace = `bench-${suffix}`;
+const baselineNamespace = `bench-kubectl-${suffix}`;
+
+// A generated project inside the repository, so `import ... from "slipway"` resolves.
+const root = mkdtempSync(join(repo, "bench", ".project-"));
+const configFor = (ns: string): string => `import { defineEnvironment, defineProject } from "slipway";
+export default defineProject({ name: "bench", environments: [defineEnvironment({
+  name: "bench", cluster: { context: "local", namespace: "${ns}", flavour: "k3s" },
+  registry: { host: "${platform.registry}", repositoryPrefix: "bench" }, defaults: { replicas: 1 } })] });
+`;
+writeFileSync(join(root, "slipway.config.ts"), configFor(namespace));
+for (let i = 0; i < count; i++) {
+  const name = `svc-${String(i).padStart(3, "0")}`;
+  mkdirSync(join(root, "services", name), { recursive: true });
+  writeFileSync(
+    join(root, "services", name, "service.ts"),
+    `import { defineService } from "slipway";
+export default defineService({ name: "${name}", version: "1.0.0", image: "${name}",
+  deployment: { port: 8080, minReadySeconds: 0, env: { MODE: "bench" }, readiness: { http: { path: "/ready" } } },
+  service: { port: 80 }, ingress: { host: "bench.example.org", path: "/${name}" },
+  configMaps: { "${name}-config": { data: { "app.yaml": "name: ${name}" } } },
+  networkPolicy: { allowFrom: ["svc-000"] } });
+`,
+  );
+}
+
+const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const result = await fn();
+  return [result, performance.now() - t0];
+};
+
+const [project, loadMs] = await time(() => loadProject(join(root, "slipway.config.ts")));
+const env = project.environments[0]!;
+const objects = renderEnvironment(project, env.name);
+const baselineYaml = join(mkdtempSync(join(tmpdir(), "slipway-bench-")), "objects.yaml");
+writeFileSync(
+  baselineYaml,
+  toYaml(objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: baselineNamespace } }))),
+);
+const kubectlRun = (args: string[]): { ms: number; requests: number } => {
+  const t0 = performance.now();
+  const r = spawnSync(kubectl, ["--kubeconfig", platform.kubeconfig, "--context", "local", "-v=6", ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${r.stderr.slice(-2000)}`);
+  const requests = (r.stderr.match(/"Response" verb="|\b(GET|PATCH|POST|PUT|DELETE) https:\/\//g) ?? [])
+    .length;
+  return { ms, requests };
+};
+execFileSync(
+  kubectl,
+  ["--kubeconfig", platform.kubeconfig, "--context", "local", "create", "namespace", baselineNamespace],
+  { stdio: "ignore" },
+);
+
+const cluster = Cluster.open("local", platform.kubeconfig);
+const options: DeployOptions = {
+  only: [],
+  dryRun: false,
+  forceConflicts: false,
+  rollback: true,
+  timeoutMs: 300_000,
+  parallel,
+  waitForLock: false,
+  deployedBy: "bench",
+  commit: "bench",
+};
+const quiet = { note: () => undefined, progress: () => undefined };
+const planNow = async () => {
+  const [live, releases] = await Promise.all([
+    readLiveState(cluster, namespace, project.name, env.name),
+    new ReleaseStore(cluster, namespace).summaries(),
+  ]);
+  return buildPlan({ project, env, only: [], live, releases });
+};
+
+// (c) full deploy from empty
+const [, slipwayFullMs] = await time(async () => {
+  const report = await new Deploy(cluster, quiet).run(project, env, await planNow(), options);
+  if (!report.ok)
+    throw new Error(
+      `bench deploy failed: ${JSON.stringify(report.services.filter((s) => s.outcome !== "deployed"))}`,
+    );
+});
+const baselineApply = kubectlRun(["apply", "--server-side", "--field-manager", "bench", "-f", baselineYaml]);
+const baselineWait = kubectlRun([
+  "wait",
+  "--for=condition=Available",
+  "deployment",
+  "--all",
+  "-n",
+  baselineNamespace,
+  "--timeout=300s",
+]);
+const controlPlaneMs = baselineApply.ms + baselineWait.ms;
+
+// (a) no-op plan and (b) no-op deploy, against a no-op kubectl apply
+cluster.requests = 0;
+const [noopPlan, planMs] = await time(planNow);
+const planRequests = cluster.requests;
+if (noopPlan.changed) {
+  const changed = noopPlan.services.filter((s) => s.changed).slice(0, 3);
+  throw new Error(
+    `the no-op plan found changes: ${JSON.stringify(changed.map((s) => ({ s: s.service, o: s.objects.filter((o) => o.action !== "unchanged").map((o) => [o.kind, o.action, o.changes.slice(0, 3)]) })))}`,
+  );
+}
+cluster.requests = 0;
+const [, deployMs] = await time(async () =>
+  new Deploy(cluster, quiet).run(project, env, await planNow(), options),
+);
+const deployRequests = cluster.requests;
+const kubectlNoop = kubectlRun(["apply", "--server-side", "--field-manager", "bench", "-f", baselineYaml]);
+
+const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+console.log(
+  `services: ${count}, objects: ${objects.length}, kinds: ${new Set(objects.map((o) => o.kind)).size}, parallel: ${parallel}`,
+);
+console.log(`loading the definitions (tsx, ${count} files): ${f(loadMs)} (not in the figures below)`);
+console.log(
+  `(a) no-op plan:   slipway ${f(planMs)}, ${planRequests} requests | kubectl apply --server-side ${f(kubectlNoop.ms)}, ${kubectlNoop.requests} requests | time ratio ${(planMs / kubectlNoop.ms).toFixed(2)} (goal <= 0.33)`,
+);
+console.log(
+  `(b) no-op deploy: slipway ${f(deployMs)}, ${deployRequests} requests | kubectl apply --server-side ${f(kubectlNoop.ms)}, ${kubectlNoop.requests} requests | time ratio ${(deployMs / kubectlNoop.ms).toFixed(2)}`,
+);
+console.log(
+  `(c) full deploy from empty: slipway ${f(slipwayFullMs)} | control plane alone (kubectl apply all + wait Available) ${f(controlPlaneMs)} | ratio ${(slipwayFullMs / controlPlaneMs).toFixed(2)} (goal <= 1.10)`,
+);
+
+for (const ns of [namespace, baselineNamespace])
+  execFileSync(
+    kubectl,
+    ["--kubeconfig", platform.kubeconfig, "--context", "local", "delete", "namespace", ns, "--wait=false"],
+    { stdio: "ignore" },
+  );
+execFileSync("rm", ["-rf", root]);
