@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { applyObject } from "../../src/clients/kubernetes/apply.ts";
 import { KubernetesApiError } from "../../src/clients/kubernetes/request.ts";
@@ -7,12 +7,14 @@ import type { ProjectModel } from "../../src/definitions/model.ts";
 import { renderEnvironment } from "../../src/render/render.ts";
 import { renderAdHocJob, renderMigrationJob } from "../../src/render/workloads.ts";
 import { adminKube, kube } from "../support/platform.ts";
-import { exampleConfig } from "../support/project.ts";
+import { isolatedExample } from "../support/deploy-project.ts";
+
+const example = isolatedExample("dryrun");
 
 let project: ProjectModel;
 
 beforeAll(async () => {
-  project = await loadProject(exampleConfig);
+  project = await loadProject(example.config);
   for (const env of project.environments) {
     await kube
       .core()
@@ -35,6 +37,14 @@ async function dryRunAll(objects: readonly KubernetesObject[]): Promise<string[]
   }
   return refused;
 }
+
+afterAll(async () => {
+  for (const env of project?.environments ?? [])
+    await kube
+      .core()
+      .deleteNamespace({ name: env.cluster.namespace })
+      .catch(() => undefined);
+});
 
 describe("every object rendered from the example platform", () => {
   for (const env of ["dev", "prod"]) {
@@ -67,7 +77,7 @@ describe("every object rendered from the example platform", () => {
   });
 
   it("stores nothing", async () => {
-    const deployments = await kube.apps().listNamespacedDeployment({ namespace: "research-dev" });
+    const deployments = await kube.apps().listNamespacedDeployment({ namespace: example.namespace });
     expect(deployments.items).toEqual([]);
   });
 });
