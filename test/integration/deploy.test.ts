@@ -5,6 +5,9 @@ import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { isolatedExample, slipway } from "../support/deploy-project.ts";
+import { captureOutput } from "../support/output.ts";
+import { run } from "../../src/cli/run.ts";
+import { kubeRequest } from "../../src/clients/kubernetes/request.ts";
 import { kube, platform } from "../support/platform.ts";
 
 const project = isolatedExample("deploy");
@@ -132,6 +135,76 @@ describe("deploying the example platform to the real control plane", () => {
     }
     const r = await slipway(project.config, ...dev, "auth");
     expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("asks before deploying, refuses without a terminal, and --dry-run changes nothing", async () => {
+    project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    const noTerminal = await slipway(project.config, "deploy", "--env", "dev", "mail");
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toContain(
+      "refusing to deploy without confirmation: no terminal to ask on\n  hint: pass --yes",
+    );
+    const declined = captureOutput(["n"]);
+    expect(
+      await run(
+        ["deploy", "--env", "dev", "mail", "-c", project.config, "--kubeconfig", platform.kubeconfig],
+        declined,
+      ),
+    ).toBe(1);
+    expect(declined.stdout).toContain("Not deployed.");
+    const dry = await slipway(project.config, "deploy", "--env", "dev", "mail", "--dry-run");
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(
+      /mail\s+dry-run\s+-\s+server accepted 3 object\(s\) and 0 deletion\(s\) in a dry run/,
+    );
+    expect((await deployment("mail")).metadata?.annotations?.["slipway.dev/version"]).toBe("0.9.2");
+    const accepted = captureOutput(["y"]);
+    expect(
+      await run(
+        ["deploy", "--env", "dev", "mail", "-c", project.config, "--kubeconfig", platform.kubeconfig],
+        accepted,
+      ),
+      accepted.stderr,
+    ).toBe(0);
+    expect((await deployment("mail")).metadata?.annotations?.["slipway.dev/version"]).toBe("0.9.3");
+  });
+
+  it("reports a conflict with another field manager, and takes the fields only with --force-conflicts", async () => {
+    // Someone scales by hand with their own field manager.
+    await kubeRequest(cluster.kubeConfig, {
+      method: "PATCH",
+      path: `/apis/apps/v1/namespaces/${project.namespace}/deployments/mail`,
+      query: { fieldManager: "hand-edit", force: "true" },
+      contentType: "application/apply-patch+yaml",
+      body: {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "mail", namespace: project.namespace },
+        spec: { replicas: 3 },
+      },
+    });
+    const conflict = await slipway(project.config, ...dev, "mail");
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(
+      /Deployment\/mail: Apply failed with 1 conflict: conflict with "hand-edit".*\.spec\.replicas.*--force-conflicts/s,
+    );
+    const forced = await slipway(project.config, ...dev, "mail", "--force-conflicts");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await deployment("mail")).spec?.replicas).toBe(1);
+  });
+
+  it("unlocks only with --force, and records who removed whose lock", async () => {
+    const other = new DeployLock(cluster, project.namespace);
+    await other.acquire();
+    expect((await slipway(project.config, "unlock", "--env", "dev")).code).toBe(2);
+    const r = await slipway(project.config, "unlock", "--env", "dev", "--force");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`removed the lock held by ${other.holderIdentity}`);
+    const events = await kube.core().listNamespacedEvent({ namespace: project.namespace });
+    expect(events.items.find((e) => e.reason === "SlipwayUnlockForced")?.message).toContain(
+      `removed the deploy lock held by ${other.holderIdentity}`,
+    );
+    await other.release();
   });
 
   it("runs a named ad-hoc job and waits for it", async () => {
