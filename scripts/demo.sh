@@ -13,9 +13,10 @@ slipway() { node bin/slipway.js "$@" -c examples/platform/slipway.config.ts; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "1. validate the example platform's definitions"
 slipway validate
+npx tsx scripts/example-databases.ts examples/platform/slipway.config.ts dev
 step "2. plan the dev environment"
 slipway plan --env dev || true
-step "3. deploy it (apply, watch the rollouts, prune, record)"
+step "3. deploy it (migrations first, then apply, watch the rollouts, prune, record)"
 slipway deploy --env dev --yes
 step "4. status"
 slipway status --env dev

@@ -8,6 +8,7 @@ import { registerDeploy } from "./commands/deploy.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerJob } from "./commands/job.ts";
 import { registerList } from "./commands/list.ts";
+import { registerMigrate } from "./commands/migrate.ts";
 import { registerPlan } from "./commands/plan.ts";
 import { registerRbac } from "./commands/rbac.ts";
 import { registerRollback } from "./commands/rollback.ts";
@@ -39,6 +40,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerHistory(program, out);
   registerRollback(program, out);
   registerJob(program, out);
+  registerMigrate(program, out);
   registerUnlock(program, out);
   registerRbac(program, out);
   for (const command of program.commands) command.exitOverride();

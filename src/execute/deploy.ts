@@ -10,6 +10,7 @@ import { hashObjects } from "../release/hash.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { labelSafe } from "../render/labels.ts";
 import { applyAll } from "./apply-objects.ts";
+import { runServiceMigrations } from "../migrations/run.ts";
 import { DeployLock, type LockHeld } from "./lock.ts";
 import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
 
@@ -173,6 +174,15 @@ export class Deploy {
     const toPrune = plan.objects.filter((o) => o.action === "prune");
 
     if (options.dryRun) {
+      if (service.spec.migrations) {
+        const listed = await runServiceMigrations(this.cluster, env, service, {
+          project: project.name,
+          dryRun: true,
+          runId: "dryrun",
+          timeoutMs: options.timeoutMs,
+        });
+        note(`migrations (${listed.mode}): ${listed.message}`);
+      }
       await applyAll(this.cluster, toApply, {
         force: options.forceConflicts,
         dryRun: true,
@@ -233,6 +243,43 @@ export class Deploy {
       record.steps.push({ step, status, at: new Date().toISOString(), ...(message ? { message } : {}) });
       await store.update(record);
     };
+
+    // Migrations run and are seen to finish before anything of the new version rolls out.
+    if (service.spec.migrations && !done("migrate")) {
+      try {
+        const ran = await runServiceMigrations(this.cluster, env, service, {
+          project: project.name,
+          dryRun: false,
+          runId: `r${record.revision}`,
+          timeoutMs: options.timeoutMs,
+          onProgress: (message) =>
+            this.events.progress({
+              service: plan.service,
+              ready: 0,
+              desired: 0,
+              message: `migrating: ${message}`,
+              elapsedMs: 0,
+            }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        await mark("migrate", "done", ran.message);
+        note(`migrations (${ran.mode}): ${ran.message}`);
+      } catch (error) {
+        const message = (error as Error).message;
+        await mark("migrate", "failed", message);
+        record.status = "failed";
+        record.finishedAt = new Date().toISOString();
+        record.description += " (migrations failed; nothing rolled out)";
+        await store.update(record);
+        note(`migrations failed: ${message}`);
+        return {
+          service: plan.service,
+          outcome: "failed",
+          revision: record.revision,
+          message: `migrations failed, nothing rolled out: ${message}`,
+        };
+      }
+    }
 
     const since = new Date();
     try {

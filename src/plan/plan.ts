@@ -27,13 +27,15 @@ export interface ServicePlan {
   readonly objectsHash: string;
   /** An interrupted deploy of the same objects that a deploy will finish. */
   readonly resumes?: number;
+  /** How its migrations run before the rollout, when it has any. */
+  readonly migrations?: string;
   /** Objects change, or the release record does not yet say these objects are deployed. */
   readonly changed: boolean;
 }
 
 export interface PlanStep {
   readonly service: string;
-  readonly step: "apply" | "wait" | "prune" | "record" | "resume";
+  readonly step: "migrate" | "apply" | "wait" | "prune" | "record" | "resume";
   readonly description: string;
 }
 
@@ -96,6 +98,7 @@ export function buildPlan(input: PlanInput): Plan {
         step: "resume",
         description: `finish revision ${p.resumes}, interrupted earlier (steps already done are not run again)`,
       });
+    if (p.migrations) steps.push({ service: p.service, step: "migrate", description: p.migrations });
     const applies = p.objects.filter((o) => o.action === "create" || o.action === "update");
     const prunes = p.objects.filter((o) => o.action === "prune");
     if (applies.length)
@@ -189,6 +192,14 @@ function planService(
     objects,
     objectsHash,
     ...(pending ? { resumes: pending.revision } : {}),
+    ...(service.spec.migrations
+      ? {
+          migrations:
+            service.spec.migrations.mode === "job"
+              ? `run migrations as a Job from the new image (${[...(service.spec.migrations.job?.command ?? []), ...(service.spec.migrations.job?.args ?? [])].join(" ")}) and wait for it`
+              : `apply pending migrations of database "${service.spec.migrations.database}" (${service.migrations.length} file(s) defined; applied ones are skipped)`,
+        }
+      : {}),
     changed:
       objects.some((o) => o.action !== "unchanged") ||
       deployed?.objectsHash !== objectsHash ||

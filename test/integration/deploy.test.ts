@@ -4,7 +4,12 @@ import { DeployLock } from "../../src/execute/lock.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
-import { isolatedExample, slipway } from "../support/deploy-project.ts";
+import {
+  dropExampleDatabases,
+  isolatedExample,
+  provisionExampleDatabases,
+  slipway,
+} from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";
 import { run } from "../../src/cli/run.ts";
 import { kubeRequest } from "../../src/clients/kubernetes/request.ts";
@@ -21,12 +26,13 @@ afterAll(async () => {
     .core()
     .deleteNamespace({ name: project.namespace })
     .catch(() => undefined);
+  await dropExampleDatabases(project.namespace);
 });
 
 describe("deploying the example platform to the real control plane", () => {
   beforeAll(async () => {
     // Something Slipway does not manage, in the same namespace: it must never be touched.
-    await kube.core().createNamespace({ body: { metadata: { name: project.namespace } } });
+    await provisionExampleDatabases(project.config, "dev");
     await kube.core().createNamespacedConfigMap({
       namespace: project.namespace,
       body: { metadata: { name: "someone-elses" }, data: { keep: "me" } },

@@ -6,7 +6,12 @@ import { parse } from "yaml";
 import type { V1Role } from "@kubernetes/client-node";
 import { run } from "../../src/cli/run.ts";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
-import { isolatedExample, slipway } from "../support/deploy-project.ts";
+import {
+  dropExampleDatabases,
+  isolatedExample,
+  provisionExampleDatabases,
+  slipway,
+} from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";
 import { kube } from "../support/platform.ts";
 
@@ -17,6 +22,7 @@ afterAll(async () => {
     .core()
     .deleteNamespace({ name: project.namespace })
     .catch(() => undefined);
+  await dropExampleDatabases(project.namespace);
 });
 
 describe("deploying with a namespace-scoped token", () => {
@@ -28,6 +34,7 @@ describe("deploying with a namespace-scoped token", () => {
     expect(role.metadata?.namespace).toBe(project.namespace);
 
     // The platform team creates the namespace and the identity; the deploy uses only the token.
+    await provisionExampleDatabases(project.config, "dev");
     const minted = await mintNamespaceToken({
       namespace: project.namespace,
       serviceAccount: "slipway-deployer",

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
-import { isolatedExample, slipway } from "../support/deploy-project.ts";
+import {
+  dropExampleDatabases,
+  isolatedExample,
+  provisionExampleDatabases,
+  slipway,
+} from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
 import { repoRoot } from "../support/project.ts";
 
@@ -50,10 +55,12 @@ afterAll(async () => {
     .core()
     .deleteNamespace({ name: project.namespace })
     .catch(() => undefined);
+  await dropExampleDatabases(project.namespace);
 });
 
 describe("a deploy killed with SIGKILL", () => {
   beforeAll(async () => {
+    await provisionExampleDatabases(project.config, "dev");
     const r = await slipway(project.config, "deploy", "--env", "dev", "--yes");
     expect(r.code, r.stderr).toBe(0);
   });

@@ -29,6 +29,9 @@ export function isolatedExample(prefix: string): {
   return { ...copy, namespace, edit };
 }
 
+/** Databases and their Secrets for an isolated example's dev environment. */
+export { dropExampleDatabases, provisionExampleDatabases } from "../../scripts/example-databases.ts";
+
 /** Runs the slipway CLI in-process against the local platform. */
 export async function slipway(
   config: string,

@@ -1,0 +1,82 @@
+// Gives the example platform's databases a home on the local platform: one PostgreSQL database
+// per database the environment names, and the Secret (key "url") the environment points at.
+// The demo runs it before deploying; tests call provisionExampleDatabases for their namespaces.
+import pg from "pg";
+import { KubeConfig, CoreV1Api } from "@kubernetes/client-node";
+import { loadPlatform } from "../platform/src/connection.ts";
+import { loadProject } from "../src/definitions/load.ts";
+
+export async function provisionExampleDatabases(configPath: string, envName: string): Promise<string[]> {
+  const platform = loadPlatform();
+  const project = await loadProject(configPath);
+  const env = project.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`no environment ${envName}`);
+  const namespace = env.cluster.namespace;
+  const admin = new pg.Client({
+    host: platform.postgres.host,
+    port: platform.postgres.port,
+    user: platform.secrets.postgresUser,
+    password: platform.secrets.postgresPassword,
+    database: "postgres",
+  });
+  const kc = new KubeConfig();
+  kc.loadFromFile(platform.kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } }).catch((e: { code?: number }) => {
+    if (e.code !== 409) throw e;
+  });
+  await admin.connect();
+  const created: string[] = [];
+  try {
+    for (const [name, ref] of Object.entries(env.databases ?? {})) {
+      const database = `${namespace}_${name}`.replace(/[^a-z0-9_]/g, "_");
+      const exists = await admin.query("select 1 from pg_database where datname = $1", [database]);
+      if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
+      const url = `postgresql://${encodeURIComponent(platform.secrets.postgresUser)}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`;
+      const body = {
+        metadata: { name: ref.secret, namespace },
+        type: "Opaque",
+        stringData: { [ref.key ?? "url"]: url },
+      };
+      await core.createNamespacedSecret({ namespace, body }).catch(async (e: { code?: number }) => {
+        if (e.code !== 409) throw e;
+        await core.replaceNamespacedSecret({ name: ref.secret, namespace, body });
+      });
+      created.push(database);
+    }
+  } finally {
+    await admin.end();
+  }
+  return created;
+}
+
+/** Drops the databases provisioned for a namespace (tests clean up after themselves). */
+export async function dropExampleDatabases(namespace: string): Promise<void> {
+  const platform = loadPlatform();
+  const admin = new pg.Client({
+    host: platform.postgres.host,
+    port: platform.postgres.port,
+    user: platform.secrets.postgresUser,
+    password: platform.secrets.postgresPassword,
+    database: "postgres",
+  });
+  await admin.connect();
+  try {
+    const prefix = `${namespace}_`.replace(/[^a-z0-9_]/g, "_");
+    const rows = await admin.query<{ datname: string }>(
+      "select datname from pg_database where starts_with(datname, $1)",
+      [prefix],
+    );
+    for (const row of rows.rows) await admin.query(`drop database "${row.datname}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [config = "examples/platform/slipway.config.ts", env = "dev"] = process.argv.slice(2);
+  const databases = await provisionExampleDatabases(config, env);
+  console.log(
+    `databases ready for ${env}: ${databases.join(", ")} (connection URLs in Secrets, not printed)`,
+  );
+}

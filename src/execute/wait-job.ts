@@ -1,0 +1,81 @@
+import type { V1Job } from "@kubernetes/client-node";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { jobVerdict } from "../checks/rollout/job.ts";
+import { failed, type Verdict } from "../checks/rollout/verdict.ts";
+
+/** Watches one Job until it completes or fails (or the timeout), reporting each change. */
+export async function waitForJob(
+  cluster: Cluster,
+  options: {
+    namespace: string;
+    name: string;
+    selector: string;
+    timeoutMs: number;
+    onProgress?: (message: string) => void;
+    signal?: AbortSignal;
+  },
+): Promise<Verdict> {
+  const controller = new AbortController();
+  return new Promise<Verdict>((resolve) => {
+    let settled = false;
+    const finish = (verdict: Verdict): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      controller.abort();
+      resolve(verdict);
+    };
+    const timer = setTimeout(
+      () => finish(failed(`timed out after ${Math.round(options.timeoutMs / 1000)}s`)),
+      options.timeoutMs,
+    );
+    options.signal?.addEventListener("abort", () => finish(failed("interrupted")), { once: true });
+    const judge = (job: V1Job): void => {
+      const verdict = jobVerdict(job);
+      options.onProgress?.(verdict.message);
+      if (verdict.done) finish(verdict);
+    };
+    void (async () => {
+      while (!controller.signal.aborted) {
+        const list = await cluster
+          .list("Job", options.namespace, options.selector, controller.signal)
+          .catch(() => undefined);
+        if (!list) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
+        const job = list.items.find((j) => j.metadata?.name === options.name) as V1Job | undefined;
+        if (job) judge(job);
+        if (controller.signal.aborted) return;
+        await cluster.watch(
+          "Job",
+          options.namespace,
+          options.selector,
+          list.resourceVersion,
+          (_type, object) => {
+            if (object.metadata?.name === options.name) judge(object as V1Job);
+          },
+          controller.signal,
+        );
+      }
+    })();
+  });
+}
+
+/** The logs of a Job's pods, where the cluster serves them. */
+export async function jobLogs(cluster: Cluster, namespace: string, jobName: string): Promise<string> {
+  const pods = await cluster.list("Pod", namespace, `job-name=${jobName}`);
+  const parts: string[] = [];
+  for (const pod of pods.items) {
+    const name = pod.metadata?.name ?? "";
+    const log = await cluster
+      .request<string>({
+        method: "GET",
+        path: `/api/v1/namespaces/${namespace}/pods/${name}/log`,
+        headers: { accept: "text/plain" },
+      })
+      .catch((e: Error) => `(the cluster serves no logs for ${name}: ${e.message})`);
+    parts.push(`--- ${name}\n${typeof log === "string" ? log : JSON.stringify(log)}`);
+  }
+  return parts.join("\n");
+}

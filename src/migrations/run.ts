@@ -1,0 +1,94 @@
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import type { EnvironmentModel, ServiceModel } from "../definitions/model.ts";
+import { jobLogs, waitForJob } from "../execute/wait-job.ts";
+import { renderMigrationJob } from "../render/workloads.ts";
+import { databaseUrl } from "./database-url.ts";
+import { runDirect } from "./run-direct.ts";
+
+export interface MigrationRun {
+  readonly mode: "direct" | "job";
+  /** Files applied (direct), or the Job that ran (job). */
+  readonly applied: readonly string[];
+  /** Files still to apply: what a dry run lists. */
+  readonly pending: readonly string[];
+  readonly message: string;
+}
+
+export class MigrationJobFailed extends Error {
+  constructor(
+    readonly job: string,
+    message: string,
+    readonly logs: string,
+  ) {
+    super(`migration Job ${job} ${message}`);
+    this.name = "MigrationJobFailed";
+  }
+}
+
+export interface MigrationRunOptions {
+  readonly project: string;
+  readonly dryRun: boolean;
+  /** Names the Job of `mode: "job"`: the release revision, so a resumed deploy finds it again. */
+  readonly runId: string;
+  readonly timeoutMs: number;
+  readonly onProgress?: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs (or, dry, lists) one service's migrations, the way its definition says. */
+export async function runServiceMigrations(
+  cluster: Cluster,
+  env: EnvironmentModel,
+  service: ServiceModel,
+  options: MigrationRunOptions,
+): Promise<MigrationRun> {
+  const spec = service.spec.migrations;
+  if (!spec) return { mode: "direct", applied: [], pending: [], message: "no migrations" };
+  if (spec.mode === "job") {
+    const job = renderMigrationJob({ project: options.project, env, service }, options.runId);
+    const name = job.metadata?.name ?? "";
+    const command = [...(spec.job?.command ?? []), ...(spec.job?.args ?? [])].join(" ");
+    if (options.dryRun)
+      return {
+        mode: "job",
+        applied: [],
+        pending: [name],
+        message: `would run Job ${name} (${command}) from the new image`,
+      };
+    const existing = await cluster.get("Job", name, env.cluster.namespace);
+    if (!existing) await cluster.create(job);
+    const verdict = await waitForJob(cluster, {
+      namespace: env.cluster.namespace,
+      name,
+      selector: `app.kubernetes.io/name=${service.spec.name}`,
+      timeoutMs: options.timeoutMs,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!verdict.successful)
+      throw new MigrationJobFailed(
+        name,
+        verdict.message,
+        await jobLogs(cluster, env.cluster.namespace, name).catch(() => ""),
+      );
+    return { mode: "job", applied: [name], pending: [], message: `Job ${name} ${verdict.message}` };
+  }
+  const url = await databaseUrl(cluster, env, spec.database);
+  const result = await runDirect(url, service.migrations, {
+    dryRun: options.dryRun,
+    onApplied: (file, ms) => options.onProgress?.(`applied ${file} in ${Math.round(ms)} ms`),
+  });
+  const names = (list: readonly { name: string }[]): string[] => list.map((f) => f.name);
+  return {
+    mode: "direct",
+    applied: names(result.applied),
+    pending: names(result.pending),
+    message: options.dryRun
+      ? result.pending.length
+        ? `pending: ${names(result.pending).join(", ")}`
+        : "up to date"
+      : result.applied.length
+        ? `applied ${names(result.applied).join(", ")}`
+        : "up to date",
+  };
+}

@@ -1,0 +1,175 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flywayChecksum } from "../../src/migrations/checksum.ts";
+import { runDirect } from "../../src/migrations/run-direct.ts";
+import { parseMigrationName } from "../../src/definitions/flyway.ts";
+import {
+  dropExampleDatabases,
+  isolatedExample,
+  provisionExampleDatabases,
+  slipway,
+} from "../support/deploy-project.ts";
+import { kube, platform, uniqueName } from "../support/platform.ts";
+import { repoRoot } from "../support/project.ts";
+
+const project = isolatedExample("migrate");
+const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
+const dbUrl = (database: string): string =>
+  `postgresql://${platform.secrets.postgresUser}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`;
+const databaseOf = (name: string): string => `${project.namespace}_${name}`.replace(/[^a-z0-9_]/g, "_");
+
+async function query<T extends pg.QueryResultRow>(database: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: dbUrl(database) });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  await provisionExampleDatabases(project.config, "dev");
+});
+afterAll(async () => {
+  await kube
+    .core()
+    .deleteNamespace({ name: project.namespace })
+    .catch(() => undefined);
+  await dropExampleDatabases(project.namespace);
+});
+
+describe("migrations before the rollout, on the real PostgreSQL", () => {
+  it("lists pending migrations, then a deploy applies them first and records them in Flyway's table", async () => {
+    const listed = await slipway(project.config, "migrate", "--env", "dev", "--dry-run");
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(
+      /files\s+direct\s+files\s+pending: V1__files\.sql, V2__shares\.sql, R__file_stats\.sql/,
+    );
+    expect(listed.stdout).toMatch(
+      /accounting\s+job\s+accounting\s+would run Job accounting-migrate-\w+ \(--run-script migrate-db\) from the new image/,
+    );
+
+    const r = await slipway(project.config, ...dev);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      "files: migrations (direct): applied V1__files.sql, V2__shares.sql, R__file_stats.sql",
+    );
+    expect(r.stderr).toMatch(/accounting: migrations \(job\): Job accounting-migrate-r1 completed/);
+    // Migrations ran before the rollout: the record's journal says so, in order.
+    const history = await query<{
+      version: string | null;
+      script: string;
+      checksum: number;
+      success: boolean;
+      type: string;
+    }>(
+      databaseOf("files"),
+      "select version, script, checksum, success, type from flyway_schema_history order by installed_rank",
+    );
+    expect(history.map((h) => [h.version, h.script, h.success, h.type])).toEqual([
+      ["1", "V1__files.sql", true, "SQL"],
+      ["2", "V2__shares.sql", true, "SQL"],
+      [null, "R__file_stats.sql", true, "SQL"],
+    ]);
+    const sql = readFileSync(join(project.root, "services/files/migrations/V1__files.sql"), "utf8");
+    expect(history[0]?.checksum).toBe(flywayChecksum(sql));
+    expect((await query(databaseOf("files"), "select * from file_stats")).length).toBe(0);
+    const job = await kube
+      .batch()
+      .readNamespacedJob({ namespace: project.namespace, name: "accounting-migrate-r1" });
+    expect(job.spec?.template.spec?.containers[0]?.args).toEqual(["--run-script", "migrate-db"]);
+
+    const again = await slipway(project.config, "migrate", "--env", "dev", "--dry-run", "files");
+    expect(again.stdout).toMatch(/files\s+direct\s+files\s+up to date/);
+  });
+
+  it("stops the deploy when a migration fails, with the file, the line and Postgres' error, and rolls nothing out", async () => {
+    writeFileSync(
+      join(project.root, "services/files/migrations/V3__broken.sql"),
+      "alter table files add column checksum text;\nselect count(*) from no_such_table;\n",
+    );
+    project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
+    const r = await slipway(project.config, ...dev, "files");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'files: migrations failed: V3__broken.sql:2:22: relation "no_such_table" does not exist (SQLSTATE 42P01)',
+    );
+    expect(r.stdout).toMatch(/files\s+failed\s+\d+\s+migrations failed, nothing rolled out/);
+    const live = await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "files" });
+    expect(live.metadata?.annotations?.["slipway.dev/version"]).toBe("1.4.0");
+    const columns = await query(
+      databaseOf("files"),
+      "select 1 from information_schema.columns where table_name = 'files' and column_name = 'checksum'",
+    );
+    expect(columns).toEqual([]); // the file's transaction was rolled back
+    expect(
+      await query(databaseOf("files"), "select 1 from flyway_schema_history where version = '3'"),
+    ).toEqual([]);
+    // Credentials never show.
+    expect(r.stdout + r.stderr).not.toContain(platform.secrets.postgresPassword);
+  });
+
+  it("refuses an applied migration that was edited afterwards, instead of re-running it", async () => {
+    writeFileSync(
+      join(project.root, "services/files/migrations/V3__broken.sql"),
+      "alter table files add column checksum text;\n",
+    );
+    const path = join(project.root, "services/files/migrations/V1__files.sql");
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace("path text not null", "path varchar(4096) not null"),
+    );
+    const r = await slipway(project.config, ...dev, "files");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /V1__files\.sql was applied \(as V1__files\.sql\) and has been edited since: checksum -?\d+ in the database, -?\d+ on disk/,
+    );
+  });
+
+  it("picks up a database Flyway migrated, by Flyway's own checksums", async () => {
+    const database = uniqueName("flyway").replace("-", "_");
+    await query("postgres", `create database ${database}`);
+    try {
+      const folder = join(repoRoot, "examples/platform/services/auth/migrations");
+      const files = ["V1__users.sql", "V2__sessions.sql"];
+      // Checksums computed by Java's CRC32 the way Flyway does: an independent implementation.
+      const javaChecksums = execFileSync(
+        "java",
+        [join(repoRoot, "test/fixtures/FlywayChecksum.java"), ...files.map((f) => join(folder, f))],
+        { encoding: "utf8" },
+      )
+        .trim()
+        .split("\n")
+        .map(Number);
+      const client = new pg.Client({ connectionString: dbUrl(database) });
+      await client.connect();
+      // What Flyway leaves behind: its table, V1 applied by it.
+      await client.query(readFileSync(join(folder, "V1__users.sql"), "utf8"));
+      await client.query(
+        `create table flyway_schema_history (installed_rank int not null primary key, version varchar(50), description varchar(200) not null, type varchar(20) not null, script varchar(1000) not null, checksum int, installed_by varchar(100) not null, installed_on timestamp not null default now(), execution_time int not null, success boolean not null)`,
+      );
+      await client.query(
+        `insert into flyway_schema_history values (1, '1', 'users', 'SQL', 'V1__users.sql', $1, 'flyway', now(), 12, true)`,
+        [javaChecksums[0]],
+      );
+      await client.end();
+      const migrations = files.map((f) => parseMigrationName(f, readFileSync(join(folder, f), "utf8"))!);
+      const result = await runDirect(dbUrl(database), migrations);
+      expect(result.applied.map((m) => m.name)).toEqual(["V2__sessions.sql"]);
+      const rows = await query<{ checksum: number; installed_rank: number }>(
+        database,
+        "select installed_rank, checksum from flyway_schema_history order by installed_rank",
+      );
+      expect(rows).toEqual([
+        { installed_rank: 1, checksum: javaChecksums[0] },
+        { installed_rank: 2, checksum: javaChecksums[1] },
+      ]);
+    } finally {
+      await query("postgres", `drop database ${database} with (force)`);
+    }
+  });
+});
