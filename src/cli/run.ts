@@ -9,6 +9,7 @@ import { registerHistory } from "./commands/history.ts";
 import { registerJob } from "./commands/job.ts";
 import { registerList } from "./commands/list.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerMigrationsCheck } from "./commands/migrations-check.ts";
 import { registerPlan } from "./commands/plan.ts";
 import { registerRbac } from "./commands/rbac.ts";
 import { registerRollback } from "./commands/rollback.ts";
@@ -41,6 +42,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerRollback(program, out);
   registerJob(program, out);
   registerMigrate(program, out);
+  registerMigrationsCheck(program, out);
   registerUnlock(program, out);
   registerRbac(program, out);
   for (const command of program.commands) command.exitOverride();

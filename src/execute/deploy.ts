@@ -11,6 +11,9 @@ import { renderServiceObjects } from "../render/render.ts";
 import { labelSafe } from "../render/labels.ts";
 import { applyAll } from "./apply-objects.ts";
 import { runServiceMigrations } from "../migrations/run.ts";
+import { flywayChecksum } from "../migrations/checksum.ts";
+import { lintMigrations } from "../checks/migrations/lint.ts";
+import { blocking, formatFinding } from "../checks/migrations/finding.ts";
 import { DeployLock, type LockHeld } from "./lock.ts";
 import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
 
@@ -50,6 +53,8 @@ export interface DeployOptions {
   readonly deployedBy: string;
   readonly commit: string;
   readonly digests?: ReadonlyMap<string, string>;
+  /** Deploy despite migration-check errors; the reason is recorded in the release. */
+  readonly allowBreakingMigrations?: { readonly reason: string };
   readonly signal?: AbortSignal;
 }
 
@@ -230,6 +235,7 @@ export class Deploy {
         objectsHash: hash,
         calls: service.calls,
         checks: [],
+        migrations: service.migrations.map((m) => ({ name: m.name, checksum: flywayChecksum(m.sql) })),
         steps: [],
         deployedBy: options.deployedBy,
         commit: options.commit,
@@ -243,6 +249,67 @@ export class Deploy {
       record.steps.push({ step, status, at: new Date().toISOString(), ...(message ? { message } : {}) });
       await store.update(record);
     };
+
+    // The running version must survive the pending migrations: checked before any of them runs.
+    if (service.spec.migrations && !done("check-migrations")) {
+      let pendingNames: readonly string[];
+      if (service.spec.migrations.mode === "job") {
+        const shipped = new Set((previous?.migrations ?? []).map((m) => m.name));
+        pendingNames = service.migrations.filter((m) => !shipped.has(m.name)).map((m) => m.name);
+      } else {
+        try {
+          pendingNames = (
+            await runServiceMigrations(this.cluster, env, service, {
+              project: project.name,
+              dryRun: true,
+              runId: "check",
+              timeoutMs: options.timeoutMs,
+            })
+          ).pending;
+        } catch (error) {
+          return this.stopBeforeRollout(
+            record,
+            store,
+            "check-migrations",
+            `migrations cannot be checked: ${(error as Error).message}`,
+          );
+        }
+      }
+      const pendingSet = new Set(pendingNames);
+      const findings = await lintMigrations(
+        service.migrations.filter((m) => pendingSet.has(m.name)).map((m) => ({ name: m.name, sql: m.sql })),
+        service.migrations
+          .filter((m) => !pendingSet.has(m.name) && m.kind === "versioned")
+          .map((m) => ({ name: m.name, sql: m.sql })),
+      );
+      for (const f of findings)
+        record.checks.push({
+          check: `migrations/${f.rule}`,
+          outcome: f.suppressed ? "suppressed" : f.severity,
+          message: formatFinding(f),
+        });
+      const errors = findings.filter(blocking);
+      for (const f of findings) note(formatFinding(f).replace(/\n/g, "\n    "));
+      if (errors.length && !options.allowBreakingMigrations) {
+        return this.stopBeforeRollout(
+          record,
+          store,
+          "check-migrations",
+          `migration check refused ${errors.length} breaking change(s): ${errors.map((f) => `${f.file}:${f.line} ${f.rule}`).join(", ")} (see the fixes above; --allow-breaking-migrations --reason "..." overrides)`,
+        );
+      }
+      if (errors.length && options.allowBreakingMigrations) {
+        record.checks.push({
+          check: "migrations/override",
+          outcome: "allowed",
+          message: `${errors.length} breaking change(s) allowed by ${options.deployedBy}: ${options.allowBreakingMigrations.reason}`,
+        });
+        note(
+          `allowing ${errors.length} breaking migration change(s): ${options.allowBreakingMigrations.reason}`,
+        );
+      }
+      await mark("check-migrations", "done", `${findings.length} finding(s), ${errors.length} blocking`);
+    }
 
     // Migrations run and are seen to finish before anything of the new version rolls out.
     if (service.spec.migrations && !done("migrate")) {
@@ -342,6 +409,27 @@ export class Deploy {
       outcome: "deployed",
       revision: record.revision,
       message: `revision ${record.revision}: ${service.spec.version}`,
+    };
+  }
+
+  /** Ends a service's deploy before anything rolled out: the record says which step refused and why. */
+  private async stopBeforeRollout(
+    record: ReleaseRecord,
+    store: ReleaseStore,
+    step: string,
+    reason: string,
+  ): Promise<ServiceResult> {
+    record.steps.push({ step, status: "failed", at: new Date().toISOString(), message: reason });
+    record.status = "failed";
+    record.finishedAt = new Date().toISOString();
+    record.description += ` (${step} failed; nothing rolled out)`;
+    await store.update(record);
+    this.events.note(record.service, reason);
+    return {
+      service: record.service,
+      outcome: "failed",
+      revision: record.revision,
+      message: `${reason}; nothing rolled out`,
     };
   }
 

@@ -197,7 +197,7 @@ function planService(
           migrations:
             service.spec.migrations.mode === "job"
               ? `run migrations as a Job from the new image (${[...(service.spec.migrations.job?.command ?? []), ...(service.spec.migrations.job?.args ?? [])].join(" ")}) and wait for it`
-              : `apply pending migrations of database "${service.spec.migrations.database}" (${service.migrations.length} file(s) defined; applied ones are skipped)`,
+              : `check the pending migrations of database "${service.spec.migrations.database}" against the running version, then apply them (${service.migrations.length} file(s) defined; applied ones are skipped)`,
         }
       : {}),
     changed:

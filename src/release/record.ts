@@ -24,7 +24,10 @@ export interface ReleaseRecord {
   /** Hash of the objects: a re-run with the same hash resumes this release. */
   readonly objectsHash: string;
   readonly calls: readonly CallContract[];
-  readonly checks: readonly { readonly check: string; readonly outcome: string; readonly message: string }[];
+  /** Findings of the procedure's checks, and any override with its reason. */
+  checks: { readonly check: string; readonly outcome: string; readonly message: string }[];
+  /** The migration files this release shipped (name and Flyway checksum). */
+  readonly migrations?: readonly { readonly name: string; readonly checksum: number }[];
   steps: StepRecord[];
   readonly deployedBy: string;
   readonly commit: string;

@@ -5,6 +5,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flywayChecksum } from "../../src/migrations/checksum.ts";
 import { runDirect } from "../../src/migrations/run-direct.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
 import { parseMigrationName } from "../../src/definitions/flyway.ts";
 import {
   dropExampleDatabases,
@@ -85,6 +87,60 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
 
     const again = await slipway(project.config, "migrate", "--env", "dev", "--dry-run", "files");
     expect(again.stdout).toMatch(/files\s+direct\s+files\s+up to date/);
+  });
+
+  it("refuses a migration that breaks the running version, with the finding and the fix, unless overridden with a reason", async () => {
+    writeFileSync(
+      join(project.root, "services/mail/migrations/V2__drop_subject.sql"),
+      "set lock_timeout = '5s';\nalter table outbox drop column subject;\n",
+    );
+    project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    const refused = await slipway(project.config, ...dev, "mail");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "mail: V2__drop_subject.sql:2:13: error ban-drop-column: dropping outbox.subject breaks the running version wherever it reads or writes subject",
+    );
+    expect(refused.stderr).toContain("fix: contract in a later release");
+    expect(refused.stdout).toMatch(
+      /mail\s+failed\s+\d+\s+migration check refused 1 breaking change\(s\): V2__drop_subject\.sql:2 ban-drop-column/,
+    );
+    expect(
+      await query(
+        databaseOf("mail"),
+        "select 1 from information_schema.columns where table_name = 'outbox' and column_name = 'subject'",
+      ),
+    ).toHaveLength(1);
+    expect(
+      (await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "mail" })).metadata
+        ?.annotations?.["slipway.dev/version"],
+    ).toBe("0.9.2");
+
+    expect((await slipway(project.config, ...dev, "mail", "--allow-breaking-migrations")).code).toBe(2);
+    const allowed = await slipway(
+      project.config,
+      ...dev,
+      "mail",
+      "--allow-breaking-migrations",
+      "--reason",
+      "0.9.3 no longer reads subject",
+    );
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(
+      await query(
+        databaseOf("mail"),
+        "select 1 from information_schema.columns where table_name = 'outbox' and column_name = 'subject'",
+      ),
+    ).toEqual([]);
+    const release = await new ReleaseStore(
+      Cluster.open("local", platform.kubeconfig),
+      project.namespace,
+    ).latest("mail", ["deployed"]);
+    expect(release?.checks).toContainEqual(
+      expect.objectContaining({
+        check: "migrations/override",
+        message: expect.stringContaining("0.9.3 no longer reads subject"),
+      }),
+    );
   });
 
   it("stops the deploy when a migration fails, with the file, the line and Postgres' error, and rolls nothing out", async () => {

@@ -16,6 +16,8 @@ interface DeployFlags {
   timeout: string;
   parallel: string;
   waitForLock?: boolean;
+  allowBreakingMigrations?: boolean;
+  reason?: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -33,11 +35,21 @@ export function registerDeploy(program: Command, out: Output): void {
     .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
     .option("--parallel <n>", "services deployed at once (among those whose dependencies are done)", "4")
     .option("--wait-for-lock", "wait for another deploy to finish instead of stopping")
+    .option(
+      "--allow-breaking-migrations",
+      "deploy although the migration check finds changes that break the running version (needs --reason)",
+    )
+    .option("--reason <text>", "why the override is safe; recorded in the release")
     .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
       const timeoutMs = parseDuration(opts.timeout, "--timeout");
+      if (opts.allowBreakingMigrations && !opts.reason?.trim())
+        throw new UsageError(
+          "--allow-breaking-migrations needs --reason",
+          'say why it is safe: --reason "v2 no longer reads the column"',
+        );
       const session = await openSession(cmd, opts.env, services);
       const plan = await planFor(session, services, out.signal);
       out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
@@ -79,6 +91,9 @@ export function registerDeploy(program: Command, out: Output): void {
         waitForLock: opts.waitForLock === true,
         deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
         commit: currentCommit(session.project.root),
+        ...(opts.allowBreakingMigrations && opts.reason
+          ? { allowBreakingMigrations: { reason: opts.reason } }
+          : {}),
         ...(out.signal ? { signal: out.signal } : {}),
       });
       out.progress("");
