@@ -31,7 +31,20 @@ export async function provisionExampleDatabases(configPath: string, envName: str
     for (const [name, ref] of Object.entries(env.databases ?? {})) {
       const database = `${namespace}_${name}`.replace(/[^a-z0-9_]/g, "_");
       const exists = await admin.query("select 1 from pg_database where datname = $1", [database]);
-      if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
+      if (exists.rowCount === 0) {
+        await admin.query(`create database "${database}"`);
+        // The dynamic proof of migrations reads the running version's queries from here.
+        const db = new pg.Client({
+          host: platform.postgres.host,
+          port: platform.postgres.port,
+          user: platform.secrets.postgresUser,
+          password: platform.secrets.postgresPassword,
+          database,
+        });
+        await db.connect();
+        await db.query("create extension if not exists pg_stat_statements");
+        await db.end();
+      }
       const url = `postgresql://${encodeURIComponent(platform.secrets.postgresUser)}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`;
       const body = {
         metadata: { name: ref.secret, namespace },

@@ -13,7 +13,9 @@ import { applyAll } from "./apply-objects.ts";
 import { runServiceMigrations } from "../migrations/run.ts";
 import { flywayChecksum } from "../migrations/checksum.ts";
 import { lintMigrations } from "../checks/migrations/lint.ts";
-import { blocking, formatFinding } from "../checks/migrations/finding.ts";
+import { blocking, formatFinding, type MigrationFinding } from "../checks/migrations/finding.ts";
+import { liveQueries, ProofUnavailable, proveQueries } from "../checks/migrations/dynamic-proof.ts";
+import { databaseUrl } from "../migrations/database-url.ts";
 import { DeployLock, type LockHeld } from "./lock.ts";
 import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
 
@@ -55,6 +57,11 @@ export interface DeployOptions {
   readonly digests?: ReadonlyMap<string, string>;
   /** Deploy despite migration-check errors; the reason is recorded in the release. */
   readonly allowBreakingMigrations?: { readonly reason: string };
+  /**
+   * How long pg_stat_statements must have watched the running version before "no live query
+   * touches it" is evidence enough to let a drop through. Default 24 h.
+   */
+  readonly evidenceWindowMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -276,12 +283,26 @@ export class Deploy {
         }
       }
       const pendingSet = new Set(pendingNames);
-      const findings = await lintMigrations(
-        service.migrations.filter((m) => pendingSet.has(m.name)).map((m) => ({ name: m.name, sql: m.sql })),
+      const pendingSources = service.migrations
+        .filter((m) => pendingSet.has(m.name))
+        .map((m) => ({ name: m.name, sql: m.sql }));
+      let findings: MigrationFinding[] = await lintMigrations(
+        pendingSources,
         service.migrations
           .filter((m) => !pendingSet.has(m.name) && m.kind === "versioned")
           .map((m) => ({ name: m.name, sql: m.sql })),
       );
+      if (pendingSources.length) {
+        findings = await this.proveWithLiveQueries(
+          env,
+          service.spec.migrations.database,
+          pendingSources,
+          findings,
+          record,
+          options,
+          note,
+        );
+      }
       for (const f of findings)
         record.checks.push({
           check: `migrations/${f.rule}`,
@@ -410,6 +431,82 @@ export class Deploy {
       revision: record.revision,
       message: `revision ${record.revision}: ${service.spec.version}`,
     };
+  }
+
+  /**
+   * The dynamic proof: the running version's real queries, PREPAREd on a scratch copy of the
+   * live schema after each pending migration. A broken query is an error; a static drop error
+   * that no live query notices, with enough traffic observed, goes through with that evidence.
+   */
+  private async proveWithLiveQueries(
+    env: EnvironmentModel,
+    database: string,
+    pending: readonly { name: string; sql: string }[],
+    findings: MigrationFinding[],
+    record: ReleaseRecord,
+    options: DeployOptions,
+    note: (message: string) => void,
+  ): Promise<MigrationFinding[]> {
+    try {
+      const url = await databaseUrl(this.cluster, env, database);
+      const live = await liveQueries(url);
+      const proof = await proveQueries(url, pending, live.queries);
+      const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({
+        rule: "dynamic-proof",
+        severity: "error",
+        file: b.migration,
+        line: 1,
+        column: 1,
+        message: `a query the running version runs no longer prepares after it: ${b.query.replace(/\s+/g, " ")} (Postgres: ${b.message})`,
+        hint: "keep what this query uses until a version that no longer runs it is live (expand/contract)",
+      }));
+      if (proof.failedMigration) {
+        proofFindings.push({
+          rule: "dynamic-proof",
+          severity: "error",
+          file: proof.failedMigration.name,
+          line: proof.failedMigration.line,
+          column: proof.failedMigration.column,
+          message: `fails on a copy of the live schema: ${proof.failedMigration.message}`,
+          hint: "fix the migration; nothing was run on the live database",
+        });
+      }
+      const window = options.evidenceWindowMs ?? 24 * 3_600_000;
+      const covered = live.since ? Date.now() - live.since.getTime() : 0;
+      const brokenBy = new Set(proof.broken.map((b) => b.migration));
+      const dropLike = new Set([
+        "ban-drop-column",
+        "ban-drop-table",
+        "ban-drop-view",
+        "renaming-column",
+        "renaming-table",
+      ]);
+      const evidence = `no query of the running version touches it: ${proof.checked} live queries from pg_stat_statements since ${live.since?.toISOString() ?? "?"} prepare on the migrated schema`;
+      const judged = findings.map((f) =>
+        f.severity === "error" &&
+        dropLike.has(f.rule) &&
+        !brokenBy.has(f.file) &&
+        !proof.failedMigration &&
+        proof.checked > 0 &&
+        covered >= window
+          ? { ...f, severity: "warning" as const, message: `${f.message}; not blocking: ${evidence}` }
+          : f,
+      );
+      note(
+        `dynamic proof: ${proof.checked} live queries prepared against the migrated schema, ${proof.broken.length} broken`,
+      );
+      record.checks.push({
+        check: "migrations/dynamic-proof",
+        outcome: proof.broken.length || proof.failedMigration ? "error" : "passed",
+        message: `${proof.checked} queries checked, ${proof.broken.length} broken`,
+      });
+      return [...judged, ...proofFindings];
+    } catch (error) {
+      if (!(error instanceof ProofUnavailable)) throw error;
+      note(`dynamic proof skipped: ${error.message}`);
+      record.checks.push({ check: "migrations/dynamic-proof", outcome: "skipped", message: error.message });
+      return findings;
+    }
   }
 
   /** Ends a service's deploy before anything rolled out: the record says which step refused and why. */

@@ -89,6 +89,67 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     expect(again.stdout).toMatch(/files\s+direct\s+files\s+up to date/);
   });
 
+  it("proves it with the running version's real queries: an expand passes, a drop a live query needs is refused", async () => {
+    // The running version's traffic, as pg_stat_statements records it.
+    const app = new pg.Client({ connectionString: dbUrl(databaseOf("auth")) });
+    await app.connect();
+    await app.query("select username, email from users where id = $1", [1]);
+    await app.query("select s.id from sessions s join users u on u.id = s.user_id where u.username = $1", [
+      "ada",
+    ]);
+    await app.end();
+
+    writeFileSync(
+      join(project.root, "services/auth/migrations/V3__display_name.sql"),
+      "set lock_timeout = '5s';\nalter table users add column display_name text;\n",
+    );
+    project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.1.0"');
+    const expand = await slipway(project.config, ...dev, "auth");
+    expect(expand.code, expand.stderr).toBe(0);
+    expect(expand.stderr).toMatch(
+      /auth: dynamic proof: \d+ live queries prepared against the migrated schema, 0 broken/,
+    );
+
+    writeFileSync(
+      join(project.root, "services/auth/migrations/V4__drop_email.sql"),
+      "set lock_timeout = '5s';\nalter table users drop column email;\n",
+    );
+    project.edit("services/auth/service.ts", 'version: "1.1.0"', 'version: "1.2.0"');
+    const drop = await slipway(project.config, ...dev, "auth", "--evidence-window", "1s");
+    expect(drop.code).toBe(1);
+    expect(drop.stderr).toContain(
+      'V4__drop_email.sql:1:1: error dynamic-proof: a query the running version runs no longer prepares after it: select username, email from users where id = $1 (Postgres: column "email" does not exist)',
+    );
+    expect(
+      await query(
+        databaseOf("auth"),
+        "select 1 from information_schema.columns where table_name = 'users' and column_name = 'email'",
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("lets a drop through when no live query touches it, with that evidence, once the traffic was watched long enough", async () => {
+    execFileSync("rm", [join(project.root, "services/auth/migrations/V4__drop_email.sql")]);
+    writeFileSync(
+      join(project.root, "services/auth/migrations/V4__drop_created_at.sql"),
+      "set lock_timeout = '5s';\nalter table users drop column created_at;\n",
+    );
+    const blocked = await slipway(project.config, ...dev, "auth");
+    expect(blocked.code).toBe(1); // the default window (24 h) is longer than this platform has watched
+    expect(blocked.stderr).toContain("error ban-drop-column: dropping users.created_at");
+    const evidenced = await slipway(project.config, ...dev, "auth", "--evidence-window", "1s");
+    expect(evidenced.code, evidenced.stderr).toBe(0);
+    expect(evidenced.stderr).toMatch(
+      /warning ban-drop-column: dropping users\.created_at .*; not blocking: no query of the running version touches it: \d+ live queries from pg_stat_statements since \S+ prepare on the migrated schema/,
+    );
+    expect(
+      await query(
+        databaseOf("auth"),
+        "select 1 from information_schema.columns where table_name = 'users' and column_name = 'created_at'",
+      ),
+    ).toEqual([]);
+  });
+
   it("refuses a migration that breaks the running version, with the finding and the fix, unless overridden with a reason", async () => {
     writeFileSync(
       join(project.root, "services/mail/migrations/V2__drop_subject.sql"),
@@ -143,7 +204,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     );
   });
 
-  it("stops the deploy when a migration fails, with the file, the line and Postgres' error, and rolls nothing out", async () => {
+  it("refuses a migration that fails on a copy of the live schema before touching the live one, and `migrate` reports the file, line and Postgres' error", async () => {
     writeFileSync(
       join(project.root, "services/files/migrations/V3__broken.sql"),
       "alter table files add column checksum text;\nselect count(*) from no_such_table;\n",
@@ -152,11 +213,18 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     const r = await slipway(project.config, ...dev, "files");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'files: migrations failed: V3__broken.sql:2:22: relation "no_such_table" does not exist (SQLSTATE 42P01)',
+      'files: V3__broken.sql:2:22: error dynamic-proof: fails on a copy of the live schema: relation "no_such_table" does not exist',
     );
-    expect(r.stdout).toMatch(/files\s+failed\s+\d+\s+migrations failed, nothing rolled out/);
+    expect(r.stdout).toMatch(/files\s+failed\s+\d+\s+migration check refused 1 breaking change\(s\)/);
     const live = await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "files" });
     expect(live.metadata?.annotations?.["slipway.dev/version"]).toBe("1.4.0");
+
+    // Run on their own, without the gate: the live database refuses it, and nothing of it stays.
+    const migrate = await slipway(project.config, "migrate", "--env", "dev", "files");
+    expect(migrate.code).toBe(1);
+    expect(migrate.stdout).toContain(
+      'FAILED: V3__broken.sql:2:22: relation "no_such_table" does not exist (SQLSTATE 42P01)',
+    );
     const columns = await query(
       databaseOf("files"),
       "select 1 from information_schema.columns where table_name = 'files' and column_name = 'checksum'",
@@ -166,7 +234,9 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
       await query(databaseOf("files"), "select 1 from flyway_schema_history where version = '3'"),
     ).toEqual([]);
     // Credentials never show.
-    expect(r.stdout + r.stderr).not.toContain(platform.secrets.postgresPassword);
+    expect(r.stdout + r.stderr + migrate.stdout + migrate.stderr).not.toContain(
+      platform.secrets.postgresPassword,
+    );
   });
 
   it("refuses an applied migration that was edited afterwards, instead of re-running it", async () => {

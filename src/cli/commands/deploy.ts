@@ -18,6 +18,7 @@ interface DeployFlags {
   waitForLock?: boolean;
   allowBreakingMigrations?: boolean;
   reason?: string;
+  evidenceWindow: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -40,6 +41,11 @@ export function registerDeploy(program: Command, out: Output): void {
       "deploy although the migration check finds changes that break the running version (needs --reason)",
     )
     .option("--reason <text>", "why the override is safe; recorded in the release")
+    .option(
+      "--evidence-window <duration>",
+      "how long live queries must have been observed before 'no query touches it' lets a drop through",
+      "24h",
+    )
     .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1)
@@ -94,6 +100,7 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.allowBreakingMigrations && opts.reason
           ? { allowBreakingMigrations: { reason: opts.reason } }
           : {}),
+        evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
         ...(out.signal ? { signal: out.signal } : {}),
       });
       out.progress("");

@@ -1,0 +1,167 @@
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import pg from "pg";
+import type { MigrationSource } from "./lint.ts";
+
+const run = promisify(execFile);
+
+export interface LiveQueries {
+  readonly queries: readonly string[];
+  /** Since when pg_stat_statements has collected: the evidence's coverage. */
+  readonly since: Date | undefined;
+}
+
+export interface BrokenQuery {
+  readonly query: string;
+  readonly migration: string;
+  readonly message: string;
+}
+
+export interface ProofResult {
+  readonly checked: number;
+  readonly broken: readonly BrokenQuery[];
+  /** A pending migration that fails on a copy of the live schema. */
+  readonly failedMigration?: {
+    readonly name: string;
+    readonly message: string;
+    readonly line: number;
+    readonly column: number;
+  };
+}
+
+export class ProofUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProofUnavailable";
+  }
+}
+
+/** The running version's statements, as pg_stat_statements saw them in this database. */
+export async function liveQueries(url: string): Promise<LiveQueries> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const installed = await client.query("select 1 from pg_extension where extname = 'pg_stat_statements'");
+    if (installed.rowCount === 0)
+      throw new ProofUnavailable(
+        "pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements), so the running version's queries are unknown",
+      );
+    const rows = await client.query<{ query: string }>(
+      `select query from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query ~* '^\\s*(select|insert|update|delete|with)\\M'
+          and query !~* '(flyway_schema_history|pg_catalog|pg_stat|information_schema|pg_extension)'
+        order by calls desc`,
+    );
+    const info = await client
+      .query<{ stats_reset: Date | null }>("select stats_reset from pg_stat_statements_info")
+      .catch(() => ({ rows: [] as { stats_reset: Date | null }[] }));
+    const since = info.rows[0]?.stats_reset ?? undefined;
+    return { queries: [...new Set(rows.rows.map((r) => r.query))], since: since ?? undefined };
+  } finally {
+    await client.end();
+  }
+}
+
+function pgDump(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const major of majors)
+    if (existsSync(`${root}/${major}/bin/pg_dump`)) return `${root}/${major}/bin/pg_dump`;
+  return "pg_dump";
+}
+
+/**
+ * PREPAREs every live query against a scratch copy of the live schema, after each pending
+ * migration in turn: a query that stops preparing names the migration that broke it.
+ * The scratch database is a throwaway on the same server, dropped afterwards.
+ */
+export async function proveQueries(
+  url: string,
+  pending: readonly MigrationSource[],
+  queries: readonly string[],
+): Promise<ProofResult> {
+  const { stdout: schema } = await run(
+    pgDump(),
+    ["--schema-only", "--no-owner", "--no-privileges", "--dbname", url],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).catch((error: Error) => {
+    throw new ProofUnavailable(
+      `pg_dump of the live schema failed: ${error.message.replace(url, "<database url>")}`,
+    );
+  });
+  const scratchName = `slipway_scratch_${randomBytes(4).toString("hex")}`;
+  const serverUrl = new URL(url);
+  serverUrl.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: serverUrl.toString(), connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${scratchName}`);
+    const scratchUrl = new URL(url);
+    scratchUrl.pathname = `/${scratchName}`;
+    const scratch = new pg.Client({ connectionString: scratchUrl.toString() });
+    await scratch.connect();
+    try {
+      // pg_dump writes psql meta-commands (\restrict since 15.14): they are not SQL.
+      const sql = schema
+        .split("\n")
+        .filter((line) => !line.startsWith("\\"))
+        .join("\n");
+      try {
+        await scratch.query(sql);
+      } catch (error) {
+        throw new ProofUnavailable(
+          `cannot load the live schema into the scratch database: ${(error as Error).message}`,
+        );
+      }
+      await scratch.query("select pg_catalog.set_config('search_path', 'public', false)");
+      const prepares = async (query: string): Promise<string | undefined> => {
+        try {
+          await scratch.query(`prepare slipway_probe as ${query}`);
+          await scratch.query("deallocate slipway_probe");
+          return undefined;
+        } catch (error) {
+          await scratch.query("deallocate all").catch(() => undefined);
+          return (error as Error).message;
+        }
+      };
+      // Only queries that prepare on today's schema can tell anything about tomorrow's.
+      const candidates: string[] = [];
+      for (const q of queries) if ((await prepares(q)) === undefined) candidates.push(q);
+      const broken: BrokenQuery[] = [];
+      let standing = candidates;
+      for (const migration of pending) {
+        try {
+          await scratch.query(migration.sql.replace(/\bconcurrently\b/gi, ""));
+        } catch (error) {
+          const offset = Number((error as { position?: string }).position ?? "0");
+          const before = migration.sql.slice(0, Math.max(0, offset - 1)).split("\n");
+          const at =
+            offset > 0
+              ? { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }
+              : { line: 1, column: 1 };
+          return {
+            checked: candidates.length,
+            broken,
+            failedMigration: { name: migration.name, message: (error as Error).message, ...at },
+          };
+        }
+        const still: string[] = [];
+        for (const q of standing) {
+          const message = await prepares(q);
+          if (message) broken.push({ query: q, migration: migration.name, message });
+          else still.push(q);
+        }
+        standing = still;
+      }
+      return { checked: candidates.length, broken };
+    } finally {
+      await scratch.end();
+    }
+  } finally {
+    await admin.query(`drop database if exists ${scratchName} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+}
