@@ -53,6 +53,7 @@ describe("plan", () => {
     ]);
     expect(plan.services.every((s) => s.objects.every((o) => o.action === "create"))).toBe(true);
     expect(plan.steps.filter((s) => s.service === "files").map((s) => s.step)).toEqual([
+      "migrate",
       "apply",
       "wait",
       "record",
