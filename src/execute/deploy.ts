@@ -62,6 +62,8 @@ export interface DeployOptions {
    * touches it" is evidence enough to let a drop through. Default 24 h.
    */
   readonly evidenceWindowMs?: number;
+  /** Where the dynamic proof copies the live schema: embedded PGlite (default) or the live server. */
+  readonly scratchDatabase?: "pglite" | "server";
   readonly signal?: AbortSignal;
 }
 
@@ -450,7 +452,7 @@ export class Deploy {
     try {
       const url = await databaseUrl(this.cluster, env, database);
       const live = await liveQueries(url);
-      const proof = await proveQueries(url, pending, live.queries);
+      const proof = await proveQueries(url, pending, live.queries, options.scratchDatabase ?? "pglite");
       const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({
         rule: "dynamic-proof",
         severity: "error",

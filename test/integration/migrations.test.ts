@@ -210,7 +210,8 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
       "alter table files add column checksum text;\nselect count(*) from no_such_table;\n",
     );
     project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
-    const r = await slipway(project.config, ...dev, "files");
+    // The copy on a throwaway database of the live server this time (PGlite is the default).
+    const r = await slipway(project.config, ...dev, "files", "--scratch-database", "server");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       'files: V3__broken.sql:2:22: error dynamic-proof: fails on a copy of the live schema: relation "no_such_table" does not exist',

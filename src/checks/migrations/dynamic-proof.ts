@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
+import { pgliteScratch, serverScratch } from "./scratch.ts";
 
 const run = promisify(execFile);
 
@@ -73,15 +73,18 @@ function pgDump(): string {
   return "pg_dump";
 }
 
+/** Where the copy of the live schema lives: embedded PGlite (default) or the live server. */
+export type ScratchKind = "pglite" | "server";
+
 /**
  * PREPAREs every live query against a scratch copy of the live schema, after each pending
  * migration in turn: a query that stops preparing names the migration that broke it.
- * The scratch database is a throwaway on the same server, dropped afterwards.
  */
 export async function proveQueries(
   url: string,
   pending: readonly MigrationSource[],
   queries: readonly string[],
+  scratchKind: ScratchKind = "pglite",
 ): Promise<ProofResult> {
   const { stdout: schema } = await run(
     pgDump(),
@@ -92,76 +95,52 @@ export async function proveQueries(
       `pg_dump of the live schema failed: ${error.message.replace(url, "<database url>")}`,
     );
   });
-  const scratchName = `slipway_scratch_${randomBytes(4).toString("hex")}`;
-  const serverUrl = new URL(url);
-  serverUrl.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: serverUrl.toString(), connectionTimeoutMillis: 5000 });
-  await admin.connect();
+  // pg_dump writes psql meta-commands (\restrict since 15.14), and extensions the scratch may lack.
+  const sql = schema
+    .split("\n")
+    .filter((line) => !line.startsWith("\\") && !/^(CREATE EXTENSION|COMMENT ON EXTENSION)\b/.test(line))
+    .join("\n");
+  const scratch = scratchKind === "server" ? await serverScratch(url) : await pgliteScratch();
   try {
-    await admin.query(`create database ${scratchName}`);
-    const scratchUrl = new URL(url);
-    scratchUrl.pathname = `/${scratchName}`;
-    const scratch = new pg.Client({ connectionString: scratchUrl.toString() });
-    await scratch.connect();
     try {
-      // pg_dump writes psql meta-commands (\restrict since 15.14): they are not SQL.
-      const sql = schema
-        .split("\n")
-        .filter((line) => !line.startsWith("\\"))
-        .join("\n");
-      try {
-        await scratch.query(sql);
-      } catch (error) {
-        throw new ProofUnavailable(
-          `cannot load the live schema into the scratch database: ${(error as Error).message}`,
-        );
-      }
-      await scratch.query("select pg_catalog.set_config('search_path', 'public', false)");
-      const prepares = async (query: string): Promise<string | undefined> => {
-        try {
-          await scratch.query(`prepare slipway_probe as ${query}`);
-          await scratch.query("deallocate slipway_probe");
-          return undefined;
-        } catch (error) {
-          await scratch.query("deallocate all").catch(() => undefined);
-          return (error as Error).message;
-        }
-      };
-      // Only queries that prepare on today's schema can tell anything about tomorrow's.
-      const candidates: string[] = [];
-      for (const q of queries) if ((await prepares(q)) === undefined) candidates.push(q);
-      const broken: BrokenQuery[] = [];
-      let standing = candidates;
-      for (const migration of pending) {
-        try {
-          await scratch.query(migration.sql.replace(/\bconcurrently\b/gi, ""));
-        } catch (error) {
-          const offset = Number((error as { position?: string }).position ?? "0");
-          const before = migration.sql.slice(0, Math.max(0, offset - 1)).split("\n");
-          const at =
-            offset > 0
-              ? { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }
-              : { line: 1, column: 1 };
-          return {
-            checked: candidates.length,
-            broken,
-            failedMigration: { name: migration.name, message: (error as Error).message, ...at },
-          };
-        }
-        const still: string[] = [];
-        for (const q of standing) {
-          const message = await prepares(q);
-          if (message) broken.push({ query: q, migration: migration.name, message });
-          else still.push(q);
-        }
-        standing = still;
-      }
-      return { checked: candidates.length, broken };
-    } finally {
-      await scratch.end();
+      await scratch.exec(sql);
+      await scratch.exec("set search_path = public");
+    } catch (error) {
+      throw new ProofUnavailable(
+        `cannot load the live schema into the scratch database: ${(error as Error).message}`,
+      );
     }
+    // Only queries that prepare on today's schema can tell anything about tomorrow's.
+    const candidates: string[] = [];
+    for (const q of queries) if ((await scratch.prepares(q)) === undefined) candidates.push(q);
+    const broken: BrokenQuery[] = [];
+    let standing = candidates;
+    for (const migration of pending) {
+      try {
+        await scratch.exec(migration.sql.replace(/\bconcurrently\b/gi, ""));
+      } catch (error) {
+        const offset = Number((error as { position?: string | number }).position ?? "0");
+        const before = migration.sql.slice(0, Math.max(0, offset - 1)).split("\n");
+        const at =
+          offset > 0
+            ? { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }
+            : { line: 1, column: 1 };
+        return {
+          checked: candidates.length,
+          broken,
+          failedMigration: { name: migration.name, message: (error as Error).message, ...at },
+        };
+      }
+      const still: string[] = [];
+      for (const q of standing) {
+        const message = await scratch.prepares(q);
+        if (message) broken.push({ query: q, migration: migration.name, message });
+        else still.push(q);
+      }
+      standing = still;
+    }
+    return { checked: candidates.length, broken };
   } finally {
-    await admin.query(`drop database if exists ${scratchName} with (force)`).catch(() => undefined);
-    await admin.end();
+    await scratch.close();
   }
 }

@@ -19,6 +19,7 @@ interface DeployFlags {
   allowBreakingMigrations?: boolean;
   reason?: string;
   evidenceWindow: string;
+  scratchDatabase: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -42,6 +43,11 @@ export function registerDeploy(program: Command, out: Output): void {
     )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
+      "--scratch-database <kind>",
+      "where the dynamic proof copies the live schema: pglite (embedded) or server (a throwaway database on the live server)",
+      "pglite",
+    )
+    .option(
       "--evidence-window <duration>",
       "how long live queries must have been observed before 'no query touches it' lets a drop through",
       "24h",
@@ -51,6 +57,8 @@ export function registerDeploy(program: Command, out: Output): void {
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
       const timeoutMs = parseDuration(opts.timeout, "--timeout");
+      if (!["pglite", "server"].includes(opts.scratchDatabase))
+        throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
       if (opts.allowBreakingMigrations && !opts.reason?.trim())
         throw new UsageError(
           "--allow-breaking-migrations needs --reason",
@@ -101,6 +109,7 @@ export function registerDeploy(program: Command, out: Output): void {
           ? { allowBreakingMigrations: { reason: opts.reason } }
           : {}),
         evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
+        scratchDatabase: opts.scratchDatabase as "pglite" | "server",
         ...(out.signal ? { signal: out.signal } : {}),
       });
       out.progress("");
