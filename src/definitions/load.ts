@@ -315,5 +315,15 @@ function readAssets(
       );
     }
   }
-  return { file: source.file, spec, configMaps, calls, migrations };
+  const queryFile = spec.migrations?.queries
+    ? readText(spec.migrations.queries, "migrations.queries")
+    : undefined;
+  return {
+    file: source.file,
+    spec,
+    configMaps,
+    calls,
+    migrations,
+    ...(queryFile !== undefined ? { queryFile } : {}),
+  };
 }

@@ -28,6 +28,8 @@ export interface ServiceModel {
   readonly configMaps: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly calls: readonly CallContract[];
   readonly migrations: readonly MigrationFile[];
+  /** The statements listed in `migrations.queries`, as one text. */
+  readonly queryFile?: string;
 }
 
 export interface EnvironmentModel extends ResolvedEnvironment {

@@ -129,6 +129,10 @@ const migrations = z.strictObject({
   job: z
     .strictObject({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() })
     .optional(),
+  /** A file of the statements this version runs (";"-separated), proven beside the live ones. */
+  queries: z.string().optional(),
+  /** The database role the service connects as: only its statements in pg_stat_statements count. */
+  role: z.string().optional(),
 });
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());

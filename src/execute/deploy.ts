@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
-import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
+import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import { objectKey } from "../plan/live-state.ts";
 import type { Plan, ServicePlan } from "../plan/plan.ts";
 import type { ReleaseRecord } from "../release/record.ts";
@@ -14,7 +14,12 @@ import { runServiceMigrations } from "../migrations/run.ts";
 import { flywayChecksum } from "../migrations/checksum.ts";
 import { lintMigrations } from "../checks/migrations/lint.ts";
 import { blocking, formatFinding, type MigrationFinding } from "../checks/migrations/finding.ts";
-import { liveQueries, ProofUnavailable, proveQueries } from "../checks/migrations/dynamic-proof.ts";
+import {
+  liveQueries,
+  ProofUnavailable,
+  proveQueries,
+  splitStatements,
+} from "../checks/migrations/dynamic-proof.ts";
 import { databaseUrl } from "../migrations/database-url.ts";
 import { DeployLock, type LockHeld } from "./lock.ts";
 import { waitForRollout, type RolloutProgress } from "./wait-rollout.ts";
@@ -297,7 +302,7 @@ export class Deploy {
       if (pendingSources.length) {
         findings = await this.proveWithLiveQueries(
           env,
-          service.spec.migrations.database,
+          service,
           pendingSources,
           findings,
           record,
@@ -442,7 +447,7 @@ export class Deploy {
    */
   private async proveWithLiveQueries(
     env: EnvironmentModel,
-    database: string,
+    service: ServiceModel,
     pending: readonly { name: string; sql: string }[],
     findings: MigrationFinding[],
     record: ReleaseRecord,
@@ -450,9 +455,16 @@ export class Deploy {
     note: (message: string) => void,
   ): Promise<MigrationFinding[]> {
     try {
-      const url = await databaseUrl(this.cluster, env, database);
-      const live = await liveQueries(url);
-      const proof = await proveQueries(url, pending, live.queries, options.scratchDatabase ?? "pglite");
+      const spec = service.spec.migrations;
+      const url = await databaseUrl(this.cluster, env, spec?.database ?? "");
+      const live = await liveQueries(url, spec?.role);
+      const shipped = service.queryFile ? await splitStatements(service.queryFile) : [];
+      const proof = await proveQueries(
+        url,
+        pending,
+        [...new Set([...live.queries, ...shipped])],
+        options.scratchDatabase ?? "pglite",
+      );
       const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({
         rule: "dynamic-proof",
         severity: "error",

@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flywayChecksum } from "../../src/migrations/checksum.ts";
 import { runDirect } from "../../src/migrations/run-direct.ts";
+import { liveQueries } from "../../src/checks/migrations/dynamic-proof.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { parseMigrationName } from "../../src/definitions/flyway.ts";
@@ -128,6 +129,13 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     ).toHaveLength(1);
   });
 
+  it("counts only the service's own role's statements when the definition names the role", async () => {
+    const asPostgres = await liveQueries(dbUrl(databaseOf("auth")), platform.secrets.postgresUser);
+    expect(asPostgres.queries).toContain("select username, email from users where id = $1");
+    const asOther = await liveQueries(dbUrl(databaseOf("auth")), "some_other_service");
+    expect(asOther.queries).toEqual([]);
+  });
+
   it("lets a drop through when no live query touches it, with that evidence, once the traffic was watched long enough", async () => {
     execFileSync("rm", [join(project.root, "services/auth/migrations/V4__drop_email.sql")]);
     writeFileSync(
@@ -162,8 +170,12 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
       "mail: V2__drop_subject.sql:2:13: error ban-drop-column: dropping outbox.subject breaks the running version wherever it reads or writes subject",
     );
     expect(refused.stderr).toContain("fix: contract in a later release");
+    // The statements the version ships in queries.sql are proven too.
+    expect(refused.stderr).toContain(
+      'mail: V2__drop_subject.sql:1:1: error dynamic-proof: a query the running version runs no longer prepares after it: select id, recipient, subject, body from outbox where sent_at is null order by id limit $1 (Postgres: column "subject" does not exist)',
+    );
     expect(refused.stdout).toMatch(
-      /mail\s+failed\s+\d+\s+migration check refused 1 breaking change\(s\): V2__drop_subject\.sql:2 ban-drop-column/,
+      /mail\s+failed\s+\d+\s+migration check refused 2 breaking change\(s\): V2__drop_subject\.sql:2 ban-drop-column, V2__drop_subject\.sql:1 dynamic-proof/,
     );
     expect(
       await query(

@@ -4,6 +4,8 @@ import { promisify } from "node:util";
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
 import { pgliteScratch, serverScratch } from "./scratch.ts";
+import { loadParser } from "./lint.ts";
+import { parseSync } from "libpg-query";
 
 const run = promisify(execFile);
 
@@ -39,7 +41,7 @@ export class ProofUnavailable extends Error {
 }
 
 /** The running version's statements, as pg_stat_statements saw them in this database. */
-export async function liveQueries(url: string): Promise<LiveQueries> {
+export async function liveQueries(url: string, role?: string): Promise<LiveQueries> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
@@ -51,9 +53,11 @@ export async function liveQueries(url: string): Promise<LiveQueries> {
     const rows = await client.query<{ query: string }>(
       `select query from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database())
+          and ($1::text is null or userid = (select oid from pg_roles where rolname = $1))
           and query ~* '^\\s*(select|insert|update|delete|with)\\M'
           and query !~* '(flyway_schema_history|pg_catalog|pg_stat|information_schema|pg_extension)'
         order by calls desc`,
+      [role ?? null],
     );
     const info = await client
       .query<{ stats_reset: Date | null }>("select stats_reset from pg_stat_statements_info")
@@ -143,4 +147,16 @@ export async function proveQueries(
   } finally {
     await scratch.close();
   }
+}
+
+/** Splits a file of statements with the real parser (so ";" inside strings is no separator). */
+export async function splitStatements(text: string): Promise<string[]> {
+  await loadParser();
+  const bytes = Buffer.from(text, "utf8");
+  return (parseSync(text).stmts ?? []).map((s) =>
+    bytes
+      .subarray(s.stmt_location ?? 0, (s.stmt_location ?? 0) + (s.stmt_len ?? bytes.length))
+      .toString("utf8")
+      .trim(),
+  );
 }

@@ -18,6 +18,6 @@ export default defineService({
   service: { port: 80 },
   secrets: ["mail-smtp"],
   networkPolicy: { allowFrom: ["files", "accounting", "app-orchestrator"] },
-  migrations: { path: "./migrations", database: "mail", mode: "direct" },
+  migrations: { path: "./migrations", database: "mail", mode: "direct", queries: "./queries.sql" },
   calls: { "mail.send": { request: "./calls/send.request.json" } },
 });
