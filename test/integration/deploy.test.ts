@@ -5,7 +5,7 @@ import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import {
-  dropExampleDatabases,
+  removeExample,
   isolatedExample,
   provisionExampleDatabases,
   slipway,
@@ -21,13 +21,7 @@ const cluster = Cluster.open("local", platform.kubeconfig);
 const deployment = (name: string) =>
   kube.apps().readNamespacedDeployment({ namespace: project.namespace, name }) as Promise<V1Deployment>;
 
-afterAll(async () => {
-  await kube
-    .core()
-    .deleteNamespace({ name: project.namespace })
-    .catch(() => undefined);
-  await dropExampleDatabases(project.namespace);
-});
+afterAll(() => removeExample(project.namespace));
 
 describe("deploying the example platform to the real control plane", () => {
   beforeAll(async () => {

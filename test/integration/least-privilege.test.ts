@@ -7,23 +7,16 @@ import type { V1Role } from "@kubernetes/client-node";
 import { run } from "../../src/cli/run.ts";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import {
-  dropExampleDatabases,
+  removeExample,
   isolatedExample,
   provisionExampleDatabases,
   slipway,
 } from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";
-import { kube } from "../support/platform.ts";
 
 const project = isolatedExample("least");
 
-afterAll(async () => {
-  await kube
-    .core()
-    .deleteNamespace({ name: project.namespace })
-    .catch(() => undefined);
-  await dropExampleDatabases(project.namespace);
-});
+afterAll(() => removeExample(project.namespace));
 
 describe("deploying with a namespace-scoped token", () => {
   it("works with exactly the Role `slipway rbac` prints, and nothing cluster-wide", async () => {

@@ -10,7 +10,7 @@ import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { parseMigrationName } from "../../src/definitions/flyway.ts";
 import {
-  dropExampleDatabases,
+  removeExample,
   isolatedExample,
   provisionExampleDatabases,
   slipway,
@@ -37,13 +37,7 @@ async function query<T extends pg.QueryResultRow>(database: string, sql: string)
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
 });
-afterAll(async () => {
-  await kube
-    .core()
-    .deleteNamespace({ name: project.namespace })
-    .catch(() => undefined);
-  await dropExampleDatabases(project.namespace);
-});
+afterAll(() => removeExample(project.namespace));
 
 describe("migrations before the rollout, on the real PostgreSQL", () => {
   it("lists pending migrations, then a deploy applies them first and records them in Flyway's table", async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
-  dropExampleDatabases,
+  removeExample,
   isolatedExample,
   provisionExampleDatabases,
   slipway,
@@ -50,13 +50,7 @@ function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr: stri
   });
 }
 
-afterAll(async () => {
-  await kube
-    .core()
-    .deleteNamespace({ name: project.namespace })
-    .catch(() => undefined);
-  await dropExampleDatabases(project.namespace);
-});
+afterAll(() => removeExample(project.namespace));
 
 describe("a deploy killed with SIGKILL", () => {
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../src/cli/run.ts";
 import { captureOutput } from "./output.ts";
-import { platform, uniqueName } from "./platform.ts";
+import { kube, platform, uniqueName } from "./platform.ts";
 import { copyOfExample } from "./project.ts";
 
 /** A copy of the example platform whose dev environment deploys into a namespace of its own. */
@@ -30,7 +30,17 @@ export function isolatedExample(prefix: string): {
 }
 
 /** Databases and their Secrets for an isolated example's dev environment. */
-export { dropExampleDatabases, provisionExampleDatabases } from "../../scripts/example-databases.ts";
+import { dropExampleDatabases } from "../../scripts/example-databases.ts";
+export { provisionExampleDatabases } from "../../scripts/example-databases.ts";
+
+/** Removes what a test deployed: the example's namespace and its databases. */
+export async function removeExample(namespace: string): Promise<void> {
+  await kube
+    .core()
+    .deleteNamespace({ name: namespace })
+    .catch(() => undefined);
+  await dropExampleDatabases(namespace);
+}
 
 /** Runs the slipway CLI in-process against the local platform. */
 export async function slipway(

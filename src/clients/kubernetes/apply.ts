@@ -1,6 +1,5 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { kubeRequest } from "./request.ts";
-import { objectPath } from "./resources.ts";
+import { Cluster } from "./cluster.ts";
 
 export const fieldManager = "slipway";
 
@@ -18,21 +17,5 @@ export function applyObject(
   object: KubernetesObject,
   options: ApplyOptions = {},
 ): Promise<KubernetesObject> {
-  const name = object.metadata?.name;
-  if (!object.kind || !name) throw new Error("cannot apply an object without kind and metadata.name");
-  return kubeRequest<KubernetesObject>(kc, {
-    method: "PATCH",
-    path: objectPath(object.kind, name, object.metadata?.namespace),
-    // Strict: a field the server does not know is an error, never silently dropped.
-    query: {
-      fieldManager,
-      fieldValidation: "Strict",
-      ...(options.force ? { force: "true" } : {}),
-      ...(options.dryRun ? { dryRun: "All" } : {}),
-    },
-    // JSON is YAML: the apply content type takes the object as rendered.
-    contentType: "application/apply-patch+yaml",
-    body: object,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  return new Cluster(kc, kc.getCurrentContext()).apply(object, options);
 }
