@@ -31,6 +31,7 @@ const cases: [rule: string, severity: "error" | "warning", fires: string, safe: 
     "drop function f();",
     "create function g() returns int language sql as 'select 1';",
   ],
+  ["ban-drop-type", "error", "drop type state;", "create type mood as enum ('calm', 'busy');"],
   ["renaming-table", "error", "alter table files rename to documents;", "create table documents (id int);"],
   [
     "renaming-column",
