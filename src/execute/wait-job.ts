@@ -1,4 +1,4 @@
-import type { V1Job } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Job } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { jobVerdict } from "../checks/rollout/job.ts";
 import { failed, type Verdict } from "../checks/rollout/verdict.ts";
@@ -35,30 +35,16 @@ export async function waitForJob(
       options.onProgress?.(verdict.message);
       if (verdict.done) finish(verdict);
     };
-    void (async () => {
-      while (!controller.signal.aborted) {
-        const list = await cluster
-          .list("Job", options.namespace, options.selector, controller.signal)
-          .catch(() => undefined);
-        if (!list) {
-          await new Promise((r) => setTimeout(r, 500));
-          continue;
-        }
-        const job = list.items.find((j) => j.metadata?.name === options.name) as V1Job | undefined;
-        if (job) judge(job);
-        if (controller.signal.aborted) return;
-        await cluster.watch(
-          "Job",
-          options.namespace,
-          options.selector,
-          list.resourceVersion,
-          (_type, object) => {
-            if (object.metadata?.name === options.name) judge(object as V1Job);
-          },
-          controller.signal,
-        );
-      }
-    })();
+    const mine = (object: KubernetesObject): void => {
+      if (object.metadata?.name === options.name) judge(object as V1Job);
+    };
+    void cluster.follow(
+      "Job",
+      options.namespace,
+      options.selector,
+      { listed: (items) => items.forEach(mine), changed: (_type, object) => mine(object) },
+      controller.signal,
+    );
   });
 }
 

@@ -1,5 +1,5 @@
-import type { KubernetesObject, V1Deployment, V1Pod } from "@kubernetes/client-node";
-import type { Cluster, WatchEvent } from "../clients/kubernetes/cluster.ts";
+import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { deploymentVerdict } from "../checks/rollout/deployment.ts";
 import { podFailure } from "../checks/rollout/pod.ts";
 import { failed, type Verdict } from "../checks/rollout/verdict.ts";
@@ -77,46 +77,41 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
     if (verdict.done) finish(verdict);
   };
 
-  const follow = async (kind: "Deployment" | "Pod"): Promise<void> => {
-    while (!controller.signal.aborted) {
-      const list = await cluster
-        .list(kind, options.namespace, selector, controller.signal)
-        .catch(() => undefined);
-      if (!list) {
-        if (controller.signal.aborted) return;
-        await new Promise((r) => setTimeout(r, 500));
-        continue;
-      }
-      if (kind === "Deployment")
-        deployment = list.items.find((d) => d.metadata?.name === options.deployment) as
-          V1Deployment | undefined;
-      else {
+  void cluster.follow(
+    "Deployment",
+    options.namespace,
+    selector,
+    {
+      listed: (items) => {
+        deployment = items.find((d) => d.metadata?.name === options.deployment) as V1Deployment | undefined;
+        evaluate();
+      },
+      changed: (type, object) => {
+        if (object.metadata?.name !== options.deployment) return;
+        deployment = type === "DELETED" ? undefined : (object as V1Deployment);
+        evaluate();
+      },
+    },
+    controller.signal,
+  );
+  void cluster.follow(
+    "Pod",
+    options.namespace,
+    selector,
+    {
+      listed: (items) => {
         pods.clear();
-        for (const p of list.items) pods.set(p.metadata?.name ?? "", p as V1Pod);
-      }
-      evaluate();
-      if (controller.signal.aborted) return;
-      await cluster.watch(
-        kind,
-        options.namespace,
-        selector,
-        list.resourceVersion,
-        (type: WatchEvent, object: KubernetesObject) => {
-          if (type === "BOOKMARK" || type === "ERROR") return;
-          if (kind === "Deployment") {
-            if (object.metadata?.name === options.deployment)
-              deployment = type === "DELETED" ? undefined : (object as V1Deployment);
-          } else if (type === "DELETED") pods.delete(object.metadata?.name ?? "");
-          else pods.set(object.metadata?.name ?? "", object as V1Pod);
-          evaluate();
-        },
-        controller.signal,
-      );
-      // The server ends watches now and then: list again and go on watching.
-    }
-  };
-  void follow("Deployment");
-  void follow("Pod");
+        for (const p of items) pods.set(p.metadata?.name ?? "", p as V1Pod);
+        evaluate();
+      },
+      changed: (type, object) => {
+        if (type === "DELETED") pods.delete(object.metadata?.name ?? "");
+        else pods.set(object.metadata?.name ?? "", object as V1Pod);
+        evaluate();
+      },
+    },
+    controller.signal,
+  );
   try {
     return await result;
   } finally {

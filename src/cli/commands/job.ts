@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
-import type { V1Job } from "@kubernetes/client-node";
-import { jobVerdict } from "../../checks/rollout/job.ts";
+import { jobLogs, waitForJob } from "../../execute/wait-job.ts";
 import { renderAdHocJob } from "../../render/workloads.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
@@ -38,66 +37,16 @@ export function registerJob(program: Command, out: Output): void {
         const name = job.metadata?.name ?? "";
         await cluster.create(job);
         out.note(`started Job ${name} in ${env.cluster.namespace}`);
-        const deadline = Date.now() + parseDuration(opts.timeout, "--timeout");
-        const controller = new AbortController();
-        out.signal?.addEventListener("abort", () => controller.abort(), { once: true });
-        const verdict = await new Promise<ReturnType<typeof jobVerdict>>((resolve) => {
-          const timer = setTimeout(
-            () => resolve({ done: true, successful: false, message: `timed out after ${opts.timeout}` }),
-            deadline - Date.now(),
-          );
-          const finish = (v: ReturnType<typeof jobVerdict>): void => {
-            clearTimeout(timer);
-            controller.abort();
-            resolve(v);
-          };
-          void (async () => {
-            while (!controller.signal.aborted) {
-              const list = await cluster
-                .list(
-                  "Job",
-                  env.cluster.namespace,
-                  `app.kubernetes.io/name=${serviceName}`,
-                  controller.signal,
-                )
-                .catch(() => undefined);
-              const current = list?.items.find((j) => j.metadata?.name === name) as V1Job | undefined;
-              if (current) {
-                const v = jobVerdict(current);
-                out.progress(`${name}: ${v.message}`);
-                if (v.done) return finish(v);
-              }
-              if (!list) continue;
-              await cluster.watch(
-                "Job",
-                env.cluster.namespace,
-                `app.kubernetes.io/name=${serviceName}`,
-                list.resourceVersion,
-                (_type, obj) => {
-                  if (obj.metadata?.name !== name) return;
-                  const v = jobVerdict(obj as V1Job);
-                  out.progress(`${name}: ${v.message}`);
-                  if (v.done) finish(v);
-                },
-                controller.signal,
-              );
-            }
-          })();
+        const verdict = await waitForJob(cluster, {
+          namespace: env.cluster.namespace,
+          name,
+          selector: `app.kubernetes.io/name=${serviceName}`,
+          timeoutMs: parseDuration(opts.timeout, "--timeout"),
+          onProgress: (message) => out.progress(`${name}: ${message}`),
+          ...(out.signal ? { signal: out.signal } : {}),
         });
         out.progress("");
-        if (opts.follow) {
-          const pods = await cluster.list("Pod", env.cluster.namespace, `job-name=${name}`);
-          for (const pod of pods.items) {
-            const log = await cluster
-              .request<string>({
-                method: "GET",
-                path: `/api/v1/namespaces/${env.cluster.namespace}/pods/${pod.metadata?.name}/log`,
-                headers: { accept: "text/plain" },
-              })
-              .catch((e: Error) => `(no logs: ${e.message})`);
-            out.write(`--- ${pod.metadata?.name}\n${typeof log === "string" ? log : JSON.stringify(log)}\n`);
-          }
-        }
+        if (opts.follow) out.write(`${await jobLogs(cluster, env.cluster.namespace, name)}\n`);
         out.line(`Job ${name}: ${verdict.message}`);
         if (!verdict.successful) out.exitCode(1);
       },

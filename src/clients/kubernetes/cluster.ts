@@ -2,6 +2,7 @@ import { KubeConfig, Watch, type KubernetesObject } from "@kubernetes/client-nod
 import { fieldManager } from "./apply.ts";
 import { KubernetesApiError, kubeRequest, type RawRequest } from "./request.ts";
 import { objectPath, resources } from "./resources.ts";
+import { sleep } from "../../util/sleep.ts";
 
 export interface ObjectList {
   readonly items: KubernetesObject[];
@@ -171,6 +172,41 @@ export class Cluster {
         })
         .catch((error: unknown) => resolve(error as Error));
     });
+  }
+
+  /**
+   * Lists a kind, then watches it from that list, listing again whenever the server ends the
+   * watch, until the signal aborts: the list-and-watch loop every waiter needs.
+   */
+  async follow(
+    kind: string,
+    namespace: string,
+    labelSelector: string,
+    handlers: {
+      listed(items: KubernetesObject[]): void;
+      changed(type: WatchEvent, object: KubernetesObject): void;
+    },
+    signal: AbortSignal,
+  ): Promise<void> {
+    while (!signal.aborted) {
+      const list = await this.list(kind, namespace, labelSelector, signal).catch(() => undefined);
+      if (!list) {
+        await sleep(500, signal).catch(() => undefined);
+        continue;
+      }
+      handlers.listed(list.items);
+      if (signal.aborted) return;
+      await this.watch(
+        kind,
+        namespace,
+        labelSelector,
+        list.resourceVersion,
+        (type, object) => {
+          if (type !== "BOOKMARK" && type !== "ERROR") handlers.changed(type, object);
+        },
+        signal,
+      );
+    }
   }
 
   /** Who the cluster says we are (SelfSubjectReview). */
