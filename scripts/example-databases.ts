@@ -4,6 +4,7 @@
 import pg from "pg";
 import { KubeConfig, CoreV1Api } from "@kubernetes/client-node";
 import { loadPlatform } from "../platform/src/connection.ts";
+import { postgresClientConfig } from "../platform/src/parts/postgres.ts";
 import { loadProject } from "../src/definitions/load.ts";
 
 export async function provisionExampleDatabases(configPath: string, envName: string): Promise<string[]> {
@@ -12,13 +13,7 @@ export async function provisionExampleDatabases(configPath: string, envName: str
   const env = project.environments.find((e) => e.name === envName);
   if (!env) throw new Error(`no environment ${envName}`);
   const namespace = env.cluster.namespace;
-  const admin = new pg.Client({
-    host: platform.postgres.host,
-    port: platform.postgres.port,
-    user: platform.secrets.postgresUser,
-    password: platform.secrets.postgresPassword,
-    database: "postgres",
-  });
+  const admin = new pg.Client(postgresClientConfig(platform));
   const kc = new KubeConfig();
   kc.loadFromFile(platform.kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
@@ -34,13 +29,7 @@ export async function provisionExampleDatabases(configPath: string, envName: str
       if (exists.rowCount === 0) {
         await admin.query(`create database "${database}"`);
         // The dynamic proof of migrations reads the running version's queries from here.
-        const db = new pg.Client({
-          host: platform.postgres.host,
-          port: platform.postgres.port,
-          user: platform.secrets.postgresUser,
-          password: platform.secrets.postgresPassword,
-          database,
-        });
+        const db = new pg.Client(postgresClientConfig(platform, database));
         await db.connect();
         await db.query("create extension if not exists pg_stat_statements");
         await db.end();
@@ -66,13 +55,7 @@ export async function provisionExampleDatabases(configPath: string, envName: str
 /** Drops the databases provisioned for a namespace (tests clean up after themselves). */
 export async function dropExampleDatabases(namespace: string): Promise<void> {
   const platform = loadPlatform();
-  const admin = new pg.Client({
-    host: platform.postgres.host,
-    port: platform.postgres.port,
-    user: platform.secrets.postgresUser,
-    password: platform.secrets.postgresPassword,
-    database: "postgres",
-  });
+  const admin = new pg.Client(postgresClientConfig(platform));
   await admin.connect();
   try {
     const prefix = `${namespace}_`.replace(/[^a-z0-9_]/g, "_");

@@ -4,19 +4,12 @@ import { PlatformError } from "./errors.ts";
 import { down, status, up, type PartStatus } from "./platform.ts";
 import { loadPlatform } from "./connection.ts";
 import { mintNamespaceToken } from "./service-account-token.ts";
+import { formatTable } from "../../src/cli/output.ts";
 
 function printTable(rows: readonly PartStatus[]): void {
   const header = ["PART", "STATE", "ADDRESS", "VERSION", "PID"];
   const cells = rows.map((r) => [r.name, r.state, r.address, r.version, r.pid ? String(r.pid) : "-"]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
-  for (const row of [header, ...cells]) {
-    process.stdout.write(
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd() + "\n",
-    );
-  }
+  process.stdout.write(formatTable(header, cells));
 }
 
 async function main(argv: string[]): Promise<number> {

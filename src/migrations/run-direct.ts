@@ -61,30 +61,24 @@ export async function runDirect(
     for (const file of state.pending) {
       const transactional = !needsNoTransaction(file.sql);
       const started = performance.now();
-      try {
-        if (transactional) await client.query("begin");
-        await client.query(file.sql);
-        await recordApplied(client, {
+      const record = (success: boolean): Promise<void> =>
+        recordApplied(client, {
           version: file.version ?? null,
           description: file.description,
           script: file.name,
           checksum: file.checksum,
           executionMs: performance.now() - started,
-          success: true,
+          success,
         });
+      try {
+        if (transactional) await client.query("begin");
+        await client.query(file.sql);
+        await record(true);
         if (transactional) await client.query("commit");
       } catch (error) {
         const pgError = error as pg.DatabaseError;
         if (transactional) await client.query("rollback").catch(() => undefined);
-        else
-          await recordApplied(client, {
-            version: file.version ?? null,
-            description: file.description,
-            script: file.name,
-            checksum: file.checksum,
-            executionMs: performance.now() - started,
-            success: false,
-          }).catch(() => undefined);
+        else await record(false).catch(() => undefined);
         throw new MigrationFailed(
           file.name,
           locate(file.sql, pgError.position),

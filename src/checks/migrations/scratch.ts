@@ -11,6 +11,21 @@ export interface ScratchDatabase {
   close(): Promise<void>;
 }
 
+/** PREPARE and DEALLOCATE one statement: undefined when it prepares, else Postgres' message. */
+async function preparesWith(
+  exec: (sql: string) => Promise<unknown>,
+  query: string,
+): Promise<string | undefined> {
+  try {
+    await exec(`prepare slipway_probe as ${query}`);
+    await exec("deallocate slipway_probe");
+    return undefined;
+  } catch (error) {
+    await exec("deallocate all").catch(() => undefined);
+    return (error as Error).message;
+  }
+}
+
 let shared: Promise<PGlite> | undefined;
 
 /**
@@ -27,16 +42,7 @@ export async function pgliteScratch(): Promise<ScratchDatabase> {
   await db.exec("create schema public; set search_path = public");
   return {
     exec: async (sql) => void (await db.exec(sql)),
-    prepares: async (query) => {
-      try {
-        await db.exec(`prepare slipway_probe as ${query}`);
-        await db.exec("deallocate slipway_probe");
-        return undefined;
-      } catch (error) {
-        await db.exec("deallocate all").catch(() => undefined);
-        return (error as Error).message;
-      }
-    },
+    prepares: (query) => preparesWith((sql) => db.exec(sql), query),
     close: async () => undefined,
   };
 }
@@ -55,16 +61,7 @@ export async function serverScratch(liveUrl: string): Promise<ScratchDatabase> {
   await client.connect();
   return {
     exec: async (sql) => void (await client.query(sql)),
-    prepares: async (query) => {
-      try {
-        await client.query(`prepare slipway_probe as ${query}`);
-        await client.query("deallocate slipway_probe");
-        return undefined;
-      } catch (error) {
-        await client.query("deallocate all").catch(() => undefined);
-        return (error as Error).message;
-      }
-    },
+    prepares: (query) => preparesWith((sql) => client.query(sql), query),
     close: async () => {
       await client.end().catch(() => undefined);
       await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
