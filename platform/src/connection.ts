@@ -20,7 +20,7 @@ export interface PlatformConnection {
 
 const connectionPath = (layout: Layout): string => join(layout.stateDir, "platform.json");
 
-export function writeConnection(layout: Layout, _secrets: PlatformSecrets): PlatformConnection {
+export function writeConnection(layout: Layout): PlatformConnection {
   const connection: PlatformConnection = {
     kubeconfig: adminKubeconfigPath({ layout }),
     context: contextName,

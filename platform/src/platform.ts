@@ -75,7 +75,7 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     }
     throw failures.find((f) => f instanceof PlatformError) ?? failures[0];
   }
-  writeConnection(layout, ctx.secrets);
+  writeConnection(layout);
   progress.step(
     `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${layout.stateDir}/kubeconfig (context local)`,
   );

@@ -217,8 +217,14 @@ export class Deploy {
 
     // The plan read the release summaries: an unchanged service costs no further request.
     if (!plan.changed) return { service: plan.service, outcome: "unchanged", message: "no changes" };
-    const pending = await store.latest(plan.service, ["pending"]);
-    const previous = await store.latest(plan.service, ["deployed"]);
+    // Read again under the lock (the plan was made before it): one LIST serves all three questions.
+    const history = await store.summaries(plan.service);
+    const recordWith = (status: "pending" | "deployed"): Promise<ReleaseRecord | undefined> => {
+      const summary = history.find((h) => h.status === status);
+      return summary ? store.get(plan.service, summary.revision) : Promise.resolve(undefined);
+    };
+    const pending = await recordWith("pending");
+    const previous = await recordWith("deployed");
     const hash = hashObjects(desired);
 
     let record: ReleaseRecord;
@@ -237,7 +243,7 @@ export class Deploy {
       record = {
         service: plan.service,
         environment: env.name,
-        revision: await store.nextRevision(plan.service),
+        revision: (history[0]?.revision ?? 0) + 1,
         version: service.spec.version,
         digests: Object.fromEntries(
           options.digests?.has(plan.service)

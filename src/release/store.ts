@@ -74,11 +74,6 @@ export class ReleaseStore {
     return summary ? this.get(service, summary.revision) : undefined;
   }
 
-  async nextRevision(service: string): Promise<number> {
-    const [newest] = await this.summaries(service);
-    return (newest?.revision ?? 0) + 1;
-  }
-
   async create(record: ReleaseRecord): Promise<void> {
     await this.write(record, "create");
   }
