@@ -5,4 +5,6 @@ export const ExitCode = {
   failure: 1,
   /** The command line or a definition is wrong: nothing was attempted. */
   usage: 2,
+  /** The live state differs from the definitions (audit status; plan --detailed-exitcode uses 2). */
+  differs: 3,
 } as const;

@@ -1,9 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { DefinitionError } from "../definitions/errors.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import { SearchError } from "../clients/search/client.ts";
 import { ApplyFailed } from "../execute/apply-objects.ts";
 import { LockHeld } from "../execute/lock.ts";
 import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
+import { registerAudit } from "./commands/audit.ts";
+import { registerCalls } from "./commands/calls.ts";
 import { registerDeploy } from "./commands/deploy.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerJob } from "./commands/job.ts";
@@ -45,7 +48,12 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerMigrationsCheck(program, out);
   registerUnlock(program, out);
   registerRbac(program, out);
-  for (const command of program.commands) command.exitOverride();
+  registerAudit(program, out);
+  registerCalls(program, out);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
 
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -68,6 +76,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
     }
     if (
       error instanceof KubernetesApiError ||
+      error instanceof SearchError ||
       error instanceof ApplyFailed ||
       error instanceof ReleaseNotFound ||
       error instanceof ReleaseExists

@@ -1,10 +1,16 @@
 import type { Command } from "commander";
+import { readLiveAudit } from "../audit/live.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
+import { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { readLiveState } from "../plan/live-state.ts";
 import { buildPlan, type Plan } from "../plan/plan.ts";
+import { hashCanonical } from "../release/hash.ts";
+import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
+import type { CallContract } from "../definitions/model.ts";
 import { checkServiceNames, environmentNamed, openProject } from "./project.ts";
+import { UsageError } from "./usage-error.ts";
 
 export interface GlobalOptions {
   readonly config?: string;
@@ -16,6 +22,8 @@ export interface Session {
   readonly project: ProjectModel;
   readonly env: EnvironmentModel;
   readonly cluster: Cluster;
+  /** The environment's search server, holding the audit indices; absent when it names none. */
+  readonly search?: SearchClient;
 }
 
 export async function openSession(
@@ -28,7 +36,12 @@ export async function openSession(
   const env = environmentNamed(project, envName);
   checkServiceNames(project, env.name, services);
   const cluster = Cluster.open(env.cluster.context, globals.kubeconfig);
-  return { project, env, cluster };
+  return {
+    project,
+    env,
+    cluster,
+    ...(env.search ? { search: SearchClient.fromEnvironment(env.search.url) } : {}),
+  };
 }
 
 export async function planFor(
@@ -37,11 +50,69 @@ export async function planFor(
   signal?: AbortSignal,
 ): Promise<Plan> {
   const namespace = session.env.cluster.namespace;
-  const [live, releases] = await Promise.all([
+  const audited = auditedCalls(session, services);
+  if (audited.length && !session.search)
+    throw new UsageError(
+      `environment ${session.env.name} names no search server, but ${audited.map((c) => `${c.service} audits ${c.call}`).join(", ")}`,
+      "add search: { url } to the environment, or mark the calls audited: false",
+    );
+  // Read before anything is written: an unreachable search server stops the deploy here.
+  const [live, releases, audit] = await Promise.all([
     readLiveState(session.cluster, namespace, session.project.name, session.env.name, signal),
     new ReleaseStore(session.cluster, namespace).summaries(),
+    session.search && audited.length
+      ? readLiveAudit(
+          session.search,
+          audited.map((c) => c.call),
+          session.env.search?.indexPrefix,
+        )
+      : undefined,
   ]);
-  return buildPlan({ project: session.project, env: session.env, only: services, live, releases });
+  const deployedCalls = await readChangedDeployedCalls(session, services, releases);
+  return buildPlan({
+    deployedCalls,
+    project: session.project,
+    env: session.env,
+    only: services,
+    live,
+    releases,
+    ...(audit ? { audit } : {}),
+  });
+}
+
+/**
+ * The call contracts of each deployed release whose calls differ from the definitions: the
+ * summary carries their hash, so a plan reads a whole record only when a call changed.
+ */
+async function readChangedDeployedCalls(
+  session: Session,
+  services: readonly string[],
+  releases: readonly ReleaseSummary[],
+): Promise<Map<string, readonly CallContract[]>> {
+  const store = new ReleaseStore(session.cluster, session.env.cluster.namespace);
+  const changed = (session.project.services.get(session.env.name) ?? [])
+    .filter((s) => services.length === 0 || services.includes(s.spec.name))
+    .map((s) => ({
+      service: s,
+      deployed: releases
+        .filter((r) => r.service === s.spec.name && r.status === "deployed")
+        .sort((a, b) => b.revision - a.revision)[0],
+    }))
+    .filter(({ service, deployed }) => deployed && deployed.callsHash !== hashCanonical(service.calls));
+  const records = await Promise.all(
+    changed.map(({ service, deployed }) => store.get(service.spec.name, deployed?.revision ?? 0)),
+  );
+  return new Map(records.map((r) => [r.service, r.calls]));
+}
+
+/** The audited calls of the services a command is about (all when none is named). */
+export function auditedCalls(
+  session: Session,
+  services: readonly string[],
+): { service: string; call: string }[] {
+  return (session.project.services.get(session.env.name) ?? [])
+    .filter((s) => services.length === 0 || services.includes(s.spec.name))
+    .flatMap((s) => s.calls.filter((c) => c.audited).map((c) => ({ service: s.spec.name, call: c.name })));
 }
 
 export const isTerminal = (stream: NodeJS.WritableStream): boolean =>

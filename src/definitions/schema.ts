@@ -217,7 +217,16 @@ export const environmentSchema = z.strictObject({
   databases: z
     .record(labelName(), z.strictObject({ secret: subdomainName, key: z.string().optional() }))
     .optional(),
-  search: z.strictObject({ url: z.url() }).optional(),
+  search: z
+    .strictObject({
+      url: z.url(),
+      /** Put before every audit index, alias and template name: environments sharing one server. */
+      indexPrefix: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'must be lower case, such as "dev-"' })
+        .optional(),
+    })
+    .optional(),
   ci: z.strictObject({ url: z.url(), jobPattern: z.string().optional() }).optional(),
 });
 

@@ -1,5 +1,8 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
+import { applyAuditCall } from "../audit/apply.ts";
+import { describeAuditCall } from "../audit/plan.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import type { SearchClient } from "../clients/search/client.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import { objectKey } from "../plan/live-state.ts";
@@ -70,6 +73,8 @@ export interface DeployOptions {
   /** Where the dynamic proof copies the live schema: embedded PGlite (default) or the live server. */
   readonly scratchDatabase?: "pglite" | "server";
   readonly signal?: AbortSignal;
+  /** The environment's search server: required when a planned service's audit index must change. */
+  readonly search?: SearchClient;
 }
 
 /**
@@ -193,6 +198,8 @@ export class Deploy {
     const toPrune = plan.objects.filter((o) => o.action === "prune");
 
     if (options.dryRun) {
+      for (const a of plan.audit.filter((a) => a.change !== "none"))
+        note(`audit index (not changed in a dry run): ${describeAuditCall(a)}`);
       if (service.spec.migrations) {
         const listed = await runServiceMigrations(this.cluster, env, service, {
           project: project.name,
@@ -216,7 +223,16 @@ export class Deploy {
     }
 
     // The plan read the release summaries: an unchanged service costs no further request.
-    if (!plan.changed) return { service: plan.service, outcome: "unchanged", message: "no changes" };
+    if (!plan.changed) {
+      const failed = await this.updateAuditIndex(plan, options, note);
+      if (failed) return { service: plan.service, outcome: "failed", message: failed };
+      const updated = plan.audit.some((a) => a.change !== "none");
+      return {
+        service: plan.service,
+        outcome: "unchanged",
+        message: updated ? "no changes but its audit index, now updated" : "no changes",
+      };
+    }
     // Read again under the lock (the plan was made before it): one LIST serves all three questions.
     const history = await store.summaries(plan.service);
     const recordWith = (status: "pending" | "deployed"): Promise<ReleaseRecord | undefined> => {
@@ -382,6 +398,13 @@ export class Deploy {
       }
     }
 
+    // A call's audit index takes the new request type before the new version can write to it.
+    if (plan.audit.some((a) => a.change !== "none") && !done("audit-index")) {
+      const failed = await this.updateAuditIndex(plan, options, note, record);
+      if (failed) return this.stopBeforeRollout(record, store, "audit-index", failed);
+      await mark("audit-index", "done", plan.audit.map(describeAuditCall).join("; "));
+    }
+
     const since = new Date();
     try {
       if (!done("apply")) {
@@ -527,6 +550,38 @@ export class Deploy {
       record.checks.push({ check: "migrations/dynamic-proof", outcome: "skipped", message: error.message });
       return findings;
     }
+  }
+
+  /**
+   * Updates the audit index of each audited call the plan says must change, and verifies it.
+   * Returns why it failed, or undefined. The plan is rebuilt from the server on every run, so
+   * a failure halfway converges on the next deploy.
+   */
+  private async updateAuditIndex(
+    plan: ServicePlan,
+    options: DeployOptions,
+    note: (message: string) => void,
+    record?: ReleaseRecord,
+  ): Promise<string | undefined> {
+    const changes = plan.audit.filter((a) => a.change !== "none");
+    if (changes.length === 0) return undefined;
+    if (!options.search) return "its audit index must change, but the environment names no search server";
+    for (const change of changes) {
+      try {
+        const result = await applyAuditCall(options.search, change);
+        note(
+          `audit index ${change.call}: ${result.message}; verified ${result.writeIndex} (template v${result.templateVersion})`,
+        );
+        record?.checks.push({
+          check: `audit-index/${change.call}`,
+          outcome: "passed",
+          message: `${change.change}: ${result.message}`,
+        });
+      } catch (error) {
+        return `audit index of ${change.call} could not be updated: ${(error as Error).message}`;
+      }
+    }
+    return undefined;
   }
 
   /** Ends a service's deploy before anything rolled out: the record says which step refused and why. */

@@ -1,3 +1,5 @@
+import type { CallsDiff } from "../checks/calls/request-diff.ts";
+import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
 import type { ObjectChange, Plan } from "./plan.ts";
 
 export interface Style {
@@ -44,6 +46,30 @@ function objectLines(o: ObjectChange, style: Style): string[] {
   return lines;
 }
 
+function callLines(calls: CallsDiff, style: Style): string[] {
+  return [
+    ...calls.added.map((c) => style.add(`  + call ${c} (new)`)),
+    ...calls.removed.map((c) => style.remove(`  - call ${c} removed: BREAKING for clients still calling it`)),
+    ...calls.changed.flatMap(({ call, changes }) =>
+      changes.map((c) =>
+        c.severity === "breaking"
+          ? style.remove(`  ! call ${call}: BREAKING: ${c.message} (${c.pointer})`)
+          : style.change(`  ~ call ${call}: compatible: ${c.message}`),
+      ),
+    ),
+  ];
+}
+
+function auditLines(audit: readonly AuditCallPlan[], style: Style): string[] {
+  return audit
+    .filter((a) => a.change !== "none")
+    .map((a) => {
+      const paint =
+        a.change === "roll-over" ? style.remove : a.change === "create" ? style.add : style.change;
+      return paint(`  ! audit index ${describeAuditCall(a)}`);
+    });
+}
+
 /** The plan as a person reads it: per service the version change and each object, then the steps. */
 export function formatPlan(plan: Plan, style: Style): string {
   const lines = [
@@ -59,7 +85,10 @@ export function formatPlan(plan: Plan, style: Style): string {
         : s.liveVersion === s.newVersion
           ? s.newVersion
           : `${s.liveVersion} → ${s.newVersion}`;
-    lines.push(`${style.bold(s.service)}  ${version}${s.changed ? "" : style.dim("  no changes")}`);
+    const quiet = s.audit.some((a) => a.change !== "none") ? "  objects unchanged" : "  no changes";
+    lines.push(`${style.bold(s.service)}  ${version}${s.changed ? "" : style.dim(quiet)}`);
+    if (s.calls) lines.push(...callLines(s.calls, style));
+    lines.push(...auditLines(s.audit, style));
     if (!s.changed) continue;
     if (s.resumes !== undefined)
       lines.push(style.change(`  resumes revision ${s.resumes}, interrupted earlier`));

@@ -1,5 +1,8 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import type { LiveAuditCall } from "../audit/live.ts";
+import { planAuditCall, type AuditCallPlan } from "../audit/plan.ts";
+import { diffCalls, type CallsDiff } from "../checks/calls/request-diff.ts";
+import type { CallContract, EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
@@ -31,11 +34,15 @@ export interface ServicePlan {
   readonly migrations?: string;
   /** Objects change, or the release record does not yet say these objects are deployed. */
   readonly changed: boolean;
+  /** How the calls' request schemas changed since the deployed release, when they did. */
+  readonly calls?: CallsDiff;
+  /** Per audited call, what its audit index needs before the new version writes to it. */
+  readonly audit: readonly AuditCallPlan[];
 }
 
 export interface PlanStep {
   readonly service: string;
-  readonly step: "migrate" | "apply" | "wait" | "prune" | "record" | "resume";
+  readonly step: "migrate" | "audit-index" | "apply" | "wait" | "prune" | "record" | "resume";
   readonly description: string;
 }
 
@@ -61,6 +68,10 @@ export interface PlanInput {
   /** Release summaries of the namespace (metadata only). */
   readonly releases?: readonly ReleaseSummary[];
   readonly digests?: ReadonlyMap<string, string>;
+  /** Call name → its audit index family on the search server, read for the audited calls. */
+  readonly audit?: ReadonlyMap<string, LiveAuditCall>;
+  /** Service → the calls of its deployed release, for the services whose calls changed since. */
+  readonly deployedCalls?: ReadonlyMap<string, readonly CallContract[]>;
 }
 
 const kindOrder = (kind: string): number => {
@@ -76,7 +87,16 @@ export function buildPlan(input: PlanInput): Plan {
   );
   const defined = new Set((project.services.get(env.name) ?? []).map((s) => s.spec.name));
   const servicePlans = services.map((service) =>
-    planService(project.name, env, service, live, input.releases ?? [], input.digests),
+    planService(
+      project.name,
+      env,
+      service,
+      live,
+      input.releases ?? [],
+      input.digests,
+      input.audit,
+      input.deployedCalls?.get(service.spec.name),
+    ),
   );
   const orphans: ObjectChange[] =
     input.only.length > 0
@@ -91,7 +111,21 @@ export function buildPlan(input: PlanInput): Plan {
           }));
   const steps: PlanStep[] = [];
   for (const p of servicePlans) {
-    if (!p.changed) continue;
+    const auditChanges = p.audit.filter((a) => a.change !== "none");
+    const auditStep = (): void => {
+      if (auditChanges.length)
+        steps.push({
+          service: p.service,
+          step: "audit-index",
+          description: `update the audit index of ${auditChanges
+            .map((a) => `${a.call} (${a.change})`)
+            .join(", ")}, then verify its live mapping`,
+        });
+    };
+    if (!p.changed) {
+      auditStep();
+      continue;
+    }
     if (p.resumes !== undefined)
       steps.push({
         service: p.service,
@@ -99,6 +133,7 @@ export function buildPlan(input: PlanInput): Plan {
         description: `finish revision ${p.resumes}, interrupted earlier (steps already done are not run again)`,
       });
     if (p.migrations) steps.push({ service: p.service, step: "migrate", description: p.migrations });
+    auditStep();
     const applies = p.objects.filter((o) => o.action === "create" || o.action === "update");
     const prunes = p.objects.filter((o) => o.action === "prune");
     if (applies.length)
@@ -135,7 +170,8 @@ export function buildPlan(input: PlanInput): Plan {
     services: servicePlans,
     orphans,
     steps,
-    changed: servicePlans.some((p) => p.changed) || orphans.length > 0,
+    changed:
+      servicePlans.some((p) => p.changed || p.audit.some((a) => a.change !== "none")) || orphans.length > 0,
   };
 }
 
@@ -146,6 +182,8 @@ function planService(
   live: ReadonlyMap<string, KubernetesObject>,
   releases: readonly ReleaseSummary[],
   digests?: ReadonlyMap<string, string>,
+  audit?: ReadonlyMap<string, LiveAuditCall>,
+  deployedCalls?: readonly CallContract[],
 ): ServicePlan {
   const desired = renderServiceObjects(project, env, service, digests ? { digests } : {});
   const desiredKeys = new Set(desired.map(objectKey));
@@ -183,6 +221,7 @@ function planService(
     .sort((a, b) => b.revision - a.revision);
   const pending = mine.find((r) => r.status === "pending" && r.objectsHash === objectsHash);
   const deployed = mine.find((r) => r.status === "deployed");
+  const calls = deployedCalls ? diffCalls(deployedCalls, service.calls) : undefined;
   return {
     service: service.spec.name,
     file: service.file,
@@ -200,6 +239,13 @@ function planService(
               : `check the pending migrations of database "${service.spec.migrations.database}" against the running version, then apply them (${service.migrations.length} file(s) defined; applied ones are skipped)`,
         }
       : {}),
+    ...(calls && (calls.added.length || calls.removed.length || calls.changed.length) ? { calls } : {}),
+    // Without the server's state (render, offline plans) nothing is said about the audit index.
+    audit: audit
+      ? service.calls
+          .filter((c) => c.audited)
+          .map((c) => planAuditCall(service.spec.name, c, audit.get(c.name), env.search?.indexPrefix))
+      : [],
     changed:
       objects.some((o) => o.action !== "unchanged") ||
       deployed?.objectsHash !== objectsHash ||

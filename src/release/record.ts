@@ -53,4 +53,6 @@ export interface ReleaseSummary {
   readonly finishedAt?: string;
   readonly description: string;
   readonly objectsHash: string;
+  /** Hash of the call contracts: a plan reads the whole record only when they changed. */
+  readonly callsHash?: string;
 }

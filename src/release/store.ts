@@ -4,6 +4,7 @@ import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import { collectionPath } from "../clients/kubernetes/resources.ts";
 import { ReleaseExists, ReleaseNotFound } from "./errors.ts";
+import { hashCanonical } from "./hash.ts";
 import type { ReleaseRecord, ReleaseStatus, ReleaseSummary } from "./record.ts";
 
 const recordLabel = "slipway.dev/record";
@@ -118,6 +119,7 @@ export class ReleaseStore {
       ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
       description: record.description,
       objectsHash: record.objectsHash,
+      callsHash: hashCanonical(record.calls),
     };
     // Parts first, the main Secret last: a reader never sees a main Secret whose parts are missing.
     for (let part = chunks.length - 1; part >= 0; part--) {

@@ -17,7 +17,13 @@ export function isolatedExample(prefix: string): {
   const configPath = join(copy.root, "slipway.config.ts");
   writeFileSync(
     configPath,
-    readFileSync(configPath, "utf8").replace('namespace: "research-dev"', `namespace: "${namespace}"`),
+    readFileSync(configPath, "utf8")
+      .replace('namespace: "research-dev"', `namespace: "${namespace}"`)
+      // Audit indices of its own too: tests share one search server.
+      .replace(
+        'search: { url: "http://127.0.0.1:29200" }',
+        `search: { url: "http://127.0.0.1:29200", indexPrefix: "${namespace}-" }`,
+      ),
   );
   const edit = (file: string, from: string | RegExp, to: string): void => {
     const path = join(copy.root, file);
@@ -40,6 +46,22 @@ export async function removeExample(namespace: string): Promise<void> {
     .deleteNamespace({ name: namespace })
     .catch(() => undefined);
   await dropExampleDatabases(namespace);
+  await removeAuditIndices(`${namespace}-`);
+}
+
+/** Deletes the audit indices and templates of an index prefix. */
+export async function removeAuditIndices(prefix: string): Promise<void> {
+  // Elasticsearch 8 refuses wildcard deletes: list, then delete by name.
+  const es = platform.elasticsearch;
+  const indices = (await (await fetch(`${es}/_cat/indices/${prefix}http_logs_*?format=json&h=index`)).json()) as {
+    index: string;
+  }[];
+  if (indices.length) await fetch(`${es}/${indices.map((i) => i.index).join(",")}`, { method: "DELETE" });
+  const templates = (await (await fetch(`${es}/_index_template/slipway-audit-${prefix}*`)).json()) as {
+    index_templates?: { name: string }[];
+  };
+  for (const t of templates.index_templates ?? [])
+    await fetch(`${es}/_index_template/${t.name}`, { method: "DELETE" });
 }
 
 /** Runs the slipway CLI in-process against the local platform. */

@@ -111,6 +111,7 @@ export function registerDeploy(program: Command, out: Output): void {
         evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
         scratchDatabase: opts.scratchDatabase as "pglite" | "server",
         ...(out.signal ? { signal: out.signal } : {}),
+        ...(session.search ? { search: session.search } : {}),
       });
       out.progress("");
       out.table(

@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import { compareMappings, matches } from "../../audit/compare.ts";
+import { readLiveAudit } from "../../audit/live.ts";
+import { planAuditCall } from "../../audit/plan.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+import { auditedCalls, openSession } from "../session.ts";
+import { UsageError } from "../usage-error.ts";
+
+export function registerAudit(program: Command, out: Output): void {
+  const audit = program.command("audit").description("the audit indices of audited calls");
+  audit
+    .command("status")
+    .description(
+      "per audited call: its write alias, write index, template version, and whether the live mapping matches the definitions (exit 3 when one does not)",
+    )
+    .argument("[service...]", "services (default: all)")
+    .requiredOption("-e, --env <name>", "environment")
+    .option("-o, --output <format>", "table or json", "table")
+    .action(async (services: string[], opts: { env: string; output: string }, cmd: Command) => {
+      const session = await openSession(cmd, opts.env, services);
+      if (!session.search)
+        throw new UsageError(
+          `environment ${session.env.name} names no search server`,
+          "add search: { url } to it",
+        );
+      const calls = auditedCalls(session, services);
+      const live = await readLiveAudit(
+        session.search,
+        calls.map((c) => c.call),
+        session.env.search?.indexPrefix,
+      );
+      const rows = calls.map(({ service, call }) => {
+        const contract = session.project.services
+          .get(session.env.name)
+          ?.find((s) => s.spec.name === service)
+          ?.calls.find((c) => c.name === call);
+        if (!contract) throw new Error(`internal: ${service} has no call ${call}`);
+        const state = live.get(call);
+        const plan = planAuditCall(service, contract, state, session.env.search?.indexPrefix);
+        const write = compareMappings(plan.expected.properties, state?.writeMapping?.properties);
+        const mapping = !state?.writeIndex
+          ? "no write index"
+          : matches(write) && !plan.putTemplate
+            ? "matches"
+            : [
+                ...write.conflicts.map((c) => `${c.field} is ${c.live}, defined ${c.expected}`),
+                ...write.missing.map((f) => `${f} missing`),
+                ...(plan.putTemplate ? ["template out of date"] : []),
+              ].join("; ");
+        return {
+          call,
+          service,
+          alias: plan.names.alias,
+          writeIndex: state?.writeIndex ?? null,
+          indices: state?.indices.length ?? 0,
+          templateVersion: state?.template?.version ?? null,
+          matches: mapping === "matches",
+          mapping,
+        };
+      });
+      if (opts.output === "json") out.line(JSON.stringify(rows, null, 2));
+      else if (rows.length === 0) out.note(`no audited calls in ${session.env.name}`);
+      else
+        out.table(
+          ["CALL", "SERVICE", "ALIAS", "WRITE INDEX", "INDICES", "TEMPLATE", "MAPPING"],
+          rows.map((r) => [
+            r.call,
+            r.service,
+            r.alias,
+            r.writeIndex ?? "-",
+            String(r.indices),
+            r.templateVersion === null ? "-" : `v${r.templateVersion}`,
+            r.mapping,
+          ]),
+        );
+      if (rows.some((r) => !r.matches)) out.exitCode(ExitCode.differs);
+    });
+}
