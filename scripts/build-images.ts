@@ -1,0 +1,168 @@
+// Builds an OCI image for each example service, without a Docker daemon, and pushes it to the
+// local platform's registry: `npm run images`. Prints "service version digest" per image.
+//
+// Each image is one small layer (/srv/<service>/VERSION) on an empty OCI base, labelled with
+// the revision it stands for and its version. Everything that goes in is fixed (file content,
+// tar metadata, no timestamps), so running it again pushes the same bytes under the same digests.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ensureBinaries } from "../platform/src/build/binaries.ts";
+import { loadPlatform } from "../platform/src/connection.ts";
+import { defaultLayout } from "../platform/src/layout.ts";
+import { stderrProgress } from "../platform/src/progress.ts";
+import { revisionLabel, versionLabel } from "../src/clients/registry/oci.ts";
+import { loadProject } from "../src/definitions/load.ts";
+
+export interface ImageBuild {
+  readonly service: string;
+  readonly version: string;
+  /** The repository under the prefix: <registry>/<prefix>/<image>:<version>. */
+  readonly image: string;
+  /** The commit the image stands for (40 hex); default defaultRevision(service, version). */
+  readonly revision?: string;
+  /** More labels; the revision and version labels are always set from the fields above. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** os/arch written into the image config; default linux/amd64. */
+  readonly platform?: string;
+  /** Default "research", the example platform's repositoryPrefix. */
+  readonly repositoryPrefix?: string;
+}
+
+export interface BuiltImage {
+  readonly service: string;
+  readonly version: string;
+  /** <registry>/<prefix>/<image>:<version> */
+  readonly reference: string;
+  readonly digest: string;
+  readonly revision: string;
+}
+
+/** A stand-in commit for a service version: the same 40 hex digits every time. */
+export const defaultRevision = (service: string, version: string): string =>
+  createHash("sha1").update(`${service}@${version}`).digest("hex");
+
+/** Builds one image and pushes it to the local platform's registry with its credentials. */
+export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> {
+  const platform = loadPlatform();
+  const revision = build.revision ?? defaultRevision(build.service, build.version);
+  const labels = { ...build.labels, [revisionLabel]: revision, [versionLabel]: build.version };
+  for (const [key, value] of Object.entries(labels)) {
+    // crane reads --label as comma-separated key=value pairs.
+    if (`${key}${value}`.includes(",")) throw new Error(`label ${key}: commas are not supported`);
+  }
+  const prefix = build.repositoryPrefix ?? "research";
+  const reference = `${platform.registry}/${prefix}/${build.image}:${build.version}`;
+  // The unlabelled intermediate goes to a scratch repository, so the published tag only ever
+  // points to a labelled image, even while an image is rebuilt.
+  const staging = `${platform.registry}/slipway-build/${prefix}/${build.image}:${build.version}`;
+
+  const work = await mkdtemp(join(tmpdir(), "slipway-image-"));
+  try {
+    // A throwaway DOCKER_CONFIG: the login never touches the user's ~/.docker.
+    const crane = craneIn(await craneBinary(), join(work, "docker"));
+    await mkdir(join(work, "docker"));
+    await crane(
+      ["auth", "login", platform.registry, "-u", platform.secrets.registryUser, "--password-stdin"],
+      platform.secrets.registryPassword,
+    );
+    const layer = await writeLayer(work, build.service, build.version);
+    const unlabelled = await crane(["append", "--insecure", "--oci-empty-base", "-f", layer, "-t", staging]);
+    const labelArgs = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+    const pushed = await crane([
+      "mutate",
+      "--insecure",
+      unlabelled,
+      ...labelArgs,
+      "--set-platform",
+      build.platform ?? "linux/amd64",
+      "-t",
+      reference,
+    ]);
+    const digest = pushed.split("@")[1] ?? "";
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+      throw new Error(`crane mutate printed "${pushed}", not a reference by digest`);
+    }
+    return { service: build.service, version: build.version, reference, digest, revision };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Builds and pushes an image for every service of a project's environment, in dependency order. */
+export async function buildExampleImages(
+  configPath = "examples/platform/slipway.config.ts",
+  envName = "dev",
+): Promise<BuiltImage[]> {
+  const project = await loadProject(configPath);
+  const env = project.environments.find((e) => e.name === envName);
+  const services = project.services.get(envName);
+  if (!env || !services) throw new Error(`${configPath} has no environment ${envName}`);
+  const built: BuiltImage[] = [];
+  for (const { spec } of services) {
+    if (spec.image.includes("/")) {
+      process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
+      continue;
+    }
+    built.push(
+      await buildAndPushImage({
+        service: spec.name,
+        version: spec.version,
+        image: spec.image,
+        repositoryPrefix: env.registry.repositoryPrefix,
+      }),
+    );
+  }
+  return built;
+}
+
+let craneBinaryPath: Promise<string> | undefined;
+/** crane from the platform's build cache (built on first use). */
+function craneBinary(): Promise<string> {
+  craneBinaryPath ??= ensureBinaries(defaultLayout().cacheDir, stderrProgress).then((b) => b.crane);
+  return craneBinaryPath;
+}
+
+/** Runs crane with its own DOCKER_CONFIG; returns stdout, trimmed. Secrets go through stdin only. */
+function craneIn(binary: string, dockerConfig: string) {
+  return (args: string[], stdin?: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const child = execFile(
+        binary,
+        args,
+        { env: { ...process.env, DOCKER_CONFIG: dockerConfig } },
+        (error, stdout, stderr) => {
+          if (error) reject(new Error(`crane ${args[0]} failed: ${stderr.trim() || error.message}`));
+          else resolve(stdout.trim());
+        },
+      );
+      child.stdin?.end(stdin ?? "");
+    });
+}
+
+/** A tar with /srv/<service>/VERSION whose bytes depend only on service and version. */
+async function writeLayer(work: string, service: string, version: string): Promise<string> {
+  const root = join(work, "rootfs");
+  await mkdir(join(root, "srv", service), { recursive: true });
+  await writeFile(join(root, "srv", service, "VERSION"), `${version}\n`);
+  const layer = join(work, "layer.tar");
+  const fixed = ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner"];
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      "tar",
+      ["-C", root, ...fixed, "--mode=a+rX,u+w,go-w", "--format=gnu", "-cf", layer, "srv"],
+      (error, _stdout, stderr) => (error ? reject(new Error(`tar failed: ${stderr.trim()}`)) : resolve()),
+    ),
+  );
+  return layer;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [config, env] = process.argv.slice(2);
+  for (const image of await buildExampleImages(config, env)) {
+    console.log(`${image.service} ${image.version} ${image.digest}`);
+  }
+}
