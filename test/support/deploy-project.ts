@@ -53,7 +53,9 @@ export async function removeExample(namespace: string): Promise<void> {
 export async function removeAuditIndices(prefix: string): Promise<void> {
   // Elasticsearch 8 refuses wildcard deletes: list, then delete by name.
   const es = platform.elasticsearch;
-  const indices = (await (await fetch(`${es}/_cat/indices/${prefix}http_logs_*?format=json&h=index`)).json()) as {
+  const indices = (await (
+    await fetch(`${es}/_cat/indices/${prefix}http_logs_*?format=json&h=index`)
+  ).json()) as {
     index: string;
   }[];
   if (indices.length) await fetch(`${es}/${indices.map((i) => i.index).join(",")}`, { method: "DELETE" });
