@@ -1,5 +1,7 @@
-// Builds an OCI image for each example service, without a Docker daemon, and pushes it to the
-// local platform's registry: `npm run images`. Prints "service version digest" per image.
+// The example platform's CI: builds an OCI image for each example service, without a Docker
+// daemon, pushes it to the local platform's registry, and reports the build and its tests to the
+// Jenkins stand-in as a Jenkins job would have run them: `npm run images`. Prints
+// "service version digest" per image.
 //
 // Each image is one small layer (/srv/<service>/VERSION) on an empty OCI base, labelled with
 // the revision it stands for and its version. Everything that goes in is fixed (file content,
@@ -15,6 +17,8 @@ import { loadPlatform } from "../platform/src/connection.ts";
 import { defaultLayout } from "../platform/src/layout.ts";
 import { stderrProgress } from "../platform/src/progress.ts";
 import { revisionLabel, versionLabel } from "../src/clients/registry/oci.ts";
+import { readJenkinsCredentials } from "../platform/src/parts/jenkins-stand-in.ts";
+import { addBuildPath, type StandInBuild } from "../platform/src/stand-ins/jenkins.ts";
 import { loadProject } from "../src/definitions/load.ts";
 
 export interface ImageBuild {
@@ -92,6 +96,34 @@ export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> 
   }
 }
 
+/**
+ * Reports a build to the Jenkins stand-in, as the service's job would have run it: by default a
+ * success with 12 passing tests of the image's revision. The same build twice is kept once.
+ */
+export async function reportBuild(
+  image: BuiltImage,
+  jobPattern = "{service}",
+  build: StandInBuild = {},
+): Promise<{ number: number; url: string }> {
+  const platform = loadPlatform();
+  const credentials = readJenkinsCredentials(defaultLayout());
+  if (!credentials)
+    throw new Error("the Jenkins stand-in has no credentials yet: run npm run platform -- up");
+  const response = await fetch(new URL(addBuildPath, platform.jenkins.url), {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.token}`).toString("base64")}`,
+    },
+    body: JSON.stringify({
+      job: jobPattern.replace("{service}", image.service),
+      build: { version: image.version, revision: image.revision, ...build },
+    }),
+  });
+  if (!response.ok) throw new Error(`the Jenkins stand-in refused the build: ${response.status}`);
+  return (await response.json()) as { number: number; url: string };
+}
+
 /** Builds and pushes an image for every service of a project's environment, in dependency order. */
 export async function buildExampleImages(
   configPath = "examples/platform/slipway.config.ts",
@@ -107,14 +139,14 @@ export async function buildExampleImages(
       process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
       continue;
     }
-    built.push(
-      await buildAndPushImage({
-        service: spec.name,
-        version: spec.version,
-        image: spec.image,
-        repositoryPrefix: env.registry.repositoryPrefix,
-      }),
-    );
+    const image = await buildAndPushImage({
+      service: spec.name,
+      version: spec.version,
+      image: spec.image,
+      repositoryPrefix: env.registry.repositoryPrefix,
+    });
+    if (env.ci) await reportBuild(image, env.ci.jobPattern);
+    built.push(image);
   }
   return built;
 }

@@ -49,6 +49,21 @@ export async function provisionExampleDatabases(configPath: string, envName: str
   } finally {
     await admin.end();
   }
+  // The registry is private: workloads pull with the environment's pull secret.
+  if (env.registry.pullSecret) {
+    const auth = Buffer.from(
+      `${platform.secrets.registryUser}:${platform.secrets.registryPassword}`,
+    ).toString("base64");
+    const body = {
+      metadata: { name: env.registry.pullSecret, namespace },
+      type: "kubernetes.io/dockerconfigjson",
+      stringData: { ".dockerconfigjson": JSON.stringify({ auths: { [env.registry.host]: { auth } } }) },
+    };
+    await core.createNamespacedSecret({ namespace, body }).catch(async (e: { code?: number }) => {
+      if (e.code !== 409) throw e;
+      await core.replaceNamespacedSecret({ name: env.registry.pullSecret as string, namespace, body });
+    });
+  }
   return created;
 }
 

@@ -4,6 +4,7 @@ import { PlatformError } from "./errors.ts";
 import { down, status, up, type PartStatus } from "./platform.ts";
 import { loadPlatform } from "./connection.ts";
 import { mintNamespaceToken } from "./service-account-token.ts";
+import { adminContexts, type AdminContext } from "./parts/control-plane.ts";
 import { formatTable } from "../../src/cli/output.ts";
 
 function printTable(rows: readonly PartStatus[]): void {
@@ -15,7 +16,7 @@ function printTable(rows: readonly PartStatus[]): void {
 async function main(argv: string[]): Promise<number> {
   const program = new Command("platform")
     .description(
-      "The local platform Slipway's tests and demo run on: Kubernetes (with KWOK), registry, PostgreSQL, Elasticsearch.",
+      "The local platform Slipway's tests and demo run on: two Kubernetes clusters (with KWOK), registry, PostgreSQL, Elasticsearch.",
     )
     .exitOverride();
 
@@ -51,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command("env")
-    .description("print shell exports to reach the platform (KUBECONFIG, ...); no secrets")
+    .description(
+      "print shell exports to reach the platform (KUBECONFIG: contexts local, k3s, rancher); no secrets",
+    )
     .action(() => {
       const p = loadPlatform();
       process.stdout.write(
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
           `export SLIPWAY_REGISTRY=${p.registry}`,
           `export SLIPWAY_ELASTICSEARCH=${p.elasticsearch}`,
           `export PGHOST=${p.postgres.host} PGPORT=${p.postgres.port}`,
+          `export DOCKER_CONFIG=${p.dockerConfig}`,
+          `export SLIPWAY_JENKINS_CREDENTIALS=${p.jenkins.credentialsFile}`,
         ].join("\n") + "\n",
       );
     });
@@ -74,18 +79,28 @@ async function main(argv: string[]): Promise<number> {
         .choices(["view", "edit", "admin"])
         .default("edit"),
     )
+    .addOption(
+      new Option(
+        "--context <context>",
+        "the cluster to mint it on: local or k3s (the first), rancher (the second)",
+      )
+        .choices([...adminContexts])
+        .default("local"),
+    )
     .option("--kubeconfig-out <path>", "write a kubeconfig for this identity instead of printing the token")
     .action(
       async (opts: {
         namespace: string;
         serviceAccount: string;
         role: "view" | "edit" | "admin";
+        context: AdminContext;
         kubeconfigOut?: string;
       }) => {
         const minted = await mintNamespaceToken({
           namespace: opts.namespace,
           serviceAccount: opts.serviceAccount,
           clusterRole: opts.role,
+          context: opts.context,
         });
         if (opts.kubeconfigOut) {
           writeFileSync(opts.kubeconfigOut, minted.kubeconfig, { mode: 0o600 });

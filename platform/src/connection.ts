@@ -1,36 +1,69 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultLayout, type Layout } from "./layout.ts";
+import { controlPlanes, pkiDir, pkiIn, type AdminContext } from "./parts/control-plane.ts";
 import { adminKubeconfigPath, apiserverUrl, contextName } from "./parts/kube-identities.ts";
 import { elasticsearchUrl } from "./parts/elasticsearch.ts";
-import { registryHost } from "./parts/registry.ts";
+import { dockerConfigDir, registryHost, writeDockerConfig } from "./parts/registry.ts";
+import { jenkinsCredentialsPath, jenkinsStandInUrl } from "./parts/jenkins-stand-in.ts";
 import { readSecrets, type PlatformSecrets } from "./secrets.ts";
 import { host, ports } from "./versions.ts";
+
+/** One context of the admin kubeconfig: the API server it reaches and the CA that signed it. */
+export interface ClusterConnection {
+  readonly context: string;
+  readonly server: string;
+  readonly caCert: string;
+}
 
 /** How to reach the running platform: written by `up`, read by tests, the demo and `env`. No secrets. */
 export interface PlatformConnection {
   readonly kubeconfig: string;
+  /** The first control plane (context `local`); `clusters` has every context. */
   readonly context: string;
   readonly apiserver: string;
   readonly caCert: string;
+  /** `local` and `k3s`: the first control plane; `rancher`: the second, an independent cluster. */
+  readonly clusters: Readonly<Record<AdminContext, ClusterConnection>>;
   readonly registry: string;
   readonly postgres: { readonly host: string; readonly port: number };
   readonly elasticsearch: string;
+  /** The Jenkins stand-in, and the {user, token} file SLIPWAY_JENKINS_CREDENTIALS names. */
+  readonly jenkins: { readonly url: string; readonly credentialsFile: string };
+  /** A Docker config (DOCKER_CONFIG) holding the registry's credentials: clients read it, nothing prints them. */
+  readonly dockerConfig: string;
 }
 
 const connectionPath = (layout: Layout): string => join(layout.stateDir, "platform.json");
 
 export function writeConnection(layout: Layout): PlatformConnection {
+  const clusters = Object.fromEntries(
+    controlPlanes.flatMap((plane) =>
+      plane.contexts.map((context) => [
+        context,
+        { context, server: plane.apiserverUrl, caCert: pkiIn(pkiDir(layout, plane.name)).caCert },
+      ]),
+    ),
+  ) as PlatformConnection["clusters"];
   const connection: PlatformConnection = {
     kubeconfig: adminKubeconfigPath({ layout }),
     context: contextName,
     apiserver: apiserverUrl,
-    caCert: join(layout.stateDir, "pki", "ca.crt"),
+    caCert: clusters.local.caCert,
+    clusters,
     registry: registryHost,
     postgres: { host, port: ports.postgres },
     elasticsearch: elasticsearchUrl,
+    jenkins: { url: jenkinsStandInUrl, credentialsFile: jenkinsCredentialsPath(layout) },
+    dockerConfig: dockerConfigDir(layout),
   };
-  writeFileSync(connectionPath(layout), JSON.stringify(connection, null, 2) + "\n");
+  // Renamed into place: tests elsewhere may be reading it right now.
+  const path = connectionPath(layout);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(connection, null, 2) + "\n");
+  renameSync(temporary, path);
+  const secrets = readSecrets(layout);
+  if (secrets) writeDockerConfig(layout, secrets);
   return connection;
 }
 

@@ -1,11 +1,20 @@
 import { KubeConfig } from "@kubernetes/client-node";
-import { adminKubeconfigPath } from "./parts/kube-identities.ts";
+import { adminKubeconfigPath, contextName } from "./parts/kube-identities.ts";
 import type { Layout } from "./layout.ts";
 
-/** The admin identity of the local control plane, through the official client. */
-export function adminKubeConfig(layout: Layout): KubeConfig {
+/**
+ * An admin identity of the local platform, through the official client: context `local`
+ * (or `k3s`, the same cluster) for the first control plane, `rancher` for the second.
+ */
+export function adminKubeConfig(layout: Layout, context: string = contextName): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfigPath({ layout }));
+  if (!kc.getContextObject(context)) {
+    throw new Error(
+      `no context ${context} in ${adminKubeconfigPath({ layout })}; run: npm run platform -- up`,
+    );
+  }
+  kc.setCurrentContext(context);
   return kc;
 }
 

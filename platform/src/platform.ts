@@ -3,6 +3,8 @@ import { ensureBinaries } from "./build/binaries.ts";
 import { ensureElasticsearch } from "./build/elasticsearch.ts";
 import { defaultLayout, logPath, pidPath, type Layout } from "./layout.ts";
 import { allParts } from "./parts/index.ts";
+import { adminContexts, controlPlanes } from "./parts/control-plane.ts";
+import { adminKubeconfigPath, writeAdminKubeconfig } from "./parts/kube-identities.ts";
 import type { Part, PartContext } from "./parts/part.ts";
 import { describePortOwner, isPortTaken } from "./process/ports.ts";
 import { ensureServiceUser } from "./process/service-user.ts";
@@ -41,6 +43,8 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     ensureBinaries(layout.cacheDir, progress),
     ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
   ]);
+  // The second control plane's CA and keys; the first plane's are the context's `pki`.
+  for (const plane of controlPlanes) if (plane.name !== "local") ensurePki(layout, plane.name);
   const ctx: PartContext = {
     layout,
     secrets: ensureSecrets(layout),
@@ -75,9 +79,11 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     }
     throw failures.find((f) => f instanceof PlatformError) ?? failures[0];
   }
+  // An API server that was already up did not rewrite it: the kubeconfig gains any context it lacks.
+  writeAdminKubeconfig(ctx);
   writeConnection(layout);
   progress.step(
-    `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${layout.stateDir}/kubeconfig (context local)`,
+    `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${adminKubeconfigPath(ctx)} (contexts ${adminContexts.join(", ")})`,
   );
   return status({ layout });
 }
@@ -111,7 +117,7 @@ export async function startPart(
       });
     }
     if (part.afterStart) await part.afterStart(ctx);
-    ctx.progress.step(`✓ ${part.name.padEnd(24)} ${part.address}  (already up, PID ${record.pid})`);
+    ctx.progress.step(`✓ ${part.name.padEnd(32)} ${part.address}  (already up, PID ${record.pid})`);
     return;
   }
   for (const port of part.ports) {
@@ -167,7 +173,7 @@ export async function startPart(
   }
   if (part.afterStart) await part.afterStart(ctx);
   ctx.progress.step(
-    `✓ ${part.name.padEnd(24)} ${part.address}  (${formatElapsed(Date.now() - t0)}, PID ${started.pid})`,
+    `✓ ${part.name.padEnd(32)} ${part.address}  (${formatElapsed(Date.now() - t0)}, PID ${started.pid})`,
   );
 }
 
@@ -180,8 +186,8 @@ export async function down(options: { layout?: Layout; progress?: Progress } = {
     const result = await stopProcess(pidPath(layout, part.name));
     progress.step(
       result === "stopped"
-        ? `■ ${part.name.padEnd(24)} stopped (PID ${record?.pid})`
-        : `· ${part.name.padEnd(24)} was not running`,
+        ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`
+        : `· ${part.name.padEnd(32)} was not running`,
     );
   }
 }

@@ -1,19 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Layout } from "./layout.ts";
+import { pkiDir, pkiIn, type ClusterName, type ControlPlaneTokens } from "./parts/control-plane.ts";
 
 /** Every credential the local platform issues. Kept 0600 in the state folder; never printed. */
-export interface PlatformSecrets {
-  readonly adminToken: string;
-  readonly controllerManagerToken: string;
-  readonly schedulerToken: string;
-  readonly kwokToken: string;
+export interface PlatformSecrets extends ControlPlaneTokens {
   readonly registryUser: string;
   readonly registryPassword: string;
   readonly postgresUser: string;
   readonly postgresPassword: string;
+  /** The second control plane's own tokens (`rancher/secrets.json`); absent until an `up` made them. */
+  readonly rancher?: ControlPlaneTokens;
 }
 
 export interface Pki {
@@ -27,43 +26,86 @@ export interface Pki {
 
 const token = (): string => randomBytes(24).toString("hex");
 
+const controlPlaneTokens = (): ControlPlaneTokens => ({
+  adminToken: token(),
+  controllerManagerToken: token(),
+  schedulerToken: token(),
+  kwokToken: token(),
+});
+
 export const secretsPath = (layout: Layout): string => join(layout.stateDir, "secrets.json");
+const rancherSecretsPath = (layout: Layout): string => join(layout.stateDir, "rancher", "secrets.json");
+
+/**
+ * Reads a credentials file, creating it first if there is none. Created whole under a
+ * temporary name and linked into place, so two `up`s at once agree on one set of tokens.
+ */
+function readOrCreate<T>(path: string, create: () => T): T {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(create(), null, 2) + "\n", { mode: 0o600 });
+    try {
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
 
 export function ensureSecrets(layout: Layout): PlatformSecrets {
-  const path = secretsPath(layout);
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as PlatformSecrets;
-  const secrets: PlatformSecrets = {
-    adminToken: token(),
-    controllerManagerToken: token(),
-    schedulerToken: token(),
-    kwokToken: token(),
+  const secrets = readOrCreate<PlatformSecrets>(secretsPath(layout), () => ({
+    ...controlPlaneTokens(),
     registryUser: "slipway",
     registryPassword: token(),
     postgresUser: "postgres",
     postgresPassword: token(),
-  };
-  mkdirSync(layout.stateDir, { recursive: true });
-  writeFileSync(path, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
-  return secrets;
+  }));
+  return { ...secrets, rancher: readOrCreate(rancherSecretsPath(layout), controlPlaneTokens) };
 }
 
 export function readSecrets(layout: Layout): PlatformSecrets | undefined {
   const path = secretsPath(layout);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as PlatformSecrets) : undefined;
+  if (!existsSync(path)) return undefined;
+  const secrets = JSON.parse(readFileSync(path, "utf8")) as PlatformSecrets;
+  const rancher = rancherSecretsPath(layout);
+  return existsSync(rancher)
+    ? { ...secrets, rancher: JSON.parse(readFileSync(rancher, "utf8")) as ControlPlaneTokens }
+    : secrets;
 }
 
-/** A CA, the API server's serving certificate for 127.0.0.1, and the service-account signing key. */
-export function ensurePki(layout: Layout): Pki {
-  const dir = join(layout.stateDir, "pki");
-  const pki: Pki = {
-    caCert: join(dir, "ca.crt"),
-    caKey: join(dir, "ca.key"),
-    apiserverCert: join(dir, "apiserver.crt"),
-    apiserverKey: join(dir, "apiserver.key"),
-    serviceAccountKey: join(dir, "service-account.key"),
-    serviceAccountPub: join(dir, "service-account.pub"),
-  };
+/**
+ * A control plane's CA, its API server's serving certificate for 127.0.0.1, and its
+ * service-account signing key. Each plane has its own, so neither trusts the other's.
+ */
+export function ensurePki(layout: Layout, cluster: ClusterName = "local"): Pki {
+  const dir = pkiDir(layout, cluster);
+  const pki = pkiIn(dir);
   if (Object.values(pki).every((file) => existsSync(file))) return pki;
+  if (existsSync(dir)) {
+    generatePki(dir, cluster);
+    return pki;
+  }
+  // Made whole beside it, then renamed into place: a concurrent `up` keeps whichever came first.
+  mkdirSync(dirname(dir), { recursive: true });
+  const temporary = `${dir}.${process.pid}.tmp`;
+  rmSync(temporary, { recursive: true, force: true });
+  generatePki(temporary, cluster);
+  try {
+    renameSync(temporary, dir);
+  } catch (error) {
+    if (!["ENOTEMPTY", "EEXIST"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+  return pki;
+}
+
+function generatePki(dir: string, cluster: ClusterName): void {
+  const pki = pkiIn(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const openssl = (...args: string[]): void => {
     execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -77,7 +119,7 @@ export function ensurePki(layout: Layout): Pki {
     "-days",
     "3650",
     "-subj",
-    "/CN=slipway-local-ca",
+    `/CN=slipway-${cluster}-ca`,
     "-keyout",
     pki.caKey,
     "-out",
@@ -122,5 +164,4 @@ export function ensurePki(layout: Layout): Pki {
   );
   openssl("genrsa", "-out", pki.serviceAccountKey, "2048");
   openssl("rsa", "-in", pki.serviceAccountKey, "-pubout", "-out", pki.serviceAccountPub);
-  return pki;
 }

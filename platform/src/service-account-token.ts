@@ -2,8 +2,7 @@ import { CoreV1Api, RbacAuthorizationV1Api, type V1Role } from "@kubernetes/clie
 import { adminKubeConfig, apiStatusCode } from "./kube-client.ts";
 import { defaultLayout, type Layout } from "./layout.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
-import { apiserverUrl } from "./parts/kube-identities.ts";
-import { join } from "node:path";
+import { pkiDir, pkiIn, planeForContext, type AdminContext } from "./parts/control-plane.ts";
 
 export interface NamespaceTokenRequest {
   readonly namespace: string;
@@ -14,6 +13,8 @@ export interface NamespaceTokenRequest {
   readonly role?: V1Role;
   readonly expirationSeconds?: number;
   readonly layout?: Layout;
+  /** The admin context to mint it on: `local` (default) or `k3s` (the first cluster), `rancher` (the second). */
+  readonly context?: AdminContext;
   /** Context name in the returned kubeconfig (default `<namespace>-<serviceAccount>`). */
   readonly contextName?: string;
 }
@@ -40,7 +41,9 @@ const ignoreConflict = async (create: () => Promise<unknown>): Promise<void> => 
  */
 export async function mintNamespaceToken(request: NamespaceTokenRequest): Promise<NamespaceToken> {
   const layout = request.layout ?? defaultLayout();
-  const kc = adminKubeConfig(layout);
+  const context = request.context ?? "local";
+  const plane = planeForContext(context);
+  const kc = adminKubeConfig(layout, context);
   const core = kc.makeApiClient(CoreV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   const namespace = request.namespace;
@@ -79,8 +82,8 @@ export async function mintNamespaceToken(request: NamespaceTokenRequest): Promis
   const token = issued.status?.token;
   if (!token) throw new Error(`the API server issued no token for ${namespace}/${name}`);
   const kubeconfig = renderKubeconfig({
-    server: apiserverUrl,
-    caCertPath: join(layout.stateDir, "pki", "ca.crt"),
+    server: plane.apiserverUrl,
+    caCertPath: pkiIn(pkiDir(layout, plane.name)).caCert,
     user: `${namespace}-${name}`,
     token,
     context: request.contextName ?? `${namespace}-${name}`,

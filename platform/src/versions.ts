@@ -19,6 +19,15 @@ export const ports = {
   postgres: 25432,
   elasticsearchHttp: 29200,
   elasticsearchTransport: 29300,
+  /** The second, independent control plane (context `rancher`): each port one above the first's. */
+  rancher: {
+    etcdClient: 23791,
+    etcdPeer: 23801,
+    apiserver: 26444,
+    controllerManager: 26258,
+    scheduler: 26260,
+    kwok: 26248,
+  },
 } as const;
 
 export const host = "127.0.0.1";

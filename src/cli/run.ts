@@ -8,6 +8,9 @@ import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerCalls } from "./commands/calls.ts";
 import { registerDeploy } from "./commands/deploy.ts";
+import { registerSignoff } from "./commands/signoff.ts";
+import { registerDrift } from "./commands/drift.ts";
+import { registerEnv } from "./commands/env.ts";
 import { registerHistory } from "./commands/history.ts";
 import { registerJob } from "./commands/job.ts";
 import { registerList } from "./commands/list.ts";
@@ -41,6 +44,8 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerPlan(program, out);
   registerDeploy(program, out);
   registerStatus(program, out);
+  registerDrift(program, out);
+  registerEnv(program, out);
   registerHistory(program, out);
   registerRollback(program, out);
   registerJob(program, out);
@@ -50,6 +55,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerRbac(program, out);
   registerAudit(program, out);
   registerCalls(program, out);
+  registerSignoff(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
 import { readLiveAudit } from "../audit/live.ts";
+import { resolveImages, runGate } from "../checks/gate/gate.ts";
+import { checkPullSecret } from "../checks/gate/pull-secret.ts";
+import { gateBlocks, type ServiceGate } from "../checks/gate/types.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
@@ -24,6 +27,8 @@ export interface Session {
   readonly cluster: Cluster;
   /** The environment's search server, holding the audit indices; absent when it names none. */
   readonly search?: SearchClient;
+  /** A client for another environment's cluster, with the same kubeconfig. */
+  readonly clusterFor: (env: EnvironmentModel) => Cluster;
 }
 
 export async function openSession(
@@ -40,15 +45,33 @@ export async function openSession(
     project,
     env,
     cluster,
+    clusterFor: (other) =>
+      other.cluster.context === env.cluster.context
+        ? cluster
+        : Cluster.open(other.cluster.context, globals.kubeconfig),
     ...(env.search ? { search: SearchClient.fromEnvironment(env.search.url) } : {}),
   };
 }
 
+export interface PlanOptions {
+  readonly signal?: AbortSignal;
+  /** --skip-ci-check: no CI or promotion check; the reason is recorded. */
+  readonly skipCi?: { readonly reason: string };
+}
+
+/**
+ * Reads everything a plan compares with (live objects, releases, audit indices, the registry),
+ * builds the plan, then runs the "built and tested" gate on the services it would deploy.
+ */
 export async function planFor(
   session: Session,
   services: readonly string[],
-  signal?: AbortSignal,
+  options: PlanOptions = {},
 ): Promise<Plan> {
+  const { signal } = options;
+  const planned = (session.project.services.get(session.env.name) ?? []).filter(
+    (s) => services.length === 0 || services.includes(s.spec.name),
+  );
   const namespace = session.env.cluster.namespace;
   const audited = auditedCalls(session, services);
   if (audited.length && !session.search)
@@ -57,7 +80,7 @@ export async function planFor(
       "add search: { url } to the environment, or mark the calls audited: false",
     );
   // Read before anything is written: an unreachable search server stops the deploy here.
-  const [live, releases, audit] = await Promise.all([
+  const [live, releases, audit, images] = await Promise.all([
     readLiveState(session.cluster, namespace, session.project.name, session.env.name, signal),
     new ReleaseStore(session.cluster, namespace).summaries(),
     session.search && audited.length
@@ -67,9 +90,14 @@ export async function planFor(
           session.env.search?.indexPrefix,
         )
       : undefined,
+    resolveImages(session.env, planned),
   ]);
+  const digests = new Map(
+    [...images].flatMap(([service, image]) => (image.digest ? [[service, image.digest] as const] : [])),
+  );
   const deployedCalls = await readChangedDeployedCalls(session, services, releases);
-  return buildPlan({
+  const plan = buildPlan({
+    digests,
     deployedCalls,
     project: session.project,
     env: session.env,
@@ -78,6 +106,33 @@ export async function planFor(
     releases,
     ...(audit ? { audit } : {}),
   });
+  const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
+  const [gates, pullSecret] = await Promise.all([
+    runGate(
+      {
+        project: session.project,
+        env: session.env,
+        clusterFor: session.clusterFor,
+        ...(options.skipCi ? { skipCi: options.skipCi } : {}),
+      },
+      planned,
+      images,
+      changing,
+    ),
+    changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
+  ]);
+  const checks = pullSecret ? [pullSecret] : [];
+  return {
+    ...plan,
+    services: plan.services.map((s) => ({
+      ...s,
+      gate: gates.find((g) => g.service === s.service) as ServiceGate,
+    })),
+    checks,
+    blocked:
+      checks.some((c) => c.outcome === "failed") ||
+      gates.some((g) => changing.has(g.service) && gateBlocks(g)),
+  };
 }
 
 /**

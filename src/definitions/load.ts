@@ -107,6 +107,19 @@ async function loadWith(loader: DefinitionLoader, configPath: string): Promise<P
     });
   });
 
+  environments.forEach((env) => {
+    const from = env.promotion?.from;
+    if (from !== undefined && (from === env.name || !environments.some((e) => e.name === from)))
+      problems.push({
+        file: rel(configFile),
+        path: `environments[${environments.indexOf(env)}].promotion.from`,
+        message:
+          from === env.name
+            ? "an environment cannot be promoted from itself"
+            : `no environment "${from}" (environments: ${environments.map((e) => e.name).join(", ")})`,
+      });
+  });
+
   const servicesDir = join(root, project.data.servicesDir ?? "services");
   const sources: ServiceSource[] = [];
   if (!existsSync(servicesDir) || !statSync(servicesDir).isDirectory()) {

@@ -228,6 +228,8 @@ export const environmentSchema = z.strictObject({
     })
     .optional(),
   ci: z.strictObject({ url: z.url(), jobPattern: z.string().optional() }).optional(),
+  /** Versions must have run in an earlier environment first (same image digest), signed off by hand. */
+  promotion: z.strictObject({ from: labelName(30), signoff: z.boolean().optional() }).optional(),
 });
 
 export const projectSchema = z.strictObject({

@@ -73,6 +73,8 @@ export interface DeployOptions {
   /** Where the dynamic proof copies the live schema: embedded PGlite (default) or the live server. */
   readonly scratchDatabase?: "pglite" | "server";
   readonly signal?: AbortSignal;
+  /** --skip-ci-check: the reason goes into the record's description, shown by status and history. */
+  readonly skippedCi?: { readonly reason: string };
   /** The environment's search server: required when a planned service's audit index must change. */
   readonly search?: SearchClient;
 }
@@ -270,13 +272,21 @@ export class Deploy {
         objects: desired,
         objectsHash: hash,
         calls: service.calls,
-        checks: [],
+        // What the gate found before the deploy: the record says it was built and tested.
+        checks: (plan.gate?.checks ?? []).map((c) => ({
+          check: `gate/${c.check}`,
+          outcome: c.outcome,
+          message: [c.summary, ...c.problems].join("; "),
+        })),
         migrations: service.migrations.map((m) => ({ name: m.name, checksum: flywayChecksum(m.sql) })),
         steps: [],
         deployedBy: options.deployedBy,
         commit: options.commit,
         startedAt: new Date().toISOString(),
-        description: `deploy ${service.spec.version}`,
+        description: `deploy ${service.spec.version}${options.skippedCi ? ` (CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason})` : ""}`,
+        overrides: options.skippedCi
+          ? [`CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason}`]
+          : [],
       };
       await store.create(record);
     }
@@ -349,6 +359,10 @@ export class Deploy {
         );
       }
       if (errors.length && options.allowBreakingMigrations) {
+        record.overrides = [
+          ...(record.overrides ?? []),
+          `breaking migrations allowed by ${options.deployedBy}: ${options.allowBreakingMigrations.reason}`,
+        ];
         record.checks.push({
           check: "migrations/override",
           outcome: "allowed",

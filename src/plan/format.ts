@@ -1,3 +1,4 @@
+import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
 import type { ObjectChange, Plan } from "./plan.ts";
@@ -46,6 +47,16 @@ function objectLines(o: ObjectChange, style: Style): string[] {
   return lines;
 }
 
+const mark = { passed: "✓", failed: "✗", skipped: "-" } as const;
+
+function checkLines(c: GateCheck, style: Style): string[] {
+  const paint = c.outcome === "passed" ? style.add : c.outcome === "failed" ? style.remove : style.change;
+  return [
+    paint(`  ${mark[c.outcome]} ${c.check}: ${c.summary}`),
+    ...c.problems.map((p) => style.remove(`      ${p}`)),
+  ];
+}
+
 function callLines(calls: CallsDiff, style: Style): string[] {
   return [
     ...calls.added.map((c) => style.add(`  + call ${c} (new)`)),
@@ -87,6 +98,8 @@ export function formatPlan(plan: Plan, style: Style): string {
           : `${s.liveVersion} → ${s.newVersion}`;
     const quiet = s.audit.some((a) => a.change !== "none") ? "  objects unchanged" : "  no changes";
     lines.push(`${style.bold(s.service)}  ${version}${s.changed ? "" : style.dim(quiet)}`);
+    if (s.gate && (s.changed || s.gate.checks.some((c) => c.outcome === "failed")))
+      lines.push(...s.gate.checks.flatMap((c) => checkLines(c, style)));
     if (s.calls) lines.push(...callLines(s.calls, style));
     lines.push(...auditLines(s.audit, style));
     if (!s.changed) continue;
@@ -97,6 +110,10 @@ export function formatPlan(plan: Plan, style: Style): string {
     const unchanged = s.objects.filter((o) => o.action === "unchanged").length;
     for (const o of s.objects.filter((o) => o.action !== "unchanged")) lines.push(...objectLines(o, style));
     if (unchanged) lines.push(style.dim(`    ${unchanged} unchanged`));
+  }
+  if (plan.checks?.length) {
+    lines.push("", style.bold("Environment"));
+    for (const c of plan.checks) lines.push(...checkLines(c, style));
   }
   if (plan.orphans.length) {
     lines.push("", style.bold("Objects of services no longer defined"));
@@ -109,6 +126,13 @@ export function formatPlan(plan: Plan, style: Style): string {
     lines.push(style.bold("Steps"));
     plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.service}: ${step.description}`));
   }
+  if (plan.blocked)
+    lines.push(
+      "",
+      style.remove(
+        style.bold("BLOCKED: a check of the procedure failed (✗ above); a deploy would change nothing."),
+      ),
+    );
   return lines.join("\n") + "\n";
 }
 

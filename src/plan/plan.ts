@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { LiveAuditCall } from "../audit/live.ts";
 import { planAuditCall, type AuditCallPlan } from "../audit/plan.ts";
 import { diffCalls, type CallsDiff } from "../checks/calls/request-diff.ts";
+import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import type { CallContract, EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
@@ -36,6 +37,8 @@ export interface ServicePlan {
   readonly changed: boolean;
   /** How the calls' request schemas changed since the deployed release, when they did. */
   readonly calls?: CallsDiff;
+  /** "Built and tested": its image, CI build and promotion, when the plan was made against them. */
+  readonly gate?: ServiceGate;
   /** Per audited call, what its audit index needs before the new version writes to it. */
   readonly audit: readonly AuditCallPlan[];
 }
@@ -57,6 +60,10 @@ export interface Plan {
   readonly orphans: readonly ObjectChange[];
   readonly steps: readonly PlanStep[];
   readonly changed: boolean;
+  /** Checks of the environment itself (the registry's pull secret). */
+  readonly checks?: readonly GateCheck[];
+  /** A check failed: a deploy refuses before it takes the lock. */
+  readonly blocked?: boolean;
 }
 
 export interface PlanInput {

@@ -24,6 +24,8 @@ export interface ReleaseRecord {
   /** Hash of the objects: a re-run with the same hash resumes this release. */
   readonly objectsHash: string;
   readonly calls: readonly CallContract[];
+  /** Checks skipped or overridden, each with who and why (--skip-ci-check, --allow-breaking-migrations). */
+  overrides?: string[];
   /** Findings of the procedure's checks, and any override with its reason. */
   checks: { readonly check: string; readonly outcome: string; readonly message: string }[];
   /** The migration files this release shipped (name and Flyway checksum). */
@@ -55,4 +57,6 @@ export interface ReleaseSummary {
   readonly objectsHash: string;
   /** Hash of the call contracts: a plan reads the whole record only when they changed. */
   readonly callsHash?: string;
+  /** Checks someone skipped or overrode, with their reason: status and history show them. */
+  readonly overrides?: readonly string[];
 }

@@ -120,6 +120,7 @@ export class ReleaseStore {
       description: record.description,
       objectsHash: record.objectsHash,
       callsHash: hashCanonical(record.calls),
+      ...(record.overrides?.length ? { overrides: record.overrides } : {}),
     };
     // Parts first, the main Secret last: a reader never sees a main Secret whose parts are missing.
     for (let part = chunks.length - 1; part >= 0; part--) {

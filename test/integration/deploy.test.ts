@@ -61,8 +61,9 @@ describe("deploying the example platform to the real control plane", () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain("files  1.4.0 → 1.5.0");
     expect(plan.stdout).toContain("spec.replicas: 1 → 2");
-    expect(plan.stdout).toContain(
-      'spec.template.spec.containers[0].image: "127.0.0.1:25000/research/files:1.4.0" → "127.0.0.1:25000/research/files:1.5.0"',
+    // Images are pinned by the digest the registry check resolved.
+    expect(plan.stdout).toMatch(
+      /spec\.template\.spec\.containers\[0\]\.image: "127\.0\.0\.1:25000\/research\/files@sha256:[0-9a-f]{64}" → "127\.0\.0\.1:25000\/research\/files@sha256:[0-9a-f]{64}"/,
     );
     const json = JSON.parse(
       (await slipway(project.config, "plan", "files", "--env", "dev", "-o", "json")).stdout,

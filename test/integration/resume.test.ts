@@ -7,6 +7,7 @@ import {
   removeExample,
   isolatedExample,
   provisionExampleDatabases,
+  publishDefinedVersions,
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
@@ -17,7 +18,8 @@ const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 
 /** Runs `slipway deploy` as its own process and SIGKILLs it once stderr shows `marker`. */
-function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr: string }> {
+async function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr: string }> {
+  await publishDefinedVersions(project.config);
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

@@ -4,6 +4,8 @@ import { run } from "../../src/cli/run.ts";
 import { captureOutput } from "./output.ts";
 import { kube, platform, uniqueName } from "./platform.ts";
 import { copyOfExample } from "./project.ts";
+import { loadProject } from "../../src/definitions/load.ts";
+import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
 
 /** A copy of the example platform whose dev environment deploys into a namespace of its own. */
 export function isolatedExample(prefix: string): {
@@ -66,8 +68,44 @@ export async function removeAuditIndices(prefix: string): Promise<void> {
     await fetch(`${es}/_index_template/${t.name}`, { method: "DELETE" });
 }
 
-/** Runs the slipway CLI in-process against the local platform. */
+const published = new Set<string>();
+
+/**
+ * Plays the example platform's CI for the versions a project defines: builds and pushes each
+ * service version's image, and reports its successful, tested build to the Jenkins stand-in.
+ * Done once per service version per test process.
+ */
+export async function publishDefinedVersions(config: string, envName = "dev"): Promise<void> {
+  const project = await loadProject(config);
+  const env = project.environments.find((e) => e.name === envName);
+  for (const { spec } of project.services.get(envName) ?? []) {
+    const key = `${spec.name}@${spec.version}`;
+    if (published.has(key) || !env) continue;
+    const image = await buildAndPushImage({
+      service: spec.name,
+      version: spec.version,
+      image: spec.image,
+      repositoryPrefix: env.registry.repositoryPrefix,
+    });
+    if (env.ci) await reportBuild(image, env.ci.jobPattern);
+    published.add(key);
+  }
+}
+
+/**
+ * Runs the slipway CLI in-process against the local platform. Before a plan or deploy, the
+ * defined versions are built and published as CI would have (`unpublished` skips that).
+ */
 export async function slipway(
+  config: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (args[0] === "plan" || args[0] === "deploy") await publishDefinedVersions(config);
+  return slipwayUnpublished(config, ...args);
+}
+
+/** Runs the slipway CLI in-process, publishing nothing first. */
+export async function slipwayUnpublished(
   config: string,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {

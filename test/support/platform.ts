@@ -4,6 +4,10 @@ import { loadPlatform } from "../../platform/src/connection.ts";
 import { sleep } from "../../platform/src/process/wait.ts";
 
 export const platform = loadPlatform();
+// Slipway run in-process reads the registry's and the Jenkins stand-in's credentials from these,
+// as `npm run platform -- env` exports them for a shell.
+process.env.DOCKER_CONFIG = platform.dockerConfig;
+process.env.SLIPWAY_JENKINS_CREDENTIALS = platform.jenkins.credentialsFile;
 
 export function adminKube(): KubeConfig {
   const kc = new KubeConfig();

@@ -1,5 +1,6 @@
 import { httpGet } from "../process/http-probe.ts";
-import { host, ports, versions } from "../versions.ts";
+import { host, versions } from "../versions.ts";
+import { partName, planePki, type ControlPlane } from "./control-plane.ts";
 import { requireBinaries, type Part, type PartContext } from "./part.ts";
 import { componentKubeconfigPath } from "./kube-identities.ts";
 
@@ -7,7 +8,8 @@ import { componentKubeconfigPath } from "./kube-identities.ts";
 const healthz = (port: number) => async (): Promise<boolean> =>
   (await httpGet(`https://${host}:${port}/healthz`, { insecure: true })).status === 200;
 
-const kubeconfigFlags = (ctx: PartContext, component: string): string[] => {
+/** The first flag names this plane's kubeconfig: the marker that tells the two planes' processes apart. */
+const kubeconfigFlags = (ctx: PartContext, component: string): [string, ...string[]] => {
   const path = componentKubeconfigPath(ctx, component);
   return [
     `--kubeconfig=${path}`,
@@ -16,58 +18,65 @@ const kubeconfigFlags = (ctx: PartContext, component: string): string[] => {
   ];
 };
 
-export const kubeControllerManager: Part = {
-  name: "kube-controller-manager",
-  address: `https://${host}:${ports.controllerManager}`,
-  ports: [ports.controllerManager],
-  dependsOn: ["kube-apiserver"],
-  startTimeoutMs: 60_000,
-  async prepare() {},
-  launch(ctx) {
-    return {
-      executable: requireBinaries(ctx).kubeControllerManager,
-      args: [
-        ...kubeconfigFlags(ctx, "kube-controller-manager"),
-        `--bind-address=${host}`,
-        `--secure-port=${ports.controllerManager}`,
-        "--leader-elect=false",
-        // Each controller acts as its own ServiceAccount, as bootstrap RBAC expects.
-        "--use-service-account-credentials=true",
-        `--root-ca-file=${ctx.pki.caCert}`,
-        `--service-account-private-key-file=${ctx.pki.serviceAccountKey}`,
-        `--cluster-signing-cert-file=${ctx.pki.caCert}`,
-        `--cluster-signing-key-file=${ctx.pki.caKey}`,
-        "--v=1",
-      ],
-    };
-  },
-  healthy: healthz(ports.controllerManager),
-  async version() {
-    return versions.kubernetes;
-  },
-};
+export function kubeControllerManagerPart(plane: ControlPlane): Part {
+  const name = partName(plane, "kube-controller-manager");
+  const port = plane.ports.controllerManager;
+  return {
+    name,
+    address: `https://${host}:${port}`,
+    ports: [port],
+    dependsOn: [partName(plane, "kube-apiserver")],
+    startTimeoutMs: 60_000,
+    async prepare() {},
+    launch(ctx) {
+      const pki = planePki(ctx, plane);
+      const flags = kubeconfigFlags(ctx, name);
+      return {
+        executable: requireBinaries(ctx).kubeControllerManager,
+        marker: flags[0],
+        args: [
+          ...flags,
+          `--bind-address=${host}`,
+          `--secure-port=${port}`,
+          "--leader-elect=false",
+          // Each controller acts as its own ServiceAccount, as bootstrap RBAC expects.
+          "--use-service-account-credentials=true",
+          `--root-ca-file=${pki.caCert}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          `--cluster-signing-cert-file=${pki.caCert}`,
+          `--cluster-signing-key-file=${pki.caKey}`,
+          "--v=1",
+        ],
+      };
+    },
+    healthy: healthz(port),
+    async version() {
+      return versions.kubernetes;
+    },
+  };
+}
 
-export const kubeScheduler: Part = {
-  name: "kube-scheduler",
-  address: `https://${host}:${ports.scheduler}`,
-  ports: [ports.scheduler],
-  dependsOn: ["kube-apiserver"],
-  startTimeoutMs: 60_000,
-  async prepare() {},
-  launch(ctx) {
-    return {
-      executable: requireBinaries(ctx).kubeScheduler,
-      args: [
-        ...kubeconfigFlags(ctx, "kube-scheduler"),
-        `--bind-address=${host}`,
-        `--secure-port=${ports.scheduler}`,
-        "--leader-elect=false",
-        "--v=1",
-      ],
-    };
-  },
-  healthy: healthz(ports.scheduler),
-  async version() {
-    return versions.kubernetes;
-  },
-};
+export function kubeSchedulerPart(plane: ControlPlane): Part {
+  const name = partName(plane, "kube-scheduler");
+  const port = plane.ports.scheduler;
+  return {
+    name,
+    address: `https://${host}:${port}`,
+    ports: [port],
+    dependsOn: [partName(plane, "kube-apiserver")],
+    startTimeoutMs: 60_000,
+    async prepare() {},
+    launch(ctx) {
+      const flags = kubeconfigFlags(ctx, name);
+      return {
+        executable: requireBinaries(ctx).kubeScheduler,
+        marker: flags[0],
+        args: [...flags, `--bind-address=${host}`, `--secure-port=${port}`, "--leader-elect=false", "--v=1"],
+      };
+    },
+    healthy: healthz(port),
+    async version() {
+      return versions.kubernetes;
+    },
+  };
+}

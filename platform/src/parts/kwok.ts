@@ -2,14 +2,15 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, StorageV1Api, type V1Node } from "@kubernetes/client-node";
 import { kwokStageFiles } from "../build/binaries.ts";
-import { adminKubeConfig, apiStatusCode } from "../kube-client.ts";
+import { apiStatusCode } from "../kube-client.ts";
 import { partDir } from "../layout.ts";
-import { host, ports, versions } from "../versions.ts";
+import { host, versions } from "../versions.ts";
+import { localPlane, partName, type ControlPlane } from "./control-plane.ts";
 import { requireBinaries, type Part } from "./part.ts";
-import { componentKubeconfigPath } from "./kube-identities.ts";
+import { componentKubeconfigPath, planeAdminKubeConfig } from "./kube-identities.ts";
 
-/** The simulated nodes. KWOK manages only nodes with this label, never a real one. */
-export const kwokNodeNames = ["slipway-node-1", "slipway-node-2"] as const;
+/** The first plane's simulated nodes. KWOK manages only nodes with this label, never a real one. */
+export const kwokNodeNames = localPlane.nodeNames;
 const managedLabel = "slipway.dev/kwok-node";
 
 /**
@@ -41,71 +42,78 @@ function nodeObject(name: string): V1Node {
   };
 }
 
-export const kwok: Part = {
-  name: "kwok",
-  address: `${kwokNodeNames.length} simulated nodes (${kwokNodeNames.join(", ")})`,
-  ports: [ports.kwok],
-  dependsOn: ["kube-apiserver"],
-  startTimeoutMs: 60_000,
-  async prepare(ctx) {
-    const dir = partDir(ctx.layout, "kwok");
-    mkdirSync(dir, { recursive: true });
-    const stages = kwokStageFiles().map((file) =>
-      readFileSync(file, "utf8").trim().replaceAll(kwokStorageClass, ourStorageClasses),
-    );
-    writeFileSync(join(dir, "stages.yaml"), stages.join("\n---\n") + "\n");
-    const core = adminKubeConfig(ctx.layout).makeApiClient(CoreV1Api);
-    for (const name of kwokNodeNames) {
-      try {
-        await core.createNode({ body: nodeObject(name) });
-      } catch (error) {
-        if (apiStatusCode(error) !== 409) throw error;
+/** A control plane's KWOK: its own simulated nodes and the storage classes, default per flavour. */
+export function kwokPart(plane: ControlPlane): Part {
+  const name = partName(plane, "kwok");
+  return {
+    name,
+    address: `${plane.nodeNames.length} simulated nodes (${plane.nodeNames.join(", ")})`,
+    ports: [plane.ports.kwok],
+    dependsOn: [partName(plane, "kube-apiserver")],
+    startTimeoutMs: 60_000,
+    async prepare(ctx) {
+      const dir = partDir(ctx.layout, name);
+      mkdirSync(dir, { recursive: true });
+      const stages = kwokStageFiles().map((file) =>
+        readFileSync(file, "utf8").trim().replaceAll(kwokStorageClass, ourStorageClasses),
+      );
+      writeFileSync(join(dir, "stages.yaml"), stages.join("\n---\n") + "\n");
+      const core = planeAdminKubeConfig(ctx, plane).makeApiClient(CoreV1Api);
+      for (const node of plane.nodeNames) {
+        try {
+          await core.createNode({ body: nodeObject(node) });
+        } catch (error) {
+          if (apiStatusCode(error) !== 409) throw error;
+        }
       }
-    }
-    const storage = adminKubeConfig(ctx.layout).makeApiClient(StorageV1Api);
-    for (const name of simulatedStorageClasses) {
-      try {
-        await storage.createStorageClass({
-          body: {
-            metadata: {
-              name,
-              ...(name === "local-path"
-                ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }
-                : {}),
+      const storage = planeAdminKubeConfig(ctx, plane).makeApiClient(StorageV1Api);
+      for (const storageClass of simulatedStorageClasses) {
+        try {
+          await storage.createStorageClass({
+            body: {
+              metadata: {
+                name: storageClass,
+                ...(storageClass === plane.defaultStorageClass
+                  ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }
+                  : {}),
+              },
+              provisioner: "kwok.x-k8s.io/volume",
+              reclaimPolicy: "Delete",
+              volumeBindingMode: "Immediate",
             },
-            provisioner: "kwok.x-k8s.io/volume",
-            reclaimPolicy: "Delete",
-            volumeBindingMode: "Immediate",
-          },
-        });
-      } catch (error) {
-        if (apiStatusCode(error) !== 409) throw error;
+          });
+        } catch (error) {
+          if (apiStatusCode(error) !== 409) throw error;
+        }
       }
-    }
-  },
-  launch(ctx) {
-    const dir = partDir(ctx.layout, "kwok");
-    return {
-      executable: requireBinaries(ctx).kwok,
-      args: [
-        `--kubeconfig=${componentKubeconfigPath(ctx, "kwok")}`,
-        `--config=${join(dir, "stages.yaml")}`,
-        `--manage-nodes-with-label-selector=${managedLabel}=true`,
-        `--server-address=${host}:${ports.kwok}`,
-        "--cidr=10.244.0.0/16",
-        `--node-ip=${host}`,
-      ],
-    };
-  },
-  async healthy(ctx) {
-    const core = adminKubeConfig(ctx.layout).makeApiClient(CoreV1Api);
-    const nodes = await core.listNode({ labelSelector: `${managedLabel}=true` });
-    const ready = nodes.items.filter((node) =>
-      node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-    );
-    return ready.length >= kwokNodeNames.length;
-  },
-  async version() {
-    return versions.kwok;
-  },
-};
+    },
+    launch(ctx) {
+      const dir = partDir(ctx.layout, name);
+      const kubeconfig = `--kubeconfig=${componentKubeconfigPath(ctx, name)}`;
+      return {
+        executable: requireBinaries(ctx).kwok,
+        // Both planes run the same binary: a live PID is ours only if it uses our kubeconfig.
+        marker: kubeconfig,
+        args: [
+          kubeconfig,
+          `--config=${join(dir, "stages.yaml")}`,
+          `--manage-nodes-with-label-selector=${managedLabel}=true`,
+          `--server-address=${host}:${plane.ports.kwok}`,
+          "--cidr=10.244.0.0/16",
+          `--node-ip=${host}`,
+        ],
+      };
+    },
+    async healthy(ctx) {
+      const core = planeAdminKubeConfig(ctx, plane).makeApiClient(CoreV1Api);
+      const nodes = await core.listNode({ labelSelector: `${managedLabel}=true` });
+      const ready = nodes.items.filter((node) =>
+        node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+      );
+      return ready.length >= plane.nodeNames.length;
+    },
+    async version() {
+      return versions.kwok;
+    },
+  };
+}

@@ -3,11 +3,25 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { httpGet } from "../process/http-probe.ts";
-import { partDir } from "../layout.ts";
+import { partDir, type Layout } from "../layout.ts";
 import { host, ports } from "../versions.ts";
+import type { PlatformSecrets } from "../secrets.ts";
 import type { Part } from "./part.ts";
 
 export const registryHost = `${host}:${ports.registry}`;
+
+/** A DOCKER_CONFIG folder whose config.json holds the registry's credentials (0600). */
+export const dockerConfigDir = (layout: Layout): string => join(layout.stateDir, "docker");
+
+export function writeDockerConfig(layout: Layout, secrets: PlatformSecrets): void {
+  const auth = Buffer.from(`${secrets.registryUser}:${secrets.registryPassword}`).toString("base64");
+  mkdirSync(dockerConfigDir(layout), { recursive: true, mode: 0o700 });
+  writeFileSync(
+    join(dockerConfigDir(layout), "config.json"),
+    JSON.stringify({ auths: { [registryHost]: { auth } } }, null, 2) + "\n",
+    { mode: 0o600 },
+  );
+}
 const registryBinary = "/usr/bin/docker-registry";
 
 /** Debian's Distribution registry with htpasswd authentication: pushing and pulling need credentials. */

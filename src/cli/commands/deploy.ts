@@ -17,6 +17,7 @@ interface DeployFlags {
   parallel: string;
   waitForLock?: boolean;
   allowBreakingMigrations?: boolean;
+  skipCiCheck?: boolean;
   reason?: string;
   evidenceWindow: string;
   scratchDatabase: string;
@@ -41,6 +42,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "--allow-breaking-migrations",
       "deploy although the migration check finds changes that break the running version (needs --reason)",
     )
+    .option(
+      "--skip-ci-check",
+      "emergencies: deploy without the CI and promotion checks (needs --reason; shown in status and history)",
+    )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
       "--scratch-database <kind>",
@@ -64,9 +69,22 @@ export function registerDeploy(program: Command, out: Output): void {
           "--allow-breaking-migrations needs --reason",
           'say why it is safe: --reason "v2 no longer reads the column"',
         );
+      if (opts.skipCiCheck && !opts.reason?.trim())
+        throw new UsageError(
+          "--skip-ci-check needs --reason",
+          'say why this cannot wait for CI: --reason "hotfix for the outage, tests ran on a laptop"',
+        );
       const session = await openSession(cmd, opts.env, services);
-      const plan = await planFor(session, services, out.signal);
+      const plan = await planFor(session, services, {
+        ...(out.signal ? { signal: out.signal } : {}),
+        ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
+      });
       out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+      if (plan.blocked) {
+        out.error("error: refused: a check of the procedure failed (see above); nothing was deployed");
+        out.exitCode(1);
+        return;
+      }
       if (!plan.changed) {
         out.line("Nothing to deploy.");
         return;
@@ -112,6 +130,8 @@ export function registerDeploy(program: Command, out: Output): void {
         scratchDatabase: opts.scratchDatabase as "pglite" | "server",
         ...(out.signal ? { signal: out.signal } : {}),
         ...(session.search ? { search: session.search } : {}),
+        digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
+        ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
       });
       out.progress("");
       out.table(

@@ -23,7 +23,8 @@ export function registerPlan(program: Command, out: Output): void {
         const plan = await planFor(session, services);
         if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
         else out.write(formatPlan(plan, out.colour ? colour : plain));
-        if (opts.detailedExitcode && plan.changed) out.exitCode(2);
+        if (plan.blocked) out.exitCode(1);
+        else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
       },
     );
 }

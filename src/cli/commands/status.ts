@@ -38,13 +38,14 @@ export function registerStatus(program: Command, out: Output): void {
                 at: last.finishedAt ?? last.startedAt,
                 by: last.deployedBy,
                 description: last.description,
+                overrides: last.overrides ?? [],
               }
             : null,
         };
       });
       if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
       out.table(
-        ["SERVICE", "LIVE", "DEFINED", "UP TO DATE", "READY", "LAST DEPLOY"],
+        ["SERVICE", "LIVE", "DEFINED", "UP TO DATE", "READY", "LAST DEPLOY", "OVERRIDES"],
         rows.map((r) => [
           r.service,
           r.liveVersion ?? "-",
@@ -54,6 +55,7 @@ export function registerStatus(program: Command, out: Output): void {
           r.lastDeploy
             ? `r${r.lastDeploy.revision} ${r.lastDeploy.status} ${r.lastDeploy.at} by ${r.lastDeploy.by}`
             : "-",
+          r.lastDeploy?.overrides.join("; ") || "-",
         ]),
       );
     });

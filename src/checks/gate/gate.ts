@@ -1,0 +1,71 @@
+import type { Cluster } from "../../clients/kubernetes/cluster.ts";
+import { JenkinsClient } from "../../clients/jenkins/client.ts";
+import type { EnvironmentModel, ProjectModel, ServiceModel } from "../../definitions/model.ts";
+import { checkServiceBuild } from "./ci.ts";
+import { checkServiceImage, type ImageVerdict } from "./image.ts";
+import { checkPromotion } from "./promotion.ts";
+import { skipped, type GateCheck, type ServiceGate } from "./types.ts";
+
+export interface GateInput {
+  readonly project: ProjectModel;
+  readonly env: EnvironmentModel;
+  /** The cluster of another environment (promotion reads the earlier one's releases). */
+  readonly clusterFor: (env: EnvironmentModel) => Cluster;
+  /** Emergencies: no CI or promotion check; the reason goes into the release record. */
+  readonly skipCi?: { readonly reason: string };
+}
+
+/** Resolves every planned service's image: the digests the plan renders and a deploy pins. */
+export async function resolveImages(
+  env: EnvironmentModel,
+  services: readonly ServiceModel[],
+): Promise<Map<string, ImageVerdict>> {
+  const verdicts = await Promise.all(services.map((s) => checkServiceImage(env, s)));
+  return new Map(services.map((s, i) => [s.spec.name, verdicts[i] as ImageVerdict]));
+}
+
+/**
+ * "Built and tested", per service about to be deployed: the image (already resolved), its CI
+ * build, and its promotion from an earlier environment. A service not changing shows its image only.
+ */
+export async function runGate(
+  input: GateInput,
+  services: readonly ServiceModel[],
+  images: ReadonlyMap<string, ImageVerdict>,
+  changing: ReadonlySet<string>,
+): Promise<ServiceGate[]> {
+  let jenkins: Promise<JenkinsClient> | undefined;
+  const jenkinsClient = (): Promise<JenkinsClient> =>
+    (jenkins ??= JenkinsClient.fromEnv((input.env.ci as { url: string }).url));
+  return Promise.all(
+    services.map(async (service): Promise<ServiceGate> => {
+      const image = images.get(service.spec.name) as ImageVerdict;
+      const checks: GateCheck[] = [image.check];
+      if (changing.has(service.spec.name)) {
+        if (input.skipCi) {
+          checks.push(skipped("ci", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
+          if (input.env.promotion)
+            checks.push(skipped("promotion", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
+        } else {
+          checks.push(await checkServiceBuild(input.env, service, image.revision, jenkinsClient));
+          const promotion = await checkPromotion(
+            input.project,
+            input.env,
+            service,
+            image.digest,
+            input.clusterFor,
+          );
+          if (promotion) checks.push(promotion);
+        }
+      }
+      return {
+        service: service.spec.name,
+        version: service.spec.version,
+        image: image.repository,
+        ...(image.digest ? { digest: image.digest } : {}),
+        ...(image.revision ? { revision: image.revision } : {}),
+        checks,
+      };
+    }),
+  );
+}
