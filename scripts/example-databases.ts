@@ -16,6 +16,8 @@ export async function provisionExampleDatabases(configPath: string, envName: str
   const admin = new pg.Client(postgresClientConfig(platform));
   const kc = new KubeConfig();
   kc.loadFromFile(platform.kubeconfig);
+  // The environment's own cluster: the platform's kubeconfig has local, k3s and rancher.
+  kc.setCurrentContext(env.cluster.context);
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: namespace } } }).catch((e: { code?: number }) => {
     if (e.code !== 409) throw e;

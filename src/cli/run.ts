@@ -7,6 +7,7 @@ import { LockHeld } from "../execute/lock.ts";
 import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerCalls } from "./commands/calls.ts";
+import { registerCluster } from "./commands/cluster.ts";
 import { registerDeploy } from "./commands/deploy.ts";
 import { registerSignoff } from "./commands/signoff.ts";
 import { registerDrift } from "./commands/drift.ts";
@@ -56,6 +57,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   registerAudit(program, out);
   registerCalls(program, out);
   registerSignoff(program, out);
+  registerCluster(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

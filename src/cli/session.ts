@@ -57,6 +57,8 @@ export interface PlanOptions {
   readonly signal?: AbortSignal;
   /** --skip-ci-check: no CI or promotion check; the reason is recorded. */
   readonly skipCi?: { readonly reason: string };
+  /** Digests to render instead of the registry's current ones (a move keeps what runs in the source). */
+  readonly pinnedDigests?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -92,9 +94,11 @@ export async function planFor(
       : undefined,
     resolveImages(session.env, planned),
   ]);
-  const digests = new Map(
-    [...images].flatMap(([service, image]) => (image.digest ? [[service, image.digest] as const] : [])),
-  );
+  const digests =
+    options.pinnedDigests ??
+    new Map(
+      [...images].flatMap(([service, image]) => (image.digest ? [[service, image.digest] as const] : [])),
+    );
   const deployedCalls = await readChangedDeployedCalls(session, services, releases);
   const plan = buildPlan({
     digests,

@@ -5,6 +5,8 @@ import { colour, formatPlan, plain } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
+import { confirm } from "../confirm.ts";
+import { deployEvents, printDeployReport } from "../deploy-report.ts";
 import { formatDuration, parseDuration } from "../duration.ts";
 
 interface DeployFlags {
@@ -89,30 +91,18 @@ export function registerDeploy(program: Command, out: Output): void {
         out.line("Nothing to deploy.");
         return;
       }
-      if (!opts.dryRun && !opts.yes) {
-        if (!out.interactive)
-          throw new UsageError(
-            "refusing to deploy without confirmation: no terminal to ask on",
-            "pass --yes to deploy from a script or CI",
-          );
-        const answer = await out.ask(
-          `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})? [y/N] `,
-        );
-        if (!/^y(es)?$/i.test(answer.trim())) {
-          out.line("Not deployed.");
-          out.exitCode(1);
-          return;
-        }
-      }
+      if (
+        !opts.dryRun &&
+        !(await confirm(out, {
+          yes: opts.yes === true,
+          verb: "deploy",
+          question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
+          declined: "Not deployed.",
+        }))
+      )
+        return;
       const started = Date.now();
-      const deploy = new Deploy(session.cluster, {
-        note: (service, message) => out.note(`${service}: ${message}`),
-        progress: (p) =>
-          out.progress(
-            `${p.service}: ${p.ready}/${p.desired} ready, ${formatDuration(p.elapsedMs)}: ${p.message}`,
-          ),
-        lockWait: (held) => out.note(`waiting for the lock: ${held.message}`),
-      });
+      const deploy = new Deploy(session.cluster, deployEvents(out));
       const report = await deploy.run(session.project, session.env, plan, {
         only: services,
         dryRun: opts.dryRun === true,
@@ -133,19 +123,6 @@ export function registerDeploy(program: Command, out: Output): void {
         digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
       });
-      out.progress("");
-      out.table(
-        ["SERVICE", "OUTCOME", "REVISION", "DETAIL"],
-        report.services.map((s) => [
-          s.service,
-          s.outcome,
-          s.revision === undefined ? "-" : String(s.revision),
-          s.message,
-        ]),
-      );
-      out.note(
-        `${report.ok ? "deploy finished" : "deploy FAILED"} in ${formatDuration(Date.now() - started)}`,
-      );
-      if (!report.ok) out.exitCode(1);
+      printDeployReport(out, report, started);
     });
 }

@@ -1,0 +1,96 @@
+// Runs Slipway in-process against the local platform, its output streamed to the terminal and
+// kept for the demo's checks; and plays CI before a deploy, as the example's Jenkins would.
+import { stripVTControlCharacters } from "node:util";
+import { loadPlatform } from "../../platform/src/connection.ts";
+import { formatTable, streamOutput, type Output } from "../../src/cli/output.ts";
+import { run } from "../../src/cli/run.ts";
+import { loadProject } from "../../src/definitions/load.ts";
+import { buildAndPushImage, reportBuild } from "../build-images.ts";
+import { bold, dim } from "./narrate.ts";
+
+export interface Result {
+  readonly code: number;
+  /** stdout and stderr as written, without colours. */
+  readonly text: string;
+  has(expected: string | RegExp): boolean;
+}
+
+const platform = loadPlatform();
+// What `npm run platform -- env` exports for a shell: the registry's and Jenkins' credentials.
+process.env.DOCKER_CONFIG = platform.dockerConfig;
+process.env.SLIPWAY_JENKINS_CREDENTIALS = platform.jenkins.credentialsFile;
+
+// Ctrl-C stops the running command where it is (a deploy stays resumable) and the demo fails;
+// between commands it ends the demo at once.
+let running: AbortController | undefined;
+process.on("SIGINT", () => {
+  if (running) running.abort(new Error("interrupted (SIGINT)"));
+  else process.exit(130);
+});
+
+/** `slipway <args> -c <config>`, as a user would type it; prints the command line first. */
+export async function slipway(config: string, ...args: string[]): Promise<Result> {
+  console.log(bold(`$ slipway ${args.join(" ")}`));
+  const interrupt = new AbortController();
+  const terminal = streamOutput(process.stdout, process.stderr, process.stdin, interrupt.signal);
+  let text = "";
+  const tee = (t: string): void => void (text += t);
+  const out: Output = {
+    write: (t) => (tee(t), terminal.write(t)),
+    line: (t) => (tee(`${t}\n`), terminal.line(t)),
+    note: (t) => (tee(`${t}\n`), terminal.note(t)),
+    error: (t) => (tee(`${t}\n`), terminal.error(t)),
+    table: (header, rows) => (tee(formatTable(header, rows)), terminal.table(header, rows)),
+    progress: (t) => terminal.progress(t),
+    ask: (question) => terminal.ask(question),
+    exitCode: (code) => terminal.exitCode(code),
+    get requestedExitCode() {
+      return terminal.requestedExitCode;
+    },
+    colour: terminal.colour,
+    interactive: false,
+    signal: interrupt.signal,
+  };
+  running = interrupt;
+  const code = await run([...args, "-c", config, "--kubeconfig", platform.kubeconfig], out).finally(
+    () => (running = undefined),
+  );
+  console.log(dim(`(exit ${code})`));
+  const plain = stripVTControlCharacters(text);
+  return {
+    code,
+    text: plain,
+    has: (expected) => (typeof expected === "string" ? plain.includes(expected) : expected.test(plain)),
+  };
+}
+
+const published = new Set<string>();
+
+/**
+ * CI: builds and pushes the image of each service version not published yet in this run, and
+ * reports its successful, tested build to the Jenkins stand-in. The images' bytes depend only on
+ * service and version, so publishing again on a later run changes nothing.
+ */
+export async function playCi(config: string, envName = "dev"): Promise<void> {
+  const project = await loadProject(config);
+  const env = project.environments.find((e) => e.name === envName);
+  if (!env) throw new Error(`${config} has no environment ${envName}`);
+  for (const { spec } of project.services.get(envName) ?? []) {
+    const key = `${spec.name}@${spec.version}`;
+    if (published.has(key)) continue;
+    const image = await buildAndPushImage({
+      service: spec.name,
+      version: spec.version,
+      image: spec.image,
+      repositoryPrefix: env.registry.repositoryPrefix,
+    });
+    const build = env.ci ? await reportBuild(image, env.ci.jobPattern) : undefined;
+    console.log(
+      dim(
+        `CI: pushed ${image.reference} (${image.digest.slice(0, 19)}…)` +
+          (build ? `, reported build #${build.number}: tests passed` : ""),
+      ),
+    );
+    published.add(key);
+  }
+}

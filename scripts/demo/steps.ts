@@ -1,0 +1,156 @@
+// The demo's six steps: each says what Slipway is about to check and why, runs it, and checks
+// that it behaved as described (exit codes and a few key lines of the output).
+import { expect, heading, say } from "./narrate.ts";
+import type { DemoProject } from "./project.ts";
+import { playCi, slipway, type Result } from "./slipway.ts";
+
+const deployArgs = ["deploy", "--env", "dev", "--yes", "--timeout", "2m"];
+
+/** CI first (build, push, report the tested build), then `slipway deploy`. */
+async function deploy(project: DemoProject, ...services: string[]): Promise<Result> {
+  await playCi(project.config);
+  return slipway(project.config, ...deployArgs, ...services);
+}
+
+const status = (project: DemoProject): Promise<Result> => slipway(project.config, "status", "--env", "dev");
+
+export async function deployVersionOne(project: DemoProject): Promise<void> {
+  heading("1. Deploy version 1 of every service");
+  say(
+    "Before anything changes, Slipway checks that each image is pinned by digest and was built and tested\n" +
+      "by CI; then it runs the migrations, creates the audit indices, and rolls out in dependency order.",
+  );
+  const r = await deploy(project);
+  expect(r.code === 0, "the deploy exits 0");
+  expect(
+    r.has(/✓ image: /) && r.has(/✓ ci: /),
+    "the plan shows the image (by digest) and CI build checks passed",
+  );
+  expect(
+    r.has(/files: migrations \(direct\): applied V1__files\.sql/),
+    "the migrations ran before the rollout",
+  );
+  expect(r.has(/audit index .*files\.browse/), "the audit index of files.browse is created");
+  expect(
+    ["auth", "accounting", "files", "mail", "app-orchestrator"].every((s) =>
+      r.has(new RegExp(`^${s}\\s+deployed\\s+1\\b`, "m")),
+    ),
+    "all 5 services rolled out as revision 1",
+  );
+  const s = await status(project);
+  expect(s.code === 0 && s.text.match(/ yes +1\/1 /g)?.length === 5, "status: all 5 up to date, 1/1 ready");
+}
+
+export async function compatibleChange(project: DemoProject): Promise<void> {
+  heading("2. files 1.5.0: an expand-only migration and a compatible call change");
+  say(
+    "The migration only adds a nullable column, so the running 1.4.0 keeps working on the migrated schema;\n" +
+      "files.browse gains an optional field, so its audit index is updated in place, not rolled over.",
+  );
+  project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
+  project.write(
+    "services/files/migrations/V3__add_checksum.sql",
+    "set lock_timeout = '5s';\nalter table files add column checksum text;\n",
+  );
+  project.edit(
+    "services/files/calls/browse.request.json",
+    '"itemsPerPage": { "type": "integer" }',
+    '"itemsPerPage": { "type": "integer" },\n    "showHidden": { "type": "boolean" }',
+  );
+  const r = await deploy(project, "files");
+  expect(r.code === 0, "the deploy exits 0");
+  expect(r.has("call files.browse: compatible: showHidden"), "the plan calls the call change compatible");
+  expect(
+    r.has(/files\.browse: add request\.showHidden to \S+ in place/),
+    "the audit index is updated in place",
+  );
+  expect(r.has("applied V3__add_checksum.sql"), "the expand migration ran");
+  expect(r.has(/^files\s+deployed\s+2\b/m), "files 1.5.0 rolled out as revision 2");
+}
+
+export async function breakingMigration(project: DemoProject): Promise<void> {
+  heading("3. mail 0.9.3: a migration that drops a column the running version reads");
+  say(
+    "During a rollout old and new pods share the database. mail 0.9.2 still selects outbox.subject\n" +
+      "(its queries.sql), so dropping it now would break it: Slipway must refuse and change nothing.",
+  );
+  const migration = "services/mail/migrations/V2__drop_subject.sql";
+  project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+  project.write(migration, "set lock_timeout = '5s';\nalter table outbox drop column subject;\n");
+  const r = await deploy(project, "mail");
+  expect(r.code === 1, "the deploy is refused with exit 1");
+  expect(r.has("error ban-drop-column: dropping outbox.subject"), "it names the finding");
+  expect(
+    r.has(/dynamic-proof: .*select id, recipient, subject, body from outbox/),
+    "and the query that would break",
+  );
+  expect(r.has("fix: contract in a later release"), "and the safe way to do it");
+  expect(r.has(/^mail\s+failed\b.*nothing rolled out/m), "the deploy report says nothing rolled out");
+  const s = await status(project);
+  expect(s.has(/^mail\s+0\.9\.2\s+0\.9\.3\s+no\b/m), "nothing rolled out: mail still runs 0.9.2");
+  say("Taking the change back: the copy's mail is 0.9.2 again, without the migration.");
+  project.remove(migration);
+  project.edit("services/mail/service.ts", 'version: "0.9.3"', 'version: "0.9.2"');
+}
+
+export async function breakingCallChange(project: DemoProject): Promise<void> {
+  heading("4. files 1.6.0: an audited call changes a field's type");
+  say(
+    "files.browse's itemsPerPage becomes a string: the audit index maps it as a number, so documents of the\n" +
+      "new version would be rejected. Slipway rolls the index over to a new write index before the rollout.",
+  );
+  project.edit("services/files/service.ts", 'version: "1.5.0"', 'version: "1.6.0"');
+  project.edit(
+    "services/files/calls/browse.request.json",
+    '"itemsPerPage": { "type": "integer" }',
+    '"itemsPerPage": { "type": "string" }',
+  );
+  const r = await deploy(project, "files");
+  expect(r.code === 0, "the deploy exits 0");
+  expect(
+    r.has("call files.browse: BREAKING: itemsPerPage: type changed from integer to string"),
+    "the plan shows the BREAKING call change",
+  );
+  expect(r.has(/update the audit index of files\.browse \(roll-over\)/), "and the audit index roll-over");
+  expect(r.has(/rolled \S*http_logs_files\.browse over/), "the index was rolled over");
+  const a = await slipway(project.config, "audit", "status", "--env", "dev");
+  expect(a.code === 0, "audit status exits 0");
+  expect(
+    a.has(/files\.browse .*-000002\b.*matches/),
+    "files.browse matches, writing to its new index (-000002)",
+  );
+}
+
+export async function failingRollout(project: DemoProject): Promise<void> {
+  heading("5. mail 1.0.0: a version whose pods fail");
+  say(
+    "Every check passes, but the new pods crash (KWOK fails pods with this label). Slipway watches the\n" +
+      "rollout, sees them fail, and rolls back to the last good release by itself.",
+  );
+  project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "1.0.0"');
+  project.edit(
+    "services/mail/service.ts",
+    "    port: 8080,",
+    '    port: 8080,\n    podLabels: { "pod-container-running-failed.stage.kwok.x-k8s.io": "true" },',
+  );
+  const r = await deploy(project, "mail");
+  expect(r.code === 1, "the deploy fails with exit 1");
+  expect(r.has(/mail: rollout failed: /), "it says the rollout failed and why");
+  expect(r.has(/mail: rolled back to revision \d+/), "it says it rolled back");
+  const s = await status(project);
+  expect(s.has(/^mail\s+0\.9\.2\s+1\.0\.0\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
+}
+
+export async function finalState(project: DemoProject): Promise<void> {
+  heading("6. Where the environment stands");
+  say("The status of every service, and the history of files: each release, its outcome and when.");
+  const s = await status(project);
+  expect(s.code === 0, "status exits 0");
+  expect(s.has(/^files\s+1\.6\.0\s+1\.6\.0\s+yes/m), "files runs 1.6.0");
+  const h = await slipway(project.config, "history", "files", "--env", "dev");
+  expect(h.code === 0, "history exits 0");
+  expect(
+    ["1.4.0", "1.5.0", "1.6.0"].every((v) => h.has(v)),
+    "the history lists files 1.4.0, 1.5.0 and 1.6.0",
+  );
+}

@@ -1,0 +1,301 @@
+import type { Command } from "commander";
+import { KubernetesApiError } from "../../clients/kubernetes/request.ts";
+import { Deploy } from "../../execute/deploy.ts";
+import { currentCommit, deployer } from "../../execute/identity.ts";
+import { DeployLock } from "../../execute/lock.ts";
+import { compareSides, type ComparisonRow } from "../../move/compare.ts";
+import { cutOver } from "../../move/cutover.ts";
+import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
+import { copyReferences, referencedObjects, type Reference } from "../../move/references.ts";
+import { projectAtSourceVersions, readMoveSource, sourceDigests } from "../../move/source.ts";
+import { colour, formatPlan, plain } from "../../plan/format.ts";
+import type { Plan } from "../../plan/plan.ts";
+import { renderServiceObjects } from "../../render/render.ts";
+import { confirm } from "../confirm.ts";
+import { deployEvents, printDeployReport } from "../deploy-report.ts";
+import { parseDuration } from "../duration.ts";
+import type { Output } from "../output.ts";
+import { openSession, planFor } from "../session.ts";
+import { UsageError } from "../usage-error.ts";
+
+interface MoveFlags {
+  from: string;
+  to: string;
+  cutover?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  timeout: string;
+  parallel: string;
+}
+
+export function registerCluster(program: Command, out: Output): void {
+  const cluster = program.command("cluster").description("move a platform between clusters");
+  cluster
+    .command("move")
+    .description(
+      "deploy what runs in one environment (versions and image digests) onto another's cluster through the full procedure, copy the Secrets and ConfigMaps it references, compare both sides; --cutover then scales the source to zero. Never deletes anything in the source; resumable",
+    )
+    .argument("[service...]", "services to move (default: every service deployed in the source)")
+    .requiredOption("--from <env>", "the environment the platform runs in now")
+    .requiredOption("--to <env>", "the environment (cluster) it moves to")
+    .option("--cutover", "once the target is healthy, scale the source's workloads to zero and record it")
+    .option("--dry-run", "show what would be copied, the target's plan and the cutover; change nothing")
+    .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
+    .option("--timeout <duration>", "how long each rollout may take", "5m")
+    .option("--parallel <n>", "services deployed at once", "4")
+    .action(async (services: string[], opts: MoveFlags, cmd: Command) => {
+      if (opts.from === opts.to) throw new UsageError("--from and --to name the same environment");
+      const a = await openSession(cmd, opts.from, services);
+      const b = await openSession(cmd, opts.to, services);
+      const nsA = a.env.cluster.namespace;
+      const nsB = b.env.cluster.namespace;
+      if (a.env.cluster.context === b.env.cluster.context && nsA === nsB)
+        throw new UsageError(
+          `${opts.from} and ${opts.to} are the same cluster and namespace: nothing to move`,
+        );
+
+      // Nobody deploys to the source while it moves: what is read now is what lands in the target.
+      const lockA = new DeployLock(a.cluster, nsA);
+      if (!opts.dryRun) await lockA.acquire();
+      try {
+        await move(a, b, services, opts, out);
+      } finally {
+        if (!opts.dryRun) await lockA.release().catch(() => undefined);
+      }
+    });
+}
+
+type Session = Awaited<ReturnType<typeof openSession>>;
+
+async function move(
+  a: Session,
+  b: Session,
+  only: readonly string[],
+  opts: MoveFlags,
+  out: Output,
+): Promise<void> {
+  const nsA = a.env.cluster.namespace;
+  const nsB = b.env.cluster.namespace;
+  const source = await readMoveSource(a.project, a.env, a.cluster, only);
+  for (const name of source.notDeployed) out.note(`${name}: not deployed in ${a.env.name}; not moved`);
+  if (source.services.length === 0) {
+    out.error(`error: nothing is deployed in ${a.env.name} (${a.env.cluster.context}/${nsA}) to move`);
+    out.exitCode(1);
+    return;
+  }
+  const names = source.services.map((s) => s.service.spec.name);
+  const journal = new MoveJournal(a.cluster, nsA, b.env.name);
+  const earlier = await journal.read();
+  if (earlier?.status === "in-progress")
+    out.note(
+      `resuming the move to ${b.env.name} started ${earlier.startedAt} by ${earlier.startedBy}; done: ${earlier.steps.map((s) => s.step).join(", ") || "nothing"}`,
+    );
+
+  out.line(
+    `Moving from ${a.env.name} (${a.env.cluster.context}/${nsA}) to ${b.env.name} (${b.env.cluster.context}/${nsB})`,
+  );
+  out.table(
+    ["SERVICE", "VERSION", "REVISION", "IMAGE DIGEST"],
+    source.services.map(({ service, release }) => [
+      service.spec.name,
+      release.version,
+      String(release.revision),
+      release.digests[service.spec.name] ?? "(by tag)",
+    ]),
+  );
+  const project = projectAtSourceVersions(a.project, b.env, source);
+  const target = { ...b, project };
+  const digests = sourceDigests(source);
+  const moved = project.services.get(b.env.name) ?? [];
+  const refs = referencedObjects(
+    b.env,
+    moved,
+    moved.flatMap((s) => renderServiceObjects(project.name, b.env, s, { digests })),
+  );
+  const planned = await planFor(target, names, {
+    pinnedDigests: digests,
+    ...(out.signal ? { signal: out.signal } : {}),
+  });
+  const plan = await countCopiedPullSecret(planned, a, refs);
+  out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+  out.line(
+    `References to copy from ${a.env.name} when missing in ${b.env.name} (values are never shown): ${refs.map((r) => `${r.kind}/${r.name}`).join(", ") || "none"}`,
+  );
+  if (opts.cutover)
+    out.line(
+      `Cutover: once ${b.env.name} is healthy, ${a.env.name}'s Deployments scale to 0 and its CronJobs are suspended.`,
+    );
+  if (opts.dryRun) {
+    out.line("Dry run: nothing copied, deployed or scaled.");
+    if (plan.blocked) out.exitCode(1);
+    return;
+  }
+  if (plan.blocked) {
+    out.error(
+      "error: refused: a check of the procedure failed for the target (see above); nothing was moved",
+    );
+    out.exitCode(1);
+    return;
+  }
+  const ok = await confirm(out, {
+    yes: opts.yes === true,
+    verb: "move",
+    question: `Move ${names.length} service(s) to ${b.env.name}, copying the references it lacks${opts.cutover ? ", then cut over" : ""}?`,
+    declined: "Not moved.",
+  });
+  if (!ok) return;
+
+  const by = await deployer(b.cluster);
+  const record: MoveRecord =
+    earlier?.status === "in-progress"
+      ? { ...earlier, cutover: earlier.cutover || opts.cutover === true }
+      : {
+          from: a.env.name,
+          to: b.env.name,
+          target: `${b.env.cluster.context}/${nsB}`,
+          services: names,
+          startedAt: new Date().toISOString(),
+          startedBy: by,
+          status: "in-progress",
+          cutover: opts.cutover === true,
+          steps: [],
+        };
+  const step = async (name: MoveStep, message: string): Promise<void> => {
+    record.steps.push({ step: name, at: new Date().toISOString(), message });
+    await journal.write(record);
+  };
+  await journal.write(record);
+
+  await ensureNamespace(b, nsB);
+  const copies = await copyReferences(
+    refs,
+    { cluster: a.cluster, namespace: nsA },
+    { cluster: b.cluster, namespace: nsB },
+  );
+  for (const c of copies)
+    out.note(
+      `${c.kind}/${c.name}: ${
+        {
+          copied: `copied from ${a.env.name}`,
+          present: `already in ${b.env.name}, same content`,
+          differs: `already in ${b.env.name} with other content; kept (${b.env.name}'s own)`,
+          "missing-in-source": `missing in ${a.env.name} too: create it in ${b.env.name} by hand`,
+        }[c.outcome]
+      }`,
+    );
+  await step("copy", copies.map((c) => `${c.kind}/${c.name} ${c.outcome}`).join(", ") || "nothing to copy");
+
+  const started = Date.now();
+  const report = await new Deploy(b.cluster, deployEvents(out)).run(project, b.env, plan, {
+    only: names,
+    dryRun: false,
+    forceConflicts: false,
+    rollback: true,
+    timeoutMs: parseDuration(opts.timeout, "--timeout"),
+    parallel: Number(opts.parallel) || 4,
+    waitForLock: false,
+    deployedBy: by,
+    commit: currentCommit(project.root),
+    digests,
+    ...(b.search ? { search: b.search } : {}),
+    ...(out.signal ? { signal: out.signal } : {}),
+  });
+  printDeployReport(out, report, started);
+  if (!report.ok) {
+    out.error(
+      `error: the move stopped: not every service deployed to ${b.env.name}; ${a.env.name} is untouched. Run the move again to resume.`,
+    );
+    return;
+  }
+  await step("deploy", report.services.map((s) => `${s.service} ${s.outcome}`).join(", "));
+
+  const rows = await compareSides(
+    project.name,
+    names,
+    { cluster: a.cluster, namespace: nsA, env: a.env.name },
+    { cluster: b.cluster, namespace: nsB, env: b.env.name },
+  );
+  printComparison(out, a.env.name, b.env.name, rows);
+  const unhealthy = rows.filter((r) => r.to.version !== r.from.version || !isReady(r.to.ready));
+  if (unhealthy.length) {
+    out.error(
+      `error: ${b.env.name} is not healthy for ${unhealthy.map((r) => r.service).join(", ")}; no cutover`,
+    );
+    out.exitCode(1);
+    return;
+  }
+  await step("compare", `${rows.length} service(s) healthy in ${b.env.name} at the source's versions`);
+
+  if (record.cutover) {
+    const note = `moved to ${b.env.name} (${record.target}) at ${new Date().toISOString()} by ${by}`;
+    const stopped = await cutOver(a.cluster, nsA, project.name, a.env.name, names, note);
+    for (const s of stopped) out.note(`${a.env.name}: ${s}`);
+    record.cutoverAt = new Date().toISOString();
+    await step("cutover", stopped.join(", "));
+  }
+  record.status = "done";
+  await journal.write(record);
+  out.line(
+    `Moved ${names.length} service(s) to ${b.env.name}${record.cutover ? `; ${a.env.name} is scaled to zero (nothing deleted)` : `; ${a.env.name} still runs (add --cutover to stop it)`}.`,
+  );
+}
+
+/**
+ * The target's missing pull secret is not a refusal when the move copies it from the source
+ * before anything is deployed.
+ */
+async function countCopiedPullSecret(plan: Plan, a: Session, refs: readonly Reference[]): Promise<Plan> {
+  const name = a.env.registry.pullSecret;
+  const check = plan.checks?.find((c) => c.check === "pull-secret");
+  if (!name || check?.outcome !== "failed" || !refs.some((r) => r.kind === "Secret" && r.name === name))
+    return plan;
+  if (!(await a.cluster.get("Secret", name, a.env.cluster.namespace))) return plan;
+  const checks = (plan.checks ?? []).map((c) =>
+    c === check
+      ? {
+          ...c,
+          outcome: "passed" as const,
+          summary: `Secret ${name}: copied from ${a.env.name} before the deploy`,
+          problems: [],
+        }
+      : c,
+  );
+  const stillBlocked =
+    checks.some((c) => c.outcome === "failed") ||
+    plan.services.some((s) => s.changed && s.gate?.checks.some((c) => c.outcome === "failed"));
+  return { ...plan, checks, blocked: stillBlocked };
+}
+
+const isReady = (ready: string): boolean => {
+  const [have, want] = ready.split("/").map(Number);
+  return want !== undefined && have === want;
+};
+
+function printComparison(out: Output, from: string, to: string, rows: readonly ComparisonRow[]): void {
+  out.table(
+    [
+      "SERVICE",
+      `${from.toUpperCase()} VERSION`,
+      `${from.toUpperCase()} READY`,
+      `${to.toUpperCase()} VERSION`,
+      `${to.toUpperCase()} READY`,
+      "SAME IMAGE",
+    ],
+    rows.map((r) => [
+      r.service,
+      r.from.version ?? "-",
+      r.from.ready,
+      r.to.version ?? "-",
+      r.to.ready,
+      r.sameImage ? "yes" : "no",
+    ]),
+  );
+}
+
+async function ensureNamespace(session: Session, namespace: string): Promise<void> {
+  try {
+    await session.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  } catch (error) {
+    if (!(error instanceof KubernetesApiError && (error.status === 409 || error.status === 403))) throw error;
+  }
+}

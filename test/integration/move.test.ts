@@ -1,0 +1,159 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import {
+  isolatedExample,
+  provisionExampleDatabases,
+  publishDefinedVersions,
+  removeExample,
+  slipway,
+} from "../support/deploy-project.ts";
+import { platform } from "../support/platform.ts";
+import { repoRoot } from "../support/project.ts";
+
+// Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
+// (contexts rancher and k3s of the local platform), the full procedure on the target.
+const project = isolatedExample("move");
+const rancherNs = `${project.namespace}-rancher`;
+const k3sNs = `${project.namespace}-k3s`;
+project.edit("slipway.config.ts", 'namespace: "research"', `namespace: "${rancherNs}"`);
+project.edit(
+  "slipway.config.ts",
+  "export default defineProject",
+  `/** The same production platform on the team's new K3s cluster. */
+const prodK3s = defineEnvironment({
+  name: "prod-k3s",
+  cluster: { context: "k3s", namespace: "${k3sNs}", flavour: "k3s" },
+  defaults: { replicas: 2 },
+  ...shared,
+});
+
+export default defineProject`,
+);
+project.edit("slipway.config.ts", "environments: [dev, prod]", "environments: [dev, prod, prodK3s]");
+
+function kubeConfig(context: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(platform.kubeconfig);
+  kc.setCurrentContext(context);
+  return kc;
+}
+const client = (context: string) => ({
+  apps: kubeConfig(context).makeApiClient(AppsV1Api),
+  core: kubeConfig(context).makeApiClient(CoreV1Api),
+});
+const rancher = client("rancher");
+const k3s = client("k3s");
+const move = ["cluster", "move", "--from", "prod", "--to", "prod-k3s"];
+
+/** Runs the move as its own process and SIGKILLs it once its output shows `marker`. */
+async function moveKilledAt(marker: RegExp): Promise<{ killed: boolean; output: string }> {
+  await publishDefinedVersions(project.config);
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, "bin", "slipway.js"),
+        ...move,
+        "--cutover",
+        "--yes",
+        "-c",
+        project.config,
+        "--kubeconfig",
+        platform.kubeconfig,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    let killed = false;
+    const watch = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (!killed && marker.test(output)) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    };
+    child.stdout.on("data", watch);
+    child.stderr.on("data", watch);
+    child.on("error", reject);
+    child.on("exit", () => resolve({ killed, output }));
+  });
+}
+
+afterAll(async () => {
+  await removeExample(project.namespace);
+  await rancher.core.deleteNamespace({ name: rancherNs }).catch(() => undefined);
+  await k3s.core.deleteNamespace({ name: k3sNs }).catch(() => undefined);
+});
+
+describe("slipway cluster move, between two real control planes", () => {
+  beforeAll(async () => {
+    await provisionExampleDatabases(project.config, "prod");
+    const r = await slipway(project.config, "deploy", "--env", "prod", "--yes", "--timeout", "90s");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("--dry-run shows the source, the target's plan and the references to copy, and changes nothing", async () => {
+    const r = await slipway(project.config, ...move, "--cutover", "--dry-run");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/files\s+1\.4\.0\s+1\s+sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toContain("Secret/files-db");
+    expect(r.stdout).toContain("Secret/registry-credentials");
+    expect(r.stdout).toContain("Dry run: nothing copied, deployed or scaled.");
+    await expect(k3s.core.readNamespace({ name: k3sNs })).rejects.toThrow();
+  });
+
+  it("resumes a move killed halfway, cuts over once the target is healthy, and deletes nothing in the source", async () => {
+    const killed = await moveKilledAt(/applied \d+ object/);
+    expect(killed.killed, killed.output).toBe(true);
+
+    const r = await slipway(project.config, ...move, "--cutover", "--yes");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const log = r.stdout + r.stderr;
+    expect(log).toMatch(/resuming the move to prod-k3s started .*; done: copy/);
+    // Side by side: the same version and image on both, every target replica ready.
+    expect(log).toMatch(/files\s+1\.4\.0\s+\d+\/\d+\s+1\.4\.0\s+(\d+)\/\1\s+yes/);
+
+    // The target runs every service at the source's version and image digest.
+    const source = (await rancher.apps.listNamespacedDeployment({ namespace: rancherNs }))
+      .items as V1Deployment[];
+    const target = (await k3s.apps.listNamespacedDeployment({ namespace: k3sNs })).items as V1Deployment[];
+    expect(target.map((d) => d.metadata?.name).sort()).toEqual(source.map((d) => d.metadata?.name).sort());
+    for (const d of target) {
+      const original = source.find((s) => s.metadata?.name === d.metadata?.name);
+      expect(d.spec?.template.spec?.containers[0]?.image).toBe(
+        original?.spec?.template.spec?.containers[0]?.image,
+      );
+      expect(d.status?.availableReplicas, d.metadata?.name).toBe(d.spec?.replicas);
+    }
+    // Copied, never printed: the Secrets the definitions reference but do not render.
+    const copied = await k3s.core.readNamespacedSecret({ name: "files-db", namespace: k3sNs });
+    expect(copied.metadata?.annotations?.["slipway.dev/copied-from"]).toBe(`rancher/${rancherNs}`);
+    expect(log).not.toContain(Buffer.from(copied.data?.url ?? "x", "base64").toString());
+
+    // Cut over: the source scaled to zero and annotated, nothing deleted.
+    for (const d of source) {
+      const now = await rancher.apps.readNamespacedDeployment({
+        namespace: rancherNs,
+        name: d.metadata?.name ?? "",
+      });
+      expect(now.spec?.replicas).toBe(0);
+      expect(now.metadata?.annotations?.["slipway.dev/cutover"]).toMatch(/^moved to prod-k3s \(k3s\//);
+    }
+    const services = await rancher.core.listNamespacedService({ namespace: rancherNs });
+    expect(services.items.length).toBeGreaterThan(0);
+
+    // One release per service in the target: the killed run was resumed, not repeated.
+    const store = new ReleaseStore(Cluster.open("k3s", platform.kubeconfig), k3sNs);
+    const files = await store.summaries("files");
+    expect(files.filter((s) => s.status === "deployed")).toHaveLength(1);
+  });
+
+  it("the target is clean of drift after the move", async () => {
+    const r = await slipway(project.config, "drift", "--env", "prod-k3s");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+});
