@@ -7,7 +7,7 @@ import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
 import { deployEvents, printDeployReport } from "../deploy-report.ts";
-import { formatDuration, parseDuration } from "../duration.ts";
+import { parseDuration } from "../duration.ts";
 
 interface DeployFlags {
   env: string;
