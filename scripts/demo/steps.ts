@@ -78,7 +78,7 @@ export async function breakingMigration(project: DemoProject): Promise<void> {
   project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
   project.write(migration, "set lock_timeout = '5s';\nalter table outbox drop column subject;\n");
   const r = await deploy(project, "mail");
-  expect(r.code === 0, "the deploy is refused with exit 1");
+  expect(r.code === 1, "the deploy is refused with exit 1");
   expect(r.has("error ban-drop-column: dropping outbox.subject"), "it names the finding");
   expect(
     r.has(/dynamic-proof: .*select id, recipient, subject, body from outbox/),
