@@ -124,10 +124,14 @@ export async function reportBuild(
   return (await response.json()) as { number: number; url: string };
 }
 
-/** Builds and pushes an image for every service of a project's environment, in dependency order. */
+/**
+ * Builds and pushes an image for every service of a project's environment, in dependency order,
+ * and reports each build to the Jenkins stand-in; `skip` leaves out versions already published.
+ */
 export async function buildExampleImages(
   configPath = "examples/platform/slipway.config.ts",
   envName = "dev",
+  skip: (service: string, version: string) => boolean = () => false,
 ): Promise<BuiltImage[]> {
   const project = await loadProject(configPath);
   const env = project.environments.find((e) => e.name === envName);
@@ -135,6 +139,7 @@ export async function buildExampleImages(
   if (!env || !services) throw new Error(`${configPath} has no environment ${envName}`);
   const built: BuiltImage[] = [];
   for (const { spec } of services) {
+    if (skip(spec.name, spec.version)) continue;
     if (spec.image.includes("/")) {
       process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
       continue;

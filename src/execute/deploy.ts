@@ -3,7 +3,6 @@ import { applyAuditCall } from "../audit/apply.ts";
 import { describeAuditCall } from "../audit/plan.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { SearchClient } from "../clients/search/client.ts";
-import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import { objectKey } from "../plan/live-state.ts";
 import type { Plan, ServicePlan } from "../plan/plan.ts";
@@ -13,6 +12,7 @@ import { hashObjects } from "../release/hash.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { labelSafe } from "../render/labels.ts";
 import { applyAll } from "./apply-objects.ts";
+import { ensureNamespace } from "./namespace.ts";
 import { runServiceMigrations } from "../migrations/run.ts";
 import { flywayChecksum } from "../migrations/checksum.ts";
 import { lintMigrations } from "../checks/migrations/lint.ts";
@@ -101,7 +101,7 @@ export class Deploy {
       ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
     });
     if (!options.dryRun) {
-      await this.ensureNamespace(namespace);
+      await ensureNamespace(this.cluster, namespace);
       const taken = await lock.acquire({
         wait: options.waitForLock,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -164,16 +164,6 @@ export class Deploy {
       };
     } finally {
       if (!options.dryRun) await lock.release().catch(() => undefined);
-    }
-  }
-
-  private async ensureNamespace(namespace: string): Promise<void> {
-    try {
-      await this.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-    } catch (error) {
-      // Exists already, or this identity may not create namespaces (a namespaced deployer's is made for it).
-      if (!(error instanceof KubernetesApiError && (error.status === 409 || error.status === 403)))
-        throw error;
     }
   }
 

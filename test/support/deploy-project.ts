@@ -4,8 +4,7 @@ import { run } from "../../src/cli/run.ts";
 import { captureOutput } from "./output.ts";
 import { kube, platform, uniqueName } from "./platform.ts";
 import { copyOfExample } from "./project.ts";
-import { loadProject } from "../../src/definitions/load.ts";
-import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
+import { buildExampleImages } from "../../scripts/build-images.ts";
 
 /** A copy of the example platform whose dev environment deploys into a namespace of its own. */
 export function isolatedExample(prefix: string): {
@@ -76,20 +75,10 @@ const published = new Set<string>();
  * Done once per service version per test process.
  */
 export async function publishDefinedVersions(config: string, envName = "dev"): Promise<void> {
-  const project = await loadProject(config);
-  const env = project.environments.find((e) => e.name === envName);
-  for (const { spec } of project.services.get(envName) ?? []) {
-    const key = `${spec.name}@${spec.version}`;
-    if (published.has(key) || !env) continue;
-    const image = await buildAndPushImage({
-      service: spec.name,
-      version: spec.version,
-      image: spec.image,
-      repositoryPrefix: env.registry.repositoryPrefix,
-    });
-    if (env.ci) await reportBuild(image, env.ci.jobPattern);
-    published.add(key);
-  }
+  const built = await buildExampleImages(config, envName, (service, version) =>
+    published.has(`${service}@${version}`),
+  );
+  for (const image of built) published.add(`${image.service}@${image.version}`);
 }
 
 /**

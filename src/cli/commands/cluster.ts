@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { KubernetesApiError } from "../../clients/kubernetes/request.ts";
 import { Deploy } from "../../execute/deploy.ts";
 import { currentCommit, deployer } from "../../execute/identity.ts";
 import { DeployLock } from "../../execute/lock.ts";
+import { ensureNamespace } from "../../execute/namespace.ts";
 import { compareSides, type ComparisonRow } from "../../move/compare.ts";
 import { cutOver } from "../../move/cutover.ts";
 import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
@@ -166,7 +166,7 @@ async function move(
   };
   await journal.write(record);
 
-  await ensureNamespace(b, nsB);
+  await ensureNamespace(b.cluster, nsB);
   const copies = await copyReferences(
     refs,
     { cluster: a.cluster, namespace: nsA },
@@ -290,12 +290,4 @@ function printComparison(out: Output, from: string, to: string, rows: readonly C
       r.sameImage ? "yes" : "no",
     ]),
   );
-}
-
-async function ensureNamespace(session: Session, namespace: string): Promise<void> {
-  try {
-    await session.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  } catch (error) {
-    if (!(error instanceof KubernetesApiError && (error.status === 409 || error.status === 403))) throw error;
-  }
 }
