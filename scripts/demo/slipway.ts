@@ -4,8 +4,7 @@ import { stripVTControlCharacters } from "node:util";
 import { loadPlatform } from "../../platform/src/connection.ts";
 import { formatTable, streamOutput, type Output } from "../../src/cli/output.ts";
 import { run } from "../../src/cli/run.ts";
-import { loadProject } from "../../src/definitions/load.ts";
-import { buildAndPushImage, reportBuild } from "../build-images.ts";
+import { buildExampleImages } from "../build-images.ts";
 import { bold, dim } from "./narrate.ts";
 
 export interface Result {
@@ -72,25 +71,13 @@ const published = new Set<string>();
  * service and version, so publishing again on a later run changes nothing.
  */
 export async function playCi(config: string, envName = "dev"): Promise<void> {
-  const project = await loadProject(config);
-  const env = project.environments.find((e) => e.name === envName);
-  if (!env) throw new Error(`${config} has no environment ${envName}`);
-  for (const { spec } of project.services.get(envName) ?? []) {
-    const key = `${spec.name}@${spec.version}`;
-    if (published.has(key)) continue;
-    const image = await buildAndPushImage({
-      service: spec.name,
-      version: spec.version,
-      image: spec.image,
-      repositoryPrefix: env.registry.repositoryPrefix,
-    });
-    const build = env.ci ? await reportBuild(image, env.ci.jobPattern) : undefined;
+  const built = await buildExampleImages(config, envName, (service, version) =>
+    published.has(`${service}@${version}`),
+  );
+  for (const image of built) {
+    published.add(`${image.service}@${image.version}`);
     console.log(
-      dim(
-        `CI: pushed ${image.reference} (${image.digest.slice(0, 19)}…)` +
-          (build ? `, reported build #${build.number}: tests passed` : ""),
-      ),
+      dim(`CI: pushed ${image.reference} (${image.digest.slice(0, 19)}…), reported its tested build`),
     );
-    published.add(key);
   }
 }

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { applyAuditCall } from "../audit/apply.ts";
 import { describeAuditCall } from "../audit/plan.ts";
+import { syncAuditIndices } from "../audit/sync.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
@@ -77,6 +78,8 @@ export interface DeployOptions {
   readonly skippedCi?: { readonly reason: string };
   /** The environment's search server: required when a planned service's audit index must change. */
   readonly search?: SearchClient;
+  /** The environment's `search.indexPrefix`, for rollbacks that restore an audit index. */
+  readonly auditIndexPrefix?: string;
 }
 
 /**
@@ -669,7 +672,7 @@ export class Deploy {
   /** Re-applies a release's objects (taking fields back), waits for them, removes what it did not have. */
   async restore(
     release: ReleaseRecord,
-    options: Pick<DeployOptions, "timeoutMs" | "signal">,
+    options: Pick<DeployOptions, "timeoutMs" | "signal" | "search" | "auditIndexPrefix">,
   ): Promise<{ successful: boolean; message: string }> {
     const namespace = release.objects[0]?.metadata?.namespace ?? "default";
     try {
@@ -692,8 +695,31 @@ export class Deploy {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (!verdict.successful) return { successful: false, message: verdict.message };
-      return { successful: true, message: verdict.message };
+      return { successful: true, message: await this.restoreAuditIndices(release, options, verdict.message) };
     }
-    return { successful: true, message: "applied" };
+    return { successful: true, message: await this.restoreAuditIndices(release, options, "applied") };
+  }
+
+  /** The restored version writes its own request types: its calls' audit indices follow it back. */
+  private async restoreAuditIndices(
+    release: ReleaseRecord,
+    options: Pick<DeployOptions, "search" | "auditIndexPrefix">,
+    message: string,
+  ): Promise<string> {
+    if (!options.search || !release.calls.some((c) => c.audited)) return message;
+    try {
+      const changed = await syncAuditIndices(
+        options.search,
+        release.service,
+        release.calls,
+        options.auditIndexPrefix,
+      );
+      for (const c of changed) this.events.note(release.service, `audit index ${c}`);
+      return message;
+    } catch (error) {
+      // The workloads are back; an index left ahead is reported, not fatal: old documents still land.
+      this.events.note(release.service, `audit index not restored: ${(error as Error).message}`);
+      return `${message}; audit index not restored: ${(error as Error).message}`;
+    }
   }
 }

@@ -213,4 +213,29 @@ describe("the audit index of an audited call, on the real search server", () => 
       project.edit("slipway.config.ts", 'url: "http://127.0.0.1:29299"', 'url: "http://127.0.0.1:29200"');
     }
   });
+
+  it("a rollback brings the call's audit index back to the restored version's request type", async () => {
+    const history = await slipway(project.config, "history", "files", "--env", "dev", "-o", "json");
+    const target = (JSON.parse(history.stdout) as { revision: number; version: string }[]).find(
+      (h) => h.version === "1.5.0",
+    );
+    const r = await slipway(
+      project.config,
+      "rollback",
+      "files",
+      "--env",
+      "dev",
+      "--to",
+      String(target?.revision),
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/audit index files\.browse: rolled .* over/);
+    const { request } = await writeIndex();
+    expect(request.itemsPerPage).toEqual({ type: "long" });
+    expect(request.path).toEqual({ type: "keyword" });
+    // The definitions are still ahead of what runs now, and audit status says so.
+    const status = await slipway(project.config, "audit", "status", "files", "--env", "dev");
+    expect(status.code, status.stdout).toBe(3);
+    expect(status.stdout).toContain("request.itemsPerPage is long, defined keyword");
+  });
 });

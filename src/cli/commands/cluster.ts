@@ -198,6 +198,7 @@ async function move(
     commit: currentCommit(project.root),
     digests,
     ...(b.search ? { search: b.search } : {}),
+    ...(b.env.search?.indexPrefix ? { auditIndexPrefix: b.env.search.indexPrefix } : {}),
     ...(out.signal ? { signal: out.signal } : {}),
   });
   printDeployReport(out, report, started);

@@ -120,6 +120,7 @@ export function registerDeploy(program: Command, out: Output): void {
         scratchDatabase: opts.scratchDatabase as "pglite" | "server",
         ...(out.signal ? { signal: out.signal } : {}),
         ...(session.search ? { search: session.search } : {}),
+        ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
         digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
       });

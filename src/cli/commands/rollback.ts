@@ -18,7 +18,8 @@ export function registerRollback(program: Command, out: Output): void {
     .option("--to <revision>", "revision to return to")
     .option("--timeout <duration>", "how long the rollout may take", "5m")
     .action(async (service: string, opts: { env: string; to?: string; timeout: string }, cmd: Command) => {
-      const { env, cluster } = await openSession(cmd, opts.env, [service]);
+      const session = await openSession(cmd, opts.env, [service]);
+      const { env, cluster } = session;
       const namespace = env.cluster.namespace;
       const store = new ReleaseStore(cluster, namespace);
       const summaries = await store.summaries(service);
@@ -46,6 +47,8 @@ export function registerRollback(program: Command, out: Output): void {
           progress: () => undefined,
         });
         const outcome = await deploy.restore(release, {
+          ...(session.search ? { search: session.search } : {}),
+          ...(env.search?.indexPrefix ? { auditIndexPrefix: env.search.indexPrefix } : {}),
           timeoutMs: parseDuration(opts.timeout, "--timeout"),
           ...(out.signal ? { signal: out.signal } : {}),
         });
