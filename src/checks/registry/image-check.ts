@@ -52,7 +52,15 @@ export async function checkImage(input: ImageCheckInput): Promise<ImageCheckResu
     if (!(error instanceof RegistryError)) throw error;
     return {
       ok: false,
-      findings: [{ severity: "error", message: `${error.message}; fix: ${fixFor(error, input)}` }],
+      findings: [
+        {
+          severity: "error",
+          // The client's message may already say how to give credentials: say it once.
+          message: error.message.includes("SLIPWAY_REGISTRY_USERNAME")
+            ? error.message
+            : `${error.message}; fix: ${fixFor(error, input)}`,
+        },
+      ],
     };
   }
 
