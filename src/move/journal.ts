@@ -1,5 +1,9 @@
-import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import {
+  readJsonConfigMap,
+  writeJsonConfigMap,
+  type JsonConfigMapRef,
+} from "../clients/kubernetes/json-config-map.ts";
 
 export type MoveStep = "copy" | "deploy" | "compare" | "cutover";
 
@@ -17,47 +21,22 @@ export interface MoveRecord {
   cutoverAt?: string;
 }
 
-const key = "move.json";
-
+/** Kept in a ConfigMap outside what deploys render and prune, as signoffs are. */
 export class MoveJournal {
-  private readonly name: string;
+  private readonly ref: JsonConfigMapRef;
   constructor(
     private readonly cluster: Cluster,
-    private readonly namespace: string,
+    namespace: string,
     to: string,
   ) {
-    this.name = `slipway.move.to-${to}`;
+    this.ref = { namespace, name: `slipway.move.to-${to}`, key: "move.json" };
   }
 
-  async read(): Promise<(MoveRecord & { resourceVersion?: string }) | undefined> {
-    const object = (await this.cluster.get("ConfigMap", this.name, this.namespace)) as
-      (KubernetesObject & { data?: Record<string, string> }) | undefined;
-    const text = object?.data?.[key];
-    return text
-      ? {
-          ...(JSON.parse(text) as MoveRecord),
-          ...(object?.metadata?.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),
-        }
-      : undefined;
+  read(): Promise<MoveRecord | undefined> {
+    return readJsonConfigMap<MoveRecord>(this.cluster, this.ref);
   }
 
-  /** Writes the record (create or replace); a signoff-like ConfigMap, outside what deploys prune. */
-  async write(record: MoveRecord): Promise<void> {
-    const existing = await this.cluster.get("ConfigMap", this.name, this.namespace);
-    const object = {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { "slipway.dev/move-to": record.to },
-        ...(existing?.metadata?.resourceVersion
-          ? { resourceVersion: existing.metadata.resourceVersion }
-          : {}),
-      },
-      data: { [key]: JSON.stringify(record, null, 2) },
-    };
-    if (existing) await this.cluster.replace(object);
-    else await this.cluster.create(object);
+  write(record: MoveRecord): Promise<void> {
+    return writeJsonConfigMap(this.cluster, this.ref, record, { "slipway.dev/move-to": record.to });
   }
 }

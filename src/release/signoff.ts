@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
-import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import {
+  readJsonConfigMap,
+  writeJsonConfigMap,
+  type JsonConfigMapRef,
+} from "../clients/kubernetes/json-config-map.ts";
 
 /** Someone tested a deployed version by hand in an environment and said so. */
 export interface Signoff {
@@ -32,31 +36,18 @@ export class SignoffStore {
     private readonly namespace: string,
   ) {}
 
-  async get(service: string, version: string): Promise<Signoff | undefined> {
-    const object = (await this.cluster.get("ConfigMap", objectName(service, version), this.namespace)) as
-      (KubernetesObject & { data?: Record<string, string> }) | undefined;
-    const text = object?.data?.[dataKey];
-    return text ? (JSON.parse(text) as Signoff) : undefined;
+  private ref(service: string, version: string): JsonConfigMapRef {
+    return { namespace: this.namespace, name: objectName(service, version), key: dataKey };
+  }
+
+  get(service: string, version: string): Promise<Signoff | undefined> {
+    return readJsonConfigMap<Signoff>(this.cluster, this.ref(service, version));
   }
 
   /** Records a signoff; a second one for the same version replaces the first (who and when change). */
-  async put(signoff: Signoff): Promise<void> {
-    const object = {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: {
-        name: objectName(signoff.service, signoff.version),
-        namespace: this.namespace,
-        labels: { [signoffLabel]: signoff.service },
-      },
-      data: { [dataKey]: JSON.stringify(signoff, null, 2) },
-    };
-    const existing = await this.cluster.get("ConfigMap", object.metadata.name, this.namespace);
-    if (existing)
-      await this.cluster.replace({
-        ...object,
-        metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion },
-      });
-    else await this.cluster.create(object);
+  put(signoff: Signoff): Promise<void> {
+    return writeJsonConfigMap(this.cluster, this.ref(signoff.service, signoff.version), signoff, {
+      [signoffLabel]: signoff.service,
+    });
   }
 }
