@@ -1,6 +1,6 @@
 import type { CallContract } from "../definitions/model.ts";
 import { hashCanonical } from "../release/hash.ts";
-import { compareMappings, type MappingConflict } from "./compare.ts";
+import { compareMappings, matches, type MappingConflict } from "./compare.ts";
 import { auditNames, type AuditNames } from "./convention.ts";
 import type { LiveAuditCall } from "./live.ts";
 import { auditMapping, type IndexMapping } from "./mapping.ts";
@@ -45,8 +45,7 @@ export function planAuditCall(
     template !== undefined &&
     template.meta.managed_by === "slipway" &&
     template.meta.schema_hash === hash &&
-    compareMappings(expected.properties, template.mappings?.properties).conflicts.length === 0 &&
-    compareMappings(expected.properties, template.mappings?.properties).missing.length === 0;
+    matches(compareMappings(expected.properties, template.mappings?.properties));
   const base = {
     service,
     call: call.name,

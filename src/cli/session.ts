@@ -2,16 +2,21 @@ import type { Command } from "commander";
 import { readLiveAudit } from "../audit/live.ts";
 import { resolveImages, runGate } from "../checks/gate/gate.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
-import { gateBlocks, type ServiceGate } from "../checks/gate/types.ts";
+import type { ServiceGate } from "../checks/gate/types.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
-import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { readLiveState } from "../plan/live-state.ts";
-import { buildPlan, type Plan } from "../plan/plan.ts";
+import { buildPlan, gateBlocks, type Plan } from "../plan/plan.ts";
 import { hashCanonical } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
-import type { CallContract } from "../definitions/model.ts";
+import {
+  servicesIn,
+  type CallContract,
+  type EnvironmentModel,
+  type ProjectModel,
+  type ServiceModel,
+} from "../definitions/model.ts";
 import { checkServiceNames, environmentNamed, openProject } from "./project.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -71,9 +76,7 @@ export async function planFor(
   options: PlanOptions = {},
 ): Promise<Plan> {
   const { signal } = options;
-  const planned = (session.project.services.get(session.env.name) ?? []).filter(
-    (s) => services.length === 0 || services.includes(s.spec.name),
-  );
+  const planned = servicesIn(session.project, session.env.name, services);
   const namespace = session.env.cluster.namespace;
   const audited = auditedCalls(session, services);
   if (audited.length && !session.search)
@@ -99,7 +102,7 @@ export async function planFor(
     new Map(
       [...images].flatMap(([service, image]) => (image.digest ? [[service, image.digest] as const] : [])),
     );
-  const deployedCalls = await readChangedDeployedCalls(session, services, releases);
+  const deployedCalls = await readChangedDeployedCalls(session, planned, releases);
   const plan = buildPlan({
     digests,
     deployedCalls,
@@ -126,17 +129,11 @@ export async function planFor(
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
   ]);
   const checks = pullSecret ? [pullSecret] : [];
-  return {
-    ...plan,
-    services: plan.services.map((s) => ({
-      ...s,
-      gate: gates.find((g) => g.service === s.service) as ServiceGate,
-    })),
-    checks,
-    blocked:
-      checks.some((c) => c.outcome === "failed") ||
-      gates.some((g) => changing.has(g.service) && gateBlocks(g)),
-  };
+  const gated = plan.services.map((s) => ({
+    ...s,
+    gate: gates.find((g) => g.service === s.service) as ServiceGate,
+  }));
+  return { ...plan, services: gated, checks, blocked: gateBlocks(gated, checks) };
 }
 
 /**
@@ -145,12 +142,11 @@ export async function planFor(
  */
 async function readChangedDeployedCalls(
   session: Session,
-  services: readonly string[],
+  planned: readonly ServiceModel[],
   releases: readonly ReleaseSummary[],
 ): Promise<Map<string, readonly CallContract[]>> {
   const store = new ReleaseStore(session.cluster, session.env.cluster.namespace);
-  const changed = (session.project.services.get(session.env.name) ?? [])
-    .filter((s) => services.length === 0 || services.includes(s.spec.name))
+  const changed = planned
     .map((s) => ({
       service: s,
       deployed: releases
@@ -169,9 +165,9 @@ export function auditedCalls(
   session: Session,
   services: readonly string[],
 ): { service: string; call: string }[] {
-  return (session.project.services.get(session.env.name) ?? [])
-    .filter((s) => services.length === 0 || services.includes(s.spec.name))
-    .flatMap((s) => s.calls.filter((c) => c.audited).map((c) => ({ service: s.spec.name, call: c.name })));
+  return servicesIn(session.project, session.env.name, services).flatMap((s) =>
+    s.calls.filter((c) => c.audited).map((c) => ({ service: s.spec.name, call: c.name })),
+  );
 }
 
 export const isTerminal = (stream: NodeJS.WritableStream): boolean =>

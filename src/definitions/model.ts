@@ -46,6 +46,14 @@ export interface ProjectModel {
   readonly services: ReadonlyMap<string, readonly ServiceModel[]>;
 }
 
+/** An environment's services in dependency order: only the named ones, when any are named. */
+export const servicesIn = (
+  project: ProjectModel,
+  environment: string,
+  only: readonly string[],
+): readonly ServiceModel[] =>
+  (project.services.get(environment) ?? []).filter((s) => only.length === 0 || only.includes(s.spec.name));
+
 /** Defaults that differ between cluster flavours: Traefik and local-path on K3s, nginx and Longhorn on Rancher clusters. */
 export const flavourDefaults = {
   k3s: { ingressClass: "traefik", storageClass: "local-path" },

@@ -1,5 +1,10 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import {
+  servicesIn,
+  type EnvironmentModel,
+  type ProjectModel,
+  type ServiceModel,
+} from "../definitions/model.ts";
 import type { ReleaseRecord } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
 
@@ -18,9 +23,7 @@ export async function readMoveSource(
 ): Promise<MoveSource> {
   const store = new ReleaseStore(cluster, from.cluster.namespace);
   const summaries = await store.summaries();
-  const defined = (project.services.get(from.name) ?? []).filter(
-    (s) => only.length === 0 || only.includes(s.spec.name),
-  );
+  const defined = servicesIn(project, from.name, only);
   const services: { service: ServiceModel; release: ReleaseRecord }[] = [];
   const notDeployed: string[] = [];
   for (const service of defined) {

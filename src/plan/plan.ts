@@ -3,7 +3,13 @@ import type { LiveAuditCall } from "../audit/live.ts";
 import { planAuditCall, type AuditCallPlan } from "../audit/plan.ts";
 import { diffCalls, type CallsDiff } from "../checks/calls/request-diff.ts";
 import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
-import type { CallContract, EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import {
+  servicesIn,
+  type CallContract,
+  type EnvironmentModel,
+  type ProjectModel,
+  type ServiceModel,
+} from "../definitions/model.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
@@ -49,6 +55,11 @@ export interface PlanStep {
   readonly description: string;
 }
 
+/** A failed environment check, or a failed gate check of a service the deploy would change. */
+export const gateBlocks = (services: readonly ServicePlan[], checks: readonly GateCheck[]): boolean =>
+  checks.some((c) => c.outcome === "failed") ||
+  services.some((s) => s.changed && s.gate?.checks.some((c) => c.outcome === "failed"));
+
 /** What a deploy would do, built before anything changes, printed as it is, then executed. */
 export interface Plan {
   readonly project: string;
@@ -89,9 +100,7 @@ const kindOrder = (kind: string): number => {
 /** Pure: definitions plus live state in, plan out. */
 export function buildPlan(input: PlanInput): Plan {
   const { project, env, live } = input;
-  const services = (project.services.get(env.name) ?? []).filter(
-    (s) => input.only.length === 0 || input.only.includes(s.spec.name),
-  );
+  const services = servicesIn(project, env.name, input.only);
   const defined = new Set((project.services.get(env.name) ?? []).map((s) => s.spec.name));
   const servicePlans = services.map((service) =>
     planService(

@@ -1,5 +1,10 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
+import {
+  servicesIn,
+  type EnvironmentModel,
+  type ProjectModel,
+  type ServiceModel,
+} from "../definitions/model.ts";
 import { renderAccess } from "./access.ts";
 import { renderConfigMaps, renderVolumeClaims } from "./config.ts";
 import type { RenderContext } from "./labels.ts";
@@ -48,9 +53,9 @@ export function renderEnvironment(
   options: RenderOptions = {},
 ): KubernetesObject[] {
   const env = project.environments.find((e) => e.name === envName);
-  const services = project.services.get(envName);
-  if (!env || !services) throw new Error(`internal: environment ${envName} is not loaded`);
-  return services
-    .filter((s) => only.length === 0 || only.includes(s.spec.name))
-    .flatMap((s) => renderServiceObjects(project.name, env, s, options));
+  if (!env || !project.services.has(envName))
+    throw new Error(`internal: environment ${envName} is not loaded`);
+  return servicesIn(project, envName, only).flatMap((s) =>
+    renderServiceObjects(project.name, env, s, options),
+  );
 }

@@ -19,8 +19,6 @@ export interface ServiceGate {
   readonly checks: readonly GateCheck[];
 }
 
-export const gateBlocks = (gate: ServiceGate): boolean => gate.checks.some((c) => c.outcome === "failed");
-
 export const passed = (check: GateCheck["check"], summary: string): GateCheck => ({
   check,
   outcome: "passed",

@@ -9,7 +9,7 @@ import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.
 import { copyReferences, referencedObjects, type Reference } from "../../move/references.ts";
 import { projectAtSourceVersions, readMoveSource, sourceDigests } from "../../move/source.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
-import type { Plan } from "../../plan/plan.ts";
+import { gateBlocks, type Plan } from "../../plan/plan.ts";
 import { renderServiceObjects } from "../../render/render.ts";
 import { confirm } from "../confirm.ts";
 import { deployEvents, printDeployReport } from "../deploy-report.ts";
@@ -261,10 +261,7 @@ async function countCopiedPullSecret(plan: Plan, a: Session, refs: readonly Refe
         }
       : c,
   );
-  const stillBlocked =
-    checks.some((c) => c.outcome === "failed") ||
-    plan.services.some((s) => s.changed && s.gate?.checks.some((c) => c.outcome === "failed"));
-  return { ...plan, checks, blocked: stillBlocked };
+  return { ...plan, checks, blocked: gateBlocks(plan.services, checks) };
 }
 
 const isReady = (ready: string): boolean => {

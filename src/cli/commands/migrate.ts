@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { servicesIn } from "../../definitions/model.ts";
 import { runServiceMigrations } from "../../migrations/run.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
@@ -17,9 +18,7 @@ export function registerMigrate(program: Command, out: Output): void {
     .action(
       async (services: string[], opts: { env: string; dryRun?: boolean; timeout: string }, cmd: Command) => {
         const { project, env, cluster } = await openSession(cmd, opts.env, services);
-        const targets = (project.services.get(env.name) ?? []).filter(
-          (s) => s.spec.migrations && (services.length === 0 || services.includes(s.spec.name)),
-        );
+        const targets = servicesIn(project, env.name, services).filter((s) => s.spec.migrations);
         const rows: string[][] = [];
         let failed = false;
         for (const service of targets) {
