@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
+import type { V1Deployment } from "@kubernetes/client-node";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
@@ -11,7 +11,7 @@ import {
   removeExample,
   slipway,
 } from "../support/deploy-project.ts";
-import { platform } from "../support/platform.ts";
+import { kubeAt, platform } from "../support/platform.ts";
 import { repoRoot } from "../support/project.ts";
 
 // Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
@@ -35,16 +35,7 @@ export default defineProject`,
 );
 project.edit("slipway.config.ts", "environments: [dev, prod]", "environments: [dev, prod, prodK3s]");
 
-function kubeConfig(context: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(platform.kubeconfig);
-  kc.setCurrentContext(context);
-  return kc;
-}
-const client = (context: string) => ({
-  apps: kubeConfig(context).makeApiClient(AppsV1Api),
-  core: kubeConfig(context).makeApiClient(CoreV1Api),
-});
+const client = (context: string) => ({ apps: kubeAt(context).apps(), core: kubeAt(context).core() });
 const rancher = client("rancher");
 const k3s = client("k3s");
 const move = ["cluster", "move", "--from", "prod", "--to", "prod-k3s"];

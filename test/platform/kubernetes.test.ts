@@ -4,9 +4,14 @@ import { failPodLabel, kwokNodeNames } from "../../platform/src/parts/kwok.ts";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import { httpGet } from "../../platform/src/process/http-probe.ts";
 import { readFileSync } from "node:fs";
-import { eventually, kube, platform, withNamespace } from "../support/platform.ts";
-
-const image = "registry.invalid/smoke:1"; // KWOK never pulls: any reference will do
+import {
+  eventually,
+  kube,
+  platform,
+  runWebDeployment,
+  smokeImage as image,
+  withNamespace,
+} from "../support/platform.ts";
 
 function job(name: string, labels: Record<string, string> = {}): V1Job {
   return {
@@ -37,25 +42,7 @@ describe("local Kubernetes control plane", () => {
   });
 
   it("makes a Deployment Available with all its pods Ready", async () => {
-    const labels = { app: "web" };
-    await kube.apps().createNamespacedDeployment({
-      namespace: ns.name,
-      body: {
-        metadata: { name: "web" },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: "web", image }] } },
-        },
-      },
-    });
-    const deployment = await eventually(
-      () => kube.apps().readNamespacedDeployment({ namespace: ns.name, name: "web" }),
-      (d) =>
-        d.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true &&
-        d.status?.readyReplicas === 2,
-      "deployment web to become Available",
-    );
+    const deployment = await runWebDeployment(kube.apps(), ns.name, "deployment web to become Available");
     expect(deployment.status?.availableReplicas).toBe(2);
     const pods = await kube.core().listNamespacedPod({ namespace: ns.name, labelSelector: "app=web" });
     expect(pods.items).toHaveLength(2);

@@ -1,24 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, VersionApi } from "@kubernetes/client-node";
 import { rancherPlane } from "../../platform/src/parts/control-plane.ts";
 import { kwokNodeNames } from "../../platform/src/parts/kwok.ts";
 import { status } from "../../platform/src/platform.ts";
 import { httpGet } from "../../platform/src/process/http-probe.ts";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
-import { eventually, platform, uniqueName } from "../support/platform.ts";
+import { adminKube, kubeAt, platform, runWebDeployment, uniqueName } from "../support/platform.ts";
 
-const image = "registry.invalid/smoke:1"; // KWOK never pulls: any reference will do
-
-/** The admin kubeconfig at one of its contexts. */
-function contextKube(context: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(platform.kubeconfig);
-  kc.setCurrentContext(context);
-  return kc;
-}
-
-const core = (context: string): CoreV1Api => contextKube(context).makeApiClient(CoreV1Api);
+const core = (context: string): CoreV1Api => kubeAt(context).core();
 
 const namespaceExists = async (context: string, name: string): Promise<boolean> =>
   core(context)
@@ -67,11 +57,11 @@ describe("a second, independent Kubernetes cluster (context rancher)", () => {
 
   it("answers on every context, the same Kubernetes behind two different servers", async () => {
     for (const context of ["local", "k3s", "rancher"]) {
-      const version = await contextKube(context).makeApiClient(VersionApi).getCode();
+      const version = await adminKube(context).makeApiClient(VersionApi).getCode();
       expect(version.gitVersion, context).toMatch(/^v1\.36\./);
     }
-    expect(contextKube("k3s").getCurrentCluster()?.server).toBe(platform.apiserver);
-    expect(contextKube("rancher").getCurrentCluster()?.server).toBe(platform.clusters.rancher.server);
+    expect(adminKube("k3s").getCurrentCluster()?.server).toBe(platform.apiserver);
+    expect(adminKube("rancher").getCurrentCluster()?.server).toBe(platform.clusters.rancher.server);
   });
 
   it("is a different cluster: its own kube-system, and namespaces do not cross", async () => {
@@ -89,9 +79,9 @@ describe("a second, independent Kubernetes cluster (context rancher)", () => {
   });
 
   it("has its own admin token and CA: the first cluster's admin token is refused there", async () => {
-    const users = contextKube("local").getUsers();
+    const users = adminKube("local").getUsers();
     const tokenOf = (context: string): string | undefined => {
-      const user = contextKube("local").getContextObject(context)?.user;
+      const user = adminKube("local").getContextObject(context)?.user;
       return users.find((u) => u.name === user)?.token;
     };
     expect(tokenOf("rancher")).toBeTruthy();
@@ -121,24 +111,9 @@ describe("a second, independent Kubernetes cluster (context rancher)", () => {
   });
 
   it("makes a Deployment Available on its nodes", async () => {
-    const labels = { app: "web" };
-    const apps = contextKube("rancher").makeApiClient(AppsV1Api);
-    await apps.createNamespacedDeployment({
-      namespace: rancherNs,
-      body: {
-        metadata: { name: "web" },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: "web", image }] } },
-        },
-      },
-    });
-    const deployment = await eventually(
-      () => apps.readNamespacedDeployment({ namespace: rancherNs, name: "web" }),
-      (d) =>
-        d.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true &&
-        d.status?.readyReplicas === 2,
+    const deployment = await runWebDeployment(
+      kubeAt("rancher").apps(),
+      rancherNs,
       "deployment web to become Available on the rancher cluster",
     );
     expect(deployment.status?.availableReplicas).toBe(2);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { BatchV1Api, AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { BatchV1Api, AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
 import { loadPlatform } from "../../platform/src/connection.ts";
 import { sleep } from "../../platform/src/process/wait.ts";
 
@@ -9,17 +9,52 @@ export const platform = loadPlatform();
 process.env.DOCKER_CONFIG = platform.dockerConfig;
 process.env.SLIPWAY_JENKINS_CREDENTIALS = platform.jenkins.credentialsFile;
 
-export function adminKube(): KubeConfig {
+/** The admin kubeconfig at one of its contexts (local, k3s, rancher); its current one by default. */
+export function adminKube(context?: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(platform.kubeconfig);
+  if (context) kc.setCurrentContext(context);
   return kc;
 }
 
-export const kube = {
-  core: () => adminKube().makeApiClient(CoreV1Api),
-  apps: () => adminKube().makeApiClient(AppsV1Api),
-  batch: () => adminKube().makeApiClient(BatchV1Api),
-};
+/** Typed API clients as the admin, on one context of the platform's kubeconfig. */
+export const kubeAt = (context?: string) => ({
+  core: () => adminKube(context).makeApiClient(CoreV1Api),
+  apps: () => adminKube(context).makeApiClient(AppsV1Api),
+  batch: () => adminKube(context).makeApiClient(BatchV1Api),
+});
+
+export const kube = kubeAt();
+
+/** An image reference for smoke tests: KWOK never pulls, so any reference will do. */
+export const smokeImage = "registry.invalid/smoke:1";
+
+/** Creates a 2-replica Deployment "web" and waits until it is Available with both pods Ready. */
+export async function runWebDeployment(
+  apps: AppsV1Api,
+  namespace: string,
+  what: string,
+): Promise<V1Deployment> {
+  const labels = { app: "web" };
+  await apps.createNamespacedDeployment({
+    namespace,
+    body: {
+      metadata: { name: "web" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: "web", image: smokeImage }] } },
+      },
+    },
+  });
+  return eventually(
+    () => apps.readNamespacedDeployment({ namespace, name: "web" }),
+    (d) =>
+      d.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true &&
+      d.status?.readyReplicas === 2,
+    what,
+  );
+}
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(3).toString("hex")}`;
 
