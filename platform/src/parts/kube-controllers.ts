@@ -18,9 +18,20 @@ const kubeconfigFlags = (ctx: PartContext, component: string): [string, ...strin
   ];
 };
 
-export function kubeControllerManagerPart(plane: ControlPlane): Part {
-  const name = partName(plane, "kube-controller-manager");
-  const port = plane.ports.controllerManager;
+type Binary = "kubeControllerManager" | "kubeScheduler";
+
+/**
+ * A controller of one plane: the same shape for both, serving on its own port after the plane's
+ * API server is up; `args` are its flags beside the kubeconfig, address and port.
+ */
+function controllerPart(
+  plane: ControlPlane,
+  component: string,
+  port: number,
+  binary: Binary,
+  args: (ctx: PartContext) => readonly string[],
+): Part {
+  const name = partName(plane, component);
   return {
     name,
     address: `https://${host}:${port}`,
@@ -29,22 +40,16 @@ export function kubeControllerManagerPart(plane: ControlPlane): Part {
     startTimeoutMs: 60_000,
     async prepare() {},
     launch(ctx) {
-      const pki = planePki(ctx, plane);
       const flags = kubeconfigFlags(ctx, name);
       return {
-        executable: requireBinaries(ctx).kubeControllerManager,
+        executable: requireBinaries(ctx)[binary],
         marker: flags[0],
         args: [
           ...flags,
           `--bind-address=${host}`,
           `--secure-port=${port}`,
           "--leader-elect=false",
-          // Each controller acts as its own ServiceAccount, as bootstrap RBAC expects.
-          "--use-service-account-credentials=true",
-          `--root-ca-file=${pki.caCert}`,
-          `--service-account-private-key-file=${pki.serviceAccountKey}`,
-          `--cluster-signing-cert-file=${pki.caCert}`,
-          `--cluster-signing-key-file=${pki.caKey}`,
+          ...args(ctx),
           "--v=1",
         ],
       };
@@ -56,27 +61,26 @@ export function kubeControllerManagerPart(plane: ControlPlane): Part {
   };
 }
 
+export function kubeControllerManagerPart(plane: ControlPlane): Part {
+  return controllerPart(
+    plane,
+    "kube-controller-manager",
+    plane.ports.controllerManager,
+    "kubeControllerManager",
+    (ctx) => {
+      const pki = planePki(ctx, plane);
+      return [
+        // Each controller acts as its own ServiceAccount, as bootstrap RBAC expects.
+        "--use-service-account-credentials=true",
+        `--root-ca-file=${pki.caCert}`,
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--cluster-signing-cert-file=${pki.caCert}`,
+        `--cluster-signing-key-file=${pki.caKey}`,
+      ];
+    },
+  );
+}
+
 export function kubeSchedulerPart(plane: ControlPlane): Part {
-  const name = partName(plane, "kube-scheduler");
-  const port = plane.ports.scheduler;
-  return {
-    name,
-    address: `https://${host}:${port}`,
-    ports: [port],
-    dependsOn: [partName(plane, "kube-apiserver")],
-    startTimeoutMs: 60_000,
-    async prepare() {},
-    launch(ctx) {
-      const flags = kubeconfigFlags(ctx, name);
-      return {
-        executable: requireBinaries(ctx).kubeScheduler,
-        marker: flags[0],
-        args: [...flags, `--bind-address=${host}`, `--secure-port=${port}`, "--leader-elect=false", "--v=1"],
-      };
-    },
-    healthy: healthz(port),
-    async version() {
-      return versions.kubernetes;
-    },
-  };
+  return controllerPart(plane, "kube-scheduler", plane.ports.scheduler, "kubeScheduler", () => []);
 }
