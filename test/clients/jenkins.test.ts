@@ -37,6 +37,12 @@ function job(builds: StandInBuild[]): { pattern: string; service: string; urls: 
 const check = (pattern: string, service: string, more: Partial<BuildCheckInput> = {}) =>
   checkBuild({ client, jobPattern: pattern, service, version: "1.4.0", ...more });
 
+/** The `tree` of each builds listing of the service's job, in the order they were asked. */
+const listings = (service: string): string[] =>
+  jenkins.requests
+    .filter((q) => q.startsWith(`GET /job/research/job/${service}/api/json`))
+    .map((q) => new URL(q.slice(4), jenkins.url).searchParams.get("tree") ?? "");
+
 const errors = (r: { findings: readonly { severity: string; message: string }[] }) =>
   r.findings.filter((f) => f.severity === "error").map((f) => f.message);
 
@@ -55,12 +61,11 @@ describe("checkBuild", () => {
     expect(r.findings[0]?.message).toBe(
       `build #1 of ${service} 1.4.0 succeeded with 42 tests, 0 failed, 2 skipped: ${urls[0]}`,
     );
-    // The builds list asks only for the fields it reads, and only the newest 50.
-    const listing = jenkins.requests.find((q) => q.startsWith(`GET /job/research/job/${service}/api/json`));
-    expect(new URL(listing?.slice(4) ?? "", jenkins.url).searchParams.get("tree")).toBe(
-      "builds[number,url,result,building,displayName,description,timestamp," +
-        "actions[lastBuiltRevision[SHA1],parameters[name,value]]]{0,50}",
-    );
+    // The builds list asks only for the fields it reads, a page of 100 at a time.
+    expect(listings(service)).toEqual([
+      "allBuilds[number,url,result,building,displayName,description,timestamp," +
+        "actions[lastBuiltRevision[SHA1],parameters[name,value]]]{0,100}",
+    ]);
   });
 
   const refusals: [string, StandInBuild, RegExp, "build" | "report"][] = [
@@ -113,7 +118,7 @@ describe("checkBuild", () => {
     expect(r.build).toBeUndefined();
     expect(errors(r)).toEqual([
       `no build of ${service} 1.4.0 in Jenkins job "research/${service}" (${jenkins.url}job/research/job/${service}/): ` +
-        "searched its 2 newest builds for one whose display name, VERSION or TAG parameter is 1.4.0 or v1.4.0",
+        "searched all its 2 builds for one whose display name, VERSION or TAG parameter is 1.4.0 or v1.4.0",
     ]);
     const byRevision = await check(pattern, service, { revision: "abcdef1" });
     expect(errors(byRevision)[0]).toMatch(/whose git revision \(lastBuiltRevision SHA1\) is abcdef1$/);
@@ -169,9 +174,32 @@ describe("matching a build to a version", () => {
     });
   });
 
-  it("only looks at the newest 50 builds", async () => {
-    const { pattern, service } = job([{ version: "1.4.0" }, ...Array.from({ length: 50 }, () => ({}))]);
-    expect(errors(await check(pattern, service))[0]).toMatch(/searched its 50 newest builds/);
+  it("finds a build older than Jenkins' newest 100, reading a page at a time until it is found", async () => {
+    const newer = Array.from({ length: 250 }, (_, i): StandInBuild => ({ version: `2.0.${i}` }));
+    const { pattern, service } = job([{ version: "1.3.0" }, { version: "1.4.0" }, ...newer]);
+    const r = await check(pattern, service);
+    expect(r).toMatchObject({ ok: true, build: { number: 2 } });
+    expect(listings(service).map((tree) => tree.replace(/^.*\]/, ""))).toEqual([
+      "{0,100}",
+      "{100,200}",
+      "{200,300}",
+    ]);
+  });
+
+  it("says how far it searched when no build matches", async () => {
+    const { pattern, service } = job(Array.from({ length: 130 }, (_, i) => ({ version: `2.0.${i}` })));
+    expect(errors(await check(pattern, service))[0]).toMatch(/searched all its 130 builds for one whose/);
+    const bounded = await checkBuild({
+      client: {
+        searchBuilds: (j, found) => client.searchBuilds(j, found, 120),
+        testReport: (j, n) => client.testReport(j, n),
+        jobUrl: (j) => client.jobUrl(j),
+      },
+      jobPattern: pattern,
+      service,
+      version: "1.4.0",
+    });
+    expect(errors(bounded)[0]).toMatch(/searched its 120 newest builds \(the search stops there\) for one/);
   });
 });
 
@@ -261,7 +289,7 @@ describe("Jenkins client", () => {
     const url = closed.url;
     await closed.close();
     const c = new JenkinsClient({ baseUrl: url, credentials: new JenkinsCredentials(USER, TOKEN, "test") });
-    await expect(c.listBuilds(resolveJob("{service}", "files"))).rejects.toMatchObject({
+    await expect(c.searchBuilds(resolveJob("{service}", "files"), () => true)).rejects.toMatchObject({
       kind: "unreachable",
       message: expect.stringMatching(new RegExp(`^Jenkins at ${url} is unreachable: ECONNREFUSED`)),
     });

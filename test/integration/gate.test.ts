@@ -21,6 +21,13 @@ const project = isolatedExample("gate");
 const prodNamespace = `${project.namespace}-prod`;
 const run = randomBytes(3).toString("hex");
 let current = "1.0.0";
+// A Jenkins job of its own per run: the stand-in keeps builds across runs, and this file adds nine.
+const jobPattern = `gate-${run}/{service}`;
+project.edit(
+  "slipway.config.ts",
+  'ci: { url: "http://127.0.0.1:28080" }',
+  `ci: { url: "http://127.0.0.1:28080", jobPattern: "${jobPattern}" }`,
+);
 
 /** Sets auth's defined version; every test uses versions of its own, the stand-in is shared. */
 function defineAuthVersion(version: string): void {
@@ -36,7 +43,7 @@ async function publishAuth(version: string, build: StandInBuild | null = {}, rev
     image: "auth",
     ...(revision ? { revision } : {}),
   });
-  if (build) await reportBuild(image, "{service}", build);
+  if (build) await reportBuild(image, jobPattern, build);
   return image;
 }
 
@@ -115,7 +122,7 @@ describe("the registry and CI checks before a deploy", () => {
     defineAuthVersion(`9.3.0-${run}`);
     const tested = "a".repeat(40);
     const image = await publishAuth(current, null, "b".repeat(40));
-    await reportBuild({ ...image, revision: tested });
+    await reportBuild({ ...image, revision: tested }, jobPattern);
     const p = await plan();
     expect(p.code).toBe(1);
     expect(p.stdout).toContain(`the image's revision label says ${"b".repeat(40)}`);
@@ -135,7 +142,7 @@ describe("the registry and CI checks before a deploy", () => {
     expect(p.code, p.stdout).toBe(1);
     const ci = p.stdout.split("\n").filter((l, i, all) => l.includes("✗ ci") || all[i - 1]?.includes("✗ ci"));
     expect(ci.join("\n"), p.stdout).toMatch(reason);
-    expect(ci.join("\n")).toContain(`${platform.jenkins.url}job/auth/`);
+    expect(ci.join("\n")).toContain(`${platform.jenkins.url}job/gate-${run}/job/auth/`);
   });
 
   it("--skip-ci-check deploys in an emergency, and status and history show who skipped it and why", async () => {

@@ -3,7 +3,8 @@
  * parts of Jenkins' JSON API that Slipway reads, in Jenkins' documented shapes.
  *
  * - `<root>api/json` and `<root>job/<a>/job/<b>/api/json`: Hudson, folders (`jobs`) and
- *   pipeline jobs (`builds`, newest first, honouring the `{from,to}` range of a `tree`).
+ *   pipeline jobs (`builds`, the newest 100, or `allBuilds` when the `tree` asks for it; newest
+ *   first, honouring the `{from,to}` range of a `tree`).
  * - `…/job/<name>/<number>/api/json`: one build, with git BuildData and ParametersAction actions.
  * - `…/<number>/testReport/api/json`: a JUnit TestResult (passCount, no totalCount) or an
  *   aggregated one (totalCount, no passCount); 404 when the build published none.
@@ -218,9 +219,12 @@ export class JenkinsStandIn {
         })),
       };
     }
-    // tree=builds[...]{from,to} limits the list, as Jenkins does.
-    const range = /builds\[.*\]\{(\d*),(\d*)\}/.exec(tree ?? "");
+    // As in Jenkins: `builds` is the newest 100, `allBuilds` every build; a tree's {from,to} slices either.
+    const wantsAll = /(^|[,[])allBuilds\[/.test(tree ?? "");
+    const list = wantsAll ? "allBuilds" : "builds";
+    const range = new RegExp(`${list}\\[.*\\]\\{(\\d*),(\\d*)\\}`).exec(tree ?? "");
     const newestFirst = node.builds.map((b, i) => this.#buildJson(fullName, i + 1, b)).reverse();
+    const available = wantsAll ? newestFirst : newestFirst.slice(0, 100);
     const from = range?.[1] ? Number(range[1]) : 0;
     const to = range?.[2] ? Number(range[2]) : undefined;
     return {
@@ -228,7 +232,7 @@ export class JenkinsStandIn {
       name: fullName.split("/").at(-1),
       fullName,
       url,
-      builds: newestFirst.slice(from, to),
+      [list]: available.slice(from, to),
     };
   }
 

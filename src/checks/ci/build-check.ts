@@ -1,5 +1,5 @@
 import type { JenkinsBuild, JenkinsTestCounts } from "../../clients/jenkins/builds.ts";
-import type { JenkinsClient } from "../../clients/jenkins/client.ts";
+import type { BuildSearch, JenkinsClient } from "../../clients/jenkins/client.ts";
 import { resolveJob, type JenkinsJob } from "../../clients/jenkins/job-path.ts";
 import { describeMatch, matchedRevision, matchingBuilds } from "../../clients/jenkins/match.ts";
 
@@ -10,7 +10,7 @@ export interface CiFinding {
 }
 
 export interface BuildCheckInput {
-  readonly client: Pick<JenkinsClient, "listBuilds" | "testReport" | "jobUrl">;
+  readonly client: Pick<JenkinsClient, "searchBuilds" | "testReport" | "jobUrl">;
   /** Folders and job, "/"-separated, with {service} for the service's name: "research/{service}". */
   readonly jobPattern: string;
   readonly service: string;
@@ -44,10 +44,11 @@ export interface BuildCheckResult {
 export async function checkBuild(input: BuildCheckInput): Promise<BuildCheckResult> {
   const { client, service, version, revision } = input;
   const job = resolveJob(input.jobPattern, service);
-  const builds = await client.listBuilds(job);
+  const wanted = { version, revision };
+  const search = await client.searchBuilds(job, (read) => matchingBuilds(read, wanted).length > 0);
   const subject = `${service} ${version}`;
-  const [build, ...older] = matchingBuilds(builds, { version, revision });
-  if (!build) return { ok: false, findings: [error(noBuild(client.jobUrl(job), job, builds, input))] };
+  const [build, ...older] = matchingBuilds(search.builds, wanted);
+  if (!build) return { ok: false, findings: [error(noBuild(client.jobUrl(job), job, search, input))] };
 
   const findings: CiFinding[] = [];
   if (older.length > 0)
@@ -112,12 +113,17 @@ function resultRefusal(build: JenkinsBuild): string | undefined {
 function noBuild(
   jobUrl: string,
   job: JenkinsJob,
-  builds: readonly JenkinsBuild[],
+  { builds, complete }: BuildSearch,
   input: BuildCheckInput,
 ): string {
+  const read = builds.length;
   const searched =
-    builds.length === 0 ? "the job has no builds" : `searched its ${builds.length} newest builds for one`;
-  const how = builds.length === 0 ? "" : ` ${describeMatch(input)}`;
+    read === 0
+      ? "the job has no builds"
+      : complete
+        ? `searched all its ${read} build${read === 1 ? "" : "s"} for one`
+        : `searched its ${read} newest builds (the search stops there) for one`;
+  const how = read === 0 ? "" : ` ${describeMatch(input)}`;
   return `no build of ${input.service} ${input.version} in Jenkins job "${job.fullName}" (${jobUrl}): ${searched}${how}`;
 }
 

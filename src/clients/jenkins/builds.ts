@@ -29,10 +29,13 @@ export interface JenkinsTestCounts {
   readonly passed: number;
 }
 
-/** The `tree` that asks for exactly the fields {@link parseBuilds} reads, newest `limit` builds. */
-export const buildsTree = (limit: number): string =>
-  "builds[number,url,result,building,displayName,description,timestamp," +
-  `actions[lastBuiltRevision[SHA1],parameters[name,value]]]{0,${limit}}`;
+/**
+ * The `tree` that asks for exactly the fields {@link parseBuilds} reads, for builds `from` (inclusive)
+ * to `to` (exclusive), newest first. `allBuilds`, because Jenkins' `builds` stops at the newest 100.
+ */
+export const buildsTree = (from: number, to: number): string =>
+  "allBuilds[number,url,result,building,displayName,description,timestamp," +
+  `actions[lastBuiltRevision[SHA1],parameters[name,value]]]{${from},${to}}`;
 
 export const testReportTree = "failCount,skipCount,passCount,totalCount";
 
@@ -55,8 +58,8 @@ const build = z.object({
   actions: z.array(action).nullish(),
 });
 
-// A folder or multibranch project answers without `builds`.
-const job = z.object({ builds: z.array(build).optional() });
+// A folder or multibranch project answers without `allBuilds`.
+const job = z.object({ allBuilds: z.array(build).optional() });
 
 // A plain JUnit report has passCount but no totalCount; an aggregated one (Maven, matrix) the reverse.
 const testReport = z.object({
@@ -66,10 +69,10 @@ const testReport = z.object({
   totalCount: z.number().int().nullish(),
 });
 
-/** Builds from a job's JSON, newest first; undefined when the JSON is not a job's (no `builds`). */
+/** Builds from a job's JSON, newest first; undefined when the JSON is not a job's (no `allBuilds`). */
 export function parseBuilds(json: unknown): JenkinsBuild[] | undefined {
   const parsed = job.parse(json);
-  return parsed.builds?.map((b) => {
+  return parsed.allBuilds?.map((b) => {
     const actions = (b.actions ?? []).filter((a) => a !== null);
     const parameters: Record<string, string> = {};
     for (const p of actions.flatMap((a) => a.parameters ?? []))

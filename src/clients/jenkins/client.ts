@@ -19,8 +19,17 @@ export interface JenkinsClientOptions {
   readonly timeoutMs?: number;
 }
 
-/** Jenkins' builds list default; older builds of a version are rarely the one being deployed. */
-export const DEFAULT_BUILD_LIMIT = 50;
+/** Builds read per request: Jenkins' own page size for a job's `builds`. */
+export const BUILD_PAGE_SIZE = 100;
+/** Where a search for a version's build gives up: a plan must not read a job's whole history. */
+export const DEFAULT_BUILD_SEARCH_LIMIT = 1000;
+
+/** Builds read by {@link JenkinsClient.searchBuilds}, newest first. */
+export interface BuildSearch {
+  readonly builds: JenkinsBuild[];
+  /** Every build the job has was read (no build older than the last one read). */
+  readonly complete: boolean;
+}
 
 /** Reads jobs, builds and test reports from Jenkins' JSON API (GET only, so no CSRF crumb). */
 export class JenkinsClient {
@@ -47,9 +56,29 @@ export class JenkinsClient {
     return this.#page(job.path);
   }
 
-  /** The job's newest builds, newest first. */
-  async listBuilds(job: JenkinsJob, limit = DEFAULT_BUILD_LIMIT): Promise<JenkinsBuild[]> {
-    const json = await this.#get(job.path, { tree: buildsTree(limit) });
+  /**
+   * The job's builds, newest first, read a page at a time until `found` accepts the builds read so
+   * far, the job has no more, or `limit` builds were read.
+   */
+  async searchBuilds(
+    job: JenkinsJob,
+    found: (builds: readonly JenkinsBuild[]) => boolean,
+    limit = DEFAULT_BUILD_SEARCH_LIMIT,
+  ): Promise<BuildSearch> {
+    const builds: JenkinsBuild[] = [];
+    while (builds.length < limit) {
+      const from = builds.length;
+      const to = Math.min(from + BUILD_PAGE_SIZE, limit);
+      const page = await this.#buildsPage(job, from, to);
+      builds.push(...page);
+      if (page.length < to - from) return { builds, complete: true };
+      if (found(builds)) return { builds, complete: false };
+    }
+    return { builds, complete: false };
+  }
+
+  async #buildsPage(job: JenkinsJob, from: number, to: number): Promise<JenkinsBuild[]> {
+    const json = await this.#get(job.path, { tree: buildsTree(from, to) });
     if (json === undefined)
       throw new JenkinsError(
         "not-found",
