@@ -4,7 +4,7 @@
 // (c) a full deploy from empty against the control plane's own time (apply all at once, wait
 // for every Deployment Available). Baselines run in the same script: compare the ratios.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -33,6 +33,18 @@ const baselineNamespace = `bench-kubectl-${suffix}`;
 
 // A generated project inside the repository, so `import ... from "slipway"` resolves.
 const root = mkdtempSync(join(repo, "bench", ".project-"));
+// Cleaned up however the run ends, so a failed run leaves no namespaces behind.
+process.once("exit", () => {
+  for (const ns of [namespace, baselineNamespace])
+    spawnSync(
+      kubectl,
+      ["--kubeconfig", platform.kubeconfig, "--context", "local", "delete", "namespace", ns, "--wait=false"],
+      {
+        stdio: "ignore",
+      },
+    );
+  rmSync(root, { recursive: true, force: true });
+});
 const configFor = (ns: string): string => `import { defineEnvironment, defineProject } from "slipway";
 export default defineProject({ name: "bench", environments: [defineEnvironment({
   name: "bench", cluster: { context: "local", namespace: "${ns}", flavour: "k3s" },
@@ -158,11 +170,3 @@ console.log(
 console.log(
   `(c) full deploy from empty: slipway ${f(slipwayFullMs)} | control plane alone (kubectl apply all + wait Available) ${f(controlPlaneMs)} | ratio ${(slipwayFullMs / controlPlaneMs).toFixed(2)} (goal <= 1.10)`,
 );
-
-for (const ns of [namespace, baselineNamespace])
-  execFileSync(
-    kubectl,
-    ["--kubeconfig", platform.kubeconfig, "--context", "local", "delete", "namespace", ns, "--wait=false"],
-    { stdio: "ignore" },
-  );
-execFileSync("rm", ["-rf", root]);
