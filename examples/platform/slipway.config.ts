@@ -1,6 +1,6 @@
 import { defineEnvironment, defineProject } from "slipway";
 
-/** What both environments share here: one registry, the databases' Secrets, search and CI servers. */
+/** What both environments share here: one registry, the databases' Secrets, the CI server. */
 const shared = {
   registry: {
     host: "127.0.0.1:25000",
@@ -15,7 +15,6 @@ const shared = {
     mail: { secret: "mail-db" },
     orchestrator: { secret: "orchestrator-db" },
   },
-  search: { url: "http://127.0.0.1:29200" },
   ci: { url: "http://127.0.0.1:28080" },
 };
 
@@ -24,6 +23,7 @@ const dev = defineEnvironment({
   name: "dev",
   cluster: { context: "local", namespace: "research-dev", flavour: "k3s" },
   defaults: { replicas: 1 },
+  search: { url: "http://127.0.0.1:29200" },
   ...shared,
 });
 
@@ -32,6 +32,9 @@ const prod = defineEnvironment({
   name: "prod",
   cluster: { context: "rancher", namespace: "research", flavour: "rancher" },
   defaults: { replicas: 2 },
+  // One search server serves both environments here, so prod's audit indices carry a prefix
+  // (a production search server of its own would need none).
+  search: { url: "http://127.0.0.1:29200", indexPrefix: "prod-" },
   ...shared,
 });
 

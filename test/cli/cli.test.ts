@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { run } from "../../src/cli/run.ts";
 import { captureOutput } from "../support/output.ts";
-import { exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
+import { copyOfExample, exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
 
 async function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = captureOutput();
@@ -20,6 +20,31 @@ describe("slipway CLI", () => {
       code: 0,
       stdout: "research-cloud: 5 services, 2 environments (dev, prod): valid\n",
     });
+  });
+
+  it("warns, with exit 0, when two environments would write the same audit indices", async () => {
+    const p = copyOfExample();
+    const config = readFileSync(p.config, "utf8");
+    writeFileSync(p.config, config.replace(', indexPrefix: "prod-"', ""));
+    const shared = await slipway("validate", "-c", p.config);
+    expect(shared.code).toBe(0);
+    expect(shared.stderr).toBe(
+      "warning: environments dev and prod write the same audit indices (accounting.charge, apps.start, " +
+        "apps.stop and 4 more) on http://127.0.0.1:29200 (no search.indexPrefix): a deploy to one changes " +
+        "the other's index templates and write aliases. Give each environment its own search.indexPrefix, " +
+        "unless they are one platform on two clusters (a cluster move)\n",
+    );
+    // The same server spelled with a trailing slash is still the same server.
+    writeFileSync(
+      p.config,
+      config
+        .replace('indexPrefix: "prod-"', 'indexPrefix: "dev-"')
+        .replace(
+          'search: { url: "http://127.0.0.1:29200" }',
+          'search: { url: "http://127.0.0.1:29200/", indexPrefix: "dev-" }',
+        ),
+    );
+    expect((await slipway("validate", "-c", p.config)).stderr).toMatch(/^warning: environments dev and prod/);
   });
 
   it("exits 2 with every problem and no stack trace on a bad definition", async () => {

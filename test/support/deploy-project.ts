@@ -24,7 +24,8 @@ export function isolatedExample(prefix: string): {
       .replace(
         'search: { url: "http://127.0.0.1:29200" }',
         `search: { url: "http://127.0.0.1:29200", indexPrefix: "${namespace}-" }`,
-      ),
+      )
+      .replace('indexPrefix: "prod-"', `indexPrefix: "${namespace}-prod-"`),
   );
   const edit = (file: string, from: string | RegExp, to: string): void => {
     const path = join(copy.root, file);
@@ -50,12 +51,12 @@ export async function removeExample(namespace: string): Promise<void> {
   await removeAuditIndices(`${namespace}-`);
 }
 
-/** Deletes the audit indices and templates of an index prefix. */
+/** Deletes the audit indices and templates whose names start with an index prefix (its "-prod-" ones too). */
 export async function removeAuditIndices(prefix: string): Promise<void> {
   // Elasticsearch 8 refuses wildcard deletes: list, then delete by name.
   const es = platform.elasticsearch;
   const indices = (await (
-    await fetch(`${es}/_cat/indices/${prefix}http_logs_*?format=json&h=index`)
+    await fetch(`${es}/_cat/indices/${prefix}*http_logs_*?format=json&h=index`)
   ).json()) as {
     index: string;
   }[];
