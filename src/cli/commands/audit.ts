@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { compareMappings, matches } from "../../audit/compare.ts";
 import { readLiveAudit } from "../../audit/live.ts";
 import { planAuditCall } from "../../audit/plan.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -38,16 +37,16 @@ export function registerAudit(program: Command, out: Output): void {
         if (!contract) throw new Error(`internal: ${service} has no call ${call}`);
         const state = live.get(call);
         const plan = planAuditCall(service, contract, state, session.env.search?.indexPrefix);
-        const write = compareMappings(plan.expected.properties, state?.writeMapping?.properties);
-        const mapping = !state?.writeIndex
-          ? "no write index"
-          : matches(write) && !plan.putTemplate
-            ? "matches"
-            : [
-                ...write.conflicts.map((c) => `${c.field} is ${c.live}, defined ${c.expected}`),
-                ...write.missing.map((f) => `${f} missing`),
-                ...(plan.putTemplate ? ["template out of date"] : []),
-              ].join("; ");
+        const mapping =
+          plan.change === "create"
+            ? "no write index"
+            : plan.change === "none"
+              ? "matches"
+              : [
+                  ...plan.conflicts.map((c) => `${c.field} is ${c.live}, defined ${c.expected}`),
+                  ...plan.added.map((f) => `${f} missing`),
+                  ...(plan.putTemplate ? ["template out of date"] : []),
+                ].join("; ");
         return {
           call,
           service,
