@@ -216,6 +216,15 @@ describe("Jenkins client", () => {
     );
   });
 
+  it("finds a multibranch branch whose name has a slash, spelled as Jenkins names it (%2F)", async () => {
+    jenkins.addBuild("research/mail/release%2F0.9", { version: "1.4.0" });
+    const r = await check("research/{service}/release%2F0.9", "mail");
+    expect(r).toMatchObject({
+      ok: true,
+      build: { url: `${jenkins.url}job/research/job/mail/job/release%252F0.9/1/` },
+    });
+  });
+
   it("reads an aggregated test report (totalCount, no passCount)", async () => {
     const { pattern, service } = job([
       { version: "1.4.0", aggregatedReport: true, tests: { passed: 7, failed: 0, skipped: 1 } },
