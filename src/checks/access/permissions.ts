@@ -1,4 +1,5 @@
 import type { V1Role } from "@kubernetes/client-node";
+import pLimit from "p-limit";
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 
 /** One thing a deploy does: a verb on a resource (and subresource), in a namespace or cluster-wide. */
@@ -63,14 +64,6 @@ export async function reviewAll(
   permissions: readonly Permission[],
   concurrency = 8,
 ): Promise<PermissionVerdict[]> {
-  const verdicts: PermissionVerdict[] = new Array<PermissionVerdict>(permissions.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < permissions.length) {
-      const i = next++;
-      verdicts[i] = await reviewAccess(cluster, permissions[i] as Permission);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, permissions.length) }, worker));
-  return verdicts;
+  const limit = pLimit(concurrency);
+  return Promise.all(permissions.map((p) => limit(() => reviewAccess(cluster, p))));
 }

@@ -1,8 +1,9 @@
+import pLimit from "p-limit";
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import { JenkinsClient } from "../../clients/jenkins/client.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../../definitions/model.ts";
 import { checkServiceBuild } from "./ci.ts";
-import { checkServiceImage, type ImageVerdict } from "./image.ts";
+import { checkServiceImage, type ImageVerdict, type RegistryClients } from "./image.ts";
 import { checkPromotion } from "./promotion.ts";
 import { skipped, type GateCheck, type ServiceGate } from "./types.ts";
 
@@ -13,14 +14,25 @@ export interface GateInput {
   readonly clusterFor: (env: EnvironmentModel) => Cluster;
   /** Emergencies: no CI or promotion check; the reason goes into the release record. */
   readonly skipCi?: { readonly reason: string };
+  /** Services checked at once (default {@link GATE_CONCURRENCY}). */
+  readonly concurrency?: number;
 }
+
+/**
+ * Services whose registry and Jenkins requests are in flight at once: a plan of 100 services must
+ * not send a shared registry or Jenkins 200 requests in one burst.
+ */
+export const GATE_CONCURRENCY = 8;
 
 /** Resolves every planned service's image: the digests the plan renders and a deploy pins. */
 export async function resolveImages(
   env: EnvironmentModel,
   services: readonly ServiceModel[],
+  concurrency = GATE_CONCURRENCY,
 ): Promise<Map<string, ImageVerdict>> {
-  const verdicts = await Promise.all(services.map((s) => checkServiceImage(env, s)));
+  const limit = pLimit(concurrency);
+  const clients: RegistryClients = new Map();
+  const verdicts = await Promise.all(services.map((s) => limit(() => checkServiceImage(env, s, clients))));
   return new Map(services.map((s, i) => [s.spec.name, verdicts[i] as ImageVerdict]));
 }
 
@@ -37,35 +49,35 @@ export async function runGate(
   let jenkins: Promise<JenkinsClient> | undefined;
   const jenkinsClient = (): Promise<JenkinsClient> =>
     (jenkins ??= JenkinsClient.fromEnv((input.env.ci as { url: string }).url));
-  return Promise.all(
-    services.map(async (service): Promise<ServiceGate> => {
-      const image = images.get(service.spec.name) as ImageVerdict;
-      const checks: GateCheck[] = [image.check];
-      if (changing.has(service.spec.name)) {
-        if (input.skipCi) {
-          checks.push(skipped("ci", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
-          if (input.env.promotion)
-            checks.push(skipped("promotion", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
-        } else {
-          checks.push(await checkServiceBuild(input.env, service, image.revision, jenkinsClient));
-          const promotion = await checkPromotion(
-            input.project,
-            input.env,
-            service,
-            image.digest,
-            input.clusterFor,
-          );
-          if (promotion) checks.push(promotion);
-        }
+  const gateOf = async (service: ServiceModel): Promise<ServiceGate> => {
+    const image = images.get(service.spec.name) as ImageVerdict;
+    const checks: GateCheck[] = [image.check];
+    if (changing.has(service.spec.name)) {
+      if (input.skipCi) {
+        checks.push(skipped("ci", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
+        if (input.env.promotion)
+          checks.push(skipped("promotion", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
+      } else {
+        checks.push(await checkServiceBuild(input.env, service, image.revision, jenkinsClient));
+        const promotion = await checkPromotion(
+          input.project,
+          input.env,
+          service,
+          image.digest,
+          input.clusterFor,
+        );
+        if (promotion) checks.push(promotion);
       }
-      return {
-        service: service.spec.name,
-        version: service.spec.version,
-        image: image.repository,
-        ...(image.digest ? { digest: image.digest } : {}),
-        ...(image.revision ? { revision: image.revision } : {}),
-        checks,
-      };
-    }),
-  );
+    }
+    return {
+      service: service.spec.name,
+      version: service.spec.version,
+      image: image.repository,
+      ...(image.digest ? { digest: image.digest } : {}),
+      ...(image.revision ? { revision: image.revision } : {}),
+      checks,
+    };
+  };
+  const limit = pLimit(input.concurrency ?? GATE_CONCURRENCY);
+  return Promise.all(services.map((service) => limit(() => gateOf(service))));
 }

@@ -1,3 +1,4 @@
+import { RegistryClient } from "../../clients/registry/client.ts";
 import { checkImage } from "../registry/image-check.ts";
 import type { EnvironmentModel, ServiceModel } from "../../definitions/model.ts";
 import { failed, passed, type GateCheck } from "./types.ts";
@@ -21,15 +22,26 @@ export function imageRepository(
   return { host: host as string, path: rest.join("/") };
 }
 
+/** One registry client per host, shared by the services of a plan: they learn the registry's authentication once. */
+export type RegistryClients = Map<string, RegistryClient>;
+
 /** The version's tag is in the registry and says which commit it was built from. */
-export async function checkServiceImage(env: EnvironmentModel, service: ServiceModel): Promise<ImageVerdict> {
+export async function checkServiceImage(
+  env: EnvironmentModel,
+  service: ServiceModel,
+  clients: RegistryClients = new Map(),
+): Promise<ImageVerdict> {
   const { host, path } = imageRepository(env, service);
   const repository = `${host}/${path}`;
+  const insecure = env.registry.insecure === true;
+  let client = clients.get(host);
+  if (!client) clients.set(host, (client = RegistryClient.fromEnvironment(host, { insecure })));
   const result = await checkImage({
     registry: host,
     repository: path,
     tag: service.spec.version,
-    insecure: env.registry.insecure === true,
+    insecure,
+    client,
   });
   const problems = result.findings.filter((f) => f.severity === "error").map((f) => f.message);
   const check = result.ok

@@ -19,6 +19,8 @@ export interface ImageCheckInput {
   readonly credentials?: RegistryCredentials;
   /** Plain http (local registries). */
   readonly insecure?: boolean;
+  /** A client to reuse (it remembers what authentication the registry accepted); else one is made. */
+  readonly client?: RegistryClient;
 }
 
 export interface ImageFinding {
@@ -41,9 +43,11 @@ const credentialsFix = (host: string): string =>
 
 export async function checkImage(input: ImageCheckInput): Promise<ImageCheckResult> {
   const name = imageName({ host: input.registry, repository: input.repository, reference: input.tag });
-  const client = input.credentials
-    ? new RegistryClient({ host: input.registry, credentials: input.credentials, insecure: input.insecure })
-    : RegistryClient.fromEnvironment(input.registry, { insecure: input.insecure });
+  const client =
+    input.client ??
+    (input.credentials
+      ? new RegistryClient({ host: input.registry, credentials: input.credentials, insecure: input.insecure })
+      : RegistryClient.fromEnvironment(input.registry, { insecure: input.insecure }));
 
   let image;
   try {

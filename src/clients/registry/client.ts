@@ -62,6 +62,8 @@ export class RegistryClient {
   private readonly base: string;
   /** The Authorization header that worked, per repository (bearer tokens are scoped to one). */
   private readonly authorization = new Map<string, string>();
+  /** Basic credentials the registry accepted: good for every repository, so sent up front. */
+  private basic: string | undefined;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.base = `${options.insecure ? "http" : "https"}://${options.host}`;
@@ -100,6 +102,11 @@ export class RegistryClient {
     if (isImageManifest(manifest.mediaType)) {
       return { digest: manifest.digest, mediaType: manifest.mediaType, manifestDigest: manifest.digest };
     }
+    return this.platformOf(target, manifest);
+  }
+
+  /** The linux/amd64 manifest of an index (or Docker manifest list) a tag names. */
+  private platformOf(target: RegistryTarget, manifest: Fetched): ResolvedTag {
     if (!isIndex(manifest.mediaType)) {
       throw this.fail("bad-response", target, `unsupported manifest type ${manifest.mediaType || "(none)"}`);
     }
@@ -126,22 +133,26 @@ export class RegistryClient {
   /** The image config blob an image manifest (by digest) refers to. */
   async readImageConfig(repository: string, manifestDigest: string): Promise<ImageConfig> {
     const target = { host: this.host, repository, reference: manifestDigest };
-    const manifest = await this.fetchManifest(target);
-    if (!isImageManifest(manifest.mediaType)) {
-      throw this.fail("bad-response", target, `expected an image manifest, found ${manifest.mediaType}`);
-    }
-    const { config } = JSON.parse(manifest.bytes.toString("utf8")) as ImageManifest;
-    const blob = await this.fetchVerified(
-      { ...target, reference: config.digest },
-      `/v2/${repository}/blobs/${config.digest}`,
-    );
-    return JSON.parse(blob.bytes.toString("utf8")) as ImageConfig;
+    return this.configOf(target, await this.fetchManifest(target));
   }
 
-  /** What a tag points to, and the labels of its linux/amd64 image. */
+  /**
+   * What a tag points to, and the labels of its linux/amd64 image. The tag's manifest is read
+   * with one GET (no HEAD first: the manifest is needed anyway), then the config blob; an index
+   * costs one more GET, for its linux/amd64 manifest.
+   */
   async inspect(repository: string, tag: string): Promise<ImageDetails> {
-    const resolved = await this.resolveTag(repository, tag);
-    const config = await this.readImageConfig(repository, resolved.manifestDigest);
+    const target = { host: this.host, repository, reference: tag };
+    const manifest = await this.fetchManifest(target);
+    let resolved: ResolvedTag;
+    let config: ImageConfig;
+    if (isImageManifest(manifest.mediaType)) {
+      resolved = { digest: manifest.digest, mediaType: manifest.mediaType, manifestDigest: manifest.digest };
+      config = await this.configOf({ ...target, reference: manifest.digest }, manifest);
+    } else {
+      resolved = this.platformOf(target, manifest);
+      config = await this.readImageConfig(repository, resolved.manifestDigest);
+    }
     const labels = config.config?.Labels ?? {};
     return {
       ...resolved,
@@ -151,6 +162,19 @@ export class RegistryClient {
       os: config.os,
       architecture: config.architecture,
     };
+  }
+
+  /** The config blob of an image manifest already read. */
+  private async configOf(target: RegistryTarget, manifest: Fetched): Promise<ImageConfig> {
+    if (!isImageManifest(manifest.mediaType)) {
+      throw this.fail("bad-response", target, `expected an image manifest, found ${manifest.mediaType}`);
+    }
+    const { config } = JSON.parse(manifest.bytes.toString("utf8")) as ImageManifest;
+    const blob = await this.fetchVerified(
+      { ...target, reference: config.digest },
+      `/v2/${target.repository}/blobs/${config.digest}`,
+    );
+    return JSON.parse(blob.bytes.toString("utf8")) as ImageConfig;
   }
 
   private fetchManifest(target: RegistryTarget): Promise<Fetched> {
@@ -173,6 +197,15 @@ export class RegistryClient {
     if (byDigest && digest !== target.reference) {
       throw this.fail("bad-response", target, `the registry sent content whose digest is ${digest}`);
     }
+    // By tag there is nothing to check against but the registry's own word for it.
+    const said = response.headers.get("docker-content-digest");
+    if (!byDigest && said && said.startsWith("sha256:") && said !== digest) {
+      throw this.fail(
+        "bad-response",
+        target,
+        `the registry says ${said} but sent content whose digest is ${digest}`,
+      );
+    }
     const fromBody = (): string => {
       try {
         return (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType ?? "";
@@ -191,7 +224,7 @@ export class RegistryClient {
     accept?: string,
   ): Promise<Response> {
     const url = `${this.base}${path}`;
-    const cached = this.authorization.get(target.repository);
+    const cached = this.authorization.get(target.repository) ?? this.basic;
     const first = await this.fetchOnce(target, url, method, accept, cached);
     if (first.status !== 401) return first;
     await discard(first);
@@ -204,6 +237,7 @@ export class RegistryClient {
       throw this.unauthorized(target);
     }
     this.authorization.set(target.repository, authorization);
+    if (authorization.startsWith("Basic ")) this.basic = authorization;
     return second;
   }
 
