@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { readLiveAudit } from "../audit/live.ts";
 import { resolveImages, runGate } from "../checks/gate/gate.ts";
+import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
-import type { ServiceGate } from "../checks/gate/types.ts";
+import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
@@ -64,6 +65,8 @@ export interface PlanOptions {
   readonly skipCi?: { readonly reason: string };
   /** Digests to render instead of the registry's current ones (a move keeps what runs in the source). */
   readonly pinnedDigests?: ReadonlyMap<string, string>;
+  /** A move into this environment brings it back up on purpose, even where a cutover stopped it. */
+  readonly movingIn?: boolean;
 }
 
 /**
@@ -128,7 +131,14 @@ export async function planFor(
     ),
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
   ]);
-  const checks = pullSecret ? [pullSecret] : [];
+  const cutover = options.movingIn
+    ? undefined
+    : checkCutover(
+        session.env,
+        live,
+        planned.map((s) => s.spec.name),
+      );
+  const checks = [pullSecret, cutover].filter((c): c is GateCheck => c !== undefined);
   const gated = plan.services.map((s) => ({
     ...s,
     gate: gates.find((g) => g.service === s.service) as ServiceGate,

@@ -1,54 +1,86 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { KubernetesApiError } from "../clients/kubernetes/request.ts";
-import { managedSelector } from "../plan/live-state.ts";
+import type { ReleaseRecord } from "../release/record.ts";
+
+/** Marks a workload a cutover stopped: where it moved, when, by whom. */
+export const cutoverAnnotation = "slipway.dev/cutover";
+/** The environment it moved to, for the command that undoes it. */
+export const cutoverToAnnotation = "slipway.dev/cutover-to";
+
+export interface Cutover {
+  /** The environment the platform moved to. */
+  readonly to: string;
+  /** Said on each stopped workload: "moved to prod-k3s (k3s/research) at ... by ...". */
+  readonly note: string;
+}
+
+/** The workloads of the releases that a cutover stops: Deployments and CronJobs. */
+function workloads(releases: readonly ReleaseRecord[]): KubernetesObject[] {
+  return releases.flatMap((r) => r.objects.filter((o) => o.kind === "Deployment" || o.kind === "CronJob"));
+}
 
 /**
- * Stops the source's workloads once the target is healthy: Deployments scaled to zero through
- * the scale subresource, CronJobs suspended, each annotated with where it moved. Nothing is
- * deleted: scaling back up undoes it.
+ * Stops the source's workloads once the target is healthy: each Deployment and CronJob of the
+ * deployed releases is applied again, as Slipway applied it, but with 0 replicas or suspended,
+ * and annotated with where it moved. Applied by Slipway's own field manager, so the change is
+ * Slipway's (no other manager comes to own the replicas) and {@link revertCutover}, which applies
+ * the releases unchanged, undoes it exactly. Nothing is deleted.
  */
 export async function cutOver(
   cluster: Cluster,
-  namespace: string,
-  project: string,
-  environment: string,
-  services: readonly string[],
-  note: string,
+  releases: readonly ReleaseRecord[],
+  cutover: Cutover,
 ): Promise<string[]> {
-  const selector = managedSelector(project, environment);
   const done: string[] = [];
-  const mine = (labels: Record<string, string> | undefined): boolean =>
-    services.includes(labels?.["app.kubernetes.io/name"] ?? "");
-  const annotate = { metadata: { annotations: { "slipway.dev/cutover": note } } };
-  for (const d of (await cluster.list("Deployment", namespace, selector)).items) {
-    if (!mine(d.metadata?.labels)) continue;
-    const name = d.metadata?.name ?? "";
-    await cluster.request({
-      method: "PATCH",
-      path: `/apis/apps/v1/namespaces/${namespace}/deployments/${name}/scale`,
-      contentType: "application/merge-patch+json",
-      body: { spec: { replicas: 0 } },
-    });
-    await patch(cluster, `/apis/apps/v1/namespaces/${namespace}/deployments/${name}`, annotate);
-    done.push(`Deployment/${name} scaled to 0`);
-  }
-  for (const c of (await cluster.list("CronJob", namespace, selector)).items) {
-    if (!mine(c.metadata?.labels)) continue;
-    const name = c.metadata?.name ?? "";
-    await patch(cluster, `/apis/batch/v1/namespaces/${namespace}/cronjobs/${name}`, {
-      ...annotate,
-      spec: { suspend: true },
-    });
-    done.push(`CronJob/${name} suspended`);
+  for (const object of workloads(releases)) {
+    const spec = (object as { spec?: Record<string, unknown> }).spec ?? {};
+    const stopped = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        annotations: {
+          ...object.metadata?.annotations,
+          [cutoverAnnotation]: cutover.note,
+          [cutoverToAnnotation]: cutover.to,
+        },
+      },
+      spec: object.kind === "Deployment" ? { ...spec, replicas: 0 } : { ...spec, suspend: true },
+    };
+    await cluster.apply(stopped, { force: true });
+    done.push(
+      `${object.kind}/${object.metadata?.name} ${object.kind === "Deployment" ? "scaled to 0" : "suspended"}`,
+    );
   }
   return done;
 }
 
-async function patch(cluster: Cluster, path: string, body: unknown): Promise<void> {
-  try {
-    await cluster.request({ method: "PATCH", path, contentType: "application/merge-patch+json", body });
-  } catch (error) {
-    // Gone since it was listed: nothing left to stop.
-    if (!(error instanceof KubernetesApiError && error.status === 404)) throw error;
+/**
+ * Runs the source again after a cutover: its releases' Deployments and CronJobs applied exactly
+ * as they were deployed (replicas, schedule state), which also drops the cutover annotation.
+ */
+export async function revertCutover(cluster: Cluster, releases: readonly ReleaseRecord[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const object of workloads(releases)) {
+    await cluster.apply(object, { force: true });
+    const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 1;
+    done.push(
+      `${object.kind}/${object.metadata?.name} ${object.kind === "Deployment" ? `back to ${replicas} replica(s)` : "resumed"}`,
+    );
   }
+  return done;
+}
+
+/** The live workloads a cutover stopped, with its note: a deploy there would start them again. */
+export function cutOverWorkloads(
+  live: ReadonlyMap<string, KubernetesObject>,
+  services: readonly string[],
+): ({ readonly service: string; readonly object: string } & Cutover)[] {
+  return [...live.values()].flatMap((o) => {
+    const note = o.metadata?.annotations?.[cutoverAnnotation];
+    const to = o.metadata?.annotations?.[cutoverToAnnotation] ?? "<the target>";
+    const service = o.metadata?.labels?.["app.kubernetes.io/name"] ?? "";
+    return note && services.includes(service)
+      ? [{ service, object: `${o.kind}/${o.metadata?.name}`, note, to }]
+      : [];
+  });
 }

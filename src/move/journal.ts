@@ -5,7 +5,7 @@ import {
   type JsonConfigMapRef,
 } from "../clients/kubernetes/json-config-map.ts";
 
-export type MoveStep = "copy" | "deploy" | "compare" | "cutover";
+export type MoveStep = "copy" | "deploy" | "compare" | "cutover" | "revert-cutover";
 
 /** A move's journal, kept in the source namespace: a re-run says where it resumes. */
 export interface MoveRecord {

@@ -37,7 +37,11 @@ export default defineProject`,
 );
 project.edit("slipway.config.ts", "environments: [dev, prod]", "environments: [dev, prod, prodK3s]");
 
-const client = (context: string) => ({ apps: kubeAt(context).apps(), core: kubeAt(context).core() });
+const client = (context: string) => ({
+  apps: kubeAt(context).apps(),
+  core: kubeAt(context).core(),
+  batch: kubeAt(context).batch(),
+});
 const rancher = client("rancher");
 const k3s = client("k3s");
 const move = ["cluster", "move", "--from", "prod", "--to", "prod-k3s"];
@@ -148,5 +152,59 @@ describe("slipway cluster move, between two real control planes", () => {
   it("the target is clean of drift after the move", async () => {
     const r = await slipway(project.config, "drift", "--env", "prod-k3s");
     expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("refuses to deploy to or roll back the cut-over source, saying where it moved and how to undo it", async () => {
+    const plan = await slipway(project.config, "plan", "--env", "prod");
+    expect(plan.code, plan.stdout + plan.stderr).toBe(1);
+    expect(plan.stdout).toContain("✗ cutover: prod was cut over to prod-k3s");
+    expect(plan.stdout).toContain("slipway cluster move --from prod --to prod-k3s --revert-cutover");
+    const deploy = await slipway(project.config, "deploy", "--env", "prod", "--yes");
+    expect(deploy.code).toBe(1);
+    const rollback = await slipway(project.config, "rollback", "files", "--env", "prod");
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toMatch(/refused: Deployment\/files .*moved to prod-k3s/);
+    const files = await rancher.apps.readNamespacedDeployment({ namespace: rancherNs, name: "files" });
+    expect(files.spec?.replicas).toBe(0);
+  });
+
+  it("--revert-cutover runs the source again as deployed, and leaves the target running", async () => {
+    const targetBefore = (await k3s.apps.listNamespacedDeployment({ namespace: k3sNs })).items.map((d) => [
+      d.metadata?.name,
+      d.spec?.replicas,
+      d.metadata?.generation,
+    ]);
+    const r = await slipway(project.config, ...move, "--revert-cutover", "--yes", "--timeout", "90s");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/files: available again/);
+
+    for (const d of (await rancher.apps.listNamespacedDeployment({ namespace: rancherNs })).items) {
+      expect(d.spec?.replicas, d.metadata?.name).toBeGreaterThan(0);
+      expect(d.status?.availableReplicas, d.metadata?.name).toBe(d.spec?.replicas);
+      expect(d.metadata?.annotations?.["slipway.dev/cutover"]).toBeUndefined();
+    }
+    const cronJobs = (await rancher.batch.listNamespacedCronJob({ namespace: rancherNs })).items;
+    expect(cronJobs.length).toBeGreaterThan(0);
+    for (const c of cronJobs) expect(c.spec?.suspend ?? false, c.metadata?.name).toBe(false);
+    // The source is exactly what its releases applied, and deploys to it work again.
+    const drift = await slipway(project.config, "drift", "--env", "prod");
+    expect(drift.code, drift.stdout).toBe(0);
+    expect((await slipway(project.config, "plan", "--env", "prod")).code).toBe(0);
+    // The target was not touched.
+    const targetAfter = (await k3s.apps.listNamespacedDeployment({ namespace: k3sNs })).items.map((d) => [
+      d.metadata?.name,
+      d.spec?.replicas,
+      d.metadata?.generation,
+    ]);
+    expect(targetAfter).toEqual(targetBefore);
+    // The same platform on both clusters: the same replicas per Deployment.
+    const source = (await rancher.apps.listNamespacedDeployment({ namespace: rancherNs })).items;
+    expect(Object.fromEntries(source.map((d) => [d.metadata?.name, d.spec?.replicas]))).toEqual(
+      Object.fromEntries(targetAfter.map(([name, replicas]) => [name, replicas])),
+    );
+
+    const again = await slipway(project.config, ...move, "--revert-cutover", "--yes");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("was cut over to prod-k3s: no workload carries the cutover mark");
   });
 });

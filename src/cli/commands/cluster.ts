@@ -4,12 +4,15 @@ import { currentCommit, deployer } from "../../execute/identity.ts";
 import { DeployLock } from "../../execute/lock.ts";
 import { ensureNamespace } from "../../execute/namespace.ts";
 import { compareSides, type ComparisonRow } from "../../move/compare.ts";
-import { cutOver } from "../../move/cutover.ts";
+import { cutOver, cutOverWorkloads, revertCutover } from "../../move/cutover.ts";
 import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
 import { copyReferences, referencedObjects, type Reference } from "../../move/references.ts";
 import { projectAtSourceVersions, readMoveSource, sourceDigests } from "../../move/source.ts";
+import { waitForRollout } from "../../execute/wait-rollout.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { readLiveState } from "../../plan/live-state.ts";
 import { gateBlocks, type Plan } from "../../plan/plan.ts";
+import { labelSafe } from "../../render/labels.ts";
 import { renderServiceObjects } from "../../render/render.ts";
 import { confirm } from "../confirm.ts";
 import { deployEvents, printDeployReport } from "../deploy-report.ts";
@@ -22,6 +25,7 @@ interface MoveFlags {
   from: string;
   to: string;
   cutover?: boolean;
+  revertCutover?: boolean;
   dryRun?: boolean;
   yes?: boolean;
   timeout: string;
@@ -39,12 +43,18 @@ export function registerCluster(program: Command, out: Output): void {
     .requiredOption("--from <env>", "the environment the platform runs in now")
     .requiredOption("--to <env>", "the environment (cluster) it moves to")
     .option("--cutover", "once the target is healthy, scale the source's workloads to zero and record it")
+    .option(
+      "--revert-cutover",
+      "undo a cutover: run the source's workloads again as they were deployed, and wait until they are available; the target keeps running",
+    )
     .option("--dry-run", "show what would be copied, the target's plan and the cutover; change nothing")
     .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
     .option("--timeout <duration>", "how long each rollout may take", "5m")
     .option("--parallel <n>", "services deployed at once", "4")
     .action(async (services: string[], opts: MoveFlags, cmd: Command) => {
       if (opts.from === opts.to) throw new UsageError("--from and --to name the same environment");
+      if (opts.cutover && opts.revertCutover)
+        throw new UsageError("--cutover and --revert-cutover contradict each other: give one");
       const a = await openSession(cmd, opts.from, services);
       const b = await openSession(cmd, opts.to, services);
       const nsA = a.env.cluster.namespace;
@@ -58,7 +68,7 @@ export function registerCluster(program: Command, out: Output): void {
       const lockA = new DeployLock(a.cluster, nsA);
       if (!opts.dryRun) await lockA.acquire();
       try {
-        await move(a, b, services, opts, out);
+        await (opts.revertCutover ? revert : move)(a, b, services, opts, out);
       } finally {
         if (!opts.dryRun) await lockA.release().catch(() => undefined);
       }
@@ -114,6 +124,7 @@ async function move(
   );
   const planned = await planFor(target, names, {
     pinnedDigests: digests,
+    movingIn: true,
     ...(out.signal ? { signal: out.signal } : {}),
   });
   const plan = await countCopiedPullSecret(planned, a, refs);
@@ -229,7 +240,11 @@ async function move(
 
   if (record.cutover) {
     const note = `moved to ${b.env.name} (${record.target}) at ${new Date().toISOString()} by ${by}`;
-    const stopped = await cutOver(a.cluster, nsA, project.name, a.env.name, names, note);
+    const stopped = await cutOver(
+      a.cluster,
+      source.services.map((s) => s.release),
+      { to: b.env.name, note },
+    );
     for (const s of stopped) out.note(`${a.env.name}: ${s}`);
     record.cutoverAt = new Date().toISOString();
     await step("cutover", stopped.join(", "));
@@ -238,6 +253,107 @@ async function move(
   await journal.write(record);
   out.line(
     `Moved ${names.length} service(s) to ${b.env.name}${record.cutover ? `; ${a.env.name} is scaled to zero (nothing deleted)` : `; ${a.env.name} still runs (add --cutover to stop it)`}.`,
+  );
+}
+
+/**
+ * Undoes a cutover: the source's workloads that a cutover to `b` stopped are applied again as
+ * their releases deployed them, then watched until available. The target is not touched.
+ */
+async function revert(
+  a: Session,
+  b: Session,
+  only: readonly string[],
+  opts: MoveFlags,
+  out: Output,
+): Promise<void> {
+  const nsA = a.env.cluster.namespace;
+  const where = `${a.env.name} (${a.env.cluster.context}/${nsA})`;
+  const journal = new MoveJournal(a.cluster, nsA, b.env.name);
+  const [record, live, source] = await Promise.all([
+    journal.read(),
+    readLiveState(a.cluster, nsA, a.project.name, a.env.name, out.signal),
+    readMoveSource(a.project, a.env, a.cluster, only),
+  ]);
+  const stopped = cutOverWorkloads(
+    live,
+    source.services.map((s) => s.service.spec.name),
+  ).filter((w) => w.to === b.env.name);
+  const reverted = source.services.filter((s) => stopped.some((w) => w.service === s.service.spec.name));
+  if (reverted.length === 0) {
+    out.error(
+      `error: nothing in ${where} was cut over to ${b.env.name}: no workload carries the cutover mark`,
+    );
+    out.exitCode(1);
+    return;
+  }
+  out.line(`Reverting the cutover of ${where} to ${b.env.name}: ${stopped[0]?.note ?? ""}`);
+  out.table(
+    ["SERVICE", "VERSION", "REVISION", "STOPPED"],
+    reverted.map(({ service, release }) => [
+      service.spec.name,
+      release.version,
+      String(release.revision),
+      stopped
+        .filter((w) => w.service === service.spec.name)
+        .map((w) => w.object)
+        .join(", "),
+    ]),
+  );
+  out.line(`${b.env.name} keeps running; nothing is deleted or changed there.`);
+  if (opts.dryRun) {
+    out.line("Dry run: nothing changed.");
+    return;
+  }
+  const ok = await confirm(out, {
+    yes: opts.yes === true,
+    verb: "revert the cutover",
+    question: `Run ${reverted.length} service(s) in ${a.env.name} again, as deployed, beside ${b.env.name}?`,
+    declined: "Not reverted.",
+  });
+  if (!ok) return;
+
+  const since = new Date();
+  const releases = reverted.map((s) => s.release);
+  for (const line of await revertCutover(a.cluster, releases)) out.note(`${a.env.name}: ${line}`);
+  const timeoutMs = parseDuration(opts.timeout, "--timeout");
+  const failures: string[] = [];
+  await Promise.all(
+    releases.map(async (release) => {
+      const deployment = release.objects.find((o) => o.kind === "Deployment");
+      if (!deployment) return;
+      const verdict = await waitForRollout(a.cluster, {
+        namespace: nsA,
+        service: release.service,
+        deployment: deployment.metadata?.name ?? release.service,
+        since,
+        version: labelSafe(release.version),
+        timeoutMs,
+        ...(out.signal ? { signal: out.signal } : {}),
+      });
+      if (verdict.successful) out.note(`${release.service}: available again: ${verdict.message}`);
+      else failures.push(`${release.service}: ${verdict.message}`);
+    }),
+  );
+  if (record) {
+    record.cutover = false;
+    delete record.cutoverAt;
+    record.steps.push({
+      step: "revert-cutover",
+      at: new Date().toISOString(),
+      message: `${releases.map((r) => r.service).join(", ")} run again${failures.length ? `; not available: ${failures.join("; ")}` : ""}`,
+    });
+    await journal.write(record);
+  }
+  if (failures.length) {
+    out.error(
+      `error: applied, but not every service became available in ${a.env.name}: ${failures.join("; ")}. Run it again to wait once more.`,
+    );
+    out.exitCode(1);
+    return;
+  }
+  out.line(
+    `${a.env.name} runs again (${releases.length} service(s)); ${b.env.name} still runs too: cut over again with --cutover, or stop it.`,
   );
 }
 

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { Deploy } from "../../execute/deploy.ts";
 import { currentCommit, deployer } from "../../execute/identity.ts";
 import { DeployLock } from "../../execute/lock.ts";
-import { objectKey } from "../../plan/live-state.ts";
+import { checkCutover } from "../../checks/gate/cutover.ts";
+import { objectKey, readLiveState } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
@@ -21,6 +22,14 @@ export function registerRollback(program: Command, out: Output): void {
       const session = await openSession(cmd, opts.env, [service]);
       const { env, cluster } = session;
       const namespace = env.cluster.namespace;
+      // A cut-over environment runs nothing: rolling back would start it beside where it moved.
+      const live = await readLiveState(cluster, namespace, session.project.name, env.name, out.signal);
+      const cutover = checkCutover(env, live, [service]);
+      if (cutover) {
+        out.error(`error: refused: ${cutover.problems.join("; ")}`);
+        out.exitCode(1);
+        return;
+      }
       const store = new ReleaseStore(cluster, namespace);
       const summaries = await store.summaries(service);
       const current = summaries.find((s) => s.status === "deployed");

@@ -7,7 +7,7 @@ export default defineService({
   description: "Usage, quotas and wallets.",
   dependsOn: ["auth"],
   deployment: {
-    replicas: (env) => (env.name === "prod" ? 2 : 1),
+    replicas: (env) => (env.name.startsWith("prod") ? 2 : 1),
     port: 8080,
     database: "accounting",
     env: {

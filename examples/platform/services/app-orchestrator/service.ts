@@ -7,7 +7,7 @@ export default defineService({
   description: "Starts and stops compute applications for users.",
   dependsOn: ["auth", "accounting", "files"],
   deployment: {
-    replicas: (env) => (env.name === "prod" ? 2 : 1),
+    replicas: (env) => (env.name.startsWith("prod") ? 2 : 1),
     port: 8080,
     database: "orchestrator",
     env: { AUTH_URL: "http://auth", ACCOUNTING_URL: "http://accounting", FILES_URL: "http://files" },
@@ -16,7 +16,7 @@ export default defineService({
   },
   service: { port: 80 },
   ingress: {
-    host: (env) => (env.name === "prod" ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
     path: "/apps",
   },
   // It starts application pods: it needs to manage Jobs in its own namespace.

@@ -6,11 +6,11 @@ export default defineService({
   image: "auth",
   description: "Users, sessions and tokens.",
   deployment: {
-    replicas: (env) => (env.name === "prod" ? 3 : 1),
+    replicas: (env) => (env.name.startsWith("prod") ? 3 : 1),
     port: 8080,
     database: "auth",
     env: {
-      LOG_LEVEL: (env) => (env.name === "prod" ? "info" : "debug"),
+      LOG_LEVEL: (env) => (env.name.startsWith("prod") ? "info" : "debug"),
       TOKEN_SIGNING_KEY: { secret: "auth-signing-key", key: "private.pem" },
     },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
@@ -19,7 +19,7 @@ export default defineService({
   },
   service: { port: 80 },
   ingress: {
-    host: (env) => (env.name === "prod" ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
     path: "/auth",
   },
   secrets: ["auth-signing-key"],

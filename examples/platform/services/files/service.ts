@@ -7,7 +7,7 @@ export default defineService({
   description: "File browsing, uploads and shares.",
   dependsOn: ["auth", "accounting"],
   deployment: {
-    replicas: (env) => (env.name === "prod" ? 3 : 1),
+    replicas: (env) => (env.name.startsWith("prod") ? 3 : 1),
     port: 8080,
     database: "files",
     env: {
@@ -23,7 +23,7 @@ export default defineService({
   },
   service: { port: 80 },
   ingress: {
-    host: (env) => (env.name === "prod" ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
     path: "/files",
   },
   configMaps: { "files-config": { files: { "files.yaml": "./config/files.yaml" } } },

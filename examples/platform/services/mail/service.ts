@@ -10,7 +10,7 @@ export default defineService({
     port: 8080,
     database: "mail",
     env: {
-      SMTP_HOST: (env) => (env.name === "prod" ? "smtp.example.org" : "mailhog.dev.svc"),
+      SMTP_HOST: (env) => (env.name.startsWith("prod") ? "smtp.example.org" : "mailhog.dev.svc"),
       SMTP_PASSWORD: { secret: "mail-smtp", key: "password" },
     },
     readiness: { tcp: {} },
