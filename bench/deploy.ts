@@ -4,17 +4,17 @@
 // (c) a full deploy from empty against the control plane's own time (apply all at once, wait
 // for every Deployment Available). Baselines run in the same script: compare the ratios.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { ensureBinaries } from "../platform/src/build/binaries.ts";
 import { loadPlatform } from "../platform/src/connection.ts";
 import { defaultLayout } from "../platform/src/layout.ts";
 import { silentProgress } from "../platform/src/progress.ts";
 import { Cluster } from "../src/clients/kubernetes/cluster.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { generatedProject } from "./support/generated-project.ts";
 import { Deploy, type DeployOptions } from "../src/execute/deploy.ts";
 import { readLiveState } from "../src/plan/live-state.ts";
 import { buildPlan } from "../src/plan/plan.ts";
@@ -26,45 +26,30 @@ const count = Number(process.argv[2] ?? 100);
 const parallel = Number(process.argv[3] ?? 4);
 const platform = loadPlatform();
 const kubectl = (await ensureBinaries(defaultLayout().cacheDir, silentProgress)).kubectl;
-const repo = fileURLToPath(new URL("..", import.meta.url));
 const suffix = Date.now().toString(36);
 const namespace = `bench-${suffix}`;
 const baselineNamespace = `bench-kubectl-${suffix}`;
 
-// A generated project inside the repository, so `import ... from "slipway"` resolves.
-const root = mkdtempSync(join(repo, "bench", ".project-"));
-// Cleaned up however the run ends, so a failed run leaves no namespaces behind.
+const generated = generatedProject(
+  count,
+  `{ name: "bench", environments: [defineEnvironment({
+  name: "bench", cluster: { context: "local", namespace: "${namespace}", flavour: "k3s" },
+  registry: { host: "${platform.registry}", repositoryPrefix: "bench" }, defaults: { replicas: 1 } })] }`,
+  (name) => `{ name: "${name}", version: "1.0.0", image: "${name}",
+  deployment: { port: 8080, minReadySeconds: 0, env: { MODE: "bench" }, readiness: { http: { path: "/ready" } } },
+  service: { port: 80 }, ingress: { host: "bench.example.org", path: "/${name}" },
+  configMaps: { "${name}-config": { data: { "app.yaml": "name: ${name}" } } },
+  networkPolicy: { allowFrom: ["svc-000"] } }`,
+);
+// Removed however the run ends, so a failed run leaves no namespaces behind.
 process.once("exit", () => {
   for (const ns of [namespace, baselineNamespace])
     spawnSync(
       kubectl,
       ["--kubeconfig", platform.kubeconfig, "--context", "local", "delete", "namespace", ns, "--wait=false"],
-      {
-        stdio: "ignore",
-      },
+      { stdio: "ignore" },
     );
-  rmSync(root, { recursive: true, force: true });
 });
-const configFor = (ns: string): string => `import { defineEnvironment, defineProject } from "slipway";
-export default defineProject({ name: "bench", environments: [defineEnvironment({
-  name: "bench", cluster: { context: "local", namespace: "${ns}", flavour: "k3s" },
-  registry: { host: "${platform.registry}", repositoryPrefix: "bench" }, defaults: { replicas: 1 } })] });
-`;
-writeFileSync(join(root, "slipway.config.ts"), configFor(namespace));
-for (let i = 0; i < count; i++) {
-  const name = `svc-${String(i).padStart(3, "0")}`;
-  mkdirSync(join(root, "services", name), { recursive: true });
-  writeFileSync(
-    join(root, "services", name, "service.ts"),
-    `import { defineService } from "slipway";
-export default defineService({ name: "${name}", version: "1.0.0", image: "${name}",
-  deployment: { port: 8080, minReadySeconds: 0, env: { MODE: "bench" }, readiness: { http: { path: "/ready" } } },
-  service: { port: 80 }, ingress: { host: "bench.example.org", path: "/${name}" },
-  configMaps: { "${name}-config": { data: { "app.yaml": "name: ${name}" } } },
-  networkPolicy: { allowFrom: ["svc-000"] } });
-`,
-  );
-}
 
 const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const t0 = performance.now();
@@ -72,7 +57,7 @@ const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   return [result, performance.now() - t0];
 };
 
-const [project, loadMs] = await time(() => loadProject(join(root, "slipway.config.ts")));
+const [project, loadMs] = await time(() => loadProject(generated.config));
 const env = project.environments[0]!;
 const objects = renderEnvironment(project, env.name);
 const baselineYaml = join(mkdtempSync(join(tmpdir(), "slipway-bench-")), "objects.yaml");

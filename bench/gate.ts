@@ -5,45 +5,27 @@
 // script, is every service at once (what Promise.all over the services would do). Runs alternate,
 // three of each; compare the ratio, the requests and the peak in flight. (Before one registry
 // client per plan and one GET per manifest, the same run made 600 requests in 1.20 s.)
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { loadPlatform } from "../platform/src/connection.ts";
 import { buildAndPushImage, reportBuild } from "../scripts/build-images.ts";
 import { GATE_CONCURRENCY, resolveImages, runGate } from "../src/checks/gate/gate.ts";
 import type { Cluster } from "../src/clients/kubernetes/cluster.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { generatedProject } from "./support/generated-project.ts";
 
 const count = Number(process.argv[2] ?? 100);
 const platform = loadPlatform();
 process.env.DOCKER_CONFIG = platform.dockerConfig;
 process.env.SLIPWAY_JENKINS_CREDENTIALS = platform.jenkins.credentialsFile;
-const repo = fileURLToPath(new URL("..", import.meta.url));
-
-// A generated project inside the repository, so `import ... from "slipway"` resolves.
-const root = mkdtempSync(join(repo, "bench", ".project-"));
-process.once("exit", () => rmSync(root, { recursive: true, force: true }));
-writeFileSync(
-  join(root, "slipway.config.ts"),
-  `import { defineEnvironment, defineProject } from "slipway";
-export default defineProject({ name: "bench", environments: [defineEnvironment({
+const generated = generatedProject(
+  count,
+  `{ name: "bench", environments: [defineEnvironment({
   name: "bench", cluster: { context: "local", namespace: "bench-gate", flavour: "k3s" },
   registry: { host: "${platform.registry}", repositoryPrefix: "bench-gate", insecure: true },
-  ci: { url: "${platform.jenkins.url}", jobPattern: "bench-gate/{service}" } })] });
-`,
+  ci: { url: "${platform.jenkins.url}", jobPattern: "bench-gate/{service}" } })] }`,
+  (name) => `{ name: "${name}", version: "1.0.0", image: "${name}", deployment: { port: 8080 } }`,
 );
-for (let i = 0; i < count; i++) {
-  const name = `svc-${String(i).padStart(3, "0")}`;
-  mkdirSync(join(root, "services", name), { recursive: true });
-  writeFileSync(
-    join(root, "services", name, "service.ts"),
-    `import { defineService } from "slipway";
-export default defineService({ name: "${name}", version: "1.0.0", image: "${name}", deployment: { port: 8080 } });
-`,
-  );
-}
-const project = await loadProject(join(root, "slipway.config.ts"));
+const project = await loadProject(generated.config);
 const env = project.environments[0]!;
 const services = project.services.get(env.name) ?? [];
 
