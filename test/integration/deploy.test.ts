@@ -54,8 +54,8 @@ describe("deploying the example platform to the real control plane", () => {
     project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
     project.edit(
       "services/files/service.ts",
-      'replicas: (env) => (env.name === "prod" ? 3 : 1)',
-      'replicas: (env) => (env.name === "prod" ? 3 : 2)',
+      'replicas: (env) => (env.name.startsWith("prod") ? 3 : 1)',
+      'replicas: (env) => (env.name.startsWith("prod") ? 3 : 2)',
     );
     const plan = await slipway(project.config, "plan", "files", "--env", "dev", "--detailed-exitcode");
     expect(plan.code).toBe(2);
