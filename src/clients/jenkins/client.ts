@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { fetchFailure } from "../fetch-failure.ts";
 import {
   buildsTree,
   parseBuilds,
@@ -122,7 +123,7 @@ export class JenkinsClient {
     } catch (e) {
       throw new JenkinsError(
         "unreachable",
-        `Jenkins at ${this.baseUrl} is unreachable: ${why(e, this.#timeoutMs)}`,
+        `Jenkins at ${this.baseUrl} is unreachable: ${fetchFailure(e, this.#timeoutMs)}`,
         page,
       );
     }
@@ -204,16 +205,4 @@ function rootUrl(baseUrl: string): string {
   url.hash = "";
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url.href;
-}
-
-/** The useful part of a fetch failure: undici puts the system error (ECONNREFUSED, ...) in `cause`. */
-function why(e: unknown, timeoutMs: number): string {
-  if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError"))
-    return `no answer within ${timeoutMs / 1000} s`;
-  const cause = e instanceof Error ? e.cause : undefined;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code ? `${code} (${cause.message})` : cause.message;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -3,6 +3,7 @@
 // does that on Node 20 with the bearer-token flow cleanly (the maintained ones want a Docker
 // daemon or pull in a whole image toolkit), so this is the few requests it takes.
 import { createHash } from "node:crypto";
+import { fetchFailure } from "../fetch-failure.ts";
 import { basicAuthorization, parseChallenge, tokenUrl } from "./auth.ts";
 import { lookupCredentials, type RegistryCredentials } from "./credentials.ts";
 import { RegistryError, type RegistryErrorKind, type RegistryTarget } from "./errors.ts";
@@ -305,7 +306,7 @@ export class RegistryClient {
       });
     } catch (error) {
       const who = url.startsWith(this.base) ? "registry" : "token service";
-      const detail = networkDetail(error, this.options.insecure);
+      const detail = networkDetail(error, this.options.insecure, this.options.timeoutMs ?? 30_000);
       throw this.fail("unreachable", target, `${who} unreachable at ${new URL(url).origin} (${detail})`);
     }
   }
@@ -367,18 +368,10 @@ async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
 
-/** Why fetch failed, from the error's cause: ECONNREFUSED, a TLS failure, a timeout. */
-function networkDetail(error: unknown, insecure: boolean | undefined): string {
-  if (error instanceof Error && error.name === "TimeoutError") return "no answer in time";
-  const cause =
-    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const code = cause?.code ?? "";
-  // OpenSSL's own messages are long and cryptic; its codes (ERR_SSL_WRONG_VERSION_NUMBER) say it better.
-  const detail =
-    (code.startsWith("ERR_SSL") ? code : cause?.message) ||
-    code ||
-    (error instanceof Error ? error.message : String(error));
-  if (!insecure && /SSL|TLS|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(`${code} ${detail}`)) {
+/** Why fetch failed; a TLS failure says what to set. */
+function networkDetail(error: unknown, insecure: boolean | undefined, timeoutMs: number): string {
+  const detail = fetchFailure(error, timeoutMs);
+  if (!insecure && /SSL|TLS|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(detail)) {
     return `${detail}: TLS failed; a registry serving plain http needs insecure: true, one with a private CA NODE_EXTRA_CA_CERTS`;
   }
   return detail;

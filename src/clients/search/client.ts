@@ -3,6 +3,7 @@
  * templates, aliases, rollover, mappings). Not the official @elastic/elasticsearch client: its
  * product check refuses OpenSearch, and its current major needs Node 22.
  */
+import { fetchFailure } from "../fetch-failure.ts";
 
 export class SearchError extends Error {
   constructor(
@@ -67,6 +68,7 @@ export class SearchClient {
     allow: readonly number[] = [],
   ): Promise<SearchResponse<T>> {
     this.requests++;
+    const timeoutMs = this.options.timeoutMs ?? 15_000;
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
@@ -77,12 +79,11 @@ export class SearchClient {
           ...(this.authorization ? { authorization: this.authorization } : {}),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new SearchError(
-        `search server unreachable at ${this.base} (${method} ${path}): ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        `search server unreachable at ${this.base} (${method} ${path}): ${fetchFailure(error, timeoutMs)}`,
       );
     }
     const text = method === "HEAD" ? "" : await response.text();
