@@ -23,8 +23,8 @@ function workloads(releases: readonly ReleaseRecord[]): KubernetesObject[] {
  * Stops the source's workloads once the target is healthy: each Deployment and CronJob of the
  * deployed releases is applied again, as Slipway applied it, but with 0 replicas or suspended,
  * and annotated with where it moved. Applied by Slipway's own field manager, so the change is
- * Slipway's (no other manager comes to own the replicas) and {@link revertCutover}, which applies
- * the releases unchanged, undoes it exactly. Nothing is deleted.
+ * Slipway's (no other manager comes to own the replicas), and applying the releases unchanged, as
+ * `cluster move --revert-cutover` does, undoes it exactly. Nothing is deleted.
  */
 export async function cutOver(
   cluster: Cluster,
@@ -49,22 +49,6 @@ export async function cutOver(
     await cluster.apply(stopped, { force: true });
     done.push(
       `${object.kind}/${object.metadata?.name} ${object.kind === "Deployment" ? "scaled to 0" : "suspended"}`,
-    );
-  }
-  return done;
-}
-
-/**
- * Runs the source again after a cutover: its releases' Deployments and CronJobs applied exactly
- * as they were deployed (replicas, schedule state), which also drops the cutover annotation.
- */
-export async function revertCutover(cluster: Cluster, releases: readonly ReleaseRecord[]): Promise<string[]> {
-  const done: string[] = [];
-  for (const object of workloads(releases)) {
-    await cluster.apply(object, { force: true });
-    const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 1;
-    done.push(
-      `${object.kind}/${object.metadata?.name} ${object.kind === "Deployment" ? `back to ${replicas} replica(s)` : "resumed"}`,
     );
   }
   return done;

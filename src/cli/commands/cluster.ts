@@ -4,15 +4,13 @@ import { currentCommit, deployer } from "../../execute/identity.ts";
 import { DeployLock } from "../../execute/lock.ts";
 import { ensureNamespace } from "../../execute/namespace.ts";
 import { compareSides, type ComparisonRow } from "../../move/compare.ts";
-import { cutOver, cutOverWorkloads, revertCutover } from "../../move/cutover.ts";
+import { cutOver, cutOverWorkloads } from "../../move/cutover.ts";
 import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
 import { copyReferences, referencedObjects, type Reference } from "../../move/references.ts";
 import { projectAtSourceVersions, readMoveSource, sourceDigests } from "../../move/source.ts";
-import { waitForRollout } from "../../execute/wait-rollout.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
 import { readLiveState } from "../../plan/live-state.ts";
 import { gateBlocks, type Plan } from "../../plan/plan.ts";
-import { labelSafe } from "../../render/labels.ts";
 import { renderServiceObjects } from "../../render/render.ts";
 import { confirm } from "../confirm.ts";
 import { deployEvents, printDeployReport } from "../deploy-report.ts";
@@ -313,26 +311,23 @@ async function revert(
   });
   if (!ok) return;
 
-  const since = new Date();
+  // What a rollback does: the release applied as deployed (which drops the cutover marks), then
+  // watched until available. Without the search server: the audit indices are the target's now.
   const releases = reverted.map((s) => s.release);
-  for (const line of await revertCutover(a.cluster, releases)) out.note(`${a.env.name}: ${line}`);
+  const restorer = new Deploy(a.cluster, {
+    note: (service, message) => out.note(`${service}: ${message}`),
+    progress: () => undefined,
+  });
   const timeoutMs = parseDuration(opts.timeout, "--timeout");
   const failures: string[] = [];
   await Promise.all(
     releases.map(async (release) => {
-      const deployment = release.objects.find((o) => o.kind === "Deployment");
-      if (!deployment) return;
-      const verdict = await waitForRollout(a.cluster, {
-        namespace: nsA,
-        service: release.service,
-        deployment: deployment.metadata?.name ?? release.service,
-        since,
-        version: labelSafe(release.version),
+      const outcome = await restorer.restore(release, {
         timeoutMs,
         ...(out.signal ? { signal: out.signal } : {}),
       });
-      if (verdict.successful) out.note(`${release.service}: available again: ${verdict.message}`);
-      else failures.push(`${release.service}: ${verdict.message}`);
+      if (outcome.successful) out.note(`${release.service}: available again: ${outcome.message}`);
+      else failures.push(`${release.service}: ${outcome.message}`);
     }),
   );
   if (record) {
