@@ -45,7 +45,7 @@ export async function checkBuild(input: BuildCheckInput): Promise<BuildCheckResu
   const { client, service, version, revision } = input;
   const job = resolveJob(input.jobPattern, service);
   const wanted = { version, revision };
-  const search = await client.searchBuilds(job, (read) => matchingBuilds(read, wanted).length > 0);
+  const search = await client.searchBuilds(job, (page) => matchingBuilds(page, wanted).length > 0);
   const subject = `${service} ${version}`;
   const [build, ...older] = matchingBuilds(search.builds, wanted);
   if (!build) return { ok: false, findings: [error(noBuild(client.jobUrl(job), job, search, input))] };

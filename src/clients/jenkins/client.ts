@@ -58,12 +58,12 @@ export class JenkinsClient {
   }
 
   /**
-   * The job's builds, newest first, read a page at a time until `found` accepts the builds read so
-   * far, the job has no more, or `limit` builds were read.
+   * The job's builds, newest first, read a page at a time until `found` accepts the page just
+   * read, the job has no more, or `limit` builds were read.
    */
   async searchBuilds(
     job: JenkinsJob,
-    found: (builds: readonly JenkinsBuild[]) => boolean,
+    found: (page: readonly JenkinsBuild[]) => boolean,
     limit = DEFAULT_BUILD_SEARCH_LIMIT,
   ): Promise<BuildSearch> {
     const builds: JenkinsBuild[] = [];
@@ -73,7 +73,7 @@ export class JenkinsClient {
       const page = await this.#buildsPage(job, from, to);
       builds.push(...page);
       if (page.length < to - from) return { builds, complete: true };
-      if (found(builds)) return { builds, complete: false };
+      if (found(page)) return { builds, complete: false };
     }
     return { builds, complete: false };
   }
