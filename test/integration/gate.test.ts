@@ -206,30 +206,14 @@ describe("the registry and CI checks before a deploy", () => {
     expect(before.stdout).toContain(`auth ${current} was never deployed successfully to dev`);
     expect(before.stdout).toContain(`nobody signed off the manual test of auth ${current} in dev`);
 
-    const early = await slipway(
-      project.config,
-      "signoff",
-      "auth",
-      current,
-      "--env",
-      "dev",
-      "--note",
-      "clicked through login",
-    );
+    const signoff = () =>
+      slipway(project.config, "signoff", "auth", current, "--env", "dev", "--note", "clicked through login");
+    const early = await signoff();
     expect(early.code).toBe(1);
     expect(early.stderr).toContain("was never deployed successfully to dev");
 
     expect((await slipway(project.config, "deploy", "auth", "--env", "dev", "--yes")).code).toBe(0);
-    const signed = await slipway(
-      project.config,
-      "signoff",
-      "auth",
-      current,
-      "--env",
-      "dev",
-      "--note",
-      "clicked through login",
-    );
+    const signed = await signoff();
     expect(signed.code, signed.stderr).toBe(0);
 
     const after = await prodPlan();
