@@ -389,19 +389,12 @@ export class Deploy {
         await mark("migrate", "done", ran.message);
         note(`migrations (${ran.mode}): ${ran.message}`);
       } catch (error) {
-        const message = (error as Error).message;
-        await mark("migrate", "failed", message);
-        record.status = "failed";
-        record.finishedAt = new Date().toISOString();
-        record.description += " (migrations failed; nothing rolled out)";
-        await store.update(record);
-        note(`migrations failed: ${message}`);
-        return {
-          service: plan.service,
-          outcome: "failed",
-          revision: record.revision,
-          message: `migrations failed, nothing rolled out: ${message}`,
-        };
+        return this.stopBeforeRollout(
+          record,
+          store,
+          "migrate",
+          `migrations failed: ${(error as Error).message}`,
+        );
       }
     }
 
