@@ -255,8 +255,8 @@ async function move(
 }
 
 /**
- * Undoes a cutover: the source's workloads that a cutover to `b` stopped are applied again as
- * their releases deployed them, then watched until available. The target is not touched.
+ * Undoes a cutover: the releases of the source's services whose workloads a cutover to `b`
+ * stopped are restored as deployed, then watched until available. The target is not touched.
  */
 async function revert(
   a: Session,
@@ -314,10 +314,7 @@ async function revert(
   // What a rollback does: the release applied as deployed (which drops the cutover marks), then
   // watched until available. Without the search server: the audit indices are the target's now.
   const releases = reverted.map((s) => s.release);
-  const restorer = new Deploy(a.cluster, {
-    note: (service, message) => out.note(`${service}: ${message}`),
-    progress: () => undefined,
-  });
+  const restorer = new Deploy(a.cluster, deployEvents(out));
   const timeoutMs = parseDuration(opts.timeout, "--timeout");
   const failures: string[] = [];
   await Promise.all(

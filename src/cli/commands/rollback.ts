@@ -5,6 +5,7 @@ import { DeployLock } from "../../execute/lock.ts";
 import { checkCutover } from "../../checks/gate/cutover.ts";
 import { objectKey, readLiveState } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
+import { deployEvents } from "../deploy-report.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
@@ -51,10 +52,7 @@ export function registerRollback(program: Command, out: Output): void {
         const release = await store.get(service, target.revision);
         const currentRecord = current ? await store.get(service, current.revision) : undefined;
         out.note(`${service}: rolling back to revision ${release.revision} (${release.version})`);
-        const deploy = new Deploy(cluster, {
-          note: (s, m) => out.note(`${s}: ${m}`),
-          progress: () => undefined,
-        });
+        const deploy = new Deploy(cluster, deployEvents(out));
         const outcome = await deploy.restore(release, {
           ...(session.search ? { search: session.search } : {}),
           ...(env.search?.indexPrefix ? { auditIndexPrefix: env.search.indexPrefix } : {}),
