@@ -15,7 +15,7 @@ import { silentProgress } from "../platform/src/progress.ts";
 import { Cluster } from "../src/clients/kubernetes/cluster.ts";
 import { loadProject } from "../src/definitions/load.ts";
 import { generatedProject } from "./support/generated-project.ts";
-import { Deploy, type DeployOptions } from "../src/execute/deploy.ts";
+import { Deploy, type DeployOptions } from "../src/procedure/deploy.ts";
 import { readLiveState } from "../src/plan/live-state.ts";
 import { buildPlan } from "../src/plan/plan.ts";
 import { renderEnvironment } from "../src/render/render.ts";
@@ -95,7 +95,7 @@ const options: DeployOptions = {
   deployedBy: "bench",
   commit: "bench",
 };
-const quiet = { note: () => undefined, progress: () => undefined };
+const quiet = (): void => undefined;
 const planNow = async () => {
   const [live, releases] = await Promise.all([
     readLiveState(cluster, namespace, project.name, env.name),

@@ -1,14 +1,50 @@
-import type { DeployEvents, DeployReport } from "../execute/deploy.ts";
+import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
+import type { DeployReport } from "../procedure/report.ts";
 import { formatDuration } from "./duration.ts";
 import type { Output } from "./output.ts";
 
-/** A deploy's notes and live progress, as the terminal shows them. */
-export const deployEvents = (out: Output): DeployEvents => ({
-  note: (service, message) => out.note(`${service}: ${message}`),
-  progress: (p) =>
-    out.progress(`${p.service}: ${p.ready}/${p.desired} ready, ${formatDuration(p.elapsedMs)}: ${p.message}`),
-  lockWait: (held) => out.note(`waiting for the lock: ${held.message}`),
-});
+/** One event as the terminal shows it: a kept line, a live status line, or nothing. */
+function terminalLine(event: DeployEvent): { kept: string } | { live: string } | undefined {
+  switch (event.type) {
+    case "lock-wait":
+      return { kept: `waiting for the lock: ${event.held.message}` };
+    case "lock-taken-over":
+      return {
+        kept: `lock: took over the lock from ${event.from}: its lease expired or its process is gone`,
+      };
+    case "service-started":
+      return event.resumedAfter
+        ? {
+            kept: `${event.service}: resuming revision ${event.revision}, interrupted after: ${event.resumedAfter.join(", ") || "nothing"}`,
+          }
+        : undefined;
+    case "step-started":
+      return { live: `${event.service}: ${event.step}: ${event.description}` };
+    case "step-progress": {
+      if (!event.live) return { kept: `${event.service}: ${event.message}` };
+      const pods = event.pods ? `${event.pods.ready}/${event.pods.desired} ready, ` : "";
+      return { live: `${event.service}: ${pods}${formatDuration(event.elapsedMs)}: ${event.message}` };
+    }
+    case "step-finished":
+      return { kept: `${event.service}: ${event.message}` };
+    case "rollback":
+      return { kept: `${event.service}: ${event.message}` };
+    case "orphans-pruned":
+      return { kept: `prune: deleted ${event.objects.length} object(s) of services no longer defined` };
+    case "service-finished":
+      return undefined;
+  }
+}
+
+/** The terminal's renderer of a deploy's events: notes on stderr, live status on a terminal. */
+export const deployEvents =
+  (out: Output): DeployEventSink =>
+  (event) => {
+    const line = terminalLine(event);
+    if (!line) return;
+    if ("kept" in line) out.note(line.kept);
+    else out.progress(line.live);
+  };
 
 /** The outcome per service, and exit code 1 when any did not deploy. */
 export function printDeployReport(out: Output, report: DeployReport, started: number): void {

@@ -104,6 +104,16 @@ const adHocJob = z.strictObject({
   backoffLimit: z.number().int().min(0).optional(),
 });
 
+/** A Job run after the rollout against the new version (smoke or contract tests): it must succeed. */
+const verifyJob = z.strictObject({
+  args: z.array(z.string()).optional(),
+  command: z.array(z.string()).optional(),
+  /** Retries before the verification counts as failed. Default 0. */
+  backoffLimit: z.number().int().min(0).optional(),
+  /** Extra labels on the Job's pod. */
+  podLabels: z.record(labelKey, labelValue).optional(),
+});
+
 const configMap = z.strictObject({
   /** File name in the ConfigMap → path of a file, relative to the service definition. */
   files: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).optional(),
@@ -168,6 +178,8 @@ export const serviceSchema = z.strictObject({
   secrets: z.array(subdomainName).optional(),
   cronJobs: z.record(labelName(30), cronJob).optional(),
   jobs: z.record(labelName(30), adHocJob).optional(),
+  /** Verification Jobs, run in name order after the rollout and before the release is recorded. */
+  verify: z.record(labelName(30), verifyJob).optional(),
   networkPolicy: z
     .strictObject({
       /** Services allowed to call this one; the ingress controller when ingress is set. */

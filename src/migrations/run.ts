@@ -1,6 +1,6 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../definitions/model.ts";
-import { jobLogs, waitForJob } from "../execute/wait-job.ts";
+import { jobLogs, waitForJob } from "../clients/kubernetes/wait-job.ts";
 import { renderMigrationJob } from "../render/workloads.ts";
 import { databaseUrl } from "./database-url.ts";
 import { runDirect } from "./run-direct.ts";

@@ -140,7 +140,7 @@ export function formatPlan(plan: Plan, style: Style): string {
 export function planJson(plan: Plan): unknown {
   return {
     ...plan,
-    services: plan.services.map((s) => ({
+    services: plan.services.map(({ rendered: _rendered, ...s }) => ({
       ...s,
       objects: s.objects.map(({ desired: _desired, ...o }) => o),
     })),

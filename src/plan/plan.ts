@@ -13,6 +13,7 @@ import {
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
+import { planSteps, type PlanStep } from "../procedure/plan-steps.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
 import { managedKinds, objectKey } from "./live-state.ts";
 
@@ -33,6 +34,8 @@ export interface ServicePlan {
   readonly newVersion: string;
   readonly dependsOn: readonly string[];
   readonly objects: readonly ObjectChange[];
+  /** Every object the service runs as, as rendered (in apply order): what a deploy applies and records. */
+  readonly rendered: readonly KubernetesObject[];
   /** Hash of the rendered objects, to match release records. */
   readonly objectsHash: string;
   /** An interrupted deploy of the same objects that a deploy will finish. */
@@ -49,11 +52,7 @@ export interface ServicePlan {
   readonly audit: readonly AuditCallPlan[];
 }
 
-export interface PlanStep {
-  readonly service: string;
-  readonly step: "migrate" | "audit-index" | "apply" | "wait" | "prune" | "record" | "resume";
-  readonly description: string;
-}
+export type { PlanStep } from "../procedure/plan-steps.ts";
 
 /** A failed environment check, or a failed gate check of a service the deploy would change. */
 export const gateBlocks = (services: readonly ServicePlan[], checks: readonly GateCheck[]): boolean =>
@@ -125,53 +124,10 @@ export function buildPlan(input: PlanInput): Plan {
             action: "prune" as const,
             changes: [],
           }));
-  const steps: PlanStep[] = [];
-  for (const p of servicePlans) {
-    const auditChanges = p.audit.filter((a) => a.change !== "none");
-    const auditStep = (): void => {
-      if (auditChanges.length)
-        steps.push({
-          service: p.service,
-          step: "audit-index",
-          description: `update the audit index of ${auditChanges
-            .map((a) => `${a.call} (${a.change})`)
-            .join(", ")}, then verify its live mapping`,
-        });
-    };
-    if (!p.changed) {
-      auditStep();
-      continue;
-    }
-    if (p.resumes !== undefined)
-      steps.push({
-        service: p.service,
-        step: "resume",
-        description: `finish revision ${p.resumes}, interrupted earlier (steps already done are not run again)`,
-      });
-    if (p.migrations) steps.push({ service: p.service, step: "migrate", description: p.migrations });
-    auditStep();
-    const applies = p.objects.filter((o) => o.action === "create" || o.action === "update");
-    const prunes = p.objects.filter((o) => o.action === "prune");
-    if (applies.length)
-      steps.push({
-        service: p.service,
-        step: "apply",
-        description: `apply ${applies.length} object(s) (server-side, field manager slipway)`,
-      });
-    if (p.objects.some((o) => o.kind === "Deployment" && o.action !== "prune"))
-      steps.push({
-        service: p.service,
-        step: "wait",
-        description: "wait for the Deployment to roll out (roll back by itself on failure)",
-      });
-    if (prunes.length)
-      steps.push({
-        service: p.service,
-        step: "prune",
-        description: `delete ${prunes.length} object(s) no longer defined`,
-      });
-    steps.push({ service: p.service, step: "record", description: `record release ${p.newVersion}` });
-  }
+  // The plan's steps are the procedure's own: what the deploy will run, listed by the same objects.
+  const steps: PlanStep[] = planSteps(
+    servicePlans.map((plan, i) => ({ plan, service: services[i] as ServiceModel })),
+  );
   if (orphans.length)
     steps.push({
       service: "(removed services)",
@@ -245,6 +201,7 @@ function planService(
     newVersion: service.spec.version,
     dependsOn: service.spec.dependsOn ?? [],
     objects,
+    rendered: desired,
     objectsHash,
     ...(pending ? { resumes: pending.revision } : {}),
     ...(service.spec.migrations

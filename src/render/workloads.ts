@@ -65,14 +65,23 @@ export function renderCronJobs(ctx: RenderContext): V1CronJob[] {
 export function renderAdHocJob(ctx: RenderContext, jobName: string, runId: string): V1Job {
   const job = ctx.service.spec.jobs?.[jobName];
   if (!job) throw new Error(`service ${ctx.service.spec.name} has no job "${jobName}"`);
-  return jobObject(
-    ctx,
-    `${ctx.service.spec.name}-${jobName}-${runId}`,
-    jobName,
-    job.command,
-    job.args,
-    job.backoffLimit ?? 0,
-  );
+  return jobObject(ctx, `${ctx.service.spec.name}-${jobName}-${runId}`, jobName, {
+    command: job.command,
+    args: job.args,
+    backoffLimit: job.backoffLimit ?? 0,
+  });
+}
+
+/** A verification Job of the new version, run after its rollout; named by the release's revision. */
+export function renderVerifyJob(ctx: RenderContext, name: string, runId: string): V1Job {
+  const job = ctx.service.spec.verify?.[name];
+  if (!job) throw new Error(`service ${ctx.service.spec.name} has no verification "${name}"`);
+  return jobObject(ctx, `${ctx.service.spec.name}-verify-${name}-${runId}`, "verify", {
+    command: job.command,
+    args: job.args,
+    backoffLimit: job.backoffLimit ?? 0,
+    podLabels: job.podLabels,
+  });
 }
 
 /** The migration Job of `mode: "job"`: the new image running the service's own migration command. */
@@ -80,23 +89,25 @@ export function renderMigrationJob(ctx: RenderContext, runId: string): V1Job {
   const migrations = ctx.service.spec.migrations;
   if (!migrations?.job)
     throw new Error(`service ${ctx.service.spec.name} does not run its migrations as a job`);
-  return jobObject(
-    ctx,
-    `${ctx.service.spec.name}-migrate-${runId}`,
-    "migrate",
-    migrations.job.command,
-    migrations.job.args,
-    0,
-  );
+  return jobObject(ctx, `${ctx.service.spec.name}-migrate-${runId}`, "migrate", {
+    command: migrations.job.command,
+    args: migrations.job.args,
+    backoffLimit: 0,
+  });
+}
+
+interface JobSettings {
+  readonly command: readonly string[] | undefined;
+  readonly args: readonly string[] | undefined;
+  readonly backoffLimit: number;
+  readonly podLabels?: Readonly<Record<string, string>> | undefined;
 }
 
 function jobObject(
   ctx: RenderContext,
   name: string,
   component: string,
-  command: readonly string[] | undefined,
-  args: readonly string[] | undefined,
-  backoffLimit: number,
+  { command, args, backoffLimit, podLabels }: JobSettings,
 ): V1Job {
   return {
     apiVersion: "batch/v1",
@@ -108,7 +119,9 @@ function jobObject(
       backoffLimit,
       ttlSecondsAfterFinished: 86_400,
       template: {
-        metadata: { labels: { ...standardLabels(ctx), "app.kubernetes.io/component": component } },
+        metadata: {
+          labels: { ...podLabels, ...standardLabels(ctx), "app.kubernetes.io/component": component },
+        },
         spec: podSpec(ctx, { serving: false, restartPolicy: "Never", command, args }),
       },
     },

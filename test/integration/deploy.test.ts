@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Deployment } from "@kubernetes/client-node";
-import { DeployLock } from "../../src/execute/lock.ts";
+import { DeployLock } from "../../src/procedure/lock.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import type { EnvCheck } from "../../src/checks/access/check.ts";
-import { deployerRole } from "../../src/execute/rbac.ts";
+import { deployerRole } from "../../src/render/rbac.ts";
 import { run } from "../../src/cli/run.ts";
 import { isolatedExample, slipway } from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";

@@ -67,12 +67,12 @@ describe("a deploy killed with SIGKILL", () => {
     [
       "right after applying the first service",
       /: applied \d+ object\(s\)/,
-      /auth: resuming revision \d+, interrupted after: check-migrations, migrate, apply\n/,
+      /auth: resuming revision \d+, interrupted after: gate, check-migrations, migrate, apply\n/,
     ],
     [
       "after the first rollout, before pruning and recording",
       /: rolled out: /,
-      /auth: resuming revision \d+, interrupted after: check-migrations, migrate, apply, wait\n/,
+      /auth: resuming revision \d+, interrupted after: gate, check-migrations, migrate, apply, rollout\n/,
     ],
   ];
   let current = "1.0.0";

@@ -53,9 +53,10 @@ describe("plan", () => {
     ]);
     expect(plan.services.every((s) => s.objects.every((o) => o.action === "create"))).toBe(true);
     expect(plan.steps.filter((s) => s.service === "files").map((s) => s.step)).toEqual([
+      "check-migrations",
       "migrate",
       "apply",
-      "wait",
+      "rollout",
       "record",
     ]);
   });

@@ -1,6 +1,6 @@
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel } from "../../definitions/model.ts";
-import { deployerRole } from "../../execute/rbac.ts";
+import { deployerRole } from "../../render/rbac.ts";
 import { identity, namespaceState, serverVersion, type Identity } from "./cluster-facts.ts";
 import { describePermission, permissionsOf, reviewAll, type PermissionVerdict } from "./permissions.ts";
 

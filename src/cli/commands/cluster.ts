@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { Deploy } from "../../execute/deploy.ts";
-import { currentCommit, deployer } from "../../execute/identity.ts";
-import { DeployLock } from "../../execute/lock.ts";
-import { ensureNamespace } from "../../execute/namespace.ts";
+import { Deploy } from "../../procedure/deploy.ts";
+import { restoreRelease } from "../../procedure/rollback.ts";
+import { currentCommit, deployer } from "../../procedure/identity.ts";
+import { DeployLock } from "../../procedure/lock.ts";
+import { ensureNamespace } from "../../procedure/namespace.ts";
 import { compareSides, type ComparisonRow } from "../../move/compare.ts";
 import { cutOver, cutOverWorkloads } from "../../move/cutover.ts";
 import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
@@ -314,15 +315,16 @@ async function revert(
   // What a rollback does: the release applied as deployed (which drops the cutover marks), then
   // watched until available. Without the search server: the audit indices are the target's now.
   const releases = reverted.map((s) => s.release);
-  const restorer = new Deploy(a.cluster, deployEvents(out));
   const timeoutMs = parseDuration(opts.timeout, "--timeout");
   const failures: string[] = [];
   await Promise.all(
     releases.map(async (release) => {
-      const outcome = await restorer.restore(release, {
-        timeoutMs,
-        ...(out.signal ? { signal: out.signal } : {}),
-      });
+      const outcome = await restoreRelease(
+        a.cluster,
+        release,
+        { timeoutMs, ...(out.signal ? { signal: out.signal } : {}) },
+        deployEvents(out),
+      );
       if (outcome.successful) out.note(`${release.service}: available again: ${outcome.message}`);
       else failures.push(`${release.service}: ${outcome.message}`);
     }),

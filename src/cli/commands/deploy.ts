@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { Deploy } from "../../execute/deploy.ts";
-import { currentCommit, deployer } from "../../execute/identity.ts";
+import { Deploy } from "../../procedure/deploy.ts";
+import { currentCommit, deployer } from "../../procedure/identity.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";

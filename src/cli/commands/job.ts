@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
-import { jobLogs, waitForJob } from "../../execute/wait-job.ts";
+import { jobLogs, waitForJob } from "../../clients/kubernetes/wait-job.ts";
 import { renderAdHocJob } from "../../render/workloads.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { deployerRole } from "../../execute/rbac.ts";
+import { deployerRole } from "../../render/rbac.ts";
 import { environmentNamed, openProject } from "../project.ts";
 import type { Output } from "../output.ts";
 

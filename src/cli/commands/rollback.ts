@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { Deploy } from "../../execute/deploy.ts";
-import { currentCommit, deployer } from "../../execute/identity.ts";
-import { DeployLock } from "../../execute/lock.ts";
+import { restoreRelease } from "../../procedure/rollback.ts";
+import { currentCommit, deployer } from "../../procedure/identity.ts";
+import { DeployLock } from "../../procedure/lock.ts";
 import { checkCutover } from "../../checks/gate/cutover.ts";
 import { objectKey, readLiveState } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
@@ -52,13 +52,17 @@ export function registerRollback(program: Command, out: Output): void {
         const release = await store.get(service, target.revision);
         const currentRecord = current ? await store.get(service, current.revision) : undefined;
         out.note(`${service}: rolling back to revision ${release.revision} (${release.version})`);
-        const deploy = new Deploy(cluster, deployEvents(out));
-        const outcome = await deploy.restore(release, {
-          ...(session.search ? { search: session.search } : {}),
-          ...(env.search?.indexPrefix ? { auditIndexPrefix: env.search.indexPrefix } : {}),
-          timeoutMs: parseDuration(opts.timeout, "--timeout"),
-          ...(out.signal ? { signal: out.signal } : {}),
-        });
+        const outcome = await restoreRelease(
+          cluster,
+          release,
+          {
+            ...(session.search ? { search: session.search } : {}),
+            ...(env.search?.indexPrefix ? { auditIndexPrefix: env.search.indexPrefix } : {}),
+            timeoutMs: parseDuration(opts.timeout, "--timeout"),
+            ...(out.signal ? { signal: out.signal } : {}),
+          },
+          deployEvents(out),
+        );
         const revision = (summaries[0]?.revision ?? 0) + 1;
         const now = new Date().toISOString();
         if (outcome.successful && currentRecord) {

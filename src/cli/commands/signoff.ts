@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { deployer } from "../../execute/identity.ts";
+import { deployer } from "../../procedure/identity.ts";
 import { SignoffStore } from "../../release/signoff.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import { ExitCode } from "../exit-codes.ts";

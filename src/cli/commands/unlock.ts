@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { deployer } from "../../execute/identity.ts";
-import { forceUnlock } from "../../execute/lock.ts";
+import { deployer } from "../../procedure/identity.ts";
+import { forceUnlock } from "../../procedure/lock.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";

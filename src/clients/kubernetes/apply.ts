@@ -1,15 +1,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { Cluster } from "./cluster.ts";
+import { Cluster, type ApplyOptions } from "./cluster.ts";
 
-export const fieldManager = "slipway";
-
-export interface ApplyOptions {
-  /** Server-side dry run: the server validates and admits, and stores nothing. */
-  readonly dryRun?: boolean;
-  /** Take over fields another manager owns (otherwise a conflict is an error). */
-  readonly force?: boolean;
-  readonly signal?: AbortSignal;
-}
+export { fieldManager, type ApplyOptions } from "./cluster.ts";
 
 /** Server-side apply of one object as rendered, with Slipway's field manager. */
 export function applyObject(

@@ -1,5 +1,4 @@
 import { KubeConfig, Watch, type KubernetesObject } from "@kubernetes/client-node";
-import { fieldManager } from "./apply.ts";
 import { KubernetesApiError, kubeRequest, type RawRequest } from "./request.ts";
 import { objectPath, resources } from "./resources.ts";
 import { sleep } from "../../util/sleep.ts";
@@ -7,6 +6,17 @@ import { sleep } from "../../util/sleep.ts";
 export interface ObjectList {
   readonly items: KubernetesObject[];
   readonly resourceVersion: string;
+}
+
+/** Slipway's field manager in server-side apply: the fields it sets are its own. */
+export const fieldManager = "slipway";
+
+export interface ApplyOptions {
+  /** Server-side dry run: the server validates and admits, and stores nothing. */
+  readonly dryRun?: boolean;
+  /** Take over fields another manager owns (otherwise a conflict is an error). */
+  readonly force?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 export type WatchEvent = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -90,10 +100,7 @@ export class Cluster {
     }
   }
 
-  apply(
-    object: KubernetesObject,
-    options: { dryRun?: boolean; force?: boolean; signal?: AbortSignal } = {},
-  ): Promise<KubernetesObject> {
+  apply(object: KubernetesObject, options: ApplyOptions = {}): Promise<KubernetesObject> {
     const name = object.metadata?.name;
     if (!object.kind || !name) throw new Error("cannot apply an object without kind and metadata.name");
     return this.request<KubernetesObject>({

@@ -17,6 +17,8 @@ export default defineService({
   },
   service: { port: 80 },
   secrets: ["mail-smtp"],
+  // After the rollout, before the release counts: the new version sends itself a test message.
+  verify: { smoke: { args: ["--run-script", "smoke-test"] } },
   networkPolicy: { allowFrom: ["files", "accounting", "app-orchestrator"] },
   migrations: { path: "./migrations", database: "mail", mode: "direct", queries: "./queries.sql" },
   calls: { "mail.send": { request: "./calls/send.request.json" } },

@@ -1,12 +1,14 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import type { Cluster } from "./cluster.ts";
+import { KubernetesApiError } from "./request.ts";
 
 /** An apply the server refused, said with the object and, for conflicts, how to proceed. */
 export class ApplyFailed extends Error {
   constructor(
     readonly object: string,
     readonly apiError: KubernetesApiError,
+    /** Objects the server had accepted before this one: 0 means the apply changed nothing. */
+    readonly appliedBefore = 0,
   ) {
     const hint =
       apiError.status === 409
@@ -24,7 +26,7 @@ export async function applyAll(
   objects: readonly KubernetesObject[],
   options: { force: boolean; dryRun?: boolean; signal?: AbortSignal },
 ): Promise<void> {
-  for (const object of objects) {
+  for (const [index, object] of objects.entries()) {
     try {
       await cluster.apply(object, {
         force: options.force,
@@ -33,7 +35,7 @@ export async function applyAll(
       });
     } catch (error) {
       if (error instanceof KubernetesApiError)
-        throw new ApplyFailed(`${object.kind}/${object.metadata?.name}`, error);
+        throw new ApplyFailed(`${object.kind}/${object.metadata?.name}`, error, options.dryRun ? 0 : index);
       throw error;
     }
   }

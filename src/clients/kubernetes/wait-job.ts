@@ -1,7 +1,7 @@
 import type { KubernetesObject, V1Job } from "@kubernetes/client-node";
-import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { jobVerdict } from "../checks/rollout/job.ts";
-import { failed, type Verdict } from "../checks/rollout/verdict.ts";
+import type { Cluster } from "./cluster.ts";
+import { jobVerdict } from "../../checks/rollout/job.ts";
+import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
 
 /** Watches one Job until it completes or fails (or the timeout), reporting each change. */
 export async function waitForJob(
@@ -64,4 +64,35 @@ export async function jobLogs(cluster: Cluster, namespace: string, jobName: stri
     parts.push(`--- ${name}\n${typeof log === "string" ? log : JSON.stringify(log)}`);
   }
   return parts.join("\n");
+}
+
+export interface JobRun extends Verdict {
+  readonly name: string;
+  /** Its pods' logs, for the person deploying: a hook's logs must reach them. */
+  readonly logs: string;
+}
+
+/**
+ * Creates a Job unless it exists (a resumed deploy finds its own Job again by name), waits
+ * for it to finish, and reads its pods' logs.
+ */
+export async function runJob(
+  cluster: Cluster,
+  job: V1Job,
+  options: { timeoutMs: number; onProgress?: (message: string) => void; signal?: AbortSignal },
+): Promise<JobRun> {
+  const name = job.metadata?.name ?? "";
+  const namespace = job.metadata?.namespace ?? "default";
+  if (!(await cluster.get("Job", name, namespace))) await cluster.create(job);
+  const verdict = await waitForJob(cluster, {
+    namespace,
+    name,
+    // Jobs carry their service's labels; the watch then picks this one by name.
+    selector: `app.kubernetes.io/name=${job.metadata?.labels?.["app.kubernetes.io/name"] ?? ""}`,
+    timeoutMs: options.timeoutMs,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const logs = await jobLogs(cluster, namespace, name).catch((e: Error) => `(no logs: ${e.message})`);
+  return { ...verdict, name, logs };
 }

@@ -1,8 +1,8 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
-import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { deploymentVerdict } from "../checks/rollout/deployment.ts";
-import { podFailure } from "../checks/rollout/pod.ts";
-import { failed, type Verdict } from "../checks/rollout/verdict.ts";
+import type { Cluster } from "./cluster.ts";
+import { deploymentVerdict } from "../../checks/rollout/deployment.ts";
+import { podFailure } from "../../checks/rollout/pod.ts";
+import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
 
 export interface RolloutProgress {
   readonly service: string;

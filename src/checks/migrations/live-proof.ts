@@ -1,0 +1,104 @@
+import type { Cluster } from "../../clients/kubernetes/cluster.ts";
+import type { EnvironmentModel, ServiceModel } from "../../definitions/model.ts";
+import { databaseUrl } from "../../migrations/database-url.ts";
+import { liveQueries, ProofUnavailable, proveQueries, splitStatements } from "./dynamic-proof.ts";
+import type { MigrationFinding } from "./finding.ts";
+
+export interface LiveProofOptions {
+  /** How long pg_stat_statements must have watched the running version for "no query touches it". */
+  readonly evidenceWindowMs: number;
+  readonly scratchDatabase: "pglite" | "server";
+}
+
+export interface LiveProof {
+  /** The static findings as judged with the live evidence, plus the proof's own. */
+  readonly findings: MigrationFinding[];
+  /** The proof's line in the release record. */
+  readonly check: { readonly check: string; readonly outcome: string; readonly message: string };
+  /** One line for the person deploying. */
+  readonly summary: string;
+}
+
+const dropLike = new Set([
+  "ban-drop-column",
+  "ban-drop-table",
+  "ban-drop-view",
+  "renaming-column",
+  "renaming-table",
+]);
+
+/**
+ * The dynamic proof: the running version's real queries, PREPAREd on a scratch copy of the
+ * live schema after each pending migration. A broken query is an error; a static drop error
+ * that no live query notices, with enough traffic observed, goes through with that evidence.
+ */
+export async function proveWithLiveQueries(
+  cluster: Cluster,
+  env: EnvironmentModel,
+  service: ServiceModel,
+  pending: readonly { name: string; sql: string }[],
+  findings: readonly MigrationFinding[],
+  options: LiveProofOptions,
+): Promise<LiveProof> {
+  try {
+    const spec = service.spec.migrations;
+    const url = await databaseUrl(cluster, env, spec?.database ?? "");
+    const live = await liveQueries(url, spec?.role);
+    const shipped = service.queryFile ? await splitStatements(service.queryFile) : [];
+    const proof = await proveQueries(
+      url,
+      pending,
+      [...new Set([...live.queries, ...shipped])],
+      options.scratchDatabase,
+    );
+    const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({
+      rule: "dynamic-proof",
+      severity: "error",
+      file: b.migration,
+      line: 1,
+      column: 1,
+      message: `a query the running version runs no longer prepares after it: ${b.query.replace(/\s+/g, " ")} (Postgres: ${b.message})`,
+      hint: "keep what this query uses until a version that no longer runs it is live (expand/contract)",
+    }));
+    if (proof.failedMigration) {
+      proofFindings.push({
+        rule: "dynamic-proof",
+        severity: "error",
+        file: proof.failedMigration.name,
+        line: proof.failedMigration.line,
+        column: proof.failedMigration.column,
+        message: `fails on a copy of the live schema: ${proof.failedMigration.message}`,
+        hint: "fix the migration; nothing was run on the live database",
+      });
+    }
+    const covered = live.since ? Date.now() - live.since.getTime() : 0;
+    const brokenBy = new Set(proof.broken.map((b) => b.migration));
+    const evidence = `no query of the running version touches it: ${proof.checked} live queries from pg_stat_statements since ${live.since?.toISOString() ?? "?"} prepare on the migrated schema`;
+    const judged = findings.map((f) =>
+      f.severity === "error" &&
+      dropLike.has(f.rule) &&
+      !brokenBy.has(f.file) &&
+      !proof.failedMigration &&
+      proof.checked > 0 &&
+      covered >= options.evidenceWindowMs
+        ? { ...f, severity: "warning" as const, message: `${f.message}; not blocking: ${evidence}` }
+        : f,
+    );
+    return {
+      findings: [...judged, ...proofFindings],
+      check: {
+        check: "migrations/dynamic-proof",
+        outcome: proof.broken.length || proof.failedMigration ? "error" : "passed",
+        message: `${proof.checked} queries checked, ${proof.broken.length} broken`,
+      },
+      summary: `dynamic proof: ${proof.checked} live queries prepared against the migrated schema, ${proof.broken.length} broken`,
+    };
+  } catch (error) {
+    if (!(error instanceof ProofUnavailable)) throw error;
+    return {
+      findings: [...findings],
+      check: { check: "migrations/dynamic-proof", outcome: "skipped", message: error.message },
+      summary: `dynamic proof skipped: ${error.message}`,
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import type { SearchClient } from "../clients/search/client.ts";
+
+export interface DeployOptions {
+  readonly only: readonly string[];
+  readonly dryRun: boolean;
+  /** Take over fields other managers own. */
+  readonly forceConflicts: boolean;
+  /** Roll back by itself when a rollout fails. */
+  readonly rollback: boolean;
+  readonly timeoutMs: number;
+  /** Services deployed at once, among those whose dependencies are done. */
+  readonly parallel: number;
+  readonly waitForLock: boolean;
+  readonly leaseSeconds?: number;
+  readonly deployedBy: string;
+  readonly commit: string;
+  readonly digests?: ReadonlyMap<string, string>;
+  /** Deploy despite migration-check errors; the reason is recorded in the release. */
+  readonly allowBreakingMigrations?: { readonly reason: string };
+  /**
+   * How long pg_stat_statements must have watched the running version before "no live query
+   * touches it" is evidence enough to let a drop through. Default 24 h.
+   */
+  readonly evidenceWindowMs?: number;
+  /** Where the dynamic proof copies the live schema: embedded PGlite (default) or the live server. */
+  readonly scratchDatabase?: "pglite" | "server";
+  readonly signal?: AbortSignal;
+  /** --skip-ci-check: the reason goes into the record's description, shown by status and history. */
+  readonly skippedCi?: { readonly reason: string };
+  /** The environment's search server: required when a planned service's audit index must change. */
+  readonly search?: SearchClient;
+  /** The environment's `search.indexPrefix`, for rollbacks that restore an audit index. */
+  readonly auditIndexPrefix?: string;
+}
+
+/** What a restore of a recorded release needs: a rollback, or undoing a cutover. */
+export type RestoreOptions = Pick<DeployOptions, "timeoutMs" | "signal" | "search" | "auditIndexPrefix">;

@@ -1,0 +1,100 @@
+import { flywayChecksum } from "../migrations/checksum.ts";
+import type { ReleaseRecord, StepRecord } from "../release/record.ts";
+import type { ReleaseStore } from "../release/store.ts";
+import type { ServiceModel } from "../definitions/model.ts";
+import type { ServicePlan } from "../plan/plan.ts";
+import type { DeployOptions } from "./options.ts";
+import type { StepName } from "./step.ts";
+
+export interface BegunRelease {
+  readonly release: ReleaseRecord;
+  readonly previous?: ReleaseRecord;
+  /** Steps an interrupted deploy of the same objects had finished: they do not run again. */
+  readonly resumedAfter?: readonly StepName[];
+}
+
+/** Journal names of older releases, read as the steps they are now. */
+const renamed: Readonly<Record<string, StepName>> = { wait: "rollout" };
+
+export const doneSteps = (steps: readonly StepRecord[]): StepName[] =>
+  steps.filter((s) => s.status === "done").map((s) => (renamed[s.step] ?? s.step) as StepName);
+
+/**
+ * Begins the release of one service, or takes up the pending one of the same objects that an
+ * interrupted deploy left (a pending release of other objects is marked failed and superseded).
+ */
+export async function beginRelease(
+  store: ReleaseStore,
+  env: string,
+  service: ServiceModel,
+  plan: ServicePlan,
+  options: DeployOptions,
+): Promise<BegunRelease> {
+  // Read again under the lock (the plan was made before it): one LIST serves all three questions.
+  const history = await store.summaries(plan.service);
+  const withStatus = (status: "pending" | "deployed"): Promise<ReleaseRecord | undefined> => {
+    const summary = history.find((h) => h.status === status);
+    return summary ? store.get(plan.service, summary.revision) : Promise.resolve(undefined);
+  };
+  const pending = await withStatus("pending");
+  const previous = await withStatus("deployed");
+  const withPrevious = previous ? { previous } : {};
+  if (pending && pending.objectsHash === plan.objectsHash)
+    return { release: pending, ...withPrevious, resumedAfter: doneSteps(pending.steps) };
+  if (pending) {
+    pending.status = "failed";
+    pending.finishedAt = new Date().toISOString();
+    pending.description += " (interrupted; superseded by a newer deploy)";
+    await store.update(pending);
+  }
+  const digest = options.digests?.get(plan.service);
+  const skipped = options.skippedCi
+    ? `CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason}`
+    : undefined;
+  const release: ReleaseRecord = {
+    service: plan.service,
+    environment: env,
+    revision: (history[0]?.revision ?? 0) + 1,
+    version: service.spec.version,
+    digests: digest ? { [plan.service]: digest } : {},
+    status: "pending",
+    objects: plan.rendered,
+    objectsHash: plan.objectsHash,
+    calls: service.calls,
+    checks: [],
+    migrations: service.migrations.map((m) => ({ name: m.name, checksum: flywayChecksum(m.sql) })),
+    steps: [],
+    deployedBy: options.deployedBy,
+    commit: options.commit,
+    startedAt: new Date().toISOString(),
+    description: `deploy ${service.spec.version}${skipped ? ` (${skipped})` : ""}`,
+    overrides: skipped ? [skipped] : [],
+  };
+  await store.create(release);
+  return { release, ...withPrevious };
+}
+
+/** Journals one step: the record a re-run resumes from. */
+export async function journal(
+  store: ReleaseStore,
+  release: ReleaseRecord,
+  step: StepName,
+  status: "done" | "failed",
+  message: string,
+): Promise<void> {
+  release.steps.push({ step, status, at: new Date().toISOString(), message });
+  await store.update(release);
+}
+
+/** The release is deployed: the one before it is superseded, and history is trimmed. */
+export async function closeRelease(
+  store: ReleaseStore,
+  release: ReleaseRecord,
+  previous: ReleaseRecord | undefined,
+): Promise<void> {
+  if (previous && previous.revision !== release.revision) {
+    previous.status = "superseded";
+    await store.update(previous);
+  }
+  await store.trim(release.service);
+}

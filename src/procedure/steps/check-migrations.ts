@@ -1,0 +1,89 @@
+import { blocking, formatFinding } from "../../checks/migrations/finding.ts";
+import { lintMigrations } from "../../checks/migrations/lint.ts";
+import { proveWithLiveQueries } from "../../checks/migrations/live-proof.ts";
+import { runServiceMigrations } from "../../migrations/run.ts";
+import type { ReleaseRecord } from "../../release/record.ts";
+import { failedStep, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
+
+/** Pending files: job mode knows them from the release that shipped the others; direct asks the database. */
+async function pendingMigrations(run: ServiceRun): Promise<readonly string[]> {
+  const { service } = run;
+  if (service.spec.migrations?.mode === "job") {
+    const shipped = new Set((run.previous?.migrations ?? []).map((m) => m.name));
+    return service.migrations.filter((m) => !shipped.has(m.name)).map((m) => m.name);
+  }
+  const listed = await runServiceMigrations(run.cluster, run.env, service, {
+    project: run.project,
+    dryRun: true,
+    runId: "check",
+    timeoutMs: run.options.timeoutMs,
+  });
+  return listed.pending;
+}
+
+const allowBreaking = (release: ReleaseRecord, count: number, by: string, reason: string): void => {
+  release.overrides = [...(release.overrides ?? []), `breaking migrations allowed by ${by}: ${reason}`];
+  release.checks.push({
+    check: "migrations/override",
+    outcome: "allowed",
+    message: `${count} breaking change(s) allowed by ${by}: ${reason}`,
+  });
+};
+
+/** Old and new co-exist: the running version must survive every pending migration, checked before any runs. */
+export const checkMigrations: Step = {
+  name: "check-migrations",
+  phase: "before-rollout",
+  needed: ({ plan, service }) => plan.changed && service.spec.migrations !== undefined,
+  describe: () =>
+    "check the pending migrations against the running version: static rules, then its live queries on a scratch copy",
+  async run(run) {
+    const { service, options } = run;
+    const release = releaseOf(run);
+    let pendingNames: readonly string[];
+    try {
+      pendingNames = await pendingMigrations(run);
+    } catch (error) {
+      return failedStep(`migrations cannot be checked: ${(error as Error).message}`);
+    }
+    const pendingSet = new Set(pendingNames);
+    const pending = service.migrations
+      .filter((m) => pendingSet.has(m.name))
+      .map((m) => ({ name: m.name, sql: m.sql }));
+    const applied = service.migrations
+      .filter((m) => !pendingSet.has(m.name) && m.kind === "versioned")
+      .map((m) => ({ name: m.name, sql: m.sql }));
+    let findings = await lintMigrations(pending, applied);
+    if (pending.length) {
+      const proof = await proveWithLiveQueries(run.cluster, run.env, service, pending, findings, {
+        evidenceWindowMs: options.evidenceWindowMs ?? 24 * 3_600_000,
+        scratchDatabase: options.scratchDatabase ?? "pglite",
+      });
+      run.detail(proof.summary);
+      release.checks.push(proof.check);
+      findings = proof.findings;
+    }
+    for (const f of findings) {
+      release.checks.push({
+        check: `migrations/${f.rule}`,
+        outcome: f.suppressed ? "suppressed" : f.severity,
+        message: formatFinding(f),
+      });
+      run.detail(formatFinding(f).replace(/\n/g, "\n    "));
+    }
+    const errors = findings.filter(blocking);
+    if (errors.length && !options.allowBreakingMigrations)
+      return failedStep(
+        `migration check refused ${errors.length} breaking change(s): ${errors.map((f) => `${f.file}:${f.line} ${f.rule}`).join(", ")} (see the fixes above; --allow-breaking-migrations --reason "..." overrides)`,
+      );
+    if (errors.length && options.allowBreakingMigrations) {
+      allowBreaking(release, errors.length, options.deployedBy, options.allowBreakingMigrations.reason);
+      run.detail(
+        `allowing ${errors.length} breaking migration change(s): ${options.allowBreakingMigrations.reason}`,
+      );
+    }
+    return succeeded(
+      `migrations checked: ${pending.length} pending, ${findings.length} finding(s), ${errors.length} blocking`,
+    );
+  },
+};

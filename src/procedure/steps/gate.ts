@@ -1,0 +1,30 @@
+import type { GateCheck } from "../../checks/gate/types.ts";
+import { failedStep, releaseOf, succeeded, type Step } from "../step.ts";
+
+const line = (c: GateCheck): string => `${c.check} ${c.outcome}`;
+
+/**
+ * Built and tested: the image digest, the CI build and the promotion were checked when the
+ * plan was made (a failure refuses the deploy before the lock); this step records the verdict.
+ */
+export const gate: Step = {
+  name: "gate",
+  phase: "before-rollout",
+  needed: ({ plan }) => plan.changed && plan.gate !== undefined,
+  describe: ({ plan }) =>
+    `built and tested: record ${plan.gate?.checks.map((c) => c.check).join(", ")} as checked in this plan`,
+  async run(run) {
+    const checks = run.plan.gate?.checks ?? [];
+    const release = releaseOf(run);
+    release.checks.push(
+      ...checks.map((c) => ({
+        check: `gate/${c.check}`,
+        outcome: c.outcome,
+        message: [c.summary, ...c.problems].join("; "),
+      })),
+    );
+    const refused = checks.filter((c) => c.outcome === "failed");
+    if (refused.length) return failedStep(`built and tested: refused by ${refused.map(line).join(", ")}`);
+    return succeeded(`built and tested: ${checks.map(line).join(", ")}`);
+  },
+};

@@ -1,0 +1,49 @@
+import { runJob } from "../../clients/kubernetes/wait-job.ts";
+import { renderVerifyJob } from "../../render/workloads.ts";
+import { failedStep, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
+
+const verifications = (run: Pick<ServiceRun, "service">): string[] =>
+  Object.keys(run.service.spec.verify ?? {}).sort();
+
+const indent = (text: string): string => text.trimEnd().replace(/^/gm, "    ");
+
+/**
+ * The new version's own tests against itself (smoke, contract), after the rollout and before
+ * the release counts as deployed: a failure rolls it back like a failed rollout.
+ */
+export const verify: Step = {
+  name: "verify",
+  phase: "rollout",
+  needed: ({ plan, service }) => plan.changed && verifications({ service }).length > 0,
+  describe: (planned) =>
+    `verify the new version: run Job(s) ${verifications(planned).join(", ")} and wait for them to succeed`,
+  async run(run) {
+    const release = releaseOf(run);
+    const passed: string[] = [];
+    for (const name of verifications(run)) {
+      // Named by revision: a resumed deploy waits for the Job it started instead of a second one.
+      const job = renderVerifyJob(
+        { project: run.project, env: run.env, service: run.service },
+        name,
+        `r${release.revision}`,
+      );
+      const result = await runJob(run.cluster, job, {
+        timeoutMs: run.options.timeoutMs,
+        onProgress: (message) => run.progress(`verifying ${name}: ${message}`),
+        ...(run.options.signal ? { signal: run.options.signal } : {}),
+      });
+      if (result.logs.trim()) run.detail(`logs of ${result.name}:\n${indent(result.logs)}`);
+      release.checks.push({
+        check: `verify/${name}`,
+        outcome: result.successful ? "passed" : "failed",
+        message: `Job ${result.name} ${result.message}`,
+      });
+      if (!result.successful) {
+        if (run.options.signal?.aborted) throw run.options.signal.reason ?? new Error("interrupted");
+        return failedStep(`verification ${name} failed: Job ${result.name} ${result.message}`);
+      }
+      passed.push(name);
+    }
+    return succeeded(`verified: ${passed.join(", ")} passed`);
+  },
+};
