@@ -33,6 +33,10 @@ export async function deployVersionOne(project: DemoProject): Promise<void> {
   );
   expect(r.has("files: audit index files.browse: created"), "the audit index of files.browse was created");
   expect(
+    r.text.indexOf("mail: verified: smoke passed") > r.text.indexOf("mail: rolled out: "),
+    "mail's smoke test ran after its rollout, and passed",
+  );
+  expect(
     ["auth", "accounting", "files", "mail", "app-orchestrator"].every((s) =>
       r.has(new RegExp(`^${s}\\s+deployed\\s+1\\b`, "m")),
     ),
@@ -123,16 +127,17 @@ export async function breakingCallChange(project: DemoProject): Promise<void> {
 }
 
 export async function failingRollout(project: DemoProject): Promise<void> {
-  heading("5. mail 1.0.0: a version whose pods fail");
+  heading("5. mail 1.0.0: a version whose pods fail; mail 1.0.1: a version whose smoke test fails");
   say(
     "Every check passes, but the new pods crash (KWOK fails pods with this label). Slipway watches the\n" +
       "rollout, sees them fail, and rolls back to the last good release by itself.",
   );
+  const failLabel = '{ "pod-container-running-failed.stage.kwok.x-k8s.io": "true" }';
   project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "1.0.0"');
   project.edit(
     "services/mail/service.ts",
     "    port: 8080,",
-    '    port: 8080,\n    podLabels: { "pod-container-running-failed.stage.kwok.x-k8s.io": "true" },',
+    `    port: 8080,\n    podLabels: ${failLabel},`,
   );
   const r = await deploy(project, "mail");
   expect(r.code === 1, "the deploy fails with exit 1");
@@ -140,6 +145,29 @@ export async function failingRollout(project: DemoProject): Promise<void> {
   expect(r.has(/mail: rolled back to revision \d+/), "it says it rolled back");
   const s = await status(project);
   expect(s.has(/^mail\s+0\.9\.2\s+1\.0\.0\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
+
+  say(
+    "\nThis time the pods are healthy, but the new version's own smoke test (a verification Job run after\n" +
+      "the rollout, before the release counts) fails: Slipway rolls back just the same.",
+  );
+  project.edit("services/mail/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
+  project.edit(
+    "services/mail/service.ts",
+    `    port: 8080,\n    podLabels: ${failLabel},`,
+    "    port: 8080,",
+  );
+  project.edit(
+    "services/mail/service.ts",
+    'smoke: { args: ["--run-script", "smoke-test"] }',
+    `smoke: { args: ["--run-script", "smoke-test"], podLabels: ${failLabel} }`,
+  );
+  const v = await deploy(project, "mail");
+  expect(v.code === 1, "the deploy fails with exit 1");
+  expect(v.has("mail: rolled out: "), "the rollout itself succeeded");
+  expect(v.has(/mail: verification smoke failed: /), "it says the verification failed");
+  expect(v.has(/mail: rolled back to revision \d+/), "it says it rolled back");
+  const after = await status(project);
+  expect(after.has(/^mail\s+0\.9\.2\s+1\.0\.1\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
 }
 
 export async function finalState(project: DemoProject): Promise<void> {

@@ -7,7 +7,7 @@ import type { Output } from "./output.ts";
 function terminalLine(event: DeployEvent): { kept: string } | { live: string } | undefined {
   switch (event.type) {
     case "lock-wait":
-      return { kept: `waiting for the lock: ${event.held.message}` };
+      return { kept: `waiting for the lock: ${event.message}` };
     case "lock-taken-over":
       return {
         kept: `lock: took over the lock from ${event.from}: its lease expired or its process is gone`,
@@ -45,6 +45,19 @@ export const deployEvents =
     if ("kept" in line) out.note(line.kept);
     else out.progress(line.live);
   };
+
+/** The JSON Lines renderer: one event per line on stdout, for log processors. */
+export const jsonlEvents =
+  (out: Output): DeployEventSink =>
+  (event) =>
+    out.line(
+      JSON.stringify({
+        apiVersion: "slipway.dev/v1",
+        kind: "DeployEvent",
+        at: new Date().toISOString(),
+        ...event,
+      }),
+    );
 
 /** The outcome per service, and exit code 1 when any did not deploy. */
 export function printDeployReport(out: Output, report: DeployReport, started: number): void {

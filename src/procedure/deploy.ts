@@ -39,7 +39,8 @@ export class Deploy {
       const taken = await lock.acquire({
         wait: options.waitForLock,
         ...(options.signal ? { signal: options.signal } : {}),
-        onWait: (held) => this.emit({ type: "lock-wait", held }),
+        onWait: ({ holder, since, expiresInSeconds, message }) =>
+          this.emit({ type: "lock-wait", holder, since, expiresInSeconds, message }),
       });
       if (taken.tookOverFrom) this.emit({ type: "lock-taken-over", from: taken.tookOverFrom });
     }

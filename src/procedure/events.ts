@@ -1,4 +1,3 @@
-import type { LockHeld } from "./lock.ts";
 import type { ServiceResult } from "./report.ts";
 import type { StepName } from "./step.ts";
 
@@ -7,7 +6,13 @@ import type { StepName } from "./step.ts";
  * are renderers of this one stream and compute nothing of their own.
  */
 export type DeployEvent =
-  | { readonly type: "lock-wait"; readonly held: LockHeld }
+  | {
+      readonly type: "lock-wait";
+      readonly holder: string;
+      readonly since: string;
+      readonly expiresInSeconds: number;
+      readonly message: string;
+    }
   | { readonly type: "lock-taken-over"; readonly from: string }
   | {
       readonly type: "service-started";

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
-import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
-import { deployEvents, printDeployReport } from "../deploy-report.ts";
+import { deployEvents, jsonlEvents, printDeployReport } from "../deploy-report.ts";
 import { parseDuration } from "../duration.ts";
 
 interface DeployFlags {
@@ -23,6 +23,7 @@ interface DeployFlags {
   reason?: string;
   evidenceWindow: string;
   scratchDatabase: string;
+  output: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -35,6 +36,11 @@ export function registerDeploy(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
     .option("--dry-run", "go as far as a server-side dry run; change nothing")
+    .option(
+      "-o, --output <format>",
+      "text, or jsonl: one JSON event per line on stdout, the plan first and the report last",
+      "text",
+    )
     .option("--force-conflicts", "take over fields that other field managers own")
     .option("--no-rollback", "on a failed rollout, leave it for inspection instead of rolling back")
     .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
@@ -60,6 +66,9 @@ export function registerDeploy(program: Command, out: Output): void {
       "24h",
     )
     .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
+      if (!["text", "jsonl"].includes(opts.output))
+        throw new UsageError(`--output must be text or jsonl, found "${opts.output}"`);
+      const jsonl = opts.output === "jsonl";
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
@@ -81,14 +90,22 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(out.signal ? { signal: out.signal } : {}),
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
       });
-      out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+      if (jsonl)
+        out.line(
+          JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "Plan", ...(planJson(plan) as object) }),
+        );
+      else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
       if (plan.blocked) {
         out.error("error: refused: a check of the procedure failed (see above); nothing was deployed");
         out.exitCode(1);
         return;
       }
       if (!plan.changed) {
-        out.line("Nothing to deploy.");
+        if (jsonl)
+          out.line(
+            JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "DeployReport", ok: true, services: [] }),
+          );
+        else out.line("Nothing to deploy.");
         return;
       }
       if (
@@ -102,7 +119,7 @@ export function registerDeploy(program: Command, out: Output): void {
       )
         return;
       const started = Date.now();
-      const deploy = new Deploy(session.cluster, deployEvents(out));
+      const deploy = new Deploy(session.cluster, jsonl ? jsonlEvents(out) : deployEvents(out));
       const report = await deploy.run(session.project, session.env, plan, {
         only: services,
         dryRun: opts.dryRun === true,
@@ -124,6 +141,9 @@ export function registerDeploy(program: Command, out: Output): void {
         digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
       });
-      printDeployReport(out, report, started);
+      if (jsonl) {
+        out.line(JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "DeployReport", ...report }));
+        if (!report.ok) out.exitCode(1);
+      } else printDeployReport(out, report, started);
     });
 }
