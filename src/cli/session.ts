@@ -7,7 +7,7 @@ import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
-import { buildPlan, gateBlocks, type Plan } from "../plan/plan.ts";
+import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
 import { hashCanonical } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
@@ -143,7 +143,13 @@ export async function planFor(
     ...s,
     gate: gates.find((g) => g.service === s.service) as ServiceGate,
   }));
-  return { ...plan, services: gated, checks, blocked: gateBlocks(gated, checks) };
+  return {
+    ...plan,
+    services: gated,
+    steps: stepsOf(session.project, session.env, gated, plan.orphans),
+    checks,
+    blocked: gateBlocks(gated, checks),
+  };
 }
 
 /**

@@ -124,16 +124,6 @@ export function buildPlan(input: PlanInput): Plan {
             action: "prune" as const,
             changes: [],
           }));
-  // The plan's steps are the procedure's own: what the deploy will run, listed by the same objects.
-  const steps: PlanStep[] = planSteps(
-    servicePlans.map((plan, i) => ({ plan, service: services[i] as ServiceModel })),
-  );
-  if (orphans.length)
-    steps.push({
-      service: "(removed services)",
-      step: "prune",
-      description: `delete ${orphans.length} object(s) of services no longer defined`,
-    });
   return {
     project: project.name,
     environment: env.name,
@@ -141,10 +131,36 @@ export function buildPlan(input: PlanInput): Plan {
     namespace: env.cluster.namespace,
     services: servicePlans,
     orphans,
-    steps,
+    steps: stepsOf(project, env, servicePlans, orphans),
     changed:
       servicePlans.some((p) => p.changed || p.audit.some((a) => a.change !== "none")) || orphans.length > 0,
   };
+}
+
+/**
+ * The plan's steps are the procedure's own: what a deploy will run, listed by the same step
+ * objects. Listed again whenever the service plans change (the gate is added after buildPlan).
+ */
+export function stepsOf(
+  project: ProjectModel,
+  env: EnvironmentModel,
+  servicePlans: readonly ServicePlan[],
+  orphans: readonly ObjectChange[],
+): PlanStep[] {
+  const models = new Map((project.services.get(env.name) ?? []).map((s) => [s.spec.name, s]));
+  const steps = planSteps(
+    servicePlans.flatMap((plan) => {
+      const service = models.get(plan.service);
+      return service ? [{ plan, service }] : [];
+    }),
+  );
+  if (orphans.length)
+    steps.push({
+      service: "(removed services)",
+      step: "prune",
+      description: `delete ${orphans.length} object(s) of services no longer defined`,
+    });
+  return steps;
 }
 
 function planService(
