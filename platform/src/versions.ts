@@ -5,6 +5,8 @@ export const versions = {
   kwok: "v0.8.0",
   crane: "v0.22.1",
   elasticsearch: "8.19.21",
+  /** Built lazily, only for the deploy bench (Slipway beside Helm); not by `platform up`. */
+  helm: "v3.22.0",
 } as const;
 
 /** Every port the platform listens on, all on 127.0.0.1. Chosen away from the usual defaults. */

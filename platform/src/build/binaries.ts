@@ -78,6 +78,34 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
 }
 
 /**
+ * Builds (cold) or finds (warm) Helm 3, for the deploy bench only: `platform up` does not
+ * build it. Its own wrapper module, since Helm pins k8s.io modules of its own.
+ */
+export async function ensureHelm(cacheDir: string, progress: Progress): Promise<string> {
+  const version = versions.helm;
+  const ldflags = [
+    "-s -w",
+    `-X helm.sh/helm/v3/internal/version.version=${version}`,
+    "-X helm.sh/helm/v3/internal/version.metadata=",
+    "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
+  ].join(" ");
+  const build = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "helm",
+      version,
+      moduleDir: goModuleDir("helm"),
+      packages: ["helm.sh/helm/v3/cmd/helm"],
+      ldflags,
+    },
+    progress,
+  );
+  const path = build.get("helm");
+  if (!path) throw new Error("internal: no binary helm in build");
+  return path;
+}
+
+/**
  * KWOK's own stage definitions, read from its module in the Go module cache
  * (downloaded by the build above), so we run exactly the stages of the version we built.
  */
