@@ -45,18 +45,24 @@ export class Deploy {
       if (taken.tookOverFrom) this.emit({ type: "lock-taken-over", from: taken.tookOverFrom });
     }
     try {
+      // Losing the lock stops work in flight, and every write first checks that it is still held.
+      const signal = options.dryRun
+        ? options.signal
+        : AbortSignal.any([lock.lost, ...(options.signal ? [options.signal] : [])]);
       const deploy: ServiceDeploy = {
         cluster: this.cluster,
         project: project.name,
         env,
         store: new ReleaseStore(this.cluster, namespace),
-        options,
+        options: { ...options, ...(signal ? { signal } : {}) },
         emit: this.emit,
+        guard: options.dryRun ? async () => undefined : () => lock.ensureHeld(),
       };
       const services = await this.inDependencyOrder(project, env, plan, options.parallel, (service, p) =>
         runService(deploy, service, p),
       );
       if (!options.dryRun && plan.orphans.length) {
+        await lock.ensureHeld();
         for (const o of plan.orphans) await this.cluster.delete(o.kind, o.name, namespace);
         this.emit({ type: "orphans-pruned", objects: plan.orphans.map((o) => `${o.kind}/${o.name}`) });
       }

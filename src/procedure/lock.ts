@@ -32,6 +32,14 @@ export class LockHeld extends Error {
   }
 }
 
+/** This deploy no longer holds the lock it took: it must not write again. */
+export class LockLost extends Error {
+  constructor(readonly reason: string) {
+    super(`lost the deploy lock: ${reason}`);
+    this.name = "LockLost";
+  }
+}
+
 export interface LockOptions {
   readonly leaseSeconds?: number;
   /** Wait for the holder to finish instead of stopping at once. */
@@ -70,6 +78,12 @@ export class DeployLock {
   private timer: NodeJS.Timeout | undefined;
   private readonly id = randomBytes(4).toString("hex");
   private readonly leaseSeconds: number;
+  /** When the server last confirmed the lease is ours. */
+  private confirmedAt = 0;
+  private lostBecause: LockLost | undefined;
+  private readonly lostController = new AbortController();
+  /** Aborts when the lock is lost, with the LockLost as its reason: work in flight stops. */
+  readonly lost: AbortSignal = this.lostController.signal;
 
   constructor(
     private readonly cluster: Cluster,
@@ -87,8 +101,11 @@ export class DeployLock {
     for (;;) {
       try {
         const result = await this.tryAcquire();
+        this.confirmedAt = Date.now();
+        // A failed renewal is retried on the next tick; only a lease that may have expired, or
+        // that someone else now holds, counts as lost.
         this.timer = setInterval(
-          () => void this.renew().catch(() => undefined),
+          () => void this.renew().catch((error: Error) => this.renewalFailed(error)),
           (this.leaseSeconds * 1000) / 3,
         );
         this.timer.unref();
@@ -149,14 +166,51 @@ export class DeployLock {
   }
 
   private async renew(): Promise<void> {
+    if (this.lostBecause) return;
     const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
-    if (!lease || lease.spec?.holderIdentity !== this.holderIdentity) return;
+    if (!lease) return this.lose("the Lease was deleted (slipway unlock --force?)");
+    const holder = lease.spec?.holderIdentity;
+    if (holder !== this.holderIdentity) return this.lose(`${holder ?? "nobody"} holds it now`);
     await this.cluster.replace({ ...lease, spec: { ...lease.spec, renewTime: microTime() } } as Lease);
+    this.confirmedAt = Date.now();
+  }
+
+  private renewalFailed(error: Error): void {
+    if (this.lostBecause) return;
+    if (Date.now() - this.confirmedAt >= this.leaseSeconds * 1000)
+      this.lose(
+        `it could not be renewed for ${this.leaseSeconds}s, so another deploy may have taken it (${error.message})`,
+      );
+  }
+
+  private lose(reason: string): void {
+    this.lostBecause ??= new LockLost(reason);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.lostController.abort(this.lostBecause);
+  }
+
+  /**
+   * Before a write: throws LockLost unless the lock is still ours. When the last confirmation is
+   * older than a third of the lease (renewals failing, or this process was paused), it asks
+   * the server first.
+   */
+  async ensureHeld(): Promise<void> {
+    if (!this.lostBecause && Date.now() - this.confirmedAt > (this.leaseSeconds * 1000) / 3) {
+      try {
+        await this.renew();
+      } catch (error) {
+        // Within the lease a failed renewal is not yet a loss: the write itself will tell.
+        this.renewalFailed(error as Error);
+      }
+    }
+    if (this.lostBecause) throw this.lostBecause;
   }
 
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.lostBecause) return; // someone else's now: never delete it
     const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
     if (lease?.spec?.holderIdentity === this.holderIdentity)
       await this.cluster.delete("Lease", lockName, this.namespace);

@@ -18,6 +18,8 @@ export interface ServiceDeploy {
   readonly store: ReleaseStore;
   readonly options: DeployOptions;
   readonly emit: DeployEventSink;
+  /** Throws when this deploy no longer holds the environment's lock: called before each write. */
+  readonly guard: () => Promise<void>;
 }
 
 /** Runs one step, telling the stream as it starts and finishes; its progress is tagged with its name. */
@@ -97,6 +99,7 @@ export async function runService(
     return result("unchanged", steps.length ? "no changes but its audit index, now updated" : "no changes");
   }
 
+  await deploy.guard();
   const begun = await beginRelease(deploy.store, deploy.env.name, service, plan, deploy.options);
   const run = runOf(begun);
   const release = releaseOf(run);
@@ -108,7 +111,9 @@ export async function runService(
   });
   const done = new Set(begun.resumedAfter ?? []);
   for (const step of steps.filter((s) => !done.has(s.name))) {
+    await deploy.guard();
     const outcome = await runStep(run, step);
+    await deploy.guard();
     await journal(deploy.store, release, step.name, outcome.ok ? "done" : "failed", outcome.message);
     if (outcome.ok) continue;
     const changedNothing =
@@ -122,6 +127,7 @@ export async function runService(
     await deploy.store.update(release);
     return result("failed", `${outcome.message}; ${said}`, release.revision);
   }
+  await deploy.guard();
   await closeRelease(deploy.store, release, begun.previous);
   return result("deployed", `revision ${release.revision}: ${service.spec.version}`, release.revision);
 }
