@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
+import { applyRefusalHint } from "../plan/server-dry-run.ts";
 
 /** An apply the server refused, said with the object and, for conflicts, how to proceed. */
 export class ApplyFailed extends Error {
@@ -8,13 +9,8 @@ export class ApplyFailed extends Error {
     readonly object: string,
     readonly apiError: KubernetesApiError,
   ) {
-    const hint =
-      apiError.status === 409
-        ? " (another field manager owns these fields; re-run with --force-conflicts to take them over)"
-        : apiError.status === 403
-          ? " (the deploy identity may not do this; `slipway rbac` prints the Role it needs)"
-          : "";
-    super(`${object}: ${apiError.message}${hint}`);
+    const hint = applyRefusalHint(apiError.status);
+    super(`${object}: ${apiError.message}${hint ? ` (${hint})` : ""}`);
     this.name = "ApplyFailed";
   }
 }

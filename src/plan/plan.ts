@@ -15,6 +15,7 @@ import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
 import { managedKinds, objectKey } from "./live-state.ts";
+import type { ServerDryRun } from "./server-dry-run.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
 
@@ -47,6 +48,11 @@ export interface ServicePlan {
   readonly gate?: ServiceGate;
   /** Per audited call, what its audit index needs before the new version writes to it. */
   readonly audit: readonly AuditCallPlan[];
+  /**
+   * The server's dry run of the apply of the objects it would update: conflicts with other field
+   * managers and refusals, when the plan was made against the server.
+   */
+  readonly dryRun?: ServerDryRun;
 }
 
 export interface PlanStep {
