@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Deploy } from "../../execute/deploy.ts";
 import { currentCommit, deployer } from "../../execute/identity.ts";
-import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { blockedBecause, colour, formatPlan, plain } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
@@ -80,10 +80,14 @@ export function registerDeploy(program: Command, out: Output): void {
       const plan = await planFor(session, services, {
         ...(out.signal ? { signal: out.signal } : {}),
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
+        forceConflicts: opts.forceConflicts === true,
       });
       out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
       if (plan.blocked) {
-        out.error("error: refused: a check of the procedure failed (see above); nothing was deployed");
+        const reasons = blockedBecause(plan);
+        out.error(
+          `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
+        );
         out.exitCode(1);
         return;
       }
