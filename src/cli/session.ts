@@ -8,6 +8,7 @@ import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
 import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
+import { dryRunApplies, dryRunBlocks } from "../plan/server-dry-run.ts";
 import { hashCanonical } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
@@ -67,11 +68,14 @@ export interface PlanOptions {
   readonly pinnedDigests?: ReadonlyMap<string, string>;
   /** A move into this environment brings it back up on purpose, even where a cutover stopped it. */
   readonly movingIn?: boolean;
+  /** --force-conflicts: the server's dry run takes over fields other managers own, as the apply will. */
+  readonly forceConflicts?: boolean;
 }
 
 /**
  * Reads everything a plan compares with (live objects, releases, audit indices, the registry),
- * builds the plan, then runs the "built and tested" gate on the services it would deploy.
+ * builds the plan, then runs the "built and tested" gate on the services it would deploy and
+ * dry-runs on the server the apply of each object it would update (conflicts, refusals).
  */
 export async function planFor(
   session: Session,
@@ -117,7 +121,7 @@ export async function planFor(
     ...(audit ? { audit } : {}),
   });
   const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
-  const [gates, pullSecret] = await Promise.all([
+  const [gates, pullSecret, dryRuns] = await Promise.all([
     runGate(
       {
         project: session.project,
@@ -130,6 +134,10 @@ export async function planFor(
       changing,
     ),
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
+    dryRunApplies(session.cluster, plan.services, {
+      force: options.forceConflicts === true,
+      ...(signal ? { signal } : {}),
+    }),
   ]);
   const cutover = options.movingIn
     ? undefined
@@ -139,16 +147,20 @@ export async function planFor(
         planned.map((s) => s.spec.name),
       );
   const checks = [pullSecret, cutover].filter((c): c is GateCheck => c !== undefined);
-  const gated = plan.services.map((s) => ({
-    ...s,
-    gate: gates.find((g) => g.service === s.service) as ServiceGate,
-  }));
+  const gated = plan.services.map((s) => {
+    const dryRun = dryRuns.get(s.service);
+    return {
+      ...s,
+      gate: gates.find((g) => g.service === s.service) as ServiceGate,
+      ...(dryRun?.objects ? { dryRun } : {}),
+    };
+  });
   return {
     ...plan,
     services: gated,
     steps: stepsOf(session.project, session.env, gated, plan.orphans),
     checks,
-    blocked: gateBlocks(gated, checks),
+    blocked: gateBlocks(gated, checks) || dryRunBlocks(gated),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
-import type { ObjectChange, Plan } from "./plan.ts";
+import { gateBlocks, type ObjectChange, type Plan } from "./plan.ts";
+import { applyRefusalHint } from "../clients/kubernetes/apply-objects.ts";
+import type { DryRunFinding, ManagerConflict } from "./server-dry-run.ts";
 
 export interface Style {
   readonly add: (s: string) => string;
@@ -31,7 +33,11 @@ const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.
 
 const sign = { create: "+", update: "~", prune: "-", unchanged: "=" } as const;
 
-function objectLines(o: ObjectChange, style: Style): string[] {
+function objectLines(
+  o: ObjectChange,
+  style: Style,
+  dryRun?: { readonly finding: DryRunFinding; readonly forced: boolean },
+): string[] {
   const paint =
     o.action === "create"
       ? style.add
@@ -44,7 +50,75 @@ function objectLines(o: ObjectChange, style: Style): string[] {
   const lines = [paint(`  ${sign[o.action]} ${o.kind}/${o.name}  (${label})`)];
   for (const c of o.changes)
     lines.push(`      ${c.path}: ${style.remove(show(c.from))} → ${style.add(show(c.to))}`);
+  if (dryRun) lines.push(...findingLines(dryRun.finding, dryRun.forced, style));
   return lines;
+}
+
+/** `"kubectl-set" (apps/v1)`, `"hand-edit"`, `"kubectl" (apps/v1, subresource scale)`. */
+const managerName = (c: ManagerConflict): string => {
+  const how = [c.apiVersion, c.subresource ? `subresource ${c.subresource}` : undefined].filter(Boolean);
+  return `"${c.manager}"${how.length ? ` (${how.join(", ")})` : ""}`;
+};
+
+const fieldsLines = (c: ManagerConflict, paint: (s: string) => string, head: string): string[] =>
+  c.fields.length === 1
+    ? [paint(`      ${head}: ${c.fields[0]}`)]
+    : [paint(`      ${head}:`), ...c.fields.map((f) => paint(`          ${f}`))];
+
+/** What the server's dry run said of an object's apply: the managers and fields, and the fix. */
+function findingLines(f: DryRunFinding, forced: boolean, style: Style): string[] {
+  const lines = forced
+    ? f.conflicts.flatMap((c) =>
+        fieldsLines(c, style.change, `! takes over from field manager ${managerName(c)} (--force-conflicts)`),
+      )
+    : f.conflicts.flatMap((c) =>
+        fieldsLines(c, style.remove, `✗ conflict with field manager ${managerName(c)}, which owns`),
+      );
+  if (!forced && f.conflicts.length)
+    lines.push(
+      style.remove(
+        "        the apply would fail on these fields: deploy with --force-conflicts to take them over, or put the change in the definition (`slipway drift` shows what was changed by hand)",
+      ),
+    );
+  const r = f.refusal;
+  if (!r) return lines;
+  const hint = r.status !== 409 ? applyRefusalHint(r.status) : "";
+  lines.push(
+    style.remove(`      ✗ the server refuses this apply (${r.status} ${r.reason}): ${r.message}`),
+    ...(hint ? [style.remove(`        ${hint}`)] : []),
+  );
+  return lines;
+}
+
+/**
+ * Why a plan is blocked, one reason each (a failed check; conflicts or refusals in the server's
+ * dry run of the apply), for the plan's last line and the deploy's refusal.
+ */
+export function blockedBecause(plan: Plan): string[] {
+  const reasons: string[] = [];
+  if (gateBlocks(plan.services, plan.checks ?? [])) reasons.push("a check of the procedure failed");
+  const findings = plan.services.flatMap((s) => s.dryRun?.findings ?? []);
+  // Conflicts block unless forced, also where the object is refused besides.
+  const conflicts = plan.services.flatMap((s) =>
+    s.dryRun?.forced ? [] : (s.dryRun?.findings.filter((f) => f.conflicts.length) ?? []),
+  );
+  if (conflicts.length) {
+    const managers = [...new Set(conflicts.flatMap((f) => f.conflicts.map((c) => `"${c.manager}"`)))];
+    const fields = conflicts.reduce((n, f) => n + f.conflicts.reduce((m, c) => m + c.fields.length, 0), 0);
+    reasons.push(
+      `the apply would conflict with field manager(s) ${managers.join(", ")} on ${fields} field(s) of ${conflicts
+        .map((f) => `${f.kind}/${f.name}`)
+        .join(", ")} (--force-conflicts takes them over)`,
+    );
+  }
+  const refused = findings.filter((f) => f.outcome === "refused");
+  if (refused.length)
+    reasons.push(
+      `the server refuses the apply of ${refused
+        .map((f) => `${f.kind}/${f.name}${f.refusal ? ` (${f.refusal.status} ${f.refusal.reason})` : ""}`)
+        .join(", ")}`,
+    );
+  return reasons;
 }
 
 const mark = { passed: "✓", failed: "✗", skipped: "-" } as const;
@@ -108,7 +182,12 @@ export function formatPlan(plan: Plan, style: Style): string {
     else if (s.objects.every((o) => o.action === "unchanged"))
       lines.push(style.change("  objects match; no finished release records them yet"));
     const unchanged = s.objects.filter((o) => o.action === "unchanged").length;
-    for (const o of s.objects.filter((o) => o.action !== "unchanged")) lines.push(...objectLines(o, style));
+    const forced = s.dryRun?.forced === true;
+    const findings = new Map(
+      (s.dryRun?.findings ?? []).map((finding) => [`${finding.kind}/${finding.name}`, { finding, forced }]),
+    );
+    for (const o of s.objects.filter((o) => o.action !== "unchanged"))
+      lines.push(...objectLines(o, style, findings.get(`${o.kind}/${o.name}`)));
     if (unchanged) lines.push(style.dim(`    ${unchanged} unchanged`));
   }
   if (plan.checks?.length) {
@@ -126,13 +205,17 @@ export function formatPlan(plan: Plan, style: Style): string {
     lines.push(style.bold("Steps"));
     plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.service}: ${step.description}`));
   }
-  if (plan.blocked)
+  if (plan.blocked) {
+    const reasons = blockedBecause(plan);
     lines.push(
       "",
       style.remove(
-        style.bold("BLOCKED: a check of the procedure failed (✗ above); a deploy would change nothing."),
+        style.bold(
+          `BLOCKED: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (✗ above); a deploy would change nothing.`,
+        ),
       ),
     );
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -16,6 +16,7 @@ import type { ReleaseSummary } from "../release/record.ts";
 import { planSteps, type PlanStep } from "../procedure/plan-steps.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
 import { managedKinds, objectKey } from "./live-state.ts";
+import type { ServerDryRun } from "./server-dry-run.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
 
@@ -50,6 +51,11 @@ export interface ServicePlan {
   readonly gate?: ServiceGate;
   /** Per audited call, what its audit index needs before the new version writes to it. */
   readonly audit: readonly AuditCallPlan[];
+  /**
+   * The server's dry run of the apply of the objects it would update: conflicts with other field
+   * managers and refusals, when the plan was made against the server.
+   */
+  readonly dryRun?: ServerDryRun;
 }
 
 export type { PlanStep } from "../procedure/plan-steps.ts";

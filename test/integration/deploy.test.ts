@@ -184,11 +184,14 @@ describe("deploying the example platform to the real control plane", () => {
         spec: { replicas: 3 },
       },
     });
+    // The plan's server-side dry run finds it: refused before the lock, nothing applied.
     const conflict = await slipway(project.config, ...dev, "mail");
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toMatch(
-      /Deployment\/mail: Apply failed with 1 conflict: conflict with "hand-edit".*\.spec\.replicas.*--force-conflicts/s,
+    expect(conflict.stderr).toContain(
+      '✗ conflict with field manager "hand-edit", which owns: .spec.replicas',
     );
+    expect(conflict.stderr).toMatch(/error: refused: the apply would conflict .*--force-conflicts/);
+    expect((await deployment("mail")).spec?.replicas).toBe(3);
     const forced = await slipway(project.config, ...dev, "mail", "--force-conflicts");
     expect(forced.code, forced.stderr).toBe(0);
     expect((await deployment("mail")).spec?.replicas).toBe(1);

@@ -132,9 +132,7 @@ async function expectConverged(version: string, n: number): Promise<void> {
   const audit = await slipway(project.config, "audit", "status", "--env", "dev", "mail");
   expect(audit.code, audit.stdout).toBe(0);
   const cronJobs = await kube.batch().listNamespacedCronJob({ namespace: project.namespace });
-  expect(cronJobs.items.map((c) => c.metadata?.name)).toEqual([
-    `mail-${version === "" ? "" : `k${version.split(".")[2]}`}`,
-  ]);
+  expect(cronJobs.items.map((c) => c.metadata?.name)).toEqual([`mail-k${n}`]);
 }
 
 afterAll(() => removeExample(project.namespace));

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
-import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
+import { blockedBecause, colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
@@ -89,6 +89,7 @@ export function registerDeploy(program: Command, out: Output): void {
       const plan = await planFor(session, services, {
         ...(out.signal ? { signal: out.signal } : {}),
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
+        forceConflicts: opts.forceConflicts === true,
       });
       if (jsonl)
         out.line(
@@ -96,7 +97,10 @@ export function registerDeploy(program: Command, out: Output): void {
         );
       else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
       if (plan.blocked) {
-        out.error("error: refused: a check of the procedure failed (see above); nothing was deployed");
+        const reasons = blockedBecause(plan);
+        out.error(
+          `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
+        );
         out.exitCode(1);
         return;
       }

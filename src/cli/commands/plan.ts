@@ -13,14 +13,18 @@ export function registerPlan(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "text or json", "text")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
+    .option(
+      "--force-conflicts",
+      "plan as deploy --force-conflicts applies: take over fields that other field managers own",
+    )
     .action(
       async (
         services: string[],
-        opts: { env: string; output: string; detailedExitcode?: boolean },
+        opts: { env: string; output: string; detailedExitcode?: boolean; forceConflicts?: boolean },
         cmd: Command,
       ) => {
         const session = await openSession(cmd, opts.env, services);
-        const plan = await planFor(session, services);
+        const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
         if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
         else out.write(formatPlan(plan, out.colour ? colour : plain));
         if (plan.blocked) out.exitCode(1);
