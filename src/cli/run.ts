@@ -3,7 +3,7 @@ import { DefinitionError } from "../definitions/errors.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import { SearchError } from "../clients/search/client.ts";
 import { ApplyFailed } from "../clients/kubernetes/apply-objects.ts";
-import { LockHeld } from "../procedure/lock.ts";
+import { LockHeld, LockLost } from "../procedure/lock.ts";
 import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerCalls } from "./commands/calls.ts";
@@ -79,6 +79,12 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
     if (error instanceof LockHeld) {
       out.error(
         `error: ${error.message}\n  hint: wait with --wait-for-lock; if the holder is gone for good: slipway unlock --env <env> --force`,
+      );
+      return ExitCode.failure;
+    }
+    if (error instanceof LockLost) {
+      out.error(
+        `error: ${error.message}; this deploy stopped before its next write\n  hint: another deploy may have taken over; running this deploy again resumes what is left once the lock is free (--wait-for-lock)`,
       );
       return ExitCode.failure;
     }

@@ -24,6 +24,7 @@ interface DeployFlags {
   evidenceWindow: string;
   scratchDatabase: string;
   output: string;
+  lockLease: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -46,6 +47,11 @@ export function registerDeploy(program: Command, out: Output): void {
     .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
     .option("--parallel <n>", "services deployed at once (among those whose dependencies are done)", "4")
     .option("--wait-for-lock", "wait for another deploy to finish instead of stopping")
+    .option(
+      "--lock-lease <duration>",
+      "how long the deploy lock lasts unless renewed (every third of it); a deploy that cannot renew it for that long stops",
+      "30s",
+    )
     .option(
       "--allow-breaking-migrations",
       "deploy although the migration check finds changes that break the running version (needs --reason)",
@@ -132,6 +138,7 @@ export function registerDeploy(program: Command, out: Output): void {
         timeoutMs,
         parallel,
         waitForLock: opts.waitForLock === true,
+        leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
         deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
         commit: currentCommit(session.project.root),
         ...(opts.allowBreakingMigrations && opts.reason

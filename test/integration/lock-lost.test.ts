@@ -1,0 +1,108 @@
+// Losing the lock, with two real deploy processes: the first is paused (SIGSTOP) for longer
+// than its lease, as if the API server had been out of reach; the second, waiting with
+// --wait-for-lock, takes the expired lock over and finishes the deploy. When the first comes
+// back it must notice, stop before its next write, and say it lost the lock.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import {
+  isolatedExample,
+  provisionExampleDatabases,
+  publishDefinedVersions,
+  removeExample,
+  slipway,
+} from "../support/deploy-project.ts";
+import { platform } from "../support/platform.ts";
+import { repoRoot } from "../support/project.ts";
+
+const project = isolatedExample("lock-lost");
+const cluster = Cluster.open("local", platform.kubeconfig);
+const store = new ReleaseStore(cluster, project.namespace);
+const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "--lock-lease", "6s"];
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  readonly exited: Promise<number>;
+  until(pattern: RegExp): Promise<void>;
+}
+
+function start(...extra: string[]): Running {
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, "bin", "slipway.js"),
+      ...deploy,
+      ...extra,
+      "-c",
+      project.config,
+      "--kubeconfig",
+      platform.kubeconfig,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const w of waiting.filter((w) => w.pattern.test(stderr))) w.resolve();
+  });
+  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+  return {
+    child,
+    stderr: () => stderr,
+    exited,
+    until: (pattern) =>
+      pattern.test(stderr)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiting.push({ pattern, resolve });
+            void exited.then(() => reject(new Error(`exited before ${String(pattern)}:\n${stderr}`)));
+          }),
+  };
+}
+
+afterAll(() => removeExample(project.namespace));
+
+describe("a deploy that loses its lock", () => {
+  beforeAll(async () => {
+    await provisionExampleDatabases(project.config, "dev");
+    const r = await slipway(project.config, ...deploy);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("stops before its next write and says so, while the deploy that took the lock over finishes", async () => {
+    project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    await publishDefinedVersions(project.config);
+    const first = start();
+    await first.until(/mail: rollout: /);
+    first.child.kill("SIGSTOP");
+    try {
+      const second = start("--wait-for-lock");
+      await second.until(/took over the lock from .*pid \d+/);
+      expect(await second.exited, second.stderr()).toBe(0);
+      expect(second.stderr()).toMatch(/mail: resuming revision 2, interrupted after: .*apply\n/);
+    } finally {
+      first.child.kill("SIGCONT");
+    }
+    const code = await first.exited;
+    expect(code, first.stderr()).toBe(1);
+    expect(first.stderr()).toMatch(
+      /error: lost the deploy lock: .*; this deploy stopped before its next write/,
+    );
+    expect(first.stderr()).not.toMatch(/Traceback|\n\s+at /);
+
+    // Nothing the first deploy did after losing the lock: one record step, the second's.
+    const release = await store.get("mail", 2);
+    expect(release.status).toBe("deployed");
+    expect(release.steps.filter((s) => s.step === "record")).toHaveLength(1);
+    expect(release.steps.at(-1)?.step).toBe("record");
+    const plan = await slipway(project.config, "plan", "--env", "dev", "auth", "mail", "--detailed-exitcode");
+    expect(plan.code, plan.stdout).toBe(0);
+    // The first deploy did not remove a lock that was no longer its own; none is left behind.
+    const lease = await cluster.get("Lease", "slipway-deploy-lock", project.namespace);
+    expect(lease).toBeUndefined();
+  });
+});
