@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { writeFileSync } from "node:fs";
 import { PlatformError } from "./errors.ts";
-import { down, status, up, type PartStatus } from "./platform.ts";
+import { down, status, stopPart, up, type PartStatus } from "./platform.ts";
 import { loadPlatform } from "./connection.ts";
 import { mintNamespaceToken } from "./service-account-token.ts";
 import { adminContexts, type AdminContext } from "./parts/control-plane.ts";
@@ -35,6 +35,14 @@ async function main(argv: string[]): Promise<number> {
     .description("stop exactly the processes `up` started")
     .action(async () => {
       await down();
+    });
+
+  program
+    .command("stop")
+    .description("stop one part and leave the others running (fault tests); `up` starts it again")
+    .argument("<part>", "a part's name, as `status` lists it")
+    .action(async (part: string) => {
+      await stopPart(part);
     });
 
   program

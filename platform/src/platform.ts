@@ -88,6 +88,19 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   return status({ layout });
 }
 
+/**
+ * Stops one part, leaving the others running (fault tests: an API server that goes away);
+ * `up` starts it again.
+ */
+export async function stopPart(name: string, options: { layout?: Layout } = {}): Promise<void> {
+  const part = allParts.find((p) => p.name === name);
+  if (!part)
+    throw new PlatformError(name, "no such part", {
+      hint: `the parts: ${allParts.map((p) => p.name).join(", ")}`,
+    });
+  await stopProcess(pidPath(options.layout ?? defaultLayout(), part.name));
+}
+
 function partNamed(name: string): Part {
   const part = allParts.find((p) => p.name === name);
   if (!part) throw new Error(`internal: unknown part ${name}`);

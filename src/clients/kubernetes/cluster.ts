@@ -192,11 +192,16 @@ export class Cluster {
     handlers: {
       listed(items: KubernetesObject[]): void;
       changed(type: WatchEvent, object: KubernetesObject): void;
+      /** The API server did not answer the LIST; the watch retries every half second. */
+      unreachable?(error: Error): void;
     },
     signal: AbortSignal,
   ): Promise<void> {
     while (!signal.aborted) {
-      const list = await this.list(kind, namespace, labelSelector, signal).catch(() => undefined);
+      const list = await this.list(kind, namespace, labelSelector, signal).catch((error: Error) => {
+        if (!signal.aborted) handlers.unreachable?.(error);
+        return undefined;
+      });
       if (!list) {
         await sleep(500, signal).catch(() => undefined);
         continue;

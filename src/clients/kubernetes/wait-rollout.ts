@@ -91,6 +91,14 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
         deployment = type === "DELETED" ? undefined : (object as V1Deployment);
         evaluate();
       },
+      // Said while it lasts: an API server that went away is waited for until the timeout.
+      unreachable: (error) =>
+        options.onProgress?.({
+          service: options.service,
+          ready: deployment?.status?.readyReplicas ?? 0,
+          desired: deployment?.spec?.replicas ?? 1,
+          message: `the API server does not answer (${error.message}); watching again until it does or --timeout`,
+        }),
     },
     controller.signal,
   );

@@ -1,0 +1,88 @@
+// The API server goes away while a rollout is watched, then comes back: the deploy either
+// finishes or fails cleanly, saying what happened, and a re-run converges. The platform's own
+// `stopPart` stops the real kube-apiserver process; `up` starts it again.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopPart, up } from "../../platform/src/platform.ts";
+import { silentProgress } from "../../platform/src/progress.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import { sleep } from "../../src/util/sleep.ts";
+import {
+  isolatedExample,
+  provisionExampleDatabases,
+  publishDefinedVersions,
+  removeExample,
+  slipway,
+} from "../support/deploy-project.ts";
+import { platform } from "../support/platform.ts";
+import { repoRoot } from "../support/project.ts";
+
+const project = isolatedExample("outage");
+const cluster = Cluster.open("local", platform.kubeconfig);
+const store = new ReleaseStore(cluster, project.namespace);
+const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "90s"];
+
+afterAll(async () => {
+  await up({ progress: silentProgress }); // whatever happened, the platform is whole again
+  await removeExample(project.namespace);
+});
+
+describe("the API server going away mid-rollout", () => {
+  beforeAll(async () => {
+    await provisionExampleDatabases(project.config, "dev");
+    const r = await slipway(project.config, ...deploy);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("is waited out or reported, and a re-run converges", async () => {
+    project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    await publishDefinedVersions(project.config);
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, "bin", "slipway.js"),
+        ...deploy,
+        "-c",
+        project.config,
+        "--kubeconfig",
+        platform.kubeconfig,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    const rolling = new Promise<void>((resolve) =>
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes("mail: rollout: ")) resolve();
+      }),
+    );
+    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    await rolling;
+    await stopPart("kube-apiserver");
+    await sleep(4000);
+    await up({ progress: silentProgress });
+    const code = await exited;
+
+    // It said what happened while it waited; and either finished or failed with one clear line.
+    expect(stderr).toContain("the API server does not answer");
+    expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    if (code !== 0) {
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /error: cannot reach the cluster at 127\.0\.0\.1:26443|rollout failed: timed out/,
+      );
+    } else expect(stdout).toMatch(/mail\s+deployed\s+2\b/);
+
+    const again = await slipway(project.config, ...deploy);
+    expect(again.code, again.stderr).toBe(0);
+    const plan = await slipway(project.config, "plan", "--env", "dev", "auth", "mail", "--detailed-exitcode");
+    expect(plan.code, plan.stdout).toBe(0);
+    const history = await store.summaries("mail");
+    expect(history.filter((h) => h.status === "pending")).toEqual([]);
+    expect(history.filter((h) => h.version === "0.9.3" && h.status === "deployed")).toHaveLength(1);
+  });
+});
