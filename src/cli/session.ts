@@ -3,6 +3,7 @@ import { readLiveAudit } from "../audit/live.ts";
 import { resolveImages, runGate } from "../checks/gate/gate.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
+import { checkDatabases } from "../checks/gate/database.ts";
 import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
@@ -121,7 +122,8 @@ export async function planFor(
     ...(audit ? { audit } : {}),
   });
   const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
-  const [gates, pullSecret, dryRuns] = await Promise.all([
+  const changingModels = planned.filter((s) => changing.has(s.spec.name));
+  const [gates, pullSecret, databases, dryRuns] = await Promise.all([
     runGate(
       {
         project: session.project,
@@ -134,6 +136,7 @@ export async function planFor(
       changing,
     ),
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
+    checkDatabases(session.cluster, session.env, changingModels),
     dryRunApplies(session.cluster, plan.services, {
       force: options.forceConflicts === true,
       ...(signal ? { signal } : {}),
@@ -146,7 +149,7 @@ export async function planFor(
         live,
         planned.map((s) => s.spec.name),
       );
-  const checks = [pullSecret, cutover].filter((c): c is GateCheck => c !== undefined);
+  const checks = [pullSecret, databases, cutover].filter((c): c is GateCheck => c !== undefined);
   const gated = plan.services.map((s) => {
     const dryRun = dryRuns.get(s.service);
     return {
