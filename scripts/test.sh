@@ -9,10 +9,18 @@ npx eslint .
 npx prettier --check . >/dev/null || { echo "formatting: run npm run format" >&2; exit 1; }
 npm run -s platform -- up
 status=0
-npx vitest run "$@" || status=$?
+rm -f .vitest-report.json .vitest-report-exclusive.json
+# Everything that can share the platform, files in parallel; then, alone, the tests that stop
+# one of its parts.
+npx vitest run --project unit --project platform --passWithNoTests "$@" || status=$?
+npx vitest run --project exclusive --passWithNoTests --outputFile.json=.vitest-report-exclusive.json "$@" || status=$?
 # A plain closing line, readable by any CI.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(".vitest-report.json", "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  const fs = require("fs");
+  const reports = [".vitest-report.json", ".vitest-report-exclusive.json"]
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+  const sum = (k) => reports.reduce((n, r) => n + (r[k] ?? 0), 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
 ' || true
 exit "$status"

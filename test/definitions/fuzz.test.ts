@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { cpSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
-import { copyOfExample, repoRoot } from "../support/project.ts";
+import { copyOfExample, repoRoot, removeScratchMadeHere } from "../support/project.ts";
 
-afterAll(() => rmSync(join(repoRoot, "test", ".scratch"), { recursive: true, force: true }));
+afterAll(removeScratchMadeHere);
 
 /** The example's files service as plain data, the seed every mutation starts from. */
 const seed = {

@@ -7,12 +7,12 @@ import {
   copyOfExample,
   exampleConfig,
   minimalConfig,
-  repoRoot,
+  removeScratchMadeHere,
   scratchProject,
   service,
 } from "../support/project.ts";
 
-afterAll(() => rmSync(join(repoRoot, "test", ".scratch"), { recursive: true, force: true }));
+afterAll(removeScratchMadeHere);
 
 /** The rendered problems of a project that must not load. */
 async function problemsOf(config: string): Promise<string[]> {

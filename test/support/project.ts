@@ -1,8 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+/** Scratch folders this test process made: removed by it alone, never another file's. */
+const madeHere: string[] = [];
+export function removeScratchMadeHere(): void {
+  for (const dir of madeHere.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export const exampleConfig = join(repoRoot, "examples", "platform", "slipway.config.ts");
 
 /**
@@ -13,6 +19,7 @@ export function scratchProject(files: Record<string, string>): { root: string; c
   const base = join(repoRoot, "test", ".scratch");
   mkdirSync(base, { recursive: true });
   const root = mkdtempSync(join(base, "project-"));
+  madeHere.push(root);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
@@ -25,6 +32,7 @@ export function copyOfExample(onlyServices?: readonly string[]): { root: string;
   const base = join(repoRoot, "test", ".scratch");
   mkdirSync(base, { recursive: true });
   const root = mkdtempSync(join(base, "example-"));
+  madeHere.push(root);
   const example = join(repoRoot, "examples", "platform");
   if (!onlyServices) cpSync(example, root, { recursive: true });
   else {
