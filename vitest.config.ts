@@ -39,7 +39,6 @@ export default defineConfig({
           // Run on their own (scripts/test.sh runs this project after the others).
           name: "exclusive",
           include: exclusive,
-          fileParallelism: false,
           globalSetup: ["test/support/global-setup.ts"],
         },
       },

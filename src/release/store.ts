@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
@@ -12,6 +13,8 @@ const serviceLabel = "slipway.dev/service";
 const revisionLabel = "slipway.dev/revision";
 const statusLabel = "slipway.dev/status";
 const partsAnnotation = "slipway.dev/parts";
+/** Which write the parts belong to: parts are never overwritten, so a torn write tears nothing. */
+const generationAnnotation = "slipway.dev/parts-generation";
 const summaryAnnotation = "slipway.dev/summary";
 
 /**
@@ -31,8 +34,8 @@ export class ReleaseStore {
     private readonly keep = 10,
   ) {}
 
-  private name(service: string, revision: number, part = 0): string {
-    return `slipway.release.${service}.v${revision}${part ? `.part${part}` : ""}`;
+  private name(service: string, revision: number, part = 0, generation = ""): string {
+    return `slipway.release.${service}.v${revision}${part ? `.part${part}${generation ? `.${generation}` : ""}` : ""}`;
   }
 
   /** Every release's summary in the namespace, newest revision first per service. Metadata only. */
@@ -60,9 +63,10 @@ export class ReleaseStore {
     const main = await this.readSecret(this.name(service, revision));
     if (!main) throw new ReleaseNotFound(service, revision);
     const parts = Number(main.metadata?.annotations?.[partsAnnotation] ?? "1");
+    const generation = main.metadata?.annotations?.[generationAnnotation] ?? "";
     const chunks = [Buffer.from(main.data?.release ?? "", "base64")];
     for (let part = 1; part < parts; part++) {
-      const secret = await this.readSecret(this.name(service, revision, part));
+      const secret = await this.readSecret(this.name(service, revision, part, generation));
       if (!secret) throw new Error(`release ${service} v${revision} is missing part ${part} of ${parts}`);
       chunks.push(Buffer.from(secret.data?.release ?? "", "base64"));
     }
@@ -104,11 +108,69 @@ export class ReleaseStore {
     return (await this.cluster.get("Secret", name, this.namespace)) as V1Secret | undefined;
   }
 
+  /**
+   * A record too large for one Secret is written in parts under names of their own per write
+   * (its generation), then the main Secret that points at them, then the parts of earlier
+   * writes are removed. A write torn anywhere leaves the previous record readable: the main
+   * Secret is replaced in one request, and the parts it names are never overwritten.
+   */
   private async write(record: ReleaseRecord, mode: "create" | "update"): Promise<void> {
+    const { chunks, generation } = await this.writeParts(record);
+    await this.writeMain(record, chunks, generation, mode);
+    await this.removeStaleParts(record, generation);
+  }
+
+  /**
+   * The first half of a write: the parts after the first, each a Secret named for this write's
+   * generation. Until the main Secret names them, readers still read the previous record.
+   */
+  async writeParts(record: ReleaseRecord): Promise<{ chunks: Buffer[]; generation: string }> {
     const compressed = gzipSync(Buffer.from(JSON.stringify(record), "utf8"));
     const chunks: Buffer[] = [];
     for (let offset = 0; offset < compressed.length || chunks.length === 0; offset += chunkBytes)
       chunks.push(compressed.subarray(offset, offset + chunkBytes));
+    const generation =
+      chunks.length > 1 ? createHash("sha256").update(compressed).digest("hex").slice(0, 10) : "";
+    for (let part = 1; part < chunks.length; part++)
+      await this.cluster.apply(this.secret(record, part, generation, chunks), { force: true });
+    return { chunks, generation };
+  }
+
+  private async writeMain(
+    record: ReleaseRecord,
+    chunks: readonly Buffer[],
+    generation: string,
+    mode: "create" | "update",
+  ): Promise<void> {
+    const main = this.secret(record, 0, generation, chunks);
+    try {
+      if (mode === "create") await this.cluster.create(main);
+      else await this.cluster.apply(main, { force: true });
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 409 && mode === "create")
+        throw new ReleaseExists(record.service, record.revision);
+      throw error;
+    }
+  }
+
+  /** Parts of this revision that the main Secret no longer names: left by earlier or torn writes. */
+  private async removeStaleParts(record: ReleaseRecord, generation: string): Promise<void> {
+    const parts = await this.cluster.list(
+      "Secret",
+      this.namespace,
+      `${recordLabel}=release-part,${serviceLabel}=${record.service},${revisionLabel}=${record.revision}`,
+    );
+    for (const part of parts.items)
+      if ((part.metadata?.annotations?.[generationAnnotation] ?? "") !== generation || !generation)
+        await this.cluster.delete("Secret", part.metadata?.name ?? "", this.namespace);
+  }
+
+  private secret(
+    record: ReleaseRecord,
+    part: number,
+    generation: string,
+    chunks: readonly Buffer[],
+  ): V1Secret & KubernetesObject {
     const summary: ReleaseSummary = {
       service: record.service,
       revision: record.revision,
@@ -122,37 +184,28 @@ export class ReleaseStore {
       callsHash: hashCanonical(record.calls),
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
     };
-    // Parts first, the main Secret last: a reader never sees a main Secret whose parts are missing.
-    for (let part = chunks.length - 1; part >= 0; part--) {
-      const secret: V1Secret & KubernetesObject = {
-        apiVersion: "v1",
-        kind: "Secret",
-        type: "slipway.dev/release",
-        metadata: {
-          name: this.name(record.service, record.revision, part),
-          namespace: this.namespace,
-          labels: {
-            "app.kubernetes.io/managed-by": "slipway",
-            [recordLabel]: part === 0 ? "release" : "release-part",
-            [serviceLabel]: record.service,
-            [revisionLabel]: String(record.revision),
-            ...(part === 0 ? { [statusLabel]: record.status } : {}),
-          },
-          annotations:
-            part === 0
-              ? { [partsAnnotation]: String(chunks.length), [summaryAnnotation]: JSON.stringify(summary) }
-              : {},
+    return {
+      apiVersion: "v1",
+      kind: "Secret",
+      type: "slipway.dev/release",
+      metadata: {
+        name: this.name(record.service, record.revision, part, generation),
+        namespace: this.namespace,
+        labels: {
+          "app.kubernetes.io/managed-by": "slipway",
+          [recordLabel]: part === 0 ? "release" : "release-part",
+          [serviceLabel]: record.service,
+          [revisionLabel]: String(record.revision),
+          ...(part === 0 ? { [statusLabel]: record.status } : {}),
         },
-        data: { release: (chunks[part] ?? Buffer.alloc(0)).toString("base64") },
-      };
-      try {
-        if (mode === "create" && part === 0) await this.cluster.create(secret);
-        else await this.cluster.apply(secret, { force: true });
-      } catch (error) {
-        if (error instanceof KubernetesApiError && error.status === 409 && mode === "create")
-          throw new ReleaseExists(record.service, record.revision);
-        throw error;
-      }
-    }
+        annotations: {
+          [generationAnnotation]: generation,
+          ...(part === 0
+            ? { [partsAnnotation]: String(chunks.length), [summaryAnnotation]: JSON.stringify(summary) }
+            : {}),
+        },
+      },
+      data: { release: (chunks[part] ?? Buffer.alloc(0)).toString("base64") },
+    };
   }
 }

@@ -49,6 +49,36 @@ describe("release records in the cluster", () => {
     expect((await store.summaries("files")).map((s) => s.revision)).toEqual([1]);
   });
 
+  it("a write torn between the parts and the main Secret leaves the previous record readable", async () => {
+    const store = new ReleaseStore(cluster, ns.name);
+    const before = randomBytes(1024 * 1024).toString("base64");
+    const after = randomBytes(1024 * 1024).toString("base64");
+    const big = (payload: string, status: ReleaseRecord["status"]): ReleaseRecord => ({
+      ...record(20, payload),
+      service: "big",
+      status,
+    });
+    await store.create(big(before, "pending"));
+    // What a deploy killed in the middle of store.update leaves: the new parts, the old main.
+    await store.writeParts(big(after, "deployed"));
+    const read = await store.get("big", 20);
+    expect(read.status).toBe("pending");
+    expect((read.objects[0] as unknown as { data: { blob: string } }).data.blob).toBe(before);
+    // The next write completes, and leaves only its own parts.
+    await store.update(big(after, "deployed"));
+    const done = await store.get("big", 20);
+    expect(done.status).toBe("deployed");
+    expect((done.objects[0] as unknown as { data: { blob: string } }).data.blob).toBe(after);
+    const secrets = await kube.core().listNamespacedSecret({
+      namespace: ns.name,
+      labelSelector: "slipway.dev/service=big,slipway.dev/revision=20",
+    });
+    const main = secrets.items.find((x) => x.metadata?.labels?.["slipway.dev/record"] === "release");
+    const parts = Number(main?.metadata?.annotations?.["slipway.dev/parts"]);
+    expect(parts).toBeGreaterThan(1);
+    expect(secrets.items).toHaveLength(parts);
+  });
+
   it("keeps at most ten revisions, never the deployed one", async () => {
     const store = new ReleaseStore(cluster, ns.name);
     for (let revision = 2; revision <= 13; revision++) {
