@@ -32,7 +32,67 @@ const cases: [rule: string, severity: "error" | "warning", fires: string, safe: 
     "create function g() returns int language sql as 'select 1';",
   ],
   ["ban-drop-type", "error", "drop type state;", "create type mood as enum ('calm', 'busy');"],
+  ["ban-drop-schema", "error", "drop schema archive cascade;", "create schema archive;"],
+  [
+    "ban-drop-materialized-view",
+    "error",
+    "drop materialized view file_totals;",
+    "create materialized view owner_totals as select owner, count(*) from files group by owner;",
+  ],
+  ["ban-drop-sequence", "error", "drop sequence file_numbers;", "create sequence file_numbers;"],
+  [
+    "ban-drop-domain",
+    "error",
+    "drop domain byte_count;",
+    "create domain byte_count as bigint check (value >= 0);",
+  ],
+  [
+    "ban-drop-trigger",
+    "error",
+    "drop trigger files_touch on files;",
+    "create trigger files_touch before update on files for each row execute function touch();",
+  ],
+  ["ban-drop-extension", "error", "drop extension pgcrypto;", "create extension if not exists pgcrypto;"],
+  ["ban-drop-database", "error", "drop database files_archive;", "create database files_archive;"],
   ["renaming-table", "error", "alter table files rename to documents;", "create table documents (id int);"],
+  [
+    "renaming-view",
+    "error",
+    "alter view file_stats rename to owner_stats;",
+    "create view owner_stats as select * from file_stats;",
+  ],
+  [
+    "renaming-materialized-view",
+    "error",
+    "alter materialized view file_totals rename to owner_totals;",
+    "create view owner_totals as select * from file_totals;",
+  ],
+  [
+    "renaming-sequence",
+    "error",
+    "alter sequence files_id_seq rename to file_ids;",
+    "alter sequence files_id_seq owned by files.id;",
+  ],
+  ["renaming-type", "error", "alter type state rename to job_state;", "alter type state add value 'done';"],
+  [
+    "renaming-domain",
+    "error",
+    "alter domain byte_count rename to size_bytes;",
+    "alter domain byte_count set default 0;",
+  ],
+  ["renaming-schema", "error", "alter schema archive rename to attic;", "create schema attic;"],
+  [
+    "renaming-function",
+    "error",
+    "alter function touch() rename to touch_row;",
+    "create function touch_row() returns trigger language plpgsql as $$ begin return new; end $$;",
+  ],
+  [
+    "ban-set-schema",
+    "error",
+    "alter table files set schema archive;",
+    "create table archive.files2 (id int);",
+  ],
   [
     "renaming-column",
     "error",
@@ -103,6 +163,44 @@ describe("migration check, rule by rule", () => {
     });
   }
 
+  it("names what a drop removes, and warns that CASCADE takes its dependents with it", async () => {
+    const [schema] = await lint("drop schema archive cascade;");
+    expect(schema?.message).toBe(
+      "dropping schema archive breaks the running version wherever it uses anything in it; CASCADE also drops everything that depends on it",
+    );
+    expect(schema?.hint).toBe(
+      "contract in a later release: first deploy a version that no longer uses schema archive, then drop it",
+    );
+    const [fn] = await lint("drop function public.touch(int), score();");
+    expect(fn?.message).toContain("dropping function public.touch(int4), score()");
+    const [trigger] = await lint("drop trigger files_touch on files;");
+    expect(trigger?.message).toContain("dropping trigger files_touch on files changes what");
+  });
+
+  it("counts procedures, routines and aggregates as functions", async () => {
+    for (const sql of ["drop procedure archive_files;", "drop routine score;", "drop aggregate total(int);"])
+      expect(await rules(sql)).toEqual(["error ban-drop-function"]);
+    expect(await rules("alter procedure archive_files() rename to archive;")).toEqual([
+      "error renaming-function",
+    ]);
+  });
+
+  it("does not flag renames no query of the running version names: indexes, triggers, constraints", async () => {
+    expect(
+      await rules(
+        "alter index files_owner rename to files_by_owner;\nalter trigger files_touch on files rename to touch;\nalter table files rename constraint files_pkey to files_id;",
+      ),
+    ).toEqual([]);
+  });
+
+  it("names the enum and both values when an enum value is renamed, and says the old one cannot come back by a drop", async () => {
+    const [f] = await lint("alter type state rename value 'queued' to 'waiting';");
+    expect(f?.message).toBe(
+      "renaming value 'queued' of enum state to 'waiting' removes 'queued': the running version's writes of it fail, and it reads 'waiting', which it does not know",
+    );
+    expect(f?.hint).toContain("Postgres cannot drop an enum value");
+  });
+
   it("tells a widening the old version survives from a breaking type change", async () => {
     const [widen] = await lint("alter table files alter column owner type varchar(200);");
     expect(widen).toMatchObject({
@@ -153,6 +251,24 @@ describe("migration check, rule by rule", () => {
     expect(suppressed).toMatchObject({ rule: "ban-drop-column", suppressed: "v1.3 stopped reading path" });
     const bare = await lint("-- slipway:allow ban-drop-column\nalter table files drop column path;");
     expect(bare.map((f) => f.rule)).toContain("suppression-without-reason");
+  });
+
+  it("suppresses the new drop and rename rules the same way, and a view or type rename still by its former name renaming-table", async () => {
+    const [sequence] = await lint(
+      "-- slipway:allow ban-drop-sequence reason: nothing calls nextval on it since v2\ndrop sequence file_numbers;",
+    );
+    expect(sequence).toMatchObject({
+      rule: "ban-drop-sequence",
+      suppressed: "nothing calls nextval on it since v2",
+    });
+    const [view] = await lint(
+      "-- slipway:allow renaming-table reason: written before renaming-view\nalter view file_stats rename to owner_stats;",
+    );
+    expect(view).toMatchObject({ rule: "renaming-view", suppressed: "written before renaming-view" });
+    const [other] = await lint(
+      "-- slipway:allow renaming-table reason: wrong rule\nalter schema archive rename to attic;",
+    );
+    expect(other?.suppressed).toBeUndefined();
   });
 
   it("reports SQL that Postgres cannot parse, with its position", async () => {

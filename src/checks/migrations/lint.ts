@@ -4,8 +4,12 @@ import {
   type AlterTableCmd,
   type ColumnDef,
   type Constraint,
+  type DropStmt,
   type Node,
+  type ObjectType,
+  type RangeVar,
   type RawStmt,
+  type RenameStmt,
   type TypeName,
 } from "libpg-query";
 import type { MigrationFinding } from "./finding.ts";
@@ -79,6 +83,186 @@ function funcName(node: Node | undefined): string | undefined {
   return last && "String" in last ? last.String.sval : undefined;
 }
 
+const nouns: Partial<Record<ObjectType, string>> = {
+  OBJECT_TABLE: "table",
+  OBJECT_FOREIGN_TABLE: "foreign table",
+  OBJECT_VIEW: "view",
+  OBJECT_MATVIEW: "materialized view",
+  OBJECT_SEQUENCE: "sequence",
+  OBJECT_INDEX: "index",
+  OBJECT_TYPE: "type",
+  OBJECT_DOMAIN: "domain",
+  OBJECT_FUNCTION: "function",
+  OBJECT_PROCEDURE: "procedure",
+  OBJECT_ROUTINE: "routine",
+  OBJECT_AGGREGATE: "aggregate",
+  OBJECT_SCHEMA: "schema",
+  OBJECT_TRIGGER: "trigger",
+  OBJECT_EXTENSION: "extension",
+};
+
+const names = (list: Node[] | undefined): string =>
+  (list ?? []).map((n) => ("String" in n ? (n.String.sval ?? "") : "")).join(".");
+
+const qualified = (r: RangeVar): string =>
+  r.schemaname ? `${r.schemaname}.${r.relname}` : (r.relname ?? "");
+
+/** How a drop, rename or SET SCHEMA names its object: a name, a qualified name, a type, a function with its arguments. */
+function objectName(node: Node | undefined): string {
+  if (!node) return "";
+  if ("String" in node) return node.String.sval ?? "";
+  if ("List" in node) return names(node.List.items);
+  if ("TypeName" in node) return names(node.TypeName.names);
+  if ("ObjectWithArgs" in node) {
+    const f = node.ObjectWithArgs;
+    return `${names(f.objname)}${f.args_unspecified ? "" : `(${(f.objargs ?? []).map((a) => ("TypeName" in a ? typeOf(a.TypeName) : "")).join(", ")})`}`;
+  }
+  return "";
+}
+
+/** What a drop breaks, by kind: the rule and what the running version does with the object. */
+const dropRules: Partial<Record<ObjectType, { rule: string; uses: string }>> = {
+  OBJECT_TABLE: { rule: "ban-drop-table", uses: "reads or writes it" },
+  OBJECT_FOREIGN_TABLE: { rule: "ban-drop-table", uses: "reads or writes it" },
+  OBJECT_VIEW: { rule: "ban-drop-view", uses: "reads it" },
+  OBJECT_MATVIEW: { rule: "ban-drop-materialized-view", uses: "reads it" },
+  OBJECT_FUNCTION: { rule: "ban-drop-function", uses: "calls it" },
+  OBJECT_PROCEDURE: { rule: "ban-drop-function", uses: "calls it" },
+  OBJECT_ROUTINE: { rule: "ban-drop-function", uses: "calls it" },
+  OBJECT_AGGREGATE: { rule: "ban-drop-function", uses: "calls it" },
+  OBJECT_TYPE: { rule: "ban-drop-type", uses: "casts to it or stores it" },
+  OBJECT_DOMAIN: { rule: "ban-drop-domain", uses: "casts to it or stores it" },
+  OBJECT_SEQUENCE: {
+    rule: "ban-drop-sequence",
+    uses: "takes numbers from it (nextval, and the column defaults that call it)",
+  },
+  OBJECT_SCHEMA: { rule: "ban-drop-schema", uses: "uses anything in it" },
+  OBJECT_EXTENSION: { rule: "ban-drop-extension", uses: "uses its functions, types or operators" },
+};
+
+function dropped(d: DropStmt, report: Report): void {
+  const kind = d.removeType;
+  const noun = (kind && nouns[kind]) ?? "object";
+  const objects = d.objects ?? [];
+  if (kind === "OBJECT_TRIGGER") {
+    for (const o of objects) {
+      const parts = "List" in o ? (o.List.items ?? []).map(objectName) : [];
+      const trigger = parts.at(-1) ?? "";
+      const table = parts.slice(0, -1).join(".");
+      report(
+        "ban-drop-trigger",
+        "error",
+        undefined,
+        `dropping trigger ${trigger} on ${table} changes what the running version's writes to ${table} do: whatever the trigger keeps up (a timestamp, an audit row, a column kept in step during expand/contract) silently stops`,
+        `contract in a later release: first deploy a version that does the trigger's work itself or no longer needs it, then drop ${trigger}`,
+      );
+    }
+    return;
+  }
+  const rule = kind ? dropRules[kind] : undefined;
+  if (rule) {
+    const what = `${noun} ${objects.map(objectName).join(", ")}`;
+    report(
+      rule.rule,
+      "error",
+      undefined,
+      `dropping ${what} breaks the running version wherever it ${rule.uses}${d.behavior === "DROP_CASCADE" ? "; CASCADE also drops everything that depends on it" : ""}`,
+      `contract in a later release: first deploy a version that no longer uses ${what}, then drop it`,
+    );
+  }
+  if (kind === "OBJECT_INDEX" && !d.concurrent) {
+    report(
+      "require-concurrent-index-deletion",
+      "warning",
+      undefined,
+      "DROP INDEX without CONCURRENTLY takes an exclusive lock on its table",
+      "DROP INDEX CONCURRENTLY",
+    );
+  }
+}
+
+/** Renames the running version's queries see, by kind: the rule and the safe way. Indexes, triggers and constraints are not named by queries. */
+const renameRules: Partial<Record<ObjectType, { rule: string; hint: string }>> = {
+  OBJECT_TABLE: {
+    rule: "renaming-table",
+    hint: "expand/contract: create the new table (or a view with the new name), write to both, move readers, then drop the old one",
+  },
+  OBJECT_FOREIGN_TABLE: {
+    rule: "renaming-table",
+    hint: "create the foreign table under the new name beside the old one, move the running version to it, and drop the old one in a later release",
+  },
+  OBJECT_VIEW: {
+    rule: "renaming-view",
+    hint: "create the view under the new name beside the old one, move the readers to it, and drop the old one in a later release",
+  },
+  OBJECT_MATVIEW: {
+    rule: "renaming-materialized-view",
+    hint: "create a view with the new name over the old one (or a second materialized view), move the readers to it, and rename or drop the old one in a later release",
+  },
+  OBJECT_SEQUENCE: {
+    rule: "renaming-sequence",
+    hint: "first deploy a version that no longer names the sequence (let the column default call nextval), then rename it",
+  },
+  OBJECT_TYPE: {
+    rule: "renaming-type",
+    hint: "first deploy a version that no longer names the type (in casts or declarations), then rename it",
+  },
+  OBJECT_DOMAIN: {
+    rule: "renaming-domain",
+    hint: "first deploy a version that no longer names the domain (in casts or declarations), then rename it",
+  },
+  OBJECT_SCHEMA: {
+    rule: "renaming-schema",
+    hint: "first deploy a version that does not qualify names with the schema and whose search_path lists both names (a missing one is skipped), then rename it",
+  },
+  OBJECT_FUNCTION: {
+    rule: "renaming-function",
+    hint: "create the function under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
+  },
+  OBJECT_PROCEDURE: {
+    rule: "renaming-function",
+    hint: "create the procedure under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
+  },
+  OBJECT_ROUTINE: {
+    rule: "renaming-function",
+    hint: "create the routine under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
+  },
+  OBJECT_AGGREGATE: {
+    rule: "renaming-function",
+    hint: "create the aggregate under the new name beside the old one, move the callers, and drop the old one in a later release",
+  },
+};
+
+function renamed(r: RenameStmt, columns: Columns, report: Report): void {
+  if (r.renameType === "OBJECT_COLUMN" || r.renameType === "OBJECT_ATTRIBUTE") {
+    report(
+      "renaming-column",
+      "error",
+      r.relation?.location,
+      `renaming ${r.relation?.relname}.${r.subname} to ${r.newname} breaks the running version's queries that use ${r.subname}`,
+      "expand/contract: add the new column, write both, backfill, move readers, then drop the old column",
+    );
+    const cols = columns.get(r.relation?.relname ?? "");
+    const type = cols?.get(r.subname ?? "");
+    if (cols && type !== undefined) {
+      cols.delete(r.subname ?? "");
+      cols.set(r.newname ?? "", type);
+    }
+    return;
+  }
+  const kind = r.renameType;
+  const rule = kind ? renameRules[kind] : undefined;
+  if (!rule || !kind) return;
+  const old = r.relation ? qualified(r.relation) : (r.subname ?? objectName(r.object));
+  report(
+    rule.rule,
+    "error",
+    r.relation?.location,
+    `renaming ${nouns[kind]} ${old} to ${r.newname} breaks every query of the running version that names it`,
+    rule.hint,
+  );
+}
+
 /**
  * Static check of migration files with the real Postgres parser: what would break the version
  * that is running (errors), and what would lock or rewrite a busy table (warnings).
@@ -137,7 +321,10 @@ function lintFile(file: MigrationSource, columns: Columns, created: Set<string>)
     const report: Report = (rule, severity, location, message, hint) => {
       const at = lineColumn(file.sql, location ?? firstToken(file.sql, start));
       const suppression = suppressions.find(
-        (s) => s.rule === rule && s.line < at.line && s.line >= lineColumn(file.sql, start).line - 3,
+        (s) =>
+          (s.rule === rule || formerly[rule] === s.rule) &&
+          s.line < at.line &&
+          s.line >= lineColumn(file.sql, start).line - 3,
       );
       findings.push({
         rule,
@@ -174,6 +361,12 @@ function lintFile(file: MigrationSource, columns: Columns, created: Set<string>)
   }
   return findings;
 }
+
+/** Rules that were reported under another name: a suppression with the old name still counts. */
+const formerly: Record<string, string> = {
+  "renaming-view": "renaming-table",
+  "renaming-type": "renaming-table",
+};
 
 function firstToken(sql: string, from: number): number {
   const rest = Buffer.from(sql, "utf8").subarray(from).toString("utf8");
@@ -215,76 +408,46 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
     return !created.has(table);
   }
   if ("DropStmt" in node) {
-    const kind = node.DropStmt.removeType;
-    const rules: Record<string, [string, string]> = {
-      OBJECT_TABLE: ["ban-drop-table", "table"],
-      OBJECT_VIEW: ["ban-drop-view", "view"],
-      OBJECT_FUNCTION: ["ban-drop-function", "function"],
-      OBJECT_TYPE: ["ban-drop-type", "type"],
-    };
-    const rule = kind ? rules[kind] : undefined;
-    if (rule) {
-      report(
-        rule[0],
-        "error",
-        undefined,
-        `dropping a ${rule[1]} breaks the running version wherever it still uses it`,
-        `contract in a later release: first deploy a version that no longer uses the ${rule[1]}, then drop it`,
-      );
-    }
-    if (kind === "OBJECT_INDEX" && !node.DropStmt.concurrent) {
-      report(
-        "require-concurrent-index-deletion",
-        "warning",
-        undefined,
-        "DROP INDEX without CONCURRENTLY takes an exclusive lock on its table",
-        "DROP INDEX CONCURRENTLY",
-      );
-    }
+    dropped(node.DropStmt, report);
+    return false;
+  }
+  if ("DropdbStmt" in node) {
+    const db = node.DropdbStmt.dbname ?? "";
+    report(
+      "ban-drop-database",
+      "error",
+      undefined,
+      `dropping database ${db} removes every table, view and function of it the running version uses`,
+      `contract in a later release: first deploy a version that no longer uses ${db}, then drop it`,
+    );
     return false;
   }
   if ("RenameStmt" in node) {
-    const r = node.RenameStmt;
-    if (r.renameType === "OBJECT_TABLE") {
-      report(
-        "renaming-table",
-        "error",
-        r.relation?.location,
-        `renaming ${r.relation?.relname} to ${r.newname} breaks every query of the running version that names it`,
-        "expand/contract: create the new table (or a view with the new name), write to both, move readers, then drop the old one",
-      );
-    } else if (r.renameType === "OBJECT_COLUMN") {
-      report(
-        "renaming-column",
-        "error",
-        r.relation?.location,
-        `renaming ${r.relation?.relname}.${r.subname} to ${r.newname} breaks the running version's queries that use ${r.subname}`,
-        "expand/contract: add the new column, write both, backfill, move readers, then drop the old column",
-      );
-      const cols = columns.get(r.relation?.relname ?? "");
-      const type = cols?.get(r.subname ?? "");
-      if (cols && type !== undefined) {
-        cols.delete(r.subname ?? "");
-        cols.set(r.newname ?? "", type);
-      }
-    } else if (r.renameType === "OBJECT_TYPE" || r.renameType === "OBJECT_VIEW") {
-      report(
-        "renaming-table",
-        "error",
-        undefined,
-        `renaming ${r.renameType === "OBJECT_VIEW" ? "a view" : "a type"} breaks the running version where it uses the old name`,
-        "add the new name beside the old one, and drop the old one in a later release",
-      );
-    }
+    renamed(node.RenameStmt, columns, report);
+    return false;
+  }
+  if ("AlterObjectSchemaStmt" in node) {
+    const m = node.AlterObjectSchemaStmt;
+    const noun = (m.objectType && nouns[m.objectType]) ?? "object";
+    const name = m.relation ? qualified(m.relation) : objectName(m.object);
+    report(
+      "ban-set-schema",
+      "error",
+      m.relation?.location,
+      `moving ${noun} ${name} to schema ${m.newschema} breaks the running version wherever it names ${noun === "extension" ? "its functions and types" : "it"} by the old schema or finds ${noun === "extension" ? "them" : "it"} through search_path`,
+      `first deploy a version that does not qualify ${name} and whose search_path lists both schemas (a missing one is skipped), then move it`,
+    );
     return false;
   }
   if ("AlterEnumStmt" in node && node.AlterEnumStmt.oldVal) {
+    const e = node.AlterEnumStmt;
+    const type = names(e.typeName);
     report(
       "removing-enum-value",
       "error",
       undefined,
-      `renaming enum value '${node.AlterEnumStmt.oldVal}' removes it: the running version still writes it`,
-      "add the new value, move the writers, and remove the old one only when nothing uses it",
+      `renaming value '${e.oldVal}' of enum ${type} to '${e.newVal}' removes '${e.oldVal}': the running version's writes of it fail, and it reads '${e.newVal}', which it does not know`,
+      `ALTER TYPE ${type} ADD VALUE '${e.newVal}', deploy a version that writes '${e.newVal}' and reads both, then update the rows; Postgres cannot drop an enum value, so '${e.oldVal}' stays until the type is replaced`,
     );
     return false;
   }
