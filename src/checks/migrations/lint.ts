@@ -314,7 +314,8 @@ function lintFile(file: MigrationSource, columns: Columns, created: Set<string>)
     ];
   }
   const suppressions = parseSuppressions(file.sql);
-  const setsLockTimeout = /\bset\s+(local\s+)?lock_timeout\b/i.test(file.sql);
+  // Set by a statement before the one that needs it: a SET further down protects nothing above it.
+  let lockTimeout = false;
   let warnedLockTimeout = false;
   for (const raw of stmts) {
     const start = raw.stmt_location ?? 0;
@@ -336,15 +337,17 @@ function lintFile(file: MigrationSource, columns: Columns, created: Set<string>)
         ...(suppression ? { suppressed: suppression.reason } : {}),
       });
     };
-    const touchesExisting = track(raw, columns, created, report);
-    if (touchesExisting && !setsLockTimeout && !warnedLockTimeout) {
+    lockTimeout = setsLockTimeout(raw.stmt) ?? lockTimeout;
+    const locked = lockedRelation(raw.stmt, created);
+    track(raw, columns, created, report);
+    if (locked && !lockTimeout && !warnedLockTimeout) {
       warnedLockTimeout = true;
       report(
         "missing-lock-timeout",
         "warning",
         undefined,
-        "this changes an existing table without a lock_timeout: waiting for its lock, it queues every query behind it",
-        "start the file with SET lock_timeout = '5s'; and retry on timeout",
+        `${locked.byForeignKey ? `its foreign key locks ${locked.relation}` : `this locks ${locked.relation}`}, which exists already, without a lock_timeout set before it: while it waits for the lock (behind any long transaction), every ${locked.blocks === "write" ? "write to" : "query on"} ${locked.relation} queues behind it`,
+        "start the file with SET lock_timeout = '5s'; (SET LOCAL works too) and retry on timeout",
       );
     }
   }
@@ -381,10 +384,145 @@ function parseSuppressions(sql: string): { rule: string; reason: string; line: n
   });
 }
 
-/** Applies one statement to the schema model, reporting what it breaks. Returns whether it alters an existing table. */
-function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Report): boolean {
+/** Whether a statement turns lock_timeout on (true) or off (false: 0, DEFAULT, RESET); undefined when it does not touch it. */
+function setsLockTimeout(node: Node | undefined): boolean | undefined {
+  const on = (value: Node | undefined): boolean => {
+    const c = value && "A_Const" in value ? value.A_Const : undefined;
+    if (c?.sval) return !/^\s*0*(\.0*)?\s*[a-z]*\s*$/i.test(c.sval.sval ?? "");
+    return (c?.ival?.ival ?? 0) !== 0 || Number(c?.fval?.fval ?? 0) !== 0;
+  };
+  if (node && "VariableSetStmt" in node) {
+    const v = node.VariableSetStmt;
+    if (v.kind === "VAR_RESET_ALL") return false;
+    if (v.name !== "lock_timeout") return undefined;
+    return v.kind === "VAR_SET_VALUE" && on(v.args?.[0]);
+  }
+  if (node && "SelectStmt" in node) {
+    for (const t of node.SelectStmt.targetList ?? []) {
+      const call = "ResTarget" in t ? t.ResTarget.val : undefined;
+      if (funcName(call) !== "set_config" || !call || !("FuncCall" in call)) continue;
+      const [name, value] = call.FuncCall.args ?? [];
+      if (name && "A_Const" in name && name.A_Const.sval?.sval === "lock_timeout") return on(value);
+    }
+  }
+  return undefined;
+}
+
+const relname = (r: Node): string | undefined => ("RangeVar" in r ? r.RangeVar.relname : undefined);
+
+/** The tables a statement's foreign keys reference: adding one locks the referenced table too. */
+function referencedTables(constraints: readonly Node[]): string[] {
+  return constraints.flatMap((c) =>
+    "Constraint" in c && c.Constraint.contype === "CONSTR_FOREIGN" && c.Constraint.pktable?.relname
+      ? [c.Constraint.pktable.relname]
+      : [],
+  );
+}
+
+interface Locked {
+  readonly relation: string;
+  /** Locked as the table a new foreign key references, not as the statement's own. */
+  readonly byForeignKey: boolean;
+  /** What queues behind the lock while it waits: every query (ACCESS EXCLUSIVE), or every write (SHARE, SHARE ROW EXCLUSIVE). */
+  readonly blocks: "query" | "write";
+}
+
+/**
+ * The relation the running version uses that a statement locks (ALTER, non-concurrent index
+ * builds and drops, DROP, RENAME, SET SCHEMA, TRUNCATE, CREATE TRIGGER, REFRESH, CLUSTER, VACUUM
+ * FULL, REINDEX, LOCK, and foreign keys to it), if any; relations the pending files created do
+ * not count. Call it before `track` records what the statement creates.
+ */
+function lockedRelation(node: Node | undefined, created: ReadonlySet<string>): Locked | undefined {
+  if (!node) return undefined;
+  const find = (...names: (string | undefined)[]): string | undefined =>
+    names.find((n): n is string => n !== undefined && n !== "" && !created.has(n));
+  const existing = (...names: (string | undefined)[]): Locked | undefined => {
+    const relation = find(...names);
+    return relation ? { relation, byForeignKey: false, blocks: "query" } : undefined;
+  };
+  const writes = (locked: Locked | undefined): Locked | undefined =>
+    locked ? { ...locked, blocks: "write" } : undefined;
+  const referenced = (constraints: readonly Node[]): Locked | undefined => {
+    const relation = find(...referencedTables(constraints));
+    return relation ? { relation, byForeignKey: true, blocks: "write" } : undefined;
+  };
+  const lastName = (o: Node): string | undefined =>
+    "List" in o ? objectName(o.List.items?.at(-1)) : undefined;
+  if ("CreateStmt" in node) {
+    const elts = node.CreateStmt.tableElts ?? [];
+    return referenced([
+      ...elts.filter((e) => "Constraint" in e),
+      ...elts.flatMap((e) => ("ColumnDef" in e ? (e.ColumnDef.constraints ?? []) : [])),
+    ]);
+  }
+  if ("AlterTableStmt" in node) {
+    const a = node.AlterTableStmt;
+    const defs = (a.cmds ?? []).flatMap((c) =>
+      "AlterTableCmd" in c && c.AlterTableCmd.def ? [c.AlterTableCmd.def] : [],
+    );
+    return (
+      existing(a.relation?.relname) ??
+      referenced([...defs, ...defs.flatMap((d) => ("ColumnDef" in d ? (d.ColumnDef.constraints ?? []) : []))])
+    );
+  }
+  if ("IndexStmt" in node)
+    return node.IndexStmt.concurrent ? undefined : writes(existing(node.IndexStmt.relation?.relname));
+  if ("DropStmt" in node) {
+    const d = node.DropStmt;
+    const objects = d.objects ?? [];
+    if (d.removeType === "OBJECT_TRIGGER")
+      return existing(...objects.map((o) => ("List" in o ? objectName(o.List.items?.at(-2)) : undefined)));
+    const relations: (ObjectType | undefined)[] = [
+      "OBJECT_TABLE",
+      "OBJECT_FOREIGN_TABLE",
+      "OBJECT_VIEW",
+      "OBJECT_MATVIEW",
+      "OBJECT_SEQUENCE",
+      "OBJECT_INDEX",
+    ];
+    if (!relations.includes(d.removeType) || d.concurrent) return undefined;
+    return existing(...objects.map(lastName));
+  }
+  if ("RenameStmt" in node)
+    return node.RenameStmt.renameType === "OBJECT_ATTRIBUTE"
+      ? undefined
+      : existing(node.RenameStmt.relation?.relname);
+  if ("AlterObjectSchemaStmt" in node) return existing(node.AlterObjectSchemaStmt.relation?.relname);
+  if ("TruncateStmt" in node) return existing(...(node.TruncateStmt.relations ?? []).map(relname));
+  if ("LockStmt" in node) return existing(...(node.LockStmt.relations ?? []).map(relname));
+  if ("CreateTrigStmt" in node) return writes(existing(node.CreateTrigStmt.relation?.relname));
+  if ("RefreshMatViewStmt" in node)
+    return node.RefreshMatViewStmt.concurrent
+      ? undefined
+      : existing(node.RefreshMatViewStmt.relation?.relname);
+  if ("ClusterStmt" in node) return existing(node.ClusterStmt.relation?.relname);
+  if ("ReindexStmt" in node) {
+    const r = node.ReindexStmt;
+    const concurrently = (r.params ?? []).some((p) => "DefElem" in p && p.DefElem.defname === "concurrently");
+    if (concurrently) return undefined;
+    return r.kind === "REINDEX_OBJECT_TABLE"
+      ? writes(existing(r.relation?.relname))
+      : existing(r.relation?.relname);
+  }
+  if ("VacuumStmt" in node) {
+    const v = node.VacuumStmt;
+    const full = (v.options ?? []).some((o) => "DefElem" in o && o.DefElem.defname === "full");
+    return full
+      ? existing(
+          ...(v.rels ?? []).map((r) =>
+            "VacuumRelation" in r ? r.VacuumRelation.relation?.relname : undefined,
+          ),
+        )
+      : undefined;
+  }
+  return undefined;
+}
+
+/** Applies one statement to the schema model, reporting what it breaks. */
+function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Report): void {
   const node = raw.stmt;
-  if (!node) return false;
+  if (!node) return;
   if ("CreateStmt" in node) {
     const table = node.CreateStmt.relation?.relname ?? "";
     const cols = new Map<string, string>();
@@ -392,10 +530,20 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
       if ("ColumnDef" in elt) cols.set(elt.ColumnDef.colname ?? "", typeOf(elt.ColumnDef.typeName));
     columns.set(table, cols);
     created.add(table);
-    return false;
+    return;
+  }
+  const made =
+    ("CreateTableAsStmt" in node && node.CreateTableAsStmt.into?.rel) ||
+    ("ViewStmt" in node && node.ViewStmt.view) ||
+    ("CreateSeqStmt" in node && node.CreateSeqStmt.sequence) ||
+    undefined;
+  if (made) {
+    created.add(made.relname ?? "");
+    return;
   }
   if ("IndexStmt" in node) {
     const table = node.IndexStmt.relation?.relname ?? "";
+    if (node.IndexStmt.idxname) created.add(node.IndexStmt.idxname);
     if (!node.IndexStmt.concurrent && !created.has(table)) {
       report(
         "require-concurrent-index-creation",
@@ -405,11 +553,11 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
         "CREATE INDEX CONCURRENTLY (Slipway runs such a file outside a transaction)",
       );
     }
-    return !created.has(table);
+    return;
   }
   if ("DropStmt" in node) {
     dropped(node.DropStmt, report);
-    return false;
+    return;
   }
   if ("DropdbStmt" in node) {
     const db = node.DropdbStmt.dbname ?? "";
@@ -420,11 +568,11 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
       `dropping database ${db} removes every table, view and function of it the running version uses`,
       `contract in a later release: first deploy a version that no longer uses ${db}, then drop it`,
     );
-    return false;
+    return;
   }
   if ("RenameStmt" in node) {
     renamed(node.RenameStmt, columns, report);
-    return false;
+    return;
   }
   if ("AlterObjectSchemaStmt" in node) {
     const m = node.AlterObjectSchemaStmt;
@@ -437,7 +585,7 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
       `moving ${noun} ${name} to schema ${m.newschema} breaks the running version wherever it names ${noun === "extension" ? "its functions and types" : "it"} by the old schema or finds ${noun === "extension" ? "them" : "it"} through search_path`,
       `first deploy a version that does not qualify ${name} and whose search_path lists both schemas (a missing one is skipped), then move it`,
     );
-    return false;
+    return;
   }
   if ("AlterEnumStmt" in node && node.AlterEnumStmt.oldVal) {
     const e = node.AlterEnumStmt;
@@ -449,7 +597,7 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
       `renaming value '${e.oldVal}' of enum ${type} to '${e.newVal}' removes '${e.oldVal}': the running version's writes of it fail, and it reads '${e.newVal}', which it does not know`,
       `ALTER TYPE ${type} ADD VALUE '${e.newVal}', deploy a version that writes '${e.newVal}' and reads both, then update the rows; Postgres cannot drop an enum value, so '${e.oldVal}' stays until the type is replaced`,
     );
-    return false;
+    return;
   }
   if ("AlterTableStmt" in node) {
     const table = node.AlterTableStmt.relation?.relname ?? "";
@@ -465,9 +613,8 @@ function track(raw: RawStmt, columns: Columns, created: Set<string>, report: Rep
         report,
       );
     }
-    return isExisting;
+    return;
   }
-  return false;
 }
 
 function alterTable(
