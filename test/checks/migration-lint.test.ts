@@ -321,6 +321,38 @@ describe("migration check, rule by rule", () => {
     );
   });
 
+  it("volatile-default: follows the default into casts and calls, and counts serial, identity and stored generated columns", async () => {
+    for (const sql of [
+      "alter table files add column token text default gen_random_uuid()::text;",
+      "alter table files add column salt text default md5(random()::text);",
+      "alter table files add column seen timestamptz default pg_catalog.clock_timestamp();",
+      "alter table files add column n bigserial;",
+      "alter table files add column n bigint generated always as identity;",
+      "alter table files add column double_size int generated always as (size * 2) stored;",
+      "create function next_no() returns int language sql as 'select 1';\nalter table files add column n int default next_no();",
+    ])
+      expect(await rules(sql), sql).toEqual(["warning volatile-default"]);
+    for (const sql of [
+      "alter table files add column seen timestamptz default now();",
+      "alter table files add column seen timestamptz default current_timestamp;",
+      "alter table files add column n int default 0;",
+      "alter table files add column meta jsonb default '{}'::jsonb;",
+      "create function one() returns int immutable language sql as 'select 1';\nalter table files add column n int default one();",
+      "create table tags (id int);\nalter table tags add column n bigserial;\nalter table tags add column token uuid default gen_random_uuid();",
+    ])
+      expect(await rules(sql), sql).toEqual([]);
+    const [serial] = await lint("alter table files add column n bigserial;");
+    expect(serial?.message).toBe(
+      "a bigserial column takes its default from nextval(), which is volatile: adding files.n rewrites the whole table under an exclusive lock",
+    );
+  });
+
+  it("does not call a NOT NULL identity column one without a default", async () => {
+    expect(
+      await rules("alter table files add column n bigint not null generated always as identity;"),
+    ).toEqual(["warning volatile-default"]);
+  });
+
   it("honours a suppression that gives a reason, and refuses one that does not", async () => {
     const [suppressed] = await lint(
       "-- slipway:allow ban-drop-column reason: v1.3 stopped reading path\nalter table files drop column path;",
