@@ -790,6 +790,9 @@ function alterTable(
           "add it nullable (or with a default), backfill, then add the NOT NULL constraint in a later release",
         );
       }
+      for (const c of constraints)
+        if (c.contype === "CONSTR_UNIQUE" && isExisting)
+          uniqueWithoutIndex(table, c, [def.colname ?? ""], location, report, def.colname);
       const rewrite = isExisting ? rewriteOf(def, constraints, schema.volatileFunctions) : undefined;
       if (rewrite) {
         report(
@@ -805,6 +808,8 @@ function alterTable(
     }
     case "AT_AddConstraint": {
       const c = cmd.def && "Constraint" in cmd.def ? cmd.def.Constraint : undefined;
+      if (c?.contype === "CONSTR_UNIQUE" && !c.indexname && isExisting)
+        uniqueWithoutIndex(table, c, (c.keys ?? []).map(objectName), location, report);
       if (
         c &&
         isExisting &&
@@ -824,4 +829,27 @@ function alterTable(
     default:
       return;
   }
+}
+
+/** A UNIQUE constraint that builds its own index: under ACCESS EXCLUSIVE, for as long as the build takes. */
+function uniqueWithoutIndex(
+  table: string,
+  c: Constraint,
+  keys: readonly string[],
+  location: number | undefined,
+  report: Report,
+  /** Set for a column added with UNIQUE: it is added without it first. */
+  column?: string,
+): void {
+  const first = column ? `add ${column} without UNIQUE, then ` : "";
+  const name = c.conname ?? `${table}_${keys.join("_")}_key`;
+  const include = (c.including ?? []).map(objectName);
+  const index = `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${table} (${keys.join(", ")})${include.length ? ` INCLUDE (${include.join(", ")})` : ""}${c.nulls_not_distinct ? " NULLS NOT DISTINCT" : ""}`;
+  report(
+    "disallowed-unique-constraint",
+    "warning",
+    location,
+    `adding unique constraint ${name} on ${table} (${keys.join(", ")}) builds its index under an ACCESS EXCLUSIVE lock: every read and write of ${table} waits until it is built`,
+    `${first}build the index first, in a file of its own (Slipway runs it outside a transaction): ${index}; then, in a later file: ALTER TABLE ${table} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`,
+  );
 }
