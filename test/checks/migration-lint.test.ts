@@ -32,7 +32,67 @@ const cases: [rule: string, severity: "error" | "warning", fires: string, safe: 
     "create function g() returns int language sql as 'select 1';",
   ],
   ["ban-drop-type", "error", "drop type state;", "create type mood as enum ('calm', 'busy');"],
+  ["ban-drop-schema", "error", "drop schema archive cascade;", "create schema archive;"],
+  [
+    "ban-drop-materialized-view",
+    "error",
+    "drop materialized view file_totals;",
+    "create materialized view owner_totals as select owner, count(*) from files group by owner;",
+  ],
+  ["ban-drop-sequence", "error", "drop sequence file_numbers;", "create sequence file_numbers;"],
+  [
+    "ban-drop-domain",
+    "error",
+    "drop domain byte_count;",
+    "create domain byte_count as bigint check (value >= 0);",
+  ],
+  [
+    "ban-drop-trigger",
+    "error",
+    "drop trigger files_touch on files;",
+    "create trigger files_touch before update on files for each row execute function touch();",
+  ],
+  ["ban-drop-extension", "error", "drop extension pgcrypto;", "create extension if not exists pgcrypto;"],
+  ["ban-drop-database", "error", "drop database files_archive;", "create database files_archive;"],
   ["renaming-table", "error", "alter table files rename to documents;", "create table documents (id int);"],
+  [
+    "renaming-view",
+    "error",
+    "alter view file_stats rename to owner_stats;",
+    "create view owner_stats as select * from file_stats;",
+  ],
+  [
+    "renaming-materialized-view",
+    "error",
+    "alter materialized view file_totals rename to owner_totals;",
+    "create view owner_totals as select * from file_totals;",
+  ],
+  [
+    "renaming-sequence",
+    "error",
+    "alter sequence files_id_seq rename to file_ids;",
+    "alter sequence files_id_seq owned by files.id;",
+  ],
+  ["renaming-type", "error", "alter type state rename to job_state;", "alter type state add value 'done';"],
+  [
+    "renaming-domain",
+    "error",
+    "alter domain byte_count rename to size_bytes;",
+    "alter domain byte_count set default 0;",
+  ],
+  ["renaming-schema", "error", "alter schema archive rename to attic;", "create schema attic;"],
+  [
+    "renaming-function",
+    "error",
+    "alter function touch() rename to touch_row;",
+    "create function touch_row() returns trigger language plpgsql as $$ begin return new; end $$;",
+  ],
+  [
+    "ban-set-schema",
+    "error",
+    "alter table files set schema archive;",
+    "create table archive.files2 (id int);",
+  ],
   [
     "renaming-column",
     "error",
@@ -93,6 +153,12 @@ const cases: [rule: string, severity: "error" | "warning", fires: string, safe: 
     "alter table files add column token uuid default gen_random_uuid();",
     "alter table files add column seen timestamptz default now();",
   ],
+  [
+    "disallowed-unique-constraint",
+    "warning",
+    "alter table files add constraint files_path_key unique (path);",
+    "alter table files add constraint files_path_key unique using index files_path_key;",
+  ],
 ];
 
 describe("migration check, rule by rule", () => {
@@ -102,6 +168,44 @@ describe("migration check, rule by rule", () => {
       expect(await rules(safe)).not.toContain(`${severity} ${rule}`);
     });
   }
+
+  it("names what a drop removes, and warns that CASCADE takes its dependents with it", async () => {
+    const [schema] = await lint("drop schema archive cascade;");
+    expect(schema?.message).toBe(
+      "dropping schema archive breaks the running version wherever it uses anything in it; CASCADE also drops everything that depends on it",
+    );
+    expect(schema?.hint).toBe(
+      "contract in a later release: first deploy a version that no longer uses schema archive, then drop it",
+    );
+    const [fn] = await lint("drop function public.touch(int), score();");
+    expect(fn?.message).toContain("dropping function public.touch(int4), score()");
+    const [trigger] = await lint("drop trigger files_touch on files;");
+    expect(trigger?.message).toContain("dropping trigger files_touch on files changes what");
+  });
+
+  it("counts procedures, routines and aggregates as functions", async () => {
+    for (const sql of ["drop procedure archive_files;", "drop routine score;", "drop aggregate total(int);"])
+      expect(await rules(sql)).toEqual(["error ban-drop-function"]);
+    expect(await rules("alter procedure archive_files() rename to archive;")).toEqual([
+      "error renaming-function",
+    ]);
+  });
+
+  it("does not flag renames no query of the running version names: indexes, triggers, constraints", async () => {
+    expect(
+      await rules(
+        "alter index files_owner rename to files_by_owner;\nalter trigger files_touch on files rename to touch;\nalter table files rename constraint files_pkey to files_id;",
+      ),
+    ).toEqual([]);
+  });
+
+  it("names the enum and both values when an enum value is renamed, and says the old one cannot come back by a drop", async () => {
+    const [f] = await lint("alter type state rename value 'queued' to 'waiting';");
+    expect(f?.message).toBe(
+      "renaming value 'queued' of enum state to 'waiting' removes 'queued': the running version's writes of it fail, and it reads 'waiting', which it does not know",
+    );
+    expect(f?.hint).toContain("Postgres cannot drop an enum value");
+  });
 
   it("tells a widening the old version survives from a breaking type change", async () => {
     const [widen] = await lint("alter table files alter column owner type varchar(200);");
@@ -146,6 +250,137 @@ describe("migration check, rule by rule", () => {
     expect(set.filter((f) => f.rule === "missing-lock-timeout")).toEqual([]);
   });
 
+  const lockTimeout = async (sql: string) =>
+    (await lintMigrations([{ name: "V2.sql", sql }], history)).filter(
+      (f) => f.rule === "missing-lock-timeout",
+    );
+
+  it("counts only a lock_timeout set before the statement, and not one turned off again", async () => {
+    const alter = "alter table files add column a text;";
+    for (const set of [
+      "set lock_timeout = '5s';",
+      "set local lock_timeout to 5000;",
+      "set session lock_timeout = '1s';",
+      "select set_config('lock_timeout', '5s', true);",
+    ])
+      expect(await lockTimeout(`${set}\n${alter}`), set).toEqual([]);
+    for (const sql of [
+      `${alter}\nset lock_timeout = '5s';`,
+      `-- set lock_timeout = '5s';\n${alter}`,
+      `set lock_timeout = 0;\n${alter}`,
+      `set lock_timeout = '0ms';\n${alter}`,
+      `set lock_timeout = '5s';\nreset lock_timeout;\n${alter}`,
+      `set lock_timeout = '5s';\nset lock_timeout to default;\n${alter}`,
+    ])
+      expect(await lockTimeout(sql), sql).toHaveLength(1);
+  });
+
+  it("warns about a missing lock_timeout on every statement that locks an existing relation", async () => {
+    for (const sql of [
+      "create index files_owner on files (owner);",
+      "drop table files;",
+      "drop index files_owner;",
+      "drop trigger files_touch on files;",
+      "alter table files rename to documents;",
+      "alter table files rename column path to location;",
+      "alter table files set schema archive;",
+      "truncate files;",
+      "create trigger files_touch before update on files for each row execute function touch();",
+      "refresh materialized view file_totals;",
+      "cluster files using files_pkey;",
+      "vacuum full files;",
+      "reindex table files;",
+      "lock table files in exclusive mode;",
+    ])
+      expect(
+        (await lockTimeout(sql)).map((f) => f.severity),
+        sql,
+      ).toEqual(["warning"]);
+  });
+
+  it("does not ask for a lock_timeout where nothing existing is locked or the lock does not queue queries", async () => {
+    for (const sql of [
+      "create index concurrently files_owner on files (owner);",
+      "drop index concurrently files_owner;",
+      "refresh materialized view concurrently file_totals;",
+      "reindex table concurrently files;",
+      "vacuum files;",
+      "create table tags (id int primary key, name text);\ncreate index tags_name on tags (name);\nalter table tags add column note text;\ncreate table file_tags (tag_id int references tags (id));\ndrop table file_tags;",
+      "create view owner_stats as select 1 as n;\nalter view owner_stats rename to stats;",
+      "insert into files (owner, path) values ('ada', '/');",
+    ])
+      expect(await lockTimeout(sql), sql).toEqual([]);
+  });
+
+  it("names the locked table, also when a new table's foreign key is what locks it", async () => {
+    const [index] = await lockTimeout("create index files_owner on files (owner);");
+    expect(index?.message).toBe(
+      "this locks files, which exists already, without a lock_timeout set before it: while it waits for the lock (behind any long transaction), every write to files queues behind it",
+    );
+    const [fk] = await lockTimeout("create table shares (id int, file_id bigint references files (id));");
+    expect(fk?.message).toContain("its foreign key locks files, which exists already");
+    const [alter] = await lockTimeout("-- first\n\nalter table files add column a text;");
+    expect(alter).toMatchObject({ line: 3, column: 1 });
+    expect(alter?.message).toContain("every query on files queues behind it");
+    expect(alter?.hint).toBe(
+      "start the file with SET lock_timeout = '5s'; (SET LOCAL works too) and retry on timeout",
+    );
+  });
+
+  it("volatile-default: follows the default into casts and calls, and counts serial, identity and stored generated columns", async () => {
+    for (const sql of [
+      "alter table files add column token text default gen_random_uuid()::text;",
+      "alter table files add column salt text default md5(random()::text);",
+      "alter table files add column seen timestamptz default pg_catalog.clock_timestamp();",
+      "alter table files add column n bigserial;",
+      "alter table files add column n bigint generated always as identity;",
+      "alter table files add column double_size int generated always as (size * 2) stored;",
+      "create function next_no() returns int language sql as 'select 1';\nalter table files add column n int default next_no();",
+    ])
+      expect(await rules(sql), sql).toEqual(["warning volatile-default"]);
+    for (const sql of [
+      "alter table files add column seen timestamptz default now();",
+      "alter table files add column seen timestamptz default current_timestamp;",
+      "alter table files add column n int default 0;",
+      "alter table files add column meta jsonb default '{}'::jsonb;",
+      "create function one() returns int immutable language sql as 'select 1';\nalter table files add column n int default one();",
+      "create table tags (id int);\nalter table tags add column n bigserial;\nalter table tags add column token uuid default gen_random_uuid();",
+    ])
+      expect(await rules(sql), sql).toEqual([]);
+    const [serial] = await lint("alter table files add column n bigserial;");
+    expect(serial?.message).toBe(
+      "a bigserial column takes its default from nextval(), which is volatile: adding files.n rewrites the whole table under an exclusive lock",
+    );
+  });
+
+  it("does not call a NOT NULL identity column one without a default", async () => {
+    expect(
+      await rules("alter table files add column n bigint not null generated always as identity;"),
+    ).toEqual(["warning volatile-default"]);
+  });
+
+  it("disallowed-unique-constraint: also a column added with UNIQUE, never a table the migrations create, with the index to build first", async () => {
+    expect(await rules("alter table files add column slug text unique;")).toEqual([
+      "warning disallowed-unique-constraint",
+    ]);
+    expect(
+      await rules(
+        "create table tags (id int, name text);\nalter table tags add constraint tags_name_key unique (name);",
+      ),
+    ).toEqual([]);
+    const [named] = await lint(
+      "alter table files add unique nulls not distinct (owner, path) include (size);",
+    );
+    expect(named?.message).toBe(
+      "adding unique constraint files_owner_path_key on files (owner, path) builds its index under an ACCESS EXCLUSIVE lock: every read and write of files waits until it is built",
+    );
+    expect(named?.hint).toBe(
+      "build the index first, in a file of its own (Slipway runs it outside a transaction): CREATE UNIQUE INDEX CONCURRENTLY files_owner_path_key ON files (owner, path) INCLUDE (size) NULLS NOT DISTINCT; then, in a later file: ALTER TABLE files ADD CONSTRAINT files_owner_path_key UNIQUE USING INDEX files_owner_path_key",
+    );
+    const [column] = await lint("alter table files add column slug text unique;");
+    expect(column?.hint).toMatch(/^add slug without UNIQUE, then build the index first/);
+  });
+
   it("honours a suppression that gives a reason, and refuses one that does not", async () => {
     const [suppressed] = await lint(
       "-- slipway:allow ban-drop-column reason: v1.3 stopped reading path\nalter table files drop column path;",
@@ -153,6 +388,24 @@ describe("migration check, rule by rule", () => {
     expect(suppressed).toMatchObject({ rule: "ban-drop-column", suppressed: "v1.3 stopped reading path" });
     const bare = await lint("-- slipway:allow ban-drop-column\nalter table files drop column path;");
     expect(bare.map((f) => f.rule)).toContain("suppression-without-reason");
+  });
+
+  it("suppresses the new drop and rename rules the same way, and a view or type rename still by its former name renaming-table", async () => {
+    const [sequence] = await lint(
+      "-- slipway:allow ban-drop-sequence reason: nothing calls nextval on it since v2\ndrop sequence file_numbers;",
+    );
+    expect(sequence).toMatchObject({
+      rule: "ban-drop-sequence",
+      suppressed: "nothing calls nextval on it since v2",
+    });
+    const [view] = await lint(
+      "-- slipway:allow renaming-table reason: written before renaming-view\nalter view file_stats rename to owner_stats;",
+    );
+    expect(view).toMatchObject({ rule: "renaming-view", suppressed: "written before renaming-view" });
+    const [other] = await lint(
+      "-- slipway:allow renaming-table reason: wrong rule\nalter schema archive rename to attic;",
+    );
+    expect(other?.suppressed).toBeUndefined();
   });
 
   it("reports SQL that Postgres cannot parse, with its position", async () => {

@@ -19,12 +19,17 @@ export interface LiveProof {
   readonly summary: string;
 }
 
+/** Static errors the proof can see through: a running query that needs the object fails to PREPARE without it. */
 const dropLike = new Set([
   "ban-drop-column",
   "ban-drop-table",
   "ban-drop-view",
+  "ban-drop-materialized-view",
   "renaming-column",
   "renaming-table",
+  "renaming-view",
+  "renaming-materialized-view",
+  "renaming-type",
 ]);
 
 /**
