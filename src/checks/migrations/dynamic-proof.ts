@@ -1,13 +1,9 @@
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { promisify } from "node:util";
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
+import { dumpSchema } from "./pg-dump.ts";
 import { pgliteScratch, serverScratch } from "./scratch.ts";
 import { loadParser } from "./lint.ts";
 import { parseSync } from "libpg-query";
-
-const run = promisify(execFile);
 
 export interface LiveQueries {
   readonly queries: readonly string[];
@@ -69,14 +65,6 @@ export async function liveQueries(url: string, role?: string): Promise<LiveQueri
   }
 }
 
-function pgDump(): string {
-  const root = "/usr/lib/postgresql";
-  const majors = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const major of majors)
-    if (existsSync(`${root}/${major}/bin/pg_dump`)) return `${root}/${major}/bin/pg_dump`;
-  return "pg_dump";
-}
-
 /** Where the copy of the live schema lives: embedded PGlite (default) or the live server. */
 export type ScratchKind = "pglite" | "server";
 
@@ -90,14 +78,9 @@ export async function proveQueries(
   queries: readonly string[],
   scratchKind: ScratchKind = "pglite",
 ): Promise<ProofResult> {
-  const { stdout: schema } = await run(
-    pgDump(),
-    ["--schema-only", "--no-owner", "--no-privileges", "--dbname", url],
-    { maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: Error) => {
-    throw new ProofUnavailable(
-      `pg_dump of the live schema failed: ${error.message.replace(url, "<database url>")}`,
-    );
+  // The password goes through a password file, never on pg_dump's command line (pg-dump.ts).
+  const schema = await dumpSchema(url).catch((error: Error) => {
+    throw new ProofUnavailable(`pg_dump of the live schema failed: ${error.message}`);
   });
   // pg_dump writes psql meta-commands (\restrict since 15.14), and extensions the scratch may lack.
   const sql = schema
