@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
-import { dumpSchema } from "./pg-dump.ts";
+import { dumpSchema, redact } from "./pg-dump.ts";
 import { pgliteScratch, serverScratch } from "./scratch.ts";
 import { loadParser } from "./lint.ts";
 import { parseSync } from "libpg-query";
@@ -29,6 +29,7 @@ export interface ProofResult {
   };
 }
 
+/** The proof cannot run: the database cannot be reached or read, or lacks pg_stat_statements. */
 export class ProofUnavailable extends Error {
   constructor(message: string) {
     super(message);
@@ -36,10 +37,23 @@ export class ProofUnavailable extends Error {
   }
 }
 
+/** Postgres' or the network's own words for why a connection or a query failed, never the password. */
+export function databaseFailure(doing: string, url: string, error: unknown): ProofUnavailable {
+  const e = error as { message?: string; code?: string };
+  const sqlstate = e.code && /^[0-9A-Z]{5}$/.test(e.code) ? ` (SQLSTATE ${e.code})` : "";
+  return new ProofUnavailable(redact(`${doing}: ${e.message ?? String(error)}${sqlstate}`, url));
+}
+
 /** The running version's statements, as pg_stat_statements saw them in this database. */
 export async function liveQueries(url: string, role?: string): Promise<LiveQueries> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
+  // An unhandled 'error' event would end the process: a dropped connection is a failed query.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw databaseFailure("cannot connect", url, error);
+  }
   try {
     const installed = await client.query("select 1 from pg_extension where extname = 'pg_stat_statements'");
     if (installed.rowCount === 0)
@@ -60,8 +74,11 @@ export async function liveQueries(url: string, role?: string): Promise<LiveQueri
       .catch(() => ({ rows: [] as { stats_reset: Date | null }[] }));
     const since = info.rows[0]?.stats_reset ?? undefined;
     return { queries: [...new Set(rows.rows.map((r) => r.query))], since: since ?? undefined };
+  } catch (error) {
+    if (error instanceof ProofUnavailable) throw error;
+    throw databaseFailure("cannot read pg_stat_statements", url, error);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -87,7 +104,12 @@ export async function proveQueries(
     .split("\n")
     .filter((line) => !line.startsWith("\\") && !/^(CREATE EXTENSION|COMMENT ON EXTENSION)\b/.test(line))
     .join("\n");
-  const scratch = scratchKind === "server" ? await serverScratch(url) : await pgliteScratch();
+  const scratch =
+    scratchKind === "server"
+      ? await serverScratch(url).catch((error: unknown) => {
+          throw databaseFailure("cannot create the scratch database on the live server", url, error);
+        })
+      : await pgliteScratch();
   try {
     try {
       await scratch.exec(sql);
