@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../../src/clients/registry/client.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
 import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
 import type { StandInBuild } from "../../platform/src/stand-ins/jenkins.ts";
 import {
@@ -174,6 +176,38 @@ describe("the registry and CI checks before a deploy", () => {
     expect(history.stdout).toMatch(/CI check skipped by .*: login outage hotfix/);
     const status = await slipway(project.config, "status", "--env", "dev");
     expect(status.stdout).toMatch(/auth .*CI check skipped by .*: login outage hotfix/);
+  });
+
+  it("warns, without blocking, about a build that records no revision, and records the warning", async () => {
+    defineAuthVersion(`9.8.0-${run}`);
+    const image = await publishAuth(current, { revision: "" }); // a job that does not check out with git
+    const p = await plan();
+    expect(p.code, p.stdout).toBe(0);
+    expect(p.stdout).toMatch(/✓ ci: Jenkins build #\d+ SUCCESS, 12 tests, 0 failed/);
+    expect(p.stdout).toMatch(
+      new RegExp(
+        `! warning: Jenkins build #\\d+ of auth ${current} records no git revision, so it was not compared with the image's revision label \\(${image.revision}\\)`,
+      ),
+    );
+    expect(p.stdout).not.toContain("BLOCKED");
+    const d = await slipwayUnpublished(project.config, "deploy", "auth", "--env", "dev", "--yes");
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/auth: warning: ci: Jenkins build #\d+ of auth \S+ records no git revision/);
+    const release = await new ReleaseStore(
+      Cluster.open("local", platform.kubeconfig),
+      project.namespace,
+    ).latest("auth", ["deployed"]);
+    expect(release?.version).toBe(current);
+    expect(release?.checks).toContainEqual({
+      check: "gate/ci",
+      outcome: "passed",
+      message: expect.any(String),
+    });
+    expect(release?.checks).toContainEqual({
+      check: "gate/ci",
+      outcome: "warning",
+      message: expect.stringContaining("records no git revision"),
+    });
   });
 
   it("reports a namespace without the registry's pull secret instead of letting pods fail to pull", async () => {
