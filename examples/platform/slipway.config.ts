@@ -32,6 +32,9 @@ const prod = defineEnvironment({
   name: "prod",
   cluster: { context: "rancher", namespace: "research", flavour: "rancher" },
   defaults: { replicas: 2 },
+  // No deploy here without the image and CI checks (only --skip-ci-check --reason, recorded,
+  // skips ci). An environment with promotion: { from: "dev" } would require "promotion" too.
+  requires: ["image", "ci"],
   // One search server serves both environments here, so prod's audit indices carry a prefix
   // (a production search server of its own would need none).
   search: { url: "http://127.0.0.1:29200", indexPrefix: "prod-" },

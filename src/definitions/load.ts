@@ -99,6 +99,21 @@ async function loadWith(loader: DefinitionLoader, configPath: string): Promise<P
         message: `environment "${env.name}" is defined twice`,
       });
     }
+    // A required check the environment cannot run would block every deploy: say so at load time.
+    env.requires?.forEach((check, j) => {
+      const lacking =
+        check === "ci" && !env.ci
+          ? 'names no CI server, so there is no build to check (add ci: { url: "https://jenkins.example.org" })'
+          : check === "promotion" && !env.promotion
+            ? 'names no earlier environment to promote from (add promotion: { from: "dev" })'
+            : undefined;
+      if (lacking)
+        problems.push({
+          file: rel(configFile),
+          path: `environments[${i}].requires[${j}]`,
+          message: `requires the ${check} check, but environment "${env.name}" ${lacking}`,
+        });
+    });
     const defaults = flavourDefaults[env.cluster.flavour];
     environments.push({
       ...env,

@@ -209,6 +209,9 @@ export const serviceSchema = z.strictObject({
     .optional(),
 });
 
+/** The gate's checks an environment can require (see `requires`). */
+export const requirableChecks = ["image", "ci", "promotion"] as const;
+
 export const environmentSchema = z.strictObject({
   name: labelName(30),
   cluster: z.strictObject({
@@ -242,6 +245,11 @@ export const environmentSchema = z.strictObject({
   ci: z.strictObject({ url: z.url(), jobPattern: z.string().optional() }).optional(),
   /** Versions must have run in an earlier environment first (same image digest), signed off by hand. */
   promotion: z.strictObject({ from: labelName(30), signoff: z.boolean().optional() }).optional(),
+  /**
+   * The checks of "built and tested" a deploy here cannot go without: one that does not run
+   * blocks (only --skip-ci-check --reason, an emergency override, skips ci and promotion).
+   */
+  requires: z.array(z.enum(requirableChecks)).optional(),
 });
 
 export const projectSchema = z.strictObject({

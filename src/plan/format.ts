@@ -128,6 +128,8 @@ function checkLines(c: GateCheck, style: Style): string[] {
   return [
     paint(`  ${mark[c.outcome]} ${c.check}: ${c.summary}`),
     ...c.problems.map((p) => style.remove(`      ${p}`)),
+    // Warnings do not block: what the check could not establish, said before anyone deploys.
+    ...(c.warnings ?? []).map((w) => style.change(`      ! warning: ${w}`)),
   ];
 }
 

@@ -22,6 +22,11 @@ export interface DeployOptions {
    * touches it" is evidence enough to let a drop through. Default 24 h.
    */
   readonly evidenceWindowMs?: number;
+  /**
+   * --skip-dynamic-proof: deploy without the dynamic proof (the static check still applies), for
+   * a database this machine cannot reach; the reason is recorded, shown by status and history.
+   */
+  readonly skipDynamicProof?: { readonly reason: string };
   /** Where the dynamic proof copies the live schema: embedded PGlite (default) or the live server. */
   readonly scratchDatabase?: "pglite" | "server";
   readonly signal?: AbortSignal;

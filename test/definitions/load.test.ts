@@ -27,6 +27,11 @@ async function problemsOf(config: string): Promise<string[]> {
 }
 
 describe("loading the example platform", () => {
+  it("loads the example's prod, which requires the image and CI checks", async () => {
+    const project = await loadProject(exampleConfig);
+    expect(project.environments.find((e) => e.name === "prod")?.requires).toEqual(["image", "ci"]);
+  });
+
   it("loads five services in dependency order for both environments", async () => {
     const project = await loadProject(exampleConfig);
     expect(project.name).toBe("research-cloud");
@@ -131,6 +136,42 @@ describe("bad definitions get one clear error each: file, field path, found, exp
         expect.stringMatching(/services\/a\/service\.ts: dependsOn: dependency cycle: a => b => a$/),
       ]),
     );
+  });
+
+  it("refuses an environment that requires a check it cannot run, at the field that says so", async () => {
+    const config = minimalConfig
+      .replace(
+        'databases: { main: { secret: "main-db" } },\n    }),\n    defineEnvironment({',
+        'databases: { main: { secret: "main-db" } },\n      requires: ["image", "ci", "promotion"],\n    }),\n    defineEnvironment({',
+      )
+      .replace(
+        "defaults: { replicas: 2 },",
+        'defaults: { replicas: 2 },\n      ci: { url: "http://127.0.0.1:28080" },\n      promotion: { from: "dev" },\n      requires: ["image", "ci", "promotion"],',
+      );
+    expect(config).toContain('requires: ["image", "ci", "promotion"],\n    }),\n    defineEnvironment({');
+    const p = scratchProject({
+      "slipway.config.ts": config,
+      "services/api/service.ts": service(`{ name: "api", version: "1", image: "api", deployment: {} }`),
+    });
+    // dev names neither a CI server nor an environment to promote from; prod names both.
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /slipway\.config\.ts: environments\[0\]\.requires\[1\]: requires the ci check, but environment "dev" names no CI server, so there is no build to check \(add ci: \{ url: .* \}\)$/,
+      ),
+      expect.stringMatching(
+        /slipway\.config\.ts: environments\[0\]\.requires\[2\]: requires the promotion check, but environment "dev" names no earlier environment to promote from \(add promotion: \{ from: "dev" \}\)$/,
+      ),
+    ]);
+    const unknown = scratchProject({
+      "slipway.config.ts": minimalConfig.replace(
+        "defaults: { replicas: 2 },",
+        'defaults: { replicas: 2 },\n      requires: ["image", "tests"],',
+      ),
+      "services/api/service.ts": service(`{ name: "api", version: "1", image: "api", deployment: {} }`),
+    });
+    expect(await problemsOf(unknown.config)).toEqual([
+      expect.stringMatching(/environments\[1\]\.requires\[1\]: .*"image".*"ci".*"promotion"/),
+    ]);
   });
 
   it("requires secret references to be declared, and databases to exist in the environment", async () => {

@@ -4,6 +4,13 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../../src/clients/registry/client.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import { SearchClient } from "../../src/clients/search/client.ts";
+import { loadProject } from "../../src/definitions/load.ts";
+import type { EnvironmentModel } from "../../src/definitions/model.ts";
+import { planFor, type Session } from "../../src/cli/session.ts";
+import { formatPlan, plain } from "../../src/plan/format.ts";
 import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
 import type { StandInBuild } from "../../platform/src/stand-ins/jenkins.ts";
 import {
@@ -176,6 +183,38 @@ describe("the registry and CI checks before a deploy", () => {
     expect(status.stdout).toMatch(/auth .*CI check skipped by .*: login outage hotfix/);
   });
 
+  it("warns, without blocking, about a build that records no revision, and records the warning", async () => {
+    defineAuthVersion(`9.8.0-${run}`);
+    const image = await publishAuth(current, { revision: "" }); // a job that does not check out with git
+    const p = await plan();
+    expect(p.code, p.stdout).toBe(0);
+    expect(p.stdout).toMatch(/✓ ci: Jenkins build #\d+ SUCCESS, 12 tests, 0 failed/);
+    expect(p.stdout).toMatch(
+      new RegExp(
+        `! warning: Jenkins build #\\d+ of auth ${current} records no git revision, so it was not compared with the image's revision label \\(${image.revision}\\)`,
+      ),
+    );
+    expect(p.stdout).not.toContain("BLOCKED");
+    const d = await slipwayUnpublished(project.config, "deploy", "auth", "--env", "dev", "--yes");
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/auth: warning: ci: Jenkins build #\d+ of auth \S+ records no git revision/);
+    const release = await new ReleaseStore(
+      Cluster.open("local", platform.kubeconfig),
+      project.namespace,
+    ).latest("auth", ["deployed"]);
+    expect(release?.version).toBe(current);
+    expect(release?.checks).toContainEqual({
+      check: "gate/ci",
+      outcome: "passed",
+      message: expect.any(String),
+    });
+    expect(release?.checks).toContainEqual({
+      check: "gate/ci",
+      outcome: "warning",
+      message: expect.stringContaining("records no git revision"),
+    });
+  });
+
   it("reports a namespace without the registry's pull secret instead of letting pods fail to pull", async () => {
     defineAuthVersion(`9.6.0-${run}`);
     await publishAuth(current);
@@ -222,5 +261,95 @@ describe("the registry and CI checks before a deploy", () => {
     );
     // prod is the second control plane (context rancher): the promotion check read dev's cluster.
     expect(after.stdout).toContain("context rancher");
+  });
+});
+
+describe("checks an environment requires", () => {
+  const requireInDev = (checks: string): void =>
+    project.edit(
+      "slipway.config.ts",
+      "defaults: { replicas: 1 },",
+      `defaults: { replicas: 1 },\n  requires: ${checks},`,
+    );
+
+  it("refuses, at load time, an environment that requires a check it cannot run (exit 2, located)", async () => {
+    const copy = isolatedExample("gate-requires");
+    copy.edit(
+      "slipway.config.ts",
+      "defaults: { replicas: 1 },",
+      'defaults: { replicas: 1 },\n  requires: ["image", "ci", "promotion"],',
+    );
+    const p = await slipwayUnpublished(copy.config, "plan", "--env", "dev");
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(
+      /slipway\.config\.ts: environments\[0\]\.requires\[2\]: requires the promotion check, but environment "dev" names no earlier environment to promote from/,
+    );
+  });
+
+  it("blocks the plan when a required check does not run", async () => {
+    // Loading refuses such an environment (above); a model made otherwise meets the gate's own rule.
+    defineAuthVersion(`9.9.0-${run}`);
+    await publishAuth(current);
+    const loaded = await loadProject(project.config);
+    const { ci: _ci, ...devWithoutCi } = loaded.environments.find(
+      (e) => e.name === "dev",
+    ) as EnvironmentModel;
+    const env: EnvironmentModel = { ...devWithoutCi, requires: ["image", "ci"] };
+    const cluster = Cluster.open("local", platform.kubeconfig);
+    const session: Session = {
+      project: { ...loaded, environments: loaded.environments.map((e) => (e.name === "dev" ? env : e)) },
+      env,
+      cluster,
+      clusterFor: () => cluster,
+      search: SearchClient.fromEnvironment(platform.elasticsearch),
+    };
+    const planned = await planFor(session, ["auth"]);
+    expect(planned.blocked).toBe(true);
+    const text = formatPlan(planned, plain);
+    expect(text).toContain(
+      `✗ ci: environment dev names no CI server: nothing says auth ${current} was tested`,
+    );
+    expect(text).toContain(
+      "environment dev requires the ci check, and a deploy here does not go ahead without it",
+    );
+    expect(text).toContain("BLOCKED");
+  });
+
+  it("lets the emergency override skip a required check, with a warning in the plan and the override recorded", async () => {
+    requireInDev('["image", "ci"]');
+    defineAuthVersion(`9.10.0-${run}`);
+    await publishAuth(current, { result: "FAILURE" });
+    const blocked = await plan();
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toMatch(/✗ ci: Jenkins build #\d+ FAILURE/);
+    const r = await slipwayUnpublished(
+      project.config,
+      "deploy",
+      "auth",
+      "--env",
+      "dev",
+      "--yes",
+      "--skip-ci-check",
+      "--reason",
+      "Jenkins is down, hotfix tested by hand",
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain("- ci: skipped (--skip-ci-check): Jenkins is down, hotfix tested by hand");
+    expect(r.stderr).toContain(
+      "! warning: environment dev requires the ci check; skipped by the emergency override --skip-ci-check (Jenkins is down, hotfix tested by hand), recorded in the release",
+    );
+    const release = await new ReleaseStore(
+      Cluster.open("local", platform.kubeconfig),
+      project.namespace,
+    ).latest("auth", ["deployed"]);
+    expect(release?.version).toBe(current);
+    expect(release?.overrides).toEqual([
+      expect.stringMatching(/^CI check skipped by .*: Jenkins is down, hotfix tested by hand$/),
+    ]);
+    expect(release?.checks).toContainEqual({
+      check: "gate/ci",
+      outcome: "warning",
+      message: expect.stringContaining("environment dev requires the ci check"),
+    });
   });
 });

@@ -28,9 +28,15 @@ export async function checkServiceBuild(
     });
     const problems = result.findings.filter((f) => f.severity === "error").map((f) => f.message);
     const build = result.build;
+    const warnings: string[] = [];
     if (build?.revision && imageRevision && !sameCommit(build.revision, imageRevision))
       problems.push(
         `the image's revision label says ${imageRevision}, but Jenkins build #${build.number} of ${subject} built ${build.revision}: the tag was pushed from another commit; rebuild and push it from the tested commit (${build.url})`,
+      );
+    // Matched by version alone: without the build's commit, nothing ties the image to what was tested.
+    if (build && !build.revision)
+      warnings.push(
+        `Jenkins build #${build.number} of ${subject} records no git revision, so it was not compared with the image's revision label${imageRevision ? ` (${imageRevision})` : ""}: nothing shows the image was built from the commit this build tested; check the code out with Jenkins' git plugin (checkout scm) so the build records its commit (${build.url})`,
       );
     const tests = result.tests
       ? `${result.tests.total} tests, ${result.tests.failed} failed`
@@ -38,7 +44,7 @@ export async function checkServiceBuild(
     const summary = build
       ? `Jenkins build #${build.number} ${build.result ?? "running"}, ${tests} (${build.url})`
       : `no Jenkins build of ${subject}`;
-    return problems.length ? failed("ci", summary, problems) : passed("ci", summary);
+    return problems.length ? failed("ci", summary, problems, warnings) : passed("ci", summary, warnings);
   } catch (error) {
     if (error instanceof JenkinsError) return failed("ci", `Jenkins at ${ci.url}`, [error.message]);
     throw error;

@@ -5,7 +5,7 @@ import type { EnvironmentModel, ProjectModel, ServiceModel } from "../../definit
 import { checkServiceBuild } from "./ci.ts";
 import { checkServiceImage, type ImageVerdict, type RegistryClients } from "./image.ts";
 import { checkPromotion } from "./promotion.ts";
-import { skipped, type GateCheck, type ServiceGate } from "./types.ts";
+import { failed, skipped, type GateCheck, type ServiceGate } from "./types.ts";
 
 export interface GateInput {
   readonly project: ProjectModel;
@@ -75,9 +75,48 @@ export async function runGate(
       image: image.repository,
       ...(image.digest ? { digest: image.digest } : {}),
       ...(image.revision ? { revision: image.revision } : {}),
-      checks,
+      checks: changing.has(service.spec.name) ? requireChecks(input, checks) : checks,
     };
   };
   const limit = pLimit(input.concurrency ?? GATE_CONCURRENCY);
   return Promise.all(services.map((service) => limit(() => gateOf(service))));
 }
+
+/**
+ * The environment's `requires`: a required check that did not run blocks, with why. The one
+ * exception is the emergency override, --skip-ci-check --reason, which still skips ci and
+ * promotion; the plan then warns that a required check was skipped, and the release records it.
+ * (Loading refuses an environment that requires a check it cannot run; this holds for any model.)
+ */
+export function requireChecks(
+  input: Pick<GateInput, "env" | "skipCi">,
+  checks: readonly GateCheck[],
+): GateCheck[] {
+  const { env, skipCi } = input;
+  const required = new Set<string>(env.requires ?? []);
+  const judged = checks.map((c): GateCheck => {
+    if (c.outcome !== "skipped" || !required.has(c.check)) return c;
+    if (skipCi && (c.check === "ci" || c.check === "promotion"))
+      return {
+        ...c,
+        warnings: [
+          ...(c.warnings ?? []),
+          `environment ${env.name} requires the ${c.check} check; skipped by the emergency override --skip-ci-check (${skipCi.reason}), recorded in the release`,
+        ],
+      };
+    return failed(c.check, c.summary, [requiredProblem(env.name, c.check)]);
+  });
+  for (const check of new Set(env.requires ?? []))
+    if (!judged.some((c) => c.check === check))
+      judged.push(failed(check, "did not run", [requiredProblem(env.name, check)]));
+  return judged;
+}
+
+const requiredProblem = (env: string, check: string): string =>
+  `environment ${env} requires the ${check} check, and a deploy here does not go ahead without it: ` +
+  (check === "ci"
+    ? "give the environment a CI server (ci: { url })"
+    : check === "promotion"
+      ? 'give the environment an earlier one to promote from (promotion: { from: "dev" })'
+      : "the image must be checked") +
+  '; in an emergency, --skip-ci-check --reason "..." deploys without ci and promotion, recorded';

@@ -6,6 +6,11 @@ export interface GateCheck {
   readonly summary: string;
   /** Why it failed and how to fix it, one message each. */
   readonly problems: readonly string[];
+  /**
+   * What the check could not establish although it passed (a build that records no revision):
+   * the plan prints them without blocking, the release records them.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** The gate's verdict on one service version. */
@@ -19,22 +24,29 @@ export interface ServiceGate {
   readonly checks: readonly GateCheck[];
 }
 
-export const passed = (check: GateCheck["check"], summary: string): GateCheck => ({
+export const passed = (
+  check: GateCheck["check"],
+  summary: string,
+  warnings: readonly string[] = [],
+): GateCheck => ({
   check,
   outcome: "passed",
   summary,
   problems: [],
+  ...(warnings.length ? { warnings } : {}),
 });
 
 export const failed = (
   check: GateCheck["check"],
   summary: string,
   problems: readonly string[],
+  warnings: readonly string[] = [],
 ): GateCheck => ({
   check,
   outcome: "failed",
   summary,
   problems,
+  ...(warnings.length ? { warnings } : {}),
 });
 
 export const skipped = (check: GateCheck["check"], summary: string): GateCheck => ({

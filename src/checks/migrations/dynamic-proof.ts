@@ -1,13 +1,9 @@
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { promisify } from "node:util";
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
+import { dumpSchema, redact } from "./pg-dump.ts";
 import { pgliteScratch, serverScratch } from "./scratch.ts";
 import { loadParser } from "./lint.ts";
 import { parseSync } from "libpg-query";
-
-const run = promisify(execFile);
 
 export interface LiveQueries {
   readonly queries: readonly string[];
@@ -33,6 +29,7 @@ export interface ProofResult {
   };
 }
 
+/** The proof cannot run: the database cannot be reached or read, or lacks pg_stat_statements. */
 export class ProofUnavailable extends Error {
   constructor(message: string) {
     super(message);
@@ -40,10 +37,23 @@ export class ProofUnavailable extends Error {
   }
 }
 
+/** Postgres' or the network's own words for why a connection or a query failed, never the password. */
+export function databaseFailure(doing: string, url: string, error: unknown): ProofUnavailable {
+  const e = error as { message?: string; code?: string };
+  const sqlstate = e.code && /^[0-9A-Z]{5}$/.test(e.code) ? ` (SQLSTATE ${e.code})` : "";
+  return new ProofUnavailable(redact(`${doing}: ${e.message ?? String(error)}${sqlstate}`, url));
+}
+
 /** The running version's statements, as pg_stat_statements saw them in this database. */
 export async function liveQueries(url: string, role?: string): Promise<LiveQueries> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
+  // An unhandled 'error' event would end the process: a dropped connection is a failed query.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw databaseFailure("cannot connect", url, error);
+  }
   try {
     const installed = await client.query("select 1 from pg_extension where extname = 'pg_stat_statements'");
     if (installed.rowCount === 0)
@@ -64,17 +74,12 @@ export async function liveQueries(url: string, role?: string): Promise<LiveQueri
       .catch(() => ({ rows: [] as { stats_reset: Date | null }[] }));
     const since = info.rows[0]?.stats_reset ?? undefined;
     return { queries: [...new Set(rows.rows.map((r) => r.query))], since: since ?? undefined };
+  } catch (error) {
+    if (error instanceof ProofUnavailable) throw error;
+    throw databaseFailure("cannot read pg_stat_statements", url, error);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
-}
-
-function pgDump(): string {
-  const root = "/usr/lib/postgresql";
-  const majors = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const major of majors)
-    if (existsSync(`${root}/${major}/bin/pg_dump`)) return `${root}/${major}/bin/pg_dump`;
-  return "pg_dump";
 }
 
 /** Where the copy of the live schema lives: embedded PGlite (default) or the live server. */
@@ -90,21 +95,21 @@ export async function proveQueries(
   queries: readonly string[],
   scratchKind: ScratchKind = "pglite",
 ): Promise<ProofResult> {
-  const { stdout: schema } = await run(
-    pgDump(),
-    ["--schema-only", "--no-owner", "--no-privileges", "--dbname", url],
-    { maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: Error) => {
-    throw new ProofUnavailable(
-      `pg_dump of the live schema failed: ${error.message.replace(url, "<database url>")}`,
-    );
+  // The password goes through a password file, never on pg_dump's command line (pg-dump.ts).
+  const schema = await dumpSchema(url).catch((error: Error) => {
+    throw new ProofUnavailable(`pg_dump of the live schema failed: ${error.message}`);
   });
   // pg_dump writes psql meta-commands (\restrict since 15.14), and extensions the scratch may lack.
   const sql = schema
     .split("\n")
     .filter((line) => !line.startsWith("\\") && !/^(CREATE EXTENSION|COMMENT ON EXTENSION)\b/.test(line))
     .join("\n");
-  const scratch = scratchKind === "server" ? await serverScratch(url) : await pgliteScratch();
+  const scratch =
+    scratchKind === "server"
+      ? await serverScratch(url).catch((error: unknown) => {
+          throw databaseFailure("cannot create the scratch database on the live server", url, error);
+        })
+      : await pgliteScratch();
   try {
     try {
       await scratch.exec(sql);

@@ -1,8 +1,9 @@
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../../definitions/model.ts";
-import { databaseUrl } from "../../migrations/database-url.ts";
+import { databaseUrl, DatabaseUnavailable } from "../../migrations/database-url.ts";
 import { liveQueries, ProofUnavailable, proveQueries, splitStatements } from "./dynamic-proof.ts";
 import type { MigrationFinding } from "./finding.ts";
+import { describeDatabaseUrl } from "./pg-dump.ts";
 
 export interface LiveProofOptions {
   /** How long pg_stat_statements must have watched the running version for "no query touches it". */
@@ -17,6 +18,11 @@ export interface LiveProof {
   readonly check: { readonly check: string; readonly outcome: string; readonly message: string };
   /** One line for the person deploying. */
   readonly summary: string;
+  /**
+   * Why the proof could not run (the database unreachable or refusing us, no pg_stat_statements,
+   * the schema not copyable): the deploy is refused unless the proof is skipped on purpose.
+   */
+  readonly unavailable?: string;
 }
 
 /** Static errors the proof can see through: a running query that needs the object fails to PREPARE without it. */
@@ -45,9 +51,12 @@ export async function proveWithLiveQueries(
   findings: readonly MigrationFinding[],
   options: LiveProofOptions,
 ): Promise<LiveProof> {
+  const spec = service.spec.migrations;
+  const database = spec?.database ?? "";
+  let where = `database "${database}"`;
   try {
-    const spec = service.spec.migrations;
-    const url = await databaseUrl(cluster, env, spec?.database ?? "");
+    const url = await databaseUrl(cluster, env, database);
+    where = `database "${database}" (${describeDatabaseUrl(url)})`;
     const live = await liveQueries(url, spec?.role);
     const shipped = service.queryFile ? await splitStatements(service.queryFile) : [];
     const proof = await proveQueries(
@@ -99,11 +108,13 @@ export async function proveWithLiveQueries(
       summary: `dynamic proof: ${proof.checked} live queries prepared against the migrated schema, ${proof.broken.length} broken`,
     };
   } catch (error) {
-    if (!(error instanceof ProofUnavailable)) throw error;
+    if (!(error instanceof ProofUnavailable || error instanceof DatabaseUnavailable)) throw error;
+    const unavailable = `${where}: ${error.message}`;
     return {
       findings: [...findings],
-      check: { check: "migrations/dynamic-proof", outcome: "skipped", message: error.message },
-      summary: `dynamic proof skipped: ${error.message}`,
+      check: { check: "migrations/dynamic-proof", outcome: "error", message: `cannot run: ${unavailable}` },
+      summary: `dynamic proof cannot run: ${unavailable}`,
+      unavailable,
     };
   }
 }

@@ -53,12 +53,24 @@ export async function serverScratch(liveUrl: string): Promise<ScratchDatabase> {
   const serverUrl = new URL(liveUrl);
   serverUrl.pathname = "/postgres";
   const admin = new pg.Client({ connectionString: serverUrl.toString(), connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  admin.on("error", () => undefined);
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    throw error;
+  }
   const url = new URL(liveUrl);
   url.pathname = `/${name}`;
   const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    throw error;
+  }
   return {
     exec: async (sql) => void (await client.query(sql)),
     prepares: (query) => preparesWith((sql) => client.query(sql), query),

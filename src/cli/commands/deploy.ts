@@ -20,6 +20,7 @@ interface DeployFlags {
   waitForLock?: boolean;
   allowBreakingMigrations?: boolean;
   skipCiCheck?: boolean;
+  skipDynamicProof?: boolean;
   reason?: string;
   evidenceWindow: string;
   scratchDatabase: string;
@@ -60,6 +61,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "--skip-ci-check",
       "emergencies: deploy without the CI and promotion checks (needs --reason; shown in status and history)",
     )
+    .option(
+      "--skip-dynamic-proof",
+      "deploy without the dynamic proof of the migrations (the static check still applies), e.g. when this machine cannot reach the database (needs --reason; shown in status and history)",
+    )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
       "--scratch-database <kind>",
@@ -90,6 +95,11 @@ export function registerDeploy(program: Command, out: Output): void {
         throw new UsageError(
           "--skip-ci-check needs --reason",
           'say why this cannot wait for CI: --reason "hotfix for the outage, tests ran on a laptop"',
+        );
+      if (opts.skipDynamicProof && !opts.reason?.trim())
+        throw new UsageError(
+          "--skip-dynamic-proof needs --reason",
+          'say why the running version survives the migrations: --reason "the database is reachable from the cluster only; V7 only adds a table"',
         );
       const session = await openSession(cmd, opts.env, services);
       const plan = await planFor(session, services, {
@@ -151,6 +161,7 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
         digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
+        ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
       });
       if (jsonl) {
         out.line(JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "DeployReport", ...report }));

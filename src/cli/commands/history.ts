@@ -16,7 +16,7 @@ export function registerHistory(program: Command, out: Output): void {
       if (opts.output === "json") return out.line(JSON.stringify(summaries, null, 2));
       if (summaries.length === 0) return out.note(`${service} has no releases in ${env.name}`);
       out.table(
-        ["REVISION", "VERSION", "STATUS", "STARTED", "FINISHED", "BY", "DESCRIPTION"],
+        ["REVISION", "VERSION", "STATUS", "STARTED", "FINISHED", "BY", "DESCRIPTION", "OVERRIDES"],
         summaries.map((s) => [
           String(s.revision),
           s.version,
@@ -25,6 +25,8 @@ export function registerHistory(program: Command, out: Output): void {
           s.finishedAt ?? "-",
           s.deployedBy,
           s.description,
+          // A skipped CI check is in the description already.
+          (s.overrides ?? []).filter((o) => !s.description.includes(o)).join("; ") || "-",
         ]),
       );
     });

@@ -30,6 +30,13 @@ const allowBreaking = (release: ReleaseRecord, count: number, by: string, reason
   });
 };
 
+const skipProof = (release: ReleaseRecord, by: string, reason: string): string => {
+  const said = `dynamic proof skipped by ${by}: ${reason}`;
+  release.overrides = [...(release.overrides ?? []), said];
+  release.checks.push({ check: "migrations/dynamic-proof", outcome: "skipped", message: said });
+  return said;
+};
+
 /** Old and new co-exist: the running version must survive every pending migration, checked before any runs. */
 export const checkMigrations: Step = {
   name: "check-migrations",
@@ -44,7 +51,8 @@ export const checkMigrations: Step = {
     try {
       pendingNames = await pendingMigrations(run);
     } catch (error) {
-      return failedStep(`migrations cannot be checked: ${(error as Error).message}`);
+      const database = service.spec.migrations?.database ?? "";
+      return failedStep(`migrations cannot be checked: database "${database}": ${(error as Error).message}`);
     }
     const pendingSet = new Set(pendingNames);
     const pending = service.migrations
@@ -54,7 +62,10 @@ export const checkMigrations: Step = {
       .filter((m) => !pendingSet.has(m.name) && m.kind === "versioned")
       .map((m) => ({ name: m.name, sql: m.sql }));
     let findings = await lintMigrations(pending, applied);
-    if (pending.length) {
+    let unavailable: string | undefined;
+    if (pending.length && options.skipDynamicProof) {
+      run.detail(skipProof(release, options.deployedBy, options.skipDynamicProof.reason));
+    } else if (pending.length) {
       const proof = await proveWithLiveQueries(run.cluster, run.env, service, pending, findings, {
         evidenceWindowMs: options.evidenceWindowMs ?? 24 * 3_600_000,
         scratchDatabase: options.scratchDatabase ?? "pglite",
@@ -62,6 +73,7 @@ export const checkMigrations: Step = {
       run.detail(proof.summary);
       release.checks.push(proof.check);
       findings = proof.findings;
+      unavailable = proof.unavailable;
     }
     for (const f of findings) {
       release.checks.push({
@@ -71,6 +83,11 @@ export const checkMigrations: Step = {
       });
       run.detail(formatFinding(f).replace(/\n/g, "\n    "));
     }
+    // Nothing shows the running version survives the migrations: no deploy on the static check alone.
+    if (unavailable)
+      return failedStep(
+        `the dynamic proof cannot run: ${unavailable} (fix that: the proof needs the database reachable from here, with pg_stat_statements; or --skip-dynamic-proof --reason "..." deploys on the static check alone)`,
+      );
     const errors = findings.filter(blocking);
     if (errors.length && !options.allowBreakingMigrations)
       return failedStep(

@@ -17,14 +17,17 @@ export const gate: Step = {
     const checks = run.plan.gate?.checks ?? [];
     const release = releaseOf(run);
     release.checks.push(
-      ...checks.map((c) => ({
-        check: `gate/${c.check}`,
-        outcome: c.outcome,
-        message: [c.summary, ...c.problems].join("; "),
-      })),
+      ...checks.flatMap((c) => [
+        { check: `gate/${c.check}`, outcome: c.outcome, message: [c.summary, ...c.problems].join("; ") },
+        // Each warning its own entry: a reader of the record finds them by outcome.
+        ...(c.warnings ?? []).map((w) => ({ check: `gate/${c.check}`, outcome: "warning", message: w })),
+      ]),
     );
+    const warnings = checks.flatMap((c) => (c.warnings ?? []).map((w) => `${c.check}: ${w}`));
+    for (const w of warnings) run.detail(`warning: ${w}`);
     const refused = checks.filter((c) => c.outcome === "failed");
     if (refused.length) return failedStep(`built and tested: refused by ${refused.map(line).join(", ")}`);
-    return succeeded(`built and tested: ${checks.map(line).join(", ")}`);
+    const warned = warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : "";
+    return succeeded(`built and tested: ${checks.map(line).join(", ")}${warned}`);
   },
 };
