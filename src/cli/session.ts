@@ -67,6 +67,8 @@ export interface PlanOptions {
   readonly skipCi?: { readonly reason: string };
   /** Digests to render instead of the registry's current ones (a move keeps what runs in the source). */
   readonly pinnedDigests?: ReadonlyMap<string, string>;
+  /** --skip-dynamic-proof: a job-mode service's database need not answer this machine. */
+  readonly skipDynamicProof?: boolean;
   /** A move into this environment brings it back up on purpose, even where a cutover stopped it. */
   readonly movingIn?: boolean;
   /** --force-conflicts: the server's dry run takes over fields other managers own, as the apply will. */
@@ -136,7 +138,9 @@ export async function planFor(
       changing,
     ),
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
-    checkDatabases(session.cluster, session.env, changingModels),
+    checkDatabases(session.cluster, session.env, changingModels, {
+      skippingProof: options.skipDynamicProof === true,
+    }),
     dryRunApplies(session.cluster, plan.services, {
       force: options.forceConflicts === true,
       ...(signal ? { signal } : {}),

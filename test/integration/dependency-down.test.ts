@@ -50,7 +50,7 @@ const cases: [string, (p: Project) => Promise<void>, RegExp][] = [
         body: { metadata: { name: "mail-db", namespace: p.namespace }, stringData: { url } },
       });
     },
-    new RegExp(`✗ database: .*database "mail" at ${at}/mail does not answer: .*ECONNREFUSED`, "s"),
+    new RegExp(`✗ database: .*database "mail" \\(nobody@${at}/mail\\): cannot connect: .*ECONNREFUSED`, "s"),
   ],
   [
     "the search server",

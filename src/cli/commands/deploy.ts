@@ -103,6 +103,7 @@ export function registerDeploy(program: Command, out: Output): void {
         );
       const session = await openSession(cmd, opts.env, services);
       const plan = await planFor(session, services, {
+        ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),
         ...(out.signal ? { signal: out.signal } : {}),
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
         forceConflicts: opts.forceConflicts === true,
