@@ -19,7 +19,12 @@ const templatePriority = 200;
  * step is safe to repeat, and the plan is rebuilt from the server each time, so a run that
  * failed halfway converges when run again.
  */
-export async function applyAuditCall(client: SearchClient, plan: AuditCallPlan): Promise<AuditCallResult> {
+export async function applyAuditCall(
+  client: SearchClient,
+  plan: AuditCallPlan,
+  /** Told once the change is made, before it is read back and verified. */
+  onChanged?: (message: string) => void,
+): Promise<AuditCallResult> {
   const { names } = plan;
   if (plan.putTemplate)
     await client.request("PUT", `/_index_template/${encodeURIComponent(names.template)}`, {
@@ -59,6 +64,7 @@ export async function applyAuditCall(client: SearchClient, plan: AuditCallPlan):
     case "none":
       done = "nothing to change";
   }
+  onChanged?.(done);
   return { call: plan.call, ...(await verifyAuditCall(client, plan)), message: done };
 }
 

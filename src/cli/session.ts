@@ -138,9 +138,12 @@ export async function planFor(
       changing,
     ),
     changing.size ? checkPullSecret(session.cluster, session.env) : undefined,
-    checkDatabases(session.cluster, session.env, changingModels, {
-      skippingProof: options.skipDynamicProof === true,
-    }),
+    // A move copies the databases' Secrets into the target after its plan: its steps check them.
+    options.movingIn
+      ? undefined
+      : checkDatabases(session.cluster, session.env, changingModels, {
+          skippingProof: options.skipDynamicProof === true,
+        }),
     dryRunApplies(session.cluster, plan.services, {
       force: options.forceConflicts === true,
       ...(signal ? { signal } : {}),

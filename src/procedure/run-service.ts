@@ -22,7 +22,7 @@ export interface ServiceDeploy {
   readonly guard: () => Promise<void>;
 }
 
-/** Runs one step, telling the stream as it starts and finishes; its progress is tagged with its name. */
+/** Runs one step, telling the stream as it starts; its progress is tagged with its name. */
 async function runStep(run: ServiceRun, step: Step, dry = false): Promise<StepResult> {
   const service = run.plan.service;
   const started = Date.now();
@@ -41,16 +41,18 @@ async function runStep(run: ServiceRun, step: Step, dry = false): Promise<StepRe
     detail: (message: string) => tell(message, false),
   });
   run.emit({ type: "step-started", service, step: step.name, description: step.describe(run) });
-  const result = await (dry && step.dryRun ? step.dryRun(tagged) : step.run(tagged));
+  return dry && step.dryRun ? step.dryRun(tagged) : step.run(tagged);
+}
+
+/** Told once the step's outcome is recorded: a step that "finished" is one a re-run skips. */
+const finished = (run: ServiceRun, step: Step, result: StepResult): void =>
   run.emit({
     type: "step-finished",
-    service,
+    service: run.plan.service,
     step: step.name,
     outcome: result.ok ? "done" : "failed",
     message: result.message,
   });
-  return result;
-}
 
 /**
  * Walks one service through the procedure's steps: each journalled in its release, so a
@@ -81,7 +83,7 @@ export async function runService(
 
   if (deploy.options.dryRun) {
     const run = runOf();
-    for (const step of steps.filter((s) => s.dryRun)) await runStep(run, step, true);
+    for (const step of steps.filter((s) => s.dryRun)) finished(run, step, await runStep(run, step, true));
     const deletions = plan.objects.filter((o) => o.action === "prune").length;
     return result(
       "dry-run",
@@ -94,6 +96,7 @@ export async function runService(
     const run = runOf();
     for (const step of steps.filter((s) => s.evenWhenUnchanged)) {
       const outcome = await runStep(run, step);
+      finished(run, step, outcome);
       if (!outcome.ok) return result("failed", outcome.message);
     }
     return result("unchanged", steps.length ? "no changes but its audit index, now updated" : "no changes");
@@ -115,6 +118,7 @@ export async function runService(
     const outcome = await runStep(run, step);
     await deploy.guard();
     await journal(deploy.store, release, step.name, outcome.ok ? "done" : "failed", outcome.message);
+    finished(run, step, outcome);
     if (outcome.ok) continue;
     const changedNothing =
       step.phase === "before-rollout" || ("nothingChanged" in outcome && outcome.nothingChanged);

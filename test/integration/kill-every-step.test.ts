@@ -44,7 +44,9 @@ const eventsOf = (stdout: string): Event[] =>
  * Mail version `n`: everything a deploy can do has something to do. Two new migration files,
  * one new optional field in its audited call, the CronJob of version n-1 gone and one of its own.
  */
-function writeVersion(n: number, extra: { failingPods?: boolean } = {}): string {
+let k0 = "string"; // its type; turned into integer once, to force the audit index to roll over
+function writeVersion(n: number, extra: { failingPods?: boolean; rollOver?: boolean } = {}): string {
+  if (extra.rollOver) k0 = "integer";
   const version = `1.1.${n}`;
   writeFileSync(
     join(mailDir, "service.ts"),
@@ -65,20 +67,27 @@ function writeVersion(n: number, extra: { failingPods?: boolean } = {}): string 
       `set lock_timeout = '5s';\nalter table outbox add column k${n}${part} text;\n`,
     );
   const call = structuredClone(originalCall);
-  for (let i = 0; i <= n; i++) call.properties[`k${i}`] = { type: "string" };
+  for (let i = 0; i <= n; i++) call.properties[`k${i}`] = { type: i === 0 ? k0 : "string" };
   writeFileSync(join(mailDir, "calls", "send.request.json"), JSON.stringify(call, null, 2));
   return version;
 }
 
 /** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
-async function deployKilledAt(at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> {
+const deployKilledAt = (at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> =>
+  deployKilledAtFor(["auth", "mail"], at);
+
+async function deployKilledAtFor(
+  services: readonly string[],
+  at: (e: Event) => boolean,
+): Promise<{ killed?: Event; events: Event[] }> {
   await publishDefinedVersions(project.config);
+  const args = ["deploy", ...services, ...deploy.slice(3)];
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         join(repoRoot, "bin", "slipway.js"),
-        ...deploy,
+        ...args,
         "-c",
         project.config,
         "--kubeconfig",
@@ -160,9 +169,20 @@ describe("a deploy SIGKILLed at each step of the procedure", () => {
     ],
   ];
 
+  // A change of the audited call that its index mapping cannot take: a roll-over, then a kill
+  // before the new write index is read back and verified.
+  points.push([
+    "after the audit index rolled over, before it was verified",
+    (e) =>
+      e.type === "step-progress" &&
+      e.step === "audit-index" &&
+      /rolled .* over .*; verifying$/.test(e.message),
+    "audit-index",
+  ]);
+
   points.forEach(([when, at, stepName], i) => {
     it(`converges when run again (killed ${when})`, async () => {
-      const version = writeVersion(i + 1);
+      const version = writeVersion(i + 1, { rollOver: when.includes("rolled over") });
       const killed = await deployKilledAt(at);
       expect(killed.killed, JSON.stringify(killed.events.slice(-3))).toBeDefined();
       const started = killed.events.find((e) => e.type === "service-started" && e.service === "mail");
@@ -186,6 +206,52 @@ describe("a deploy SIGKILLed at each step of the procedure", () => {
       );
       await expectConverged(version, i + 1);
     });
+  });
+
+  it("converges when killed while a migration Job runs (job mode): the re-run waits for the same Job", async () => {
+    const jobs = async (): Promise<string[]> =>
+      (await kube.batch().listNamespacedJob({ namespace: project.namespace })).items
+        .map((j) => j.metadata?.name ?? "")
+        .filter((n) => n.startsWith("accounting-migrate-"))
+        .sort();
+    const accounting = join(project.root, "services", "accounting", "service.ts");
+    writeFileSync(
+      accounting,
+      readFileSync(accounting, "utf8").replace('version: "2.3.1"', 'version: "2.4.0"'),
+    );
+    const killed = await deployKilledAtFor(
+      ["accounting"],
+      (e) => e.type === "step-progress" && e.service === "accounting" && e.step === "migrate",
+    );
+    expect(killed.killed).toBeDefined();
+    const revision = (await store.summaries("accounting"))[0]?.revision;
+    const before = await jobs();
+    expect(before).toContain(`accounting-migrate-r${revision}`);
+    const again = await slipway(
+      project.config,
+      "deploy",
+      "accounting",
+      "--env",
+      "dev",
+      "--yes",
+      "-o",
+      "jsonl",
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const resumed = eventsOf(again.stdout).find(
+      (e) => e.type === "service-started" && e.service === "accounting",
+    );
+    expect(resumed?.type === "service-started" ? resumed.resumedAfter : undefined).toEqual([
+      "gate",
+      "check-migrations",
+    ]);
+    // The Job the killed deploy started was waited for, not started a second time.
+    expect(await jobs()).toEqual(before);
+    const releases = await store.summaries("accounting");
+    expect(releases.filter((r) => r.status === "pending")).toEqual([]);
+    expect(releases.filter((r) => r.version === "2.4.0")).toEqual([
+      expect.objectContaining({ status: "deployed" }),
+    ]);
   });
 
   it("converges when killed during an automatic rollback", async () => {

@@ -23,7 +23,9 @@ export const auditIndex: Step = {
     if (!search) return failedStep("its audit index must change, but the environment names no search server");
     for (const change of changes) {
       try {
-        const result = await applyAuditCall(search, change);
+        const result = await applyAuditCall(search, change, (done) =>
+          run.progress(`audit index ${change.call}: ${done}; verifying`),
+        );
         run.detail(
           `audit index ${change.call}: ${result.message}; verified ${result.writeIndex} (template v${result.templateVersion})`,
         );
