@@ -82,6 +82,22 @@ describe("platform failures are reported with the part, the cause and the log", 
     expect(record && isAlive(record)).toBe(false);
   });
 
+  it("turns a spawn that fails after the executable was found into an error, not a crash", async () => {
+    const layout = tempLayout();
+    // A folder passes the executable check; spawning it fails (EACCES) only once spawn has returned.
+    const start = () =>
+      startProcess({
+        executable: layout.stateDir,
+        args: [],
+        logPath: join(layout.stateDir, "logs", "d.log"),
+        pidPath: join(layout.stateDir, "pids", "d.json"),
+      });
+    expect(start).toThrow(`could not start ${layout.stateDir}`);
+    // Had the 'error' event gone unheard, this worker would have crashed by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(join(layout.stateDir, "pids", "d.json"))).toBe(false);
+  });
+
   it("does not take a reused PID for its own process", async () => {
     const layout = tempLayout();
     const record = startProcess({
