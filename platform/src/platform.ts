@@ -5,7 +5,7 @@ import { defaultLayout, logPath, pidPath, type Layout } from "./layout.ts";
 import { allParts } from "./parts/index.ts";
 import { adminContexts, controlPlanes } from "./parts/control-plane.ts";
 import { adminKubeconfigPath, writeAdminKubeconfig } from "./parts/kube-identities.ts";
-import type { Part, PartContext } from "./parts/part.ts";
+import { checkPrograms, type Part, type PartContext } from "./parts/part.ts";
 import { describePortOwner, isPortTaken } from "./process/ports.ts";
 import { ensureServiceUser } from "./process/service-user.ts";
 import { isAlive, readRecord, startProcess, stopProcess } from "./process/supervisor.ts";
@@ -27,16 +27,19 @@ export interface UpOptions {
   readonly layout?: Layout;
   readonly progress?: Progress;
   readonly signal?: AbortSignal;
+  /** The parts to bring up, in dependency order; every part of the platform unless a test says otherwise. */
+  readonly parts?: readonly Part[];
 }
 
 /**
  * Brings every part up, or reports the one that is already up. Idempotent.
- * If any part fails, the parts this call started are stopped again, so a failed
- * `up` leaves the machine as it found it.
+ * Every program the parts to start run is checked before any starts, and if any part fails,
+ * the parts this call started are stopped again, so a failed `up` leaves the machine as it found it.
  */
 export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   const layout = options.layout ?? defaultLayout();
   const progress = options.progress ?? stderrProgress;
+  const parts = options.parts ?? allParts;
   const started = Date.now();
   const serviceUser = ensureServiceUser();
   const [binaries, elasticsearchHome] = await Promise.all([
@@ -55,20 +58,29 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     elasticsearchHome,
   };
 
+  // Before anything starts: a missing program fails here, with nothing to stop again.
+  checkPrograms(
+    parts.filter((part) => {
+      const record = readRecord(pidPath(layout, part.name));
+      return !(record && isAlive(record));
+    }),
+    ctx,
+  );
+
   const startedHere: Part[] = [];
   const done = new Map<string, Promise<void>>();
   const bringUp = (part: Part): Promise<void> => {
     let promise = done.get(part.name);
     if (!promise) {
       promise = (async () => {
-        await Promise.all(part.dependsOn.map((dep) => bringUp(partNamed(dep))));
+        await Promise.all(part.dependsOn.map((dep) => bringUp(partNamed(parts, dep))));
         await startPart(part, ctx, startedHere, options.signal);
       })();
       done.set(part.name, promise);
     }
     return promise;
   };
-  const results = await Promise.allSettled(allParts.map(bringUp));
+  const results = await Promise.allSettled(parts.map(bringUp));
   const failures = results
     .filter((r): r is PromiseRejectedResult => r.status === "rejected")
     .map((r) => r.reason as unknown);
@@ -85,11 +97,11 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   progress.step(
     `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${adminKubeconfigPath(ctx)} (contexts ${adminContexts.join(", ")})`,
   );
-  return status({ layout });
+  return status({ layout, parts });
 }
 
-function partNamed(name: string): Part {
-  const part = allParts.find((p) => p.name === name);
+function partNamed(parts: readonly Part[], name: string): Part {
+  const part = parts.find((p) => p.name === name);
   if (!part) throw new Error(`internal: unknown part ${name}`);
   return part;
 }
@@ -146,9 +158,12 @@ export async function startPart(
       ...(launch.asServiceUser ? { uid: ctx.serviceUser.uid, gid: ctx.serviceUser.gid } : {}),
     });
   } catch (error) {
-    throw new PlatformError(part.name, `cannot start ${launch.executable}: ${(error as Error).message}`, {
-      logPath: log,
-    });
+    const message = (error as Error).message;
+    throw new PlatformError(
+      part.name,
+      message.includes(launch.executable) ? message : `cannot start ${launch.executable}: ${message}`,
+      { logPath: log, hint: part.install },
+    );
   }
   startedHere.push(part);
   const healthy = await waitUntil(() => part.healthy(ctx), {
@@ -193,11 +208,13 @@ export async function down(options: { layout?: Layout; progress?: Progress } = {
 }
 
 /** Each part: up/down/unhealthy, address, version (asked of the live server where it can tell), PID. */
-export async function status(options: { layout?: Layout } = {}): Promise<PartStatus[]> {
+export async function status(
+  options: { layout?: Layout; parts?: readonly Part[] } = {},
+): Promise<PartStatus[]> {
   const layout = options.layout ?? defaultLayout();
   const secrets = readSecrets(layout);
   return Promise.all(
-    allParts.map(async (part): Promise<PartStatus> => {
+    (options.parts ?? allParts).map(async (part): Promise<PartStatus> => {
       const record = readRecord(pidPath(layout, part.name));
       const alive = record !== undefined && isAlive(record);
       if (!alive || !secrets) return { name: part.name, state: "down", address: part.address, version: "-" };
