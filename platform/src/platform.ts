@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { PlatformError } from "./errors.ts";
 import { ensureBinaries } from "./build/binaries.ts";
 import { ensureElasticsearch } from "./build/elasticsearch.ts";
@@ -6,6 +7,7 @@ import { allParts } from "./parts/index.ts";
 import { adminContexts, controlPlanes } from "./parts/control-plane.ts";
 import { adminKubeconfigPath, writeAdminKubeconfig } from "./parts/kube-identities.ts";
 import { checkPrograms, type Part, type PartContext } from "./parts/part.ts";
+import { acquireLock } from "./process/lock.ts";
 import { describePortOwner, isPortTaken } from "./process/ports.ts";
 import { ensureServiceUser } from "./process/service-user.ts";
 import { isAlive, readRecord, startProcess, stopProcess } from "./process/supervisor.ts";
@@ -31,21 +33,66 @@ export interface UpOptions {
   readonly parts?: readonly Part[];
 }
 
+/** Held by `up` and `down` for their whole run: a second one waits instead of racing the first. */
+export const platformLockPath = (layout: Layout): string => join(layout.stateDir, "platform.lock");
+/** Held while building into the cache, which platforms in other state folders may share. */
+export const buildLockPath = (layout: Layout): string => join(layout.cacheDir, "build.lock");
+
+/** Runs `work` holding a lock, saying whom it waits for and that it goes on once they are done. */
+async function locked<T>(
+  lock: {
+    readonly path: string;
+    readonly what: string;
+    readonly progress: Progress;
+    readonly signal?: AbortSignal;
+  },
+  work: () => Promise<T>,
+): Promise<T> {
+  let waited = false;
+  const release = await acquireLock(lock.path, {
+    what: lock.what,
+    signal: lock.signal,
+    onWait: (holder) => {
+      waited = true;
+      lock.progress.step(`waiting for another \`${holder.what}\` (pid ${holder.pid}) to finish`);
+    },
+  });
+  if (waited) lock.progress.step(`the other run has finished; going on with \`${lock.what}\``);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
 /**
  * Brings every part up, or reports the one that is already up. Idempotent.
- * Every program the parts to start run is checked before any starts, and if any part fails,
- * the parts this call started are stopped again, so a failed `up` leaves the machine as it found it.
+ * One `up` at a time per state folder: a second waits for the first (the platform lock), then
+ * finds its parts up. Every program the parts to start run is checked before any starts, and
+ * if any part fails, the parts this call started are stopped again, so a failed `up` leaves the
+ * machine as it found it.
  */
 export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   const layout = options.layout ?? defaultLayout();
   const progress = options.progress ?? stderrProgress;
+  return locked(
+    { path: platformLockPath(layout), what: "platform up", progress, signal: options.signal },
+    () => upLocked(layout, progress, options),
+  );
+}
+
+async function upLocked(layout: Layout, progress: Progress, options: UpOptions): Promise<PartStatus[]> {
   const parts = options.parts ?? allParts;
   const started = Date.now();
   const serviceUser = ensureServiceUser();
-  const [binaries, elasticsearchHome] = await Promise.all([
-    ensureBinaries(layout.cacheDir, progress),
-    ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
-  ]);
+  const [binaries, elasticsearchHome] = await locked(
+    { path: buildLockPath(layout), what: "platform up", progress, signal: options.signal },
+    () =>
+      Promise.all([
+        ensureBinaries(layout.cacheDir, progress),
+        ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
+      ]),
+  );
   // The second control plane's CA and keys; the first plane's are the context's `pki`.
   for (const plane of controlPlanes) if (plane.name !== "local") ensurePki(layout, plane.name);
   const ctx: PartContext = {
@@ -196,15 +243,18 @@ export async function startPart(
 export async function down(options: { layout?: Layout; progress?: Progress } = {}): Promise<void> {
   const layout = options.layout ?? defaultLayout();
   const progress = options.progress ?? stderrProgress;
-  for (const part of [...allParts].reverse()) {
-    const record = readRecord(pidPath(layout, part.name));
-    const result = await stopProcess(pidPath(layout, part.name));
-    progress.step(
-      result === "stopped"
-        ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`
-        : `· ${part.name.padEnd(32)} was not running`,
-    );
-  }
+  // Not in the middle of an `up`: it would start what this stops.
+  await locked({ path: platformLockPath(layout), what: "platform down", progress }, async () => {
+    for (const part of [...allParts].reverse()) {
+      const record = readRecord(pidPath(layout, part.name));
+      const result = await stopProcess(pidPath(layout, part.name));
+      progress.step(
+        result === "stopped"
+          ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`
+          : `· ${part.name.padEnd(32)} was not running`,
+      );
+    }
+  });
 }
 
 /** Each part: up/down/unhealthy, address, version (asked of the live server where it can tell), PID. */

@@ -10,7 +10,8 @@ import { PlatformError } from "../../platform/src/errors.ts";
 import { defaultLayout, pidPath, type Layout } from "../../platform/src/layout.ts";
 import { allParts } from "../../platform/src/parts/index.ts";
 import { checkPrograms, type Part, type PartContext } from "../../platform/src/parts/part.ts";
-import { up } from "../../platform/src/platform.ts";
+import { platformLockPath, up } from "../../platform/src/platform.ts";
+import { acquireLock } from "../../platform/src/process/lock.ts";
 import { ensureServiceUser } from "../../platform/src/process/service-user.ts";
 import { stopProcess } from "../../platform/src/process/supervisor.ts";
 import { silentProgress } from "../../platform/src/progress.ts";
@@ -100,6 +101,7 @@ describe("a part whose program is missing", () => {
     // `first` has no dependency on `second` and would have started at once: it did not.
     expect(existsSync(marker)).toBe(false);
     expect(pidFiles(layout)).toEqual([]);
+    expect(existsSync(platformLockPath(layout))).toBe(false);
   });
 
   it("names every missing program at once, tools `prepare` runs included", async () => {
@@ -188,6 +190,55 @@ describe("a part whose program is missing", () => {
         ].join("\n"),
       );
     });
+  });
+});
+
+describe("two `platform up` at once, against the shared platform (which is up: they only find it so)", () => {
+  it("the second waits for the first, says for whom, then goes on and finds the platform up", async () => {
+    // This test holds the lock as the first `up` would.
+    const release = await acquireLock(platformLockPath(defaultLayout()), {
+      what: "platform up",
+    });
+    const waiting = `waiting for another \`platform up\` (pid ${process.pid}) to finish`;
+    let sawWaiting: () => void = () => undefined;
+    const second = platformCli(["up"], {
+      onStderr: (soFar) => {
+        if (soFar.includes(waiting)) sawWaiting();
+      },
+    });
+    let exited = false;
+    const saw = new Promise<void>((resolve, reject) => {
+      sawWaiting = resolve;
+      void second.then((r) => {
+        exited = true;
+        reject(new Error(`\`platform up\` ended without waiting (exit ${r.code}): ${r.stderr}`));
+      });
+    });
+    try {
+      await saw;
+      // It keeps waiting while the lock is held.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(exited).toBe(false);
+    } finally {
+      release();
+    }
+    const r = await second;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.indexOf(waiting)).toBe(0);
+    expect(r.stderr).toContain("the other run has finished; going on with `platform up`");
+    expect(r.stderr.match(/\(already up, PID \d+\)/g)).toHaveLength(allParts.length);
+    expect(r.stdout.match(/^\S+\s+up\s/gm)).toHaveLength(allParts.length);
+    expect(r.stderr).not.toMatch(stackFrame);
+  });
+
+  it("two started together both succeed, one after the other, without a stack trace", async () => {
+    const runs = await Promise.all([platformCli(["up"]), platformCli(["up"])]);
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^platform up in \d+s; kubeconfig: /m);
+      expect(r.stderr).not.toMatch(stackFrame);
+    }
+    expect(existsSync(platformLockPath(defaultLayout()))).toBe(false);
   });
 });
 
