@@ -133,7 +133,12 @@ async function main(argv: string[]): Promise<number> {
       // commander already printed usage or help
       return (error as { code: string }).code === "commander.helpDisplayed" ? 0 : 2;
     }
-    throw error;
+    // Anything else is still one line for whoever ran it; SLIPWAY_DEBUG=1 shows where it came from.
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.SLIPWAY_DEBUG && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    return 1;
   }
 }
 

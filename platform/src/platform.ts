@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { PlatformError } from "./errors.ts";
 import { ensureBinaries } from "./build/binaries.ts";
 import { ensureElasticsearch } from "./build/elasticsearch.ts";
@@ -5,7 +6,8 @@ import { defaultLayout, logPath, pidPath, type Layout } from "./layout.ts";
 import { allParts } from "./parts/index.ts";
 import { adminContexts, controlPlanes } from "./parts/control-plane.ts";
 import { adminKubeconfigPath, writeAdminKubeconfig } from "./parts/kube-identities.ts";
-import type { Part, PartContext } from "./parts/part.ts";
+import { checkPrograms, type Part, type PartContext } from "./parts/part.ts";
+import { acquireLock } from "./process/lock.ts";
 import { describePortOwner, isPortTaken } from "./process/ports.ts";
 import { ensureServiceUser } from "./process/service-user.ts";
 import { isAlive, readRecord, startProcess, stopProcess } from "./process/supervisor.ts";
@@ -27,22 +29,70 @@ export interface UpOptions {
   readonly layout?: Layout;
   readonly progress?: Progress;
   readonly signal?: AbortSignal;
+  /** The parts to bring up, in dependency order; every part of the platform unless a test says otherwise. */
+  readonly parts?: readonly Part[];
+}
+
+/** Held by `up` and `down` for their whole run: a second one waits instead of racing the first. */
+export const platformLockPath = (layout: Layout): string => join(layout.stateDir, "platform.lock");
+/** Held while building into the cache, which platforms in other state folders may share. */
+export const buildLockPath = (layout: Layout): string => join(layout.cacheDir, "build.lock");
+
+/** Runs `work` holding a lock, saying whom it waits for and that it goes on once they are done. */
+async function locked<T>(
+  lock: {
+    readonly path: string;
+    readonly what: string;
+    readonly progress: Progress;
+    readonly signal?: AbortSignal;
+  },
+  work: () => Promise<T>,
+): Promise<T> {
+  let waited = false;
+  const release = await acquireLock(lock.path, {
+    what: lock.what,
+    signal: lock.signal,
+    onWait: (holder) => {
+      waited = true;
+      lock.progress.step(`waiting for another \`${holder.what}\` (pid ${holder.pid}) to finish`);
+    },
+  });
+  if (waited) lock.progress.step(`the other run has finished; going on with \`${lock.what}\``);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
 }
 
 /**
  * Brings every part up, or reports the one that is already up. Idempotent.
- * If any part fails, the parts this call started are stopped again, so a failed
- * `up` leaves the machine as it found it.
+ * One `up` at a time per state folder: a second waits for the first (the platform lock), then
+ * finds its parts up. Every program the parts to start run is checked before any starts, and
+ * if any part fails, the parts this call started are stopped again, so a failed `up` leaves the
+ * machine as it found it.
  */
 export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   const layout = options.layout ?? defaultLayout();
   const progress = options.progress ?? stderrProgress;
+  return locked(
+    { path: platformLockPath(layout), what: "platform up", progress, signal: options.signal },
+    () => upLocked(layout, progress, options),
+  );
+}
+
+async function upLocked(layout: Layout, progress: Progress, options: UpOptions): Promise<PartStatus[]> {
+  const parts = options.parts ?? allParts;
   const started = Date.now();
   const serviceUser = ensureServiceUser();
-  const [binaries, elasticsearchHome] = await Promise.all([
-    ensureBinaries(layout.cacheDir, progress),
-    ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
-  ]);
+  const [binaries, elasticsearchHome] = await locked(
+    { path: buildLockPath(layout), what: "platform up", progress, signal: options.signal },
+    () =>
+      Promise.all([
+        ensureBinaries(layout.cacheDir, progress),
+        ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
+      ]),
+  );
   // The second control plane's CA and keys; the first plane's are the context's `pki`.
   for (const plane of controlPlanes) if (plane.name !== "local") ensurePki(layout, plane.name);
   const ctx: PartContext = {
@@ -55,20 +105,29 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
     elasticsearchHome,
   };
 
+  // Before anything starts: a missing program fails here, with nothing to stop again.
+  checkPrograms(
+    parts.filter((part) => {
+      const record = readRecord(pidPath(layout, part.name));
+      return !(record && isAlive(record));
+    }),
+    ctx,
+  );
+
   const startedHere: Part[] = [];
   const done = new Map<string, Promise<void>>();
   const bringUp = (part: Part): Promise<void> => {
     let promise = done.get(part.name);
     if (!promise) {
       promise = (async () => {
-        await Promise.all(part.dependsOn.map((dep) => bringUp(partNamed(dep))));
+        await Promise.all(part.dependsOn.map((dep) => bringUp(partNamed(parts, dep))));
         await startPart(part, ctx, startedHere, options.signal);
       })();
       done.set(part.name, promise);
     }
     return promise;
   };
-  const results = await Promise.allSettled(allParts.map(bringUp));
+  const results = await Promise.allSettled(parts.map(bringUp));
   const failures = results
     .filter((r): r is PromiseRejectedResult => r.status === "rejected")
     .map((r) => r.reason as unknown);
@@ -85,7 +144,7 @@ export async function up(options: UpOptions = {}): Promise<PartStatus[]> {
   progress.step(
     `platform up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${adminKubeconfigPath(ctx)} (contexts ${adminContexts.join(", ")})`,
   );
-  return status({ layout });
+  return status({ layout, parts });
 }
 
 /**
@@ -101,8 +160,8 @@ export async function stopPart(name: string, options: { layout?: Layout } = {}):
   await stopProcess(pidPath(options.layout ?? defaultLayout(), part.name));
 }
 
-function partNamed(name: string): Part {
-  const part = allParts.find((p) => p.name === name);
+function partNamed(parts: readonly Part[], name: string): Part {
+  const part = parts.find((p) => p.name === name);
   if (!part) throw new Error(`internal: unknown part ${name}`);
   return part;
 }
@@ -159,9 +218,12 @@ export async function startPart(
       ...(launch.asServiceUser ? { uid: ctx.serviceUser.uid, gid: ctx.serviceUser.gid } : {}),
     });
   } catch (error) {
-    throw new PlatformError(part.name, `cannot start ${launch.executable}: ${(error as Error).message}`, {
-      logPath: log,
-    });
+    const message = (error as Error).message;
+    throw new PlatformError(
+      part.name,
+      message.includes(launch.executable) ? message : `cannot start ${launch.executable}: ${message}`,
+      { logPath: log, hint: part.install },
+    );
   }
   startedHere.push(part);
   const healthy = await waitUntil(() => part.healthy(ctx), {
@@ -194,23 +256,28 @@ export async function startPart(
 export async function down(options: { layout?: Layout; progress?: Progress } = {}): Promise<void> {
   const layout = options.layout ?? defaultLayout();
   const progress = options.progress ?? stderrProgress;
-  for (const part of [...allParts].reverse()) {
-    const record = readRecord(pidPath(layout, part.name));
-    const result = await stopProcess(pidPath(layout, part.name));
-    progress.step(
-      result === "stopped"
-        ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`
-        : `· ${part.name.padEnd(32)} was not running`,
-    );
-  }
+  // Not in the middle of an `up`: it would start what this stops.
+  await locked({ path: platformLockPath(layout), what: "platform down", progress }, async () => {
+    for (const part of [...allParts].reverse()) {
+      const record = readRecord(pidPath(layout, part.name));
+      const result = await stopProcess(pidPath(layout, part.name));
+      progress.step(
+        result === "stopped"
+          ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`
+          : `· ${part.name.padEnd(32)} was not running`,
+      );
+    }
+  });
 }
 
 /** Each part: up/down/unhealthy, address, version (asked of the live server where it can tell), PID. */
-export async function status(options: { layout?: Layout } = {}): Promise<PartStatus[]> {
+export async function status(
+  options: { layout?: Layout; parts?: readonly Part[] } = {},
+): Promise<PartStatus[]> {
   const layout = options.layout ?? defaultLayout();
   const secrets = readSecrets(layout);
   return Promise.all(
-    allParts.map(async (part): Promise<PartStatus> => {
+    (options.parts ?? allParts).map(async (part): Promise<PartStatus> => {
       const record = readRecord(pidPath(layout, part.name));
       const alive = record !== undefined && isAlive(record);
       if (!alive || !secrets) return { name: part.name, state: "down", address: part.address, version: "-" };

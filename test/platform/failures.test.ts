@@ -30,6 +30,7 @@ function contextFor(layout: Layout): PartContext {
 function shellPart(name: string, script: string, healthy: () => Promise<boolean>): Part {
   return {
     name,
+    install: "part of every Debian",
     address: "nowhere",
     ports: [],
     dependsOn: [],
@@ -80,6 +81,40 @@ describe("platform failures are reported with the part, the cause and the log", 
     expect(record && isAlive(record)).toBe(true);
     expect(await stopProcess(pidPath(layout, "sleeper"))).toBe("stopped");
     expect(record && isAlive(record)).toBe(false);
+  });
+
+  it("reports a server whose executable is missing, starting nothing, and does not crash", async () => {
+    const layout = tempLayout();
+    const part: Part = {
+      ...shellPart("ghost", "true", async () => true),
+      launch: () => ({ executable: "/nonexistent/ghost-server", args: [] }),
+    };
+    const started: Part[] = [];
+    const error = (await startPart(part, contextFor(layout), started).catch(
+      (e: unknown) => e,
+    )) as PlatformError;
+    expect(error).toBeInstanceOf(PlatformError);
+    expect(error.render()).toMatch(
+      /^ghost: \/nonexistent\/ghost-server is missing or not executable\n {2}hint: part of every Debian\n/,
+    );
+    expect(started).toEqual([]);
+    expect(existsSync(pidPath(layout, "ghost"))).toBe(false);
+  });
+
+  it("turns a spawn that fails after the executable was found into an error, not a crash", async () => {
+    const layout = tempLayout();
+    // A folder passes the executable check; spawning it fails (EACCES) only once spawn has returned.
+    const start = () =>
+      startProcess({
+        executable: layout.stateDir,
+        args: [],
+        logPath: join(layout.stateDir, "logs", "d.log"),
+        pidPath: join(layout.stateDir, "pids", "d.json"),
+      });
+    expect(start).toThrow(`could not start ${layout.stateDir}`);
+    // Had the 'error' event gone unheard, this worker would have crashed by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(join(layout.stateDir, "pids", "d.json"))).toBe(false);
   });
 
   it("does not take a reused PID for its own process", async () => {

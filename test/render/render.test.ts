@@ -96,6 +96,8 @@ describe("rendering the example platform", () => {
 
   it("orders each service's objects so identities and config come before the workloads", () => {
     const kinds = renderEnvironment(project, "dev", ["app-orchestrator"]).map((o) => o.kind);
+    // indexOf is -1 for a kind that is missing, which would pass "comes before": each must be there.
+    expect(kinds).toEqual(expect.arrayContaining(["ServiceAccount", "RoleBinding", "Deployment"]));
     expect(kinds.indexOf("ServiceAccount")).toBeLessThan(kinds.indexOf("Deployment"));
     expect(kinds.indexOf("RoleBinding")).toBeLessThan(kinds.indexOf("Deployment"));
   });

@@ -35,6 +35,8 @@ const chownTree = (ctx: PartContext, ...paths: string[]): void => {
 /** A real single-node Elasticsearch, security off, bound to loopback only. */
 export const elasticsearch: Part = {
   name: "elasticsearch",
+  install:
+    "`npm run platform -- up` downloads it from Maven Central into the cache (a missing one is fetched again)",
   address: elasticsearchUrl,
   ports: [ports.elasticsearchHttp, ports.elasticsearchTransport],
   dependsOn: [],

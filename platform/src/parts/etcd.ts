@@ -4,7 +4,7 @@ import { httpGet } from "../process/http-probe.ts";
 import { partDir } from "../layout.ts";
 import { host } from "../versions.ts";
 import { partName, type ControlPlane } from "./control-plane.ts";
-import { requireBinaries, type Part } from "./part.ts";
+import { goBuilt, requireBinaries, type Part } from "./part.ts";
 
 /** A control plane's etcd: its own member, data folder and ports. */
 export function etcdPart(plane: ControlPlane): Part {
@@ -14,6 +14,7 @@ export function etcdPart(plane: ControlPlane): Part {
   const member = plane.name === "local" ? "slipway" : `slipway-${plane.name}`;
   return {
     name,
+    install: goBuilt("etcd"),
     address: clientUrl,
     ports: [plane.ports.etcdClient, plane.ports.etcdPeer],
     dependsOn: [],

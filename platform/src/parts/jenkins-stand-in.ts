@@ -30,6 +30,7 @@ export function readJenkinsCredentials(layout: Layout): { user: string; token: s
  */
 export const jenkinsStandIn: Part = {
   name: "jenkins-stand-in",
+  install: "it is the Node.js running this (process.execPath)",
   address: jenkinsStandInUrl,
   ports: [jenkinsStandInPort],
   dependsOn: [],

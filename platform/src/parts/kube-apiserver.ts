@@ -4,7 +4,7 @@ import { httpGet } from "../process/http-probe.ts";
 import { partDir } from "../layout.ts";
 import { host } from "../versions.ts";
 import { partName, planePki, planeTokens, type ControlPlane } from "./control-plane.ts";
-import { requireBinaries, type Part } from "./part.ts";
+import { goBuilt, requireBinaries, type Part } from "./part.ts";
 import { caBytes, tokenFileLines, writeComponentKubeconfigs } from "./kube-identities.ts";
 
 /** A control plane's API server: its own etcd, CA, service-account key and tokens. */
@@ -12,6 +12,7 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
   const name = partName(plane, "kube-apiserver");
   return {
     name,
+    install: goBuilt("kubernetes"),
     address: plane.apiserverUrl,
     ports: [plane.ports.apiserver],
     dependsOn: [partName(plane, "etcd")],

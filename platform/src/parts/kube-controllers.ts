@@ -1,7 +1,7 @@
 import { httpGet } from "../process/http-probe.ts";
 import { host, versions } from "../versions.ts";
 import { partName, planePki, type ControlPlane } from "./control-plane.ts";
-import { requireBinaries, type Part, type PartContext } from "./part.ts";
+import { goBuilt, requireBinaries, type Part, type PartContext } from "./part.ts";
 import { componentKubeconfigPath } from "./kube-identities.ts";
 
 /** Both controllers serve /healthz on a self-signed certificate of their own. */
@@ -34,6 +34,7 @@ function controllerPart(
   const name = partName(plane, component);
   return {
     name,
+    install: goBuilt("kubernetes"),
     address: `https://${host}:${port}`,
     ports: [port],
     dependsOn: [partName(plane, "kube-apiserver")],

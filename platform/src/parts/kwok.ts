@@ -6,7 +6,7 @@ import { apiStatusCode } from "../kube-client.ts";
 import { partDir } from "../layout.ts";
 import { host, versions } from "../versions.ts";
 import { localPlane, partName, type ControlPlane } from "./control-plane.ts";
-import { requireBinaries, type Part } from "./part.ts";
+import { goBuilt, requireBinaries, type Part } from "./part.ts";
 import { componentKubeconfigPath, planeAdminKubeConfig } from "./kube-identities.ts";
 
 /** The first plane's simulated nodes. KWOK manages only nodes with this label, never a real one. */
@@ -47,6 +47,9 @@ export function kwokPart(plane: ControlPlane): Part {
   const name = partName(plane, "kwok");
   return {
     name,
+    install: goBuilt("tools"),
+    // `prepare` reads KWOK's stage files from the Go module cache through `go list`.
+    tools: [{ path: "go", install: "install Go and put it on PATH (scripts/setup.sh expects it)" }],
     address: `${plane.nodeNames.length} simulated nodes (${plane.nodeNames.join(", ")})`,
     ports: [plane.ports.kwok],
     dependsOn: [partName(plane, "kube-apiserver")],

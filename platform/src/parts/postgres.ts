@@ -49,6 +49,7 @@ async function query<T extends pg.QueryResultRow>(ctx: PartContext, sql: string)
 
 export const postgres: Part = {
   name: "postgres",
+  install: "apt-get install postgresql (scripts/setup.sh installs it)",
   address: `postgresql://${host}:${ports.postgres}`,
   ports: [ports.postgres],
   dependsOn: [],

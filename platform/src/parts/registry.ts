@@ -27,6 +27,8 @@ const registryBinary = "/usr/bin/docker-registry";
 /** Debian's Distribution registry with htpasswd authentication: pushing and pulling need credentials. */
 export const registry: Part = {
   name: "registry",
+  install: "apt-get install docker-registry (scripts/setup.sh installs it)",
+  tools: [{ path: "htpasswd", install: "apt-get install apache2-utils (scripts/setup.sh installs it)" }],
   address: `http://${registryHost}`,
   ports: [ports.registry],
   dependsOn: [],

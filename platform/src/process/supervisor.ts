@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { sleep } from "./wait.ts";
 
@@ -36,8 +45,16 @@ export interface StartedProcess extends ProcessRecord {
   readonly exit: { status?: ExitStatus };
 }
 
-/** Starts a long-running server in its own process group, detached from us, output to its log. */
+/**
+ * Starts a long-running server in its own process group, detached from us, output to its log.
+ * Throws (and starts nothing) when the executable is missing or cannot be run.
+ */
 export function startProcess(options: StartOptions): StartedProcess {
+  try {
+    if (options.executable.includes("/")) accessSync(options.executable, constants.X_OK);
+  } catch {
+    throw new Error(`${options.executable} is missing or not executable`);
+  }
   mkdirSync(dirname(options.logPath), { recursive: true });
   mkdirSync(dirname(options.pidPath), { recursive: true });
   const log = openSync(options.logPath, "a");
@@ -50,9 +67,12 @@ export function startProcess(options: StartOptions): StartedProcess {
       uid: options.uid,
       gid: options.gid,
     });
+    // A spawn that fails is also told as an 'error' event, which would otherwise crash us
+    // (with a stack trace, leaving every part started so far running).
+    const exit: { status?: ExitStatus } = {};
+    child.once("error", () => (exit.status ??= { code: null, signal: null }));
     if (child.pid === undefined) throw new Error(`could not start ${options.executable}`);
     child.unref();
-    const exit: { status?: ExitStatus } = {};
     child.once("exit", (code, signal) => (exit.status = { code, signal }));
     const record: StartedProcess = {
       pid: child.pid,
