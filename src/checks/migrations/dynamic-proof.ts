@@ -19,6 +19,8 @@ export interface BrokenQuery {
 
 export interface ProofResult {
   readonly checked: number;
+  /** The statements that prepare on the live schema as it stands (those `checked`). */
+  readonly prepared: readonly string[];
   readonly broken: readonly BrokenQuery[];
   /** A pending migration that fails on a copy of the live schema. */
   readonly failedMigration?: {
@@ -165,6 +167,7 @@ export async function proveQueries(
             : { line: 1, column: 1 };
         return {
           checked: candidates.length,
+          prepared: candidates,
           broken,
           failedMigration: { name: migration.name, message: (error as Error).message, ...at },
         };
@@ -177,7 +180,7 @@ export async function proveQueries(
       }
       standing = still;
     }
-    return { checked: candidates.length, broken };
+    return { checked: candidates.length, prepared: candidates, broken };
   } finally {
     await scratch.close();
   }
