@@ -72,10 +72,6 @@ describe("a manual rollback checks the schema the migrations since have left", (
     expect(v2Record.statements?.sources).toEqual(["queries-file", "pg_stat_statements"]);
     expect(v2Record.statements?.queries).toContain("select id, priority from outbox where recipient = $1");
     expect(v2Record.status).toBe("superseded");
-    console.log(
-      "DEBUG",
-      JSON.stringify([(await store.get("mail", 1)).statements, v2Record.statements], null, 1),
-    );
   });
 
   it("refuses a rollback to a release whose statements no longer prepare, naming the statement and the migration", async () => {
