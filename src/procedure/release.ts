@@ -1,5 +1,6 @@
 import { flywayChecksum } from "../migrations/checksum.ts";
-import type { ReleaseRecord, StepRecord } from "../release/record.ts";
+import { withStatements, type ReleaseRecord, type StepRecord } from "../release/record.ts";
+import { splitStatements } from "../checks/migrations/dynamic-proof.ts";
 import type { ReleaseStore } from "../release/store.ts";
 import type { ServiceModel } from "../definitions/model.ts";
 import type { ServicePlan } from "../plan/plan.ts";
@@ -51,6 +52,10 @@ export async function beginRelease(
   const skipped = options.skippedCi
     ? `CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason}`
     : undefined;
+  // What this version runs, as it says itself: a later `rollback --to` prepares them.
+  const shipped = service.queryFile
+    ? await splitStatements(service.queryFile).catch(() => [] as string[])
+    : [];
   const release: ReleaseRecord = {
     service: plan.service,
     environment: env,
@@ -63,6 +68,7 @@ export async function beginRelease(
     calls: service.calls,
     checks: [],
     migrations: service.migrations.map((m) => ({ name: m.name, checksum: flywayChecksum(m.sql) })),
+    ...(shipped.length ? { statements: withStatements(undefined, shipped, "queries-file") } : {}),
     steps: [],
     deployedBy: options.deployedBy,
     commit: options.commit,

@@ -30,6 +30,12 @@ export interface ReleaseRecord {
   checks: { readonly check: string; readonly outcome: string; readonly message: string }[];
   /** The migration files this release shipped (name and Flyway checksum). */
   readonly migrations?: readonly { readonly name: string; readonly checksum: number }[];
+  /**
+   * The statements this version runs, which `rollback --to` PREPAREs against the schema of the
+   * day: its queries file when it is recorded, then what pg_stat_statements saw while it was
+   * live, added when a newer version's deploy reads them for its proof.
+   */
+  statements?: RecordedStatements;
   steps: StepRecord[];
   readonly deployedBy: string;
   readonly commit: string;
@@ -42,6 +48,41 @@ export interface ReleaseRecord {
     readonly outcome: "succeeded" | "failed";
     readonly message: string;
   };
+}
+
+export type StatementSource = "queries-file" | "pg_stat_statements";
+
+export interface RecordedStatements {
+  /** Deduplicated (whitespace aside), the queries file's first; at most `statementCap`. */
+  readonly queries: readonly string[];
+  readonly sources: readonly StatementSource[];
+  /** How many more there were than the cap: not kept, so not checked by a rollback. */
+  readonly omitted?: number;
+}
+
+/** Records stay small: a version's statements beyond this many are counted, not kept. */
+export const statementCap = 2000;
+
+const normalized = (query: string): string => query.replace(/\s+/g, " ").trim();
+
+/** Adds statements to those recorded: deduplicated, capped, with where they came from. */
+export function withStatements(
+  recorded: RecordedStatements | undefined,
+  added: readonly string[],
+  source: StatementSource,
+): RecordedStatements {
+  const seen = new Set((recorded?.queries ?? []).map(normalized));
+  const queries = [...(recorded?.queries ?? [])];
+  let omitted = recorded?.omitted ?? 0;
+  for (const query of added) {
+    const key = normalized(query);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    if (queries.length < statementCap) queries.push(key);
+    else omitted++;
+  }
+  const sources = [...new Set([...(recorded?.sources ?? []), ...(added.length ? [source] : [])])];
+  return { queries, sources, ...(omitted ? { omitted } : {}) };
 }
 
 /** The part of a record that labels and annotations carry: listing history needs no payloads. */

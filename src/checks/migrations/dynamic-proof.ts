@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { MigrationSource } from "./lint.ts";
 import { dumpSchema, redact } from "./pg-dump.ts";
-import { pgliteScratch, serverScratch } from "./scratch.ts";
+import { pgliteScratch, serverScratch, type ScratchDatabase } from "./scratch.ts";
 import { loadParser } from "./lint.ts";
 import { parseSync } from "libpg-query";
 
@@ -19,6 +19,8 @@ export interface BrokenQuery {
 
 export interface ProofResult {
   readonly checked: number;
+  /** The statements that prepare on the live schema as it stands (those `checked`). */
+  readonly prepared: readonly string[];
   readonly broken: readonly BrokenQuery[];
   /** A pending migration that fails on a copy of the live schema. */
   readonly failedMigration?: {
@@ -85,16 +87,8 @@ export async function liveQueries(url: string, role?: string): Promise<LiveQueri
 /** Where the copy of the live schema lives: embedded PGlite (default) or the live server. */
 export type ScratchKind = "pglite" | "server";
 
-/**
- * PREPAREs every live query against a scratch copy of the live schema, after each pending
- * migration in turn: a query that stops preparing names the migration that broke it.
- */
-export async function proveQueries(
-  url: string,
-  pending: readonly MigrationSource[],
-  queries: readonly string[],
-  scratchKind: ScratchKind = "pglite",
-): Promise<ProofResult> {
+/** A scratch database holding a copy of the live schema (`pg_dump --schema-only`); close it after. */
+async function scratchWithLiveSchema(url: string, scratchKind: ScratchKind): Promise<ScratchDatabase> {
   // The password goes through a password file, never on pg_dump's command line (pg-dump.ts).
   const schema = await dumpSchema(url).catch((error: Error) => {
     throw new ProofUnavailable(`pg_dump of the live schema failed: ${error.message}`);
@@ -111,14 +105,51 @@ export async function proveQueries(
         })
       : await pgliteScratch();
   try {
-    try {
-      await scratch.exec(sql);
-      await scratch.exec("set search_path = public");
-    } catch (error) {
-      throw new ProofUnavailable(
-        `cannot load the live schema into the scratch database: ${(error as Error).message}`,
-      );
+    await scratch.exec(sql);
+    await scratch.exec("set search_path = public");
+  } catch (error) {
+    await scratch.close();
+    throw new ProofUnavailable(
+      `cannot load the live schema into the scratch database: ${(error as Error).message}`,
+    );
+  }
+  return scratch;
+}
+
+/**
+ * PREPAREs statements against a scratch copy of the live schema as it stands, no migration
+ * applied: what a rollback to the version that runs them meets.
+ */
+export async function prepareOnLiveSchema(
+  url: string,
+  queries: readonly string[],
+  scratchKind: ScratchKind = "pglite",
+): Promise<{ readonly checked: number; readonly broken: readonly { query: string; message: string }[] }> {
+  const scratch = await scratchWithLiveSchema(url, scratchKind);
+  try {
+    const broken: { query: string; message: string }[] = [];
+    for (const query of queries) {
+      const message = await scratch.prepares(query);
+      if (message) broken.push({ query, message });
     }
+    return { checked: queries.length, broken };
+  } finally {
+    await scratch.close();
+  }
+}
+
+/**
+ * PREPAREs every live query against a scratch copy of the live schema, after each pending
+ * migration in turn: a query that stops preparing names the migration that broke it.
+ */
+export async function proveQueries(
+  url: string,
+  pending: readonly MigrationSource[],
+  queries: readonly string[],
+  scratchKind: ScratchKind = "pglite",
+): Promise<ProofResult> {
+  const scratch = await scratchWithLiveSchema(url, scratchKind);
+  try {
     // Only queries that prepare on today's schema can tell anything about tomorrow's.
     const candidates: string[] = [];
     for (const q of queries) if ((await scratch.prepares(q)) === undefined) candidates.push(q);
@@ -136,6 +167,7 @@ export async function proveQueries(
             : { line: 1, column: 1 };
         return {
           checked: candidates.length,
+          prepared: candidates,
           broken,
           failedMigration: { name: migration.name, message: (error as Error).message, ...at },
         };
@@ -148,7 +180,7 @@ export async function proveQueries(
       }
       standing = still;
     }
-    return { checked: candidates.length, broken };
+    return { checked: candidates.length, prepared: candidates, broken };
   } finally {
     await scratch.close();
   }

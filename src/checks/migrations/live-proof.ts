@@ -23,6 +23,8 @@ export interface LiveProof {
    * the schema not copyable): the deploy is refused unless the proof is skipped on purpose.
    */
   readonly unavailable?: string;
+  /** The statements pg_stat_statements saw the running version run: its release records them. */
+  readonly liveStatements?: readonly string[];
 }
 
 /** Static errors the proof can see through: a running query that needs the object fails to PREPARE without it. */
@@ -106,6 +108,8 @@ export async function proveWithLiveQueries(
         message: `${proof.checked} queries checked, ${proof.broken.length} broken`,
       },
       summary: `dynamic proof: ${proof.checked} live queries prepared against the migrated schema, ${proof.broken.length} broken`,
+      // What a rollback can check: statements that prepare today, not the tools' own catalog reads.
+      liveStatements: live.queries.filter((q) => proof.prepared.includes(q) && applicationStatement(q)),
     };
   } catch (error) {
     if (!(error instanceof ProofUnavailable || error instanceof DatabaseUnavailable)) throw error;
@@ -116,5 +120,30 @@ export async function proveWithLiveQueries(
       summary: `dynamic proof cannot run: ${unavailable}`,
       unavailable,
     };
+  }
+}
+
+/**
+ * A statement of the service rather than of a tool reading the catalog (pg_dump's, Slipway's own
+ * `to_regclass`): only these are worth recording, as no migration of the service breaks the others.
+ */
+const applicationStatement = (query: string): boolean => !/\b(pg_[a-z_]+|to_regclass)\b/i.test(query);
+
+/**
+ * The running version's statements from pg_stat_statements when no proof reads them (nothing
+ * pending): only for its release record, so a database that does not answer is no failure.
+ */
+export async function readLiveStatements(
+  cluster: Cluster,
+  env: EnvironmentModel,
+  service: ServiceModel,
+): Promise<readonly string[] | undefined> {
+  const spec = service.spec.migrations;
+  if (!spec) return undefined;
+  try {
+    const url = await databaseUrl(cluster, env, spec.database);
+    return (await liveQueries(url, spec.role)).queries.filter(applicationStatement);
+  } catch {
+    return undefined;
   }
 }

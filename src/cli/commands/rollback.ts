@@ -10,6 +10,42 @@ import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { parseDuration } from "../duration.ts";
+import { servicesIn } from "../../definitions/model.ts";
+import { proveRollback, type RollbackProof } from "../../checks/migrations/rollback-proof.ts";
+import type { ReleaseRecord } from "../../release/record.ts";
+
+interface RollbackOptions {
+  env: string;
+  to?: string;
+  timeout: string;
+  allowBreakingRollback?: boolean;
+  reason?: string;
+  scratchDatabase: string;
+}
+
+const oneLine = (query: string): string => query.replace(/\s+/g, " ").trim();
+
+/** Why the schema of today breaks the release, with the migrations since and the ways out. */
+function refusal(service: string, target: ReleaseRecord, proof: RollbackProof): string {
+  const to = `revision ${target.revision} (${target.version})`;
+  const since = proof.appliedSince.length
+    ? `migrations applied since ${to}: ${proof.appliedSince.join(", ")}`
+    : `no migration was applied since ${to}`;
+  const way =
+    'the way out: a forward fix (deploy a version that runs on this schema), or --allow-breaking-rollback --reason "..."; nothing was changed';
+  if (proof.unavailable)
+    return `error: refused: the schema check of ${service} ${to} cannot run: ${proof.unavailable}\n  ${way}`;
+  const lines = proof.broken.map(
+    (b) =>
+      `  ${oneLine(b.query)}\n    no longer prepares (Postgres: ${b.message})${b.migration ? `; broken by ${b.migration}` : `; one of the migrations applied since broke it`}`,
+  );
+  return [
+    `error: refused: rolling back ${service} to ${to} breaks ${proof.broken.length} of its ${proof.checked} recorded statement(s) on the current schema:`,
+    ...lines,
+    `  ${since}`,
+    `  ${way}`,
+  ].join("\n");
+}
 
 export function registerRollback(program: Command, out: Output): void {
   program
@@ -19,7 +55,24 @@ export function registerRollback(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("--to <revision>", "revision to return to")
     .option("--timeout <duration>", "how long the rollout may take", "5m")
-    .action(async (service: string, opts: { env: string; to?: string; timeout: string }, cmd: Command) => {
+    .option(
+      "--allow-breaking-rollback",
+      "roll back although statements of that release no longer prepare on the current schema (needs --reason; recorded)",
+    )
+    .option("--reason <text>", "why the override is safe; recorded in the release")
+    .option(
+      "--scratch-database <kind>",
+      "where the schema check copies the live schema: pglite (embedded) or server (a throwaway database beside it)",
+      "pglite",
+    )
+    .action(async (service: string, opts: RollbackOptions, cmd: Command) => {
+      if (!["pglite", "server"].includes(opts.scratchDatabase))
+        throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
+      if (opts.allowBreakingRollback && !opts.reason?.trim())
+        throw new UsageError(
+          "--allow-breaking-rollback needs --reason",
+          'say why the old version survives the schema: --reason "it only reads subject on a path no one calls"',
+        );
       const session = await openSession(cmd, opts.env, [service]);
       const { env, cluster } = session;
       const namespace = env.cluster.namespace;
@@ -51,6 +104,48 @@ export function registerRollback(program: Command, out: Output): void {
       try {
         const release = await store.get(service, target.revision);
         const currentRecord = current ? await store.get(service, current.revision) : undefined;
+        // Migrations since that release may have dropped what it reads: prepare its statements first.
+        const model = servicesIn(session.project, env.name, [service])[0];
+        const checks: ReleaseRecord["checks"] = [];
+        const overrides: string[] = [];
+        if (model?.spec.migrations) {
+          const proof = await proveRollback(
+            cluster,
+            env,
+            model,
+            release,
+            opts.scratchDatabase as "pglite" | "server",
+          );
+          const by = await deployer(cluster);
+          const recorded = release.statements?.queries.length
+            ? `${proof.checked} recorded statement(s) of revision ${release.revision} (${release.statements.sources.join(" and ")})${proof.omitted ? `; ${proof.omitted} more over the record's cap were not kept, nor checked` : ""}`
+            : `revision ${release.revision} recorded no statements (no queries file, and not superseded by a deploy that read pg_stat_statements): nothing to prepare`;
+          const since = proof.appliedSince.length
+            ? `migrations applied since: ${proof.appliedSince.join(", ")}`
+            : "no migration applied since";
+          if (proof.unavailable || proof.broken.length) {
+            if (!opts.allowBreakingRollback || !opts.reason) {
+              out.error(refusal(service, release, proof));
+              out.exitCode(1);
+              return;
+            }
+            out.error(refusal(service, release, proof).replace(/^error: refused: /, "warning: "));
+            const said = `breaking rollback allowed by ${by}: ${opts.reason}`;
+            overrides.push(said);
+            checks.push({
+              check: "rollback/schema",
+              outcome: "allowed",
+              message: `${proof.unavailable ? `cannot run: ${proof.unavailable}` : `${proof.broken.length} of ${recorded} do not prepare on the current schema: ${proof.broken.map((b) => `${oneLine(b.query)} (${b.message}${b.migration ? `; broken by ${b.migration}` : ""})`).join("; ")}`}; ${said}`,
+            });
+          } else {
+            checks.push({
+              check: "rollback/schema",
+              outcome: "passed",
+              message: `${release.statements?.queries.length ? `${recorded} prepare on the current schema` : recorded}; ${since}`,
+            });
+          }
+          out.note(`${service}: schema check: ${checks.at(-1)?.message ?? ""}`);
+        }
         out.note(`${service}: rolling back to revision ${release.revision} (${release.version})`);
         const outcome = await restoreRelease(
           cluster,
@@ -73,6 +168,8 @@ export function registerRollback(program: Command, out: Output): void {
         await store.create({
           ...release,
           revision,
+          checks: [...release.checks, ...checks],
+          overrides: [...(release.overrides ?? []), ...overrides],
           status: outcome.successful ? "deployed" : "failed",
           steps: [
             {

@@ -1,8 +1,8 @@
 import { blocking, formatFinding } from "../../checks/migrations/finding.ts";
 import { lintMigrations } from "../../checks/migrations/lint.ts";
-import { proveWithLiveQueries } from "../../checks/migrations/live-proof.ts";
+import { proveWithLiveQueries, readLiveStatements } from "../../checks/migrations/live-proof.ts";
 import { runServiceMigrations } from "../../migrations/run.ts";
-import type { ReleaseRecord } from "../../release/record.ts";
+import { statementCap, withStatements, type ReleaseRecord } from "../../release/record.ts";
 import { failedStep, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
 
 /** Pending files: job mode knows them from the release that shipped the others; direct asks the database. */
@@ -36,6 +36,28 @@ const skipProof = (release: ReleaseRecord, by: string, reason: string): string =
   release.checks.push({ check: "migrations/dynamic-proof", outcome: "skipped", message: said });
   return said;
 };
+
+/**
+ * The running version is about to be superseded: what pg_stat_statements saw it run goes into
+ * its release record, so a later `rollback --to` it can prepare them against the schema then.
+ */
+async function recordLiveStatements(run: ServiceRun, live: readonly string[] | undefined): Promise<void> {
+  const previous = run.previous;
+  if (!previous || !live?.length) return;
+  const before = previous.statements;
+  previous.statements = withStatements(before, live, "pg_stat_statements");
+  if (previous.statements.queries.length === before?.queries.length && !previous.statements.omitted) return;
+  try {
+    await run.store.update(previous);
+    run.detail(
+      `recorded ${previous.statements.queries.length} statement(s) of the running version in revision ${previous.revision}${previous.statements.omitted ? ` (capped at ${statementCap}; ${previous.statements.omitted} more not kept)` : ""}`,
+    );
+  } catch (error) {
+    run.detail(
+      `warning: could not record the running version's statements in revision ${previous.revision}: ${(error as Error).message}`,
+    );
+  }
+}
 
 /** Old and new co-exist: the running version must survive every pending migration, checked before any runs. */
 export const checkMigrations: Step = {
@@ -74,6 +96,9 @@ export const checkMigrations: Step = {
       release.checks.push(proof.check);
       findings = proof.findings;
       unavailable = proof.unavailable;
+      await recordLiveStatements(run, proof.liveStatements);
+    } else if (!options.skipDynamicProof) {
+      await recordLiveStatements(run, await readLiveStatements(run.cluster, run.env, service));
     }
     for (const f of findings) {
       release.checks.push({
