@@ -1,0 +1,288 @@
+// SIGKILL at every step of the procedure: the kill points come from the procedure's own list
+// (src/procedure/steps), so a new step gets its kill test without anyone adding one. Each
+// iteration deploys a mail version that needs every step (a new migration pair, a new audited
+// field, a CronJob to prune), kills the real `slipway deploy` process when the step starts,
+// asserts where it died, runs the deploy again, and checks that it converged. One suite per
+// phase of the procedure (test/integration/kill-*.test.ts), so the two run side by side.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failPodLabel } from "../../platform/src/parts/kwok.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import type { DeployEvent } from "../../src/procedure/events.ts";
+import type { Phase } from "../../src/procedure/step.ts";
+import { procedure } from "../../src/procedure/steps/index.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import {
+  isolatedExample,
+  provisionExampleDatabases,
+  publishDefinedVersions,
+  removeExample,
+  slipway,
+} from "./deploy-project.ts";
+import { kube, platform } from "./platform.ts";
+import { repoRoot } from "./project.ts";
+
+/** The kill tests of the steps of one phase, in a namespace of their own. */
+export function killSuite(phase: Phase): void {
+  const project = isolatedExample(`kill-${phase === "before-rollout" ? "before" : "rollout"}`);
+  const cluster = Cluster.open("local", platform.kubeconfig);
+  const store = new ReleaseStore(cluster, project.namespace);
+  const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "-o", "jsonl"];
+  const mailDir = join(project.root, "services", "mail");
+  const original = readFileSync(join(mailDir, "service.ts"), "utf8");
+  const originalCall = JSON.parse(readFileSync(join(mailDir, "calls", "send.request.json"), "utf8")) as {
+    properties: Record<string, unknown>;
+  };
+
+  type Event = DeployEvent & { kind?: string };
+  const eventsOf = (stdout: string): Event[] =>
+    stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Event);
+
+  /**
+   * Mail version `n`: everything a deploy can do has something to do. Two new migration files,
+   * one new optional field in its audited call, the CronJob of version n-1 gone and one of its own.
+   */
+  let k0 = "string"; // its type; turned into integer once, to force the audit index to roll over
+  function writeVersion(n: number, extra: { failingPods?: boolean; rollOver?: boolean } = {}): string {
+    if (extra.rollOver) k0 = "integer";
+    const version = `1.${phase === "before-rollout" ? 1 : 2}.${n}`;
+    writeFileSync(
+      join(mailDir, "service.ts"),
+      original
+        .replace('version: "0.9.2"', `version: "${version}"`)
+        .replace(
+          "    port: 8080,",
+          `    port: 8080,${extra.failingPods ? `\n    podLabels: { "${failPodLabel}": "true" },` : ""}`,
+        )
+        .replace(
+          '  secrets: ["mail-smtp"],',
+          `  secrets: ["mail-smtp"],\n  cronJobs: { "k${n}": { schedule: "0 3 * * *", args: ["--run-script", "k"] } },`,
+        ),
+    );
+    for (const part of ["a", "b"])
+      writeFileSync(
+        join(mailDir, "migrations", `V${10 + 2 * n + (part === "b" ? 1 : 0)}__k${n}${part}.sql`),
+        `set lock_timeout = '5s';\nalter table outbox add column k${n}${part} text;\n`,
+      );
+    const call = structuredClone(originalCall);
+    for (let i = 0; i <= n; i++) call.properties[`k${i}`] = { type: i === 0 ? k0 : "string" };
+    writeFileSync(join(mailDir, "calls", "send.request.json"), JSON.stringify(call, null, 2));
+    return version;
+  }
+
+  /** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
+  const deployKilledAt = (at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> =>
+    deployKilledAtFor(["auth", "mail"], at);
+
+  async function deployKilledAtFor(
+    services: readonly string[],
+    at: (e: Event) => boolean,
+  ): Promise<{ killed?: Event; events: Event[] }> {
+    await publishDefinedVersions(project.config);
+    const args = ["deploy", ...services, ...deploy.slice(3)];
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(repoRoot, "bin", "slipway.js"),
+          ...args,
+          "-c",
+          project.config,
+          "--kubeconfig",
+          platform.kubeconfig,
+        ],
+        { stdio: ["ignore", "pipe", "ignore"] },
+      );
+      let stdout = "";
+      let killed: Event | undefined;
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (killed) return;
+        killed = eventsOf(stdout).find(at);
+        if (killed) child.kill("SIGKILL");
+      });
+      child.on("error", reject);
+      child.on("exit", () => resolve({ ...(killed ? { killed } : {}), events: eventsOf(stdout) }));
+    });
+  }
+
+  async function flywayVersions(): Promise<{ version: string; runs: number; failed: number }[]> {
+    const database = `${project.namespace}_mail`.replace(/[^a-z0-9_]/g, "_");
+    const client = new pg.Client({
+      connectionString: `postgresql://${platform.secrets.postgresUser}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`,
+    });
+    await client.connect();
+    try {
+      const rows = await client.query<{ version: string; runs: string; failed: string }>(
+        `select version, count(*) as runs, count(*) filter (where not success) as failed
+         from flyway_schema_history where version is not null group by version order by version`,
+      );
+      return rows.rows.map((r) => ({ version: r.version, runs: Number(r.runs), failed: Number(r.failed) }));
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The re-run converged: no migration twice, one release, nothing pending or drifted, the index verified. */
+  async function expectConverged(version: string, n: number): Promise<void> {
+    const history = await flywayVersions();
+    expect(history.filter((h) => h.runs !== 1 || h.failed !== 0)).toEqual([]);
+    const releases = await store.summaries("mail");
+    expect(releases.filter((r) => r.status === "pending")).toEqual([]);
+    expect(releases.filter((r) => r.version === version)).toEqual([
+      expect.objectContaining({ status: "deployed" }),
+    ]);
+    const plan = await slipway(project.config, "plan", "--env", "dev", "auth", "mail", "--detailed-exitcode");
+    expect(plan.code, plan.stdout).toBe(0);
+    const drift = await slipway(project.config, "drift", "--env", "dev", "mail");
+    expect(drift.code, drift.stdout).toBe(0);
+    const audit = await slipway(project.config, "audit", "status", "--env", "dev", "mail");
+    expect(audit.code, audit.stdout).toBe(0);
+    const cronJobs = await kube.batch().listNamespacedCronJob({ namespace: project.namespace });
+    expect(cronJobs.items.map((c) => c.metadata?.name)).toEqual([`mail-k${n}`]);
+  }
+
+  afterAll(() => removeExample(project.namespace));
+
+  describe(`a deploy SIGKILLed at each step of the procedure (${phase})`, () => {
+    beforeAll(async () => {
+      await provisionExampleDatabases(project.config, "dev");
+      writeVersion(0);
+      const r = await slipway(project.config, ...deploy);
+      expect(r.code, r.stderr).toBe(0);
+    });
+
+    // During each step (killed as it starts), and between a migration's two files.
+    const points: [string, (e: Event) => boolean, string][] = [
+      ...procedure
+        .filter((step) => step.phase === phase)
+        .map((step): [string, (e: Event) => boolean, string] => [
+          `as ${step.name} starts`,
+          (e) => e.type === "step-started" && e.service === "mail" && e.step === step.name,
+          step.name,
+        ]),
+    ];
+    if (phase === "before-rollout")
+      points.push([
+        "between two migration files",
+        (e) =>
+          e.type === "step-progress" && e.step === "migrate" && e.message.startsWith("migrating: applied V"),
+        "migrate",
+      ]);
+
+    // A change of the audited call that its index mapping cannot take: a roll-over, then a kill
+    // before the new write index is read back and verified.
+    if (phase === "before-rollout")
+      points.push([
+        "after the audit index rolled over, before it was verified",
+        (e) =>
+          e.type === "step-progress" &&
+          e.step === "audit-index" &&
+          /rolled .* over .*; verifying$/.test(e.message),
+        "audit-index",
+      ]);
+
+    points.forEach(([when, at, stepName], i) => {
+      it(`converges when run again (killed ${when})`, async () => {
+        const version = writeVersion(i + 1, { rollOver: when.includes("rolled over") });
+        const killed = await deployKilledAt(at);
+        expect(killed.killed, JSON.stringify(killed.events.slice(-3))).toBeDefined();
+        const started = killed.events.find((e) => e.type === "service-started" && e.service === "mail");
+        expect(started).toBeDefined();
+        const planned = killed.events[0] as unknown as { steps: { service: string; step: string }[] };
+        const steps = planned.steps.filter((s) => s.service === "mail").map((s) => s.step);
+        expect(steps, "this version needs every step").toEqual(procedure.map((s) => s.name));
+
+        const again = await slipway(project.config, ...deploy);
+        expect(again.code, again.stderr).toBe(0);
+        const events = eventsOf(again.stdout);
+        expect(events.some((e) => e.type === "lock-taken-over")).toBe(true);
+        const resumed = events.find((e) => e.type === "service-started" && e.service === "mail");
+        // Where it died: before the step finished, or just after (the kill lands as it journals).
+        const before = steps.slice(0, steps.indexOf(stepName));
+        const through = steps.slice(0, steps.indexOf(stepName) + 1);
+        expect(resumed?.type === "service-started" ? resumed.resumedAfter : undefined).toSatisfy(
+          (after: string[] | undefined) =>
+            JSON.stringify(after) === JSON.stringify(before) ||
+            JSON.stringify(after) === JSON.stringify(through),
+        );
+        await expectConverged(version, i + 1);
+      });
+    });
+
+    if (phase === "before-rollout")
+      it("converges when killed while a migration Job runs (job mode): the re-run waits for the same Job", async () => {
+        const jobs = async (): Promise<string[]> =>
+          (await kube.batch().listNamespacedJob({ namespace: project.namespace })).items
+            .map((j) => j.metadata?.name ?? "")
+            .filter((n) => n.startsWith("accounting-migrate-"))
+            .sort();
+        const accounting = join(project.root, "services", "accounting", "service.ts");
+        writeFileSync(
+          accounting,
+          readFileSync(accounting, "utf8").replace('version: "2.3.1"', 'version: "2.4.0"'),
+        );
+        const killed = await deployKilledAtFor(
+          ["accounting"],
+          (e) => e.type === "step-progress" && e.service === "accounting" && e.step === "migrate",
+        );
+        expect(killed.killed).toBeDefined();
+        const revision = (await store.summaries("accounting"))[0]?.revision;
+        const before = await jobs();
+        expect(before).toContain(`accounting-migrate-r${revision}`);
+        const again = await slipway(
+          project.config,
+          "deploy",
+          "accounting",
+          "--env",
+          "dev",
+          "--yes",
+          "-o",
+          "jsonl",
+        );
+        expect(again.code, again.stderr).toBe(0);
+        const resumed = eventsOf(again.stdout).find(
+          (e) => e.type === "service-started" && e.service === "accounting",
+        );
+        expect(resumed?.type === "service-started" ? resumed.resumedAfter : undefined).toEqual([
+          "gate",
+          "check-migrations",
+        ]);
+        // The Job the killed deploy started was waited for, not started a second time.
+        expect(await jobs()).toEqual(before);
+        const releases = await store.summaries("accounting");
+        expect(releases.filter((r) => r.status === "pending")).toEqual([]);
+        expect(releases.filter((r) => r.version === "2.4.0")).toEqual([
+          expect.objectContaining({ status: "deployed" }),
+        ]);
+      });
+
+    if (phase === "rollout")
+      it("converges when killed during an automatic rollback", async () => {
+        const good = (await store.summaries("mail")).find((r) => r.status === "deployed");
+        writeVersion(points.length + 1, { failingPods: true });
+        const killed = await deployKilledAt((e) => e.type === "rollback" && e.phase === "started");
+        expect(killed.killed).toBeDefined();
+        const again = await slipway(project.config, ...deploy);
+        expect(again.code, again.stderr).toBe(1);
+        const events = eventsOf(again.stdout);
+        expect(events).toContainEqual(
+          expect.objectContaining({ type: "rollback", phase: "finished", successful: true }),
+        );
+        const mail = await kube
+          .apps()
+          .readNamespacedDeployment({ namespace: project.namespace, name: "mail" });
+        expect(mail.metadata?.annotations?.["slipway.dev/version"]).toBe(good?.version);
+        const releases = await store.summaries("mail");
+        expect(releases.filter((r) => r.status === "pending")).toEqual([]);
+        expect(releases.find((r) => r.status === "deployed")?.revision).toBe(good?.revision);
+        expect((await flywayVersions()).filter((h) => h.runs !== 1 || h.failed !== 0)).toEqual([]);
+      });
+  });
+}
