@@ -311,7 +311,7 @@ function readAssets(
       problems.push({
         file: source.file,
         path: `calls.${name}.request`,
-        message: `a request schema must describe an object (found type ${JSON.stringify(request.type)})`,
+        message: `a request schema must describe an object (found type ${typeof request.type === "bigint" ? `${request.type}n` : JSON.stringify(request.type)})`,
       });
     }
     if (request) calls.push({ name, audited: call.audited ?? true, request });

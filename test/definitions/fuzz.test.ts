@@ -18,8 +18,8 @@ describe("the fuzz harness (npm run fuzz)", () => {
 
   it("replays the cases that once crashed the loader", async () => {
     // 1: a config that contains itself; 28: a service that does; 310: a function that threw
-    // undefined; 323: a bigint; 1121: a config file path naming a folder.
-    for (const only of [1, 28, 310, 323, 1121]) {
+    // undefined; 323: a bigint; 1121: a config file path naming a folder; 4425: a bigint schema type.
+    for (const only of [1, 28, 310, 323, 1121, 4425]) {
       const report = await runFuzz({ seed, runs: 1, only });
       expect(report.failures, formatReport(report)).toEqual([]);
     }

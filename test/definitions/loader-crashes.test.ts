@@ -70,6 +70,16 @@ describe("definitions the fuzzer found crashing the loader", () => {
     expect(error.render()).toMatch(/version: expected string, found bigint 1n/);
   });
 
+  it("a bigint as an inline request schema's type is a problem at the call", async () => {
+    const { load } = await example();
+    const error = await load((defs) => {
+      service(defs).calls = { "auth.refresh": { request: { type: 1n } } };
+    });
+    expect(error.render()).toMatch(
+      /calls\.auth\.refresh\.request: a request schema must describe an object \(found type 1n\)/,
+    );
+  });
+
   it("a definition that contains itself is a problem, not a stack overflow", async () => {
     const { load } = await example();
     const error = await load((defs) => {
