@@ -34,14 +34,24 @@ interface ServiceSource {
 export async function loadProject(configPath: string): Promise<ProjectModel> {
   const loader = new DefinitionLoader();
   try {
-    return await loadWith(loader, configPath);
+    return await loadProjectWith(configPath, (file) => loader.importDefault(file));
   } finally {
     await loader.close();
   }
 }
 
-async function loadWith(loader: DefinitionLoader, configPath: string): Promise<ProjectModel> {
-  const importDefault = (file: string): Promise<unknown> => loader.importDefault(file);
+/** Gives a definition file's default export (undefined when it has none); throws when the file cannot be loaded. */
+export type ImportDefault = (file: string) => Promise<unknown>;
+
+/**
+ * loadProject with the import of the .ts files given: everything after the import (schemas,
+ * environments, cross-checks, the files the definitions refer to) is the same. The fuzz harness
+ * hands it definition objects it mutates in memory, since importing a file through tsx is slow.
+ */
+export async function loadProjectWith(
+  configPath: string,
+  importDefault: ImportDefault,
+): Promise<ProjectModel> {
   const configFile = resolve(configPath);
   const root = dirname(configFile);
   const rel = (p: string): string => relative(process.cwd(), p) || p;
@@ -241,7 +251,17 @@ function readAssets(
       });
       return undefined;
     }
-    return readFileSync(absolute, "utf8");
+    try {
+      return readFileSync(absolute, "utf8");
+    } catch (error) {
+      // A folder, or a file this process may not read.
+      problems.push({
+        file: source.file,
+        path: field,
+        message: `${path} cannot be read (${relative(process.cwd(), absolute)}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
+      return undefined;
+    }
   };
 
   const configMaps = new Map<string, Record<string, string>>();
@@ -291,7 +311,7 @@ function readAssets(
       problems.push({
         file: source.file,
         path: `calls.${name}.request`,
-        message: `a request schema must describe an object (found type ${JSON.stringify(request.type)})`,
+        message: `a request schema must describe an object (found type ${typeof request.type === "bigint" ? `${request.type}n` : JSON.stringify(request.type)})`,
       });
     }
     if (request) calls.push({ name, audited: call.audited ?? true, request });
@@ -309,7 +329,7 @@ function readAssets(
     } else {
       const seen = new Map<string, string>();
       for (const name of readdirSync(folder)
-        .filter((f) => f.endsWith(".sql"))
+        .filter((f) => f.endsWith(".sql") && statSync(join(folder, f)).isFile())
         .sort()) {
         const parsed = parseMigrationName(name, readFileSync(join(folder, name), "utf8"));
         if (!parsed) {

@@ -1,10 +1,12 @@
 import type { EnvironmentInfo } from "./define.ts";
 import type { DefinitionProblem } from "./errors.ts";
-import { joinPath } from "./zod-problems.ts";
+import { describe, joinPath } from "./zod-problems.ts";
 
 /**
  * Replaces every function in a definition by its value for the environment.
- * A function that throws becomes a problem at its field path.
+ * A function that throws becomes a problem at its field path, and so does a value that
+ * contains itself (it would have no end once resolved) or a function that keeps returning
+ * functions.
  */
 export function resolveForEnvironment(
   value: unknown,
@@ -12,32 +14,44 @@ export function resolveForEnvironment(
   file: string,
   problems: DefinitionProblem[],
   path: string[] = [],
+  ancestors: ReadonlySet<unknown> = new Set(),
+  calls = 0,
 ): unknown {
+  const problem = (message: string): undefined => {
+    problems.push({ file, path: joinPath(path), message, environments: [env.name] });
+    return undefined;
+  };
   if (typeof value === "function") {
+    if (calls >= maxCalls)
+      return problem(`returned a function ${maxCalls} times over (expected a value for the environment)`);
+    let result: unknown;
     try {
-      return resolveForEnvironment(
-        (value as (env: EnvironmentInfo) => unknown)(env),
-        env,
-        file,
-        problems,
-        path,
-      );
+      result = (value as (env: EnvironmentInfo) => unknown)(env);
     } catch (error) {
-      problems.push({
-        file,
-        path: joinPath(path),
-        message: `threw while computing its value: ${(error as Error).message}`,
-        environments: [env.name],
-      });
-      return undefined;
+      return problem(
+        `threw while computing its value: ${error instanceof Error ? error.message : `(${describe(error)})`}`,
+      );
     }
+    return resolveForEnvironment(result, env, file, problems, path, ancestors, calls + 1);
   }
-  if (Array.isArray(value))
-    return value.map((item, i) => resolveForEnvironment(item, env, file, problems, [...path, String(i)]));
+  if (value !== null && typeof value === "object" && ancestors.has(value))
+    return problem("contains itself (a reference back to an enclosing value)");
+  if (Array.isArray(value)) {
+    const inside = new Set([...ancestors, value]);
+    return value.map((item, i) =>
+      resolveForEnvironment(item, env, file, problems, [...path, String(i)], inside),
+    );
+  }
   if (value !== null && typeof value === "object") {
+    const inside = new Set([...ancestors, value]);
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolveForEnvironment(v, env, file, problems, [...path, k])]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        resolveForEnvironment(v, env, file, problems, [...path, k], inside),
+      ]),
     );
   }
   return value;
 }
+
+const maxCalls = 10;

@@ -71,10 +71,23 @@ function valueAt(input: unknown, path: readonly string[]): unknown {
 export function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "function") return "a function";
-  if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 60)})`;
+  if (Array.isArray(value)) return `an array (${json(value).slice(0, 60)})`;
   if (value === null) return "null";
   if (typeof value === "object") return `an object with keys ${Object.keys(value).join(", ") || "(none)"}`;
+  if (typeof value === "bigint") return `bigint ${value}n`;
+  if (typeof value === "symbol") return value.toString();
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** JSON for a message: a definition is TypeScript, so it may hold a bigint or refer to itself. */
+function json(value: unknown): string {
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value)
+    );
+  } catch {
+    return "a value that contains itself";
+  }
 }
 
 interface SchemaDef {
