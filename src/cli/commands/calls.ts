@@ -70,8 +70,9 @@ function readSchema(path: string, flag: string): JsonSchema {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `${flag} ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (error as Error).message)}`,
     );
   }
   try {
