@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { configFileName, loadProject } from "../definitions/load.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
@@ -6,7 +6,17 @@ import { UsageError } from "./usage-error.ts";
 
 /** Finds slipway.config.ts: the --config path, else the nearest one from the working folder up. */
 export function findConfig(explicit: string | undefined): string {
-  if (explicit) return resolve(explicit);
+  if (explicit) {
+    const path = resolve(explicit);
+    // A folder stands for the project file in it.
+    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, configFileName) : path;
+    if (!existsSync(file))
+      throw new UsageError(
+        `--config ${explicit}: ${file === path ? "no such file" : `no ${configFileName} in that folder`}`,
+        `pass the path of the project's ${configFileName}, or run from the project without --config`,
+      );
+    return file;
+  }
   let dir = process.cwd();
   for (;;) {
     const candidate = join(dir, configFileName);

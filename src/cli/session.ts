@@ -5,7 +5,7 @@ import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
 import { checkDatabases } from "../checks/gate/database.ts";
 import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
-import { Cluster } from "../clients/kubernetes/cluster.ts";
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
 import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
@@ -20,6 +20,7 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "../definitions/model.ts";
+import { openCluster } from "./kube.ts";
 import { checkServiceNames, environmentNamed, openProject } from "./project.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -48,15 +49,13 @@ export async function openSession(
   const project = await openProject(globals.config);
   const env = environmentNamed(project, envName);
   checkServiceNames(project, env.name, services);
-  const cluster = Cluster.open(env.cluster.context, globals.kubeconfig);
+  const cluster = openCluster(env, globals.kubeconfig);
   return {
     project,
     env,
     cluster,
     clusterFor: (other) =>
-      other.cluster.context === env.cluster.context
-        ? cluster
-        : Cluster.open(other.cluster.context, globals.kubeconfig),
+      other.cluster.context === env.cluster.context ? cluster : openCluster(other, globals.kubeconfig),
     ...(env.search ? { search: SearchClient.fromEnvironment(env.search.url) } : {}),
   };
 }

@@ -136,7 +136,8 @@ describe("slipway env", () => {
     config["current-context"] = "elsewhere";
     writeFileSync(empty, stringify(config), { mode: 0o600 });
     const r = await slipwayAs(empty, "env", "check", "--env", "dev");
-    expect(r.code).toBe(1);
+    // A setup error found before any request, as for every command that reaches a cluster.
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'error: environment dev: kubeconfig has no context "local" (contexts: elsewhere)',
     );

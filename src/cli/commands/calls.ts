@@ -70,8 +70,9 @@ function readSchema(path: string, flag: string): JsonSchema {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `${flag} ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (error as Error).message)}`,
     );
   }
   try {
@@ -80,7 +81,9 @@ function readSchema(path: string, flag: string): JsonSchema {
       throw new Error("a schema must be a JSON object");
     return parsed as JsonSchema;
   } catch (error) {
-    throw new UsageError(`${flag} ${path} is not a JSON Schema: ${(error as Error).message}`);
+    // JSON.parse quotes the text around the mistake, newlines and all: keep it on one line.
+    const why = (error as Error).message.replace(/\s+/g, " ").trim();
+    throw new UsageError(`${flag} ${path} is not a JSON Schema: ${why}`);
   }
 }
 

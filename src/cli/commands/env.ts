@@ -1,15 +1,14 @@
 import type { Command } from "commander";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { checkEnvironment } from "../../checks/access/check.ts";
 import { ClusterUnreachable } from "../../checks/access/cluster-facts.ts";
 import { formatEnvCheck } from "../../checks/access/format.ts";
-import { contextNames, contextTarget, loadKubeConfig } from "../../checks/access/kubeconfig.ts";
+import { contextNames, contextTarget } from "../../checks/access/kubeconfig.ts";
 import { Cluster } from "../../clients/kubernetes/cluster.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { noContext, readKubeConfig } from "../kube.ts";
 import type { Output } from "../output.ts";
 import { environmentNamed, openProject } from "../project.ts";
 import type { GlobalOptions } from "../session.ts";
-import { UsageError } from "../usage-error.ts";
 
 export function registerEnv(program: Command, out: Output): void {
   const env = program
@@ -23,7 +22,7 @@ export function registerEnv(program: Command, out: Output): void {
     .action(async (opts: { output: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const project = await openProject(globals.config);
-      const kc = kubeConfig(globals.kubeconfig);
+      const kc = readKubeConfig(globals.kubeconfig);
       const rows = project.environments.map((e) => {
         const target = contextTarget(kc, e.cluster.context);
         return {
@@ -68,14 +67,9 @@ export function registerEnv(program: Command, out: Output): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const project = await openProject(globals.config);
       const environment = environmentNamed(project, opts.env);
-      const kc = kubeConfig(globals.kubeconfig);
+      const kc = readKubeConfig(globals.kubeconfig);
       const context = environment.cluster.context;
-      if (!contextTarget(kc, context).exists) {
-        out.error(
-          `error: environment ${environment.name}: kubeconfig has no context "${context}" (contexts: ${contextNames(kc)})`,
-        );
-        return out.exitCode(ExitCode.failure);
-      }
+      if (!contextTarget(kc, context).exists) throw noContext(environment, kc, globals.kubeconfig);
       kc.setCurrentContext(context);
       try {
         const check = await checkEnvironment(new Cluster(kc, context), environment);
@@ -88,16 +82,4 @@ export function registerEnv(program: Command, out: Output): void {
         out.exitCode(ExitCode.failure);
       }
     });
-}
-
-/** A kubeconfig that cannot be read is a wrong command line or setup, said as such. */
-function kubeConfig(path: string | undefined): KubeConfig {
-  try {
-    return loadKubeConfig(path);
-  } catch (error) {
-    throw new UsageError(
-      `cannot read kubeconfig ${path ?? "(default)"}: ${(error as Error).message}`,
-      "pass --kubeconfig <path> or set KUBECONFIG",
-    );
-  }
 }
