@@ -36,6 +36,7 @@ async function runStep(run: ServiceRun, step: Step, dry = false): Promise<StepRe
       ...(pods ? { pods } : {}),
       elapsedMs: Date.now() - started,
     });
+  // The same run object, not a copy: steps hand values on through it (apply's appliedAt).
   const tagged: ServiceRun = Object.assign(run, {
     progress: (message: string, pods?: { ready: number; desired: number }) => tell(message, true, pods),
     detail: (message: string) => tell(message, false),

@@ -117,8 +117,19 @@ export class ReleaseStore {
   private async write(record: ReleaseRecord, mode: "create" | "update"): Promise<void> {
     const { chunks, generation } = await this.writeParts(record);
     await this.writeMain(record, chunks, generation, mode);
+    const key = `${record.service}/${record.revision}`;
+    // A deploy writes its record once per step: no LIST while it is known to have no parts.
+    if (chunks.length === 1 && (mode === "create" || this.withoutParts.has(key))) {
+      this.withoutParts.add(key);
+      return;
+    }
     await this.removeStaleParts(record, generation);
+    if (chunks.length === 1) this.withoutParts.add(key);
+    else this.withoutParts.delete(key);
   }
+
+  /** Revisions this store wrote as one Secret, and whose other parts it removed (or never made). */
+  private readonly withoutParts = new Set<string>();
 
   /**
    * The first half of a write: the parts after the first, each a Secret named for this write's
