@@ -137,7 +137,16 @@ describe("slipway cluster move, between two real control planes", () => {
     // Copied, never printed: the Secrets the definitions reference but do not render.
     const copied = await k3s.core.readNamespacedSecret({ name: "files-db", namespace: k3sNs });
     expect(copied.metadata?.annotations?.["slipway.dev/copied-from"]).toBe(`rancher/${rancherNs}`);
-    expect(log).not.toContain(Buffer.from(copied.data?.url ?? "x", "base64").toString());
+    const copiedValue = Buffer.from(copied.data?.url ?? "x", "base64").toString();
+    expect(log).not.toContain(copiedValue);
+    // Nor in what the target keeps: its release records and Events.
+    const targetStore = new ReleaseStore(Cluster.open("k3s", platform.kubeconfig), k3sNs);
+    const targetReleases = await targetStore.summaries();
+    expect(targetReleases.length).toBeGreaterThan(0);
+    for (const s of targetReleases)
+      expect(JSON.stringify(await targetStore.get(s.service, s.revision))).not.toContain(copiedValue);
+    const events = await k3s.core.listNamespacedEvent({ namespace: k3sNs });
+    expect(JSON.stringify(events.items)).not.toContain(copiedValue);
 
     // Cut over: the source scaled to zero and annotated, nothing deleted.
     for (const d of source) {
