@@ -1,8 +1,6 @@
 // The API server goes away while a rollout is watched, then comes back: the deploy either
 // finishes or fails cleanly, saying what happened, and a re-run converges. The platform's own
 // `stopPart` stops the real kube-apiserver process; `up` starts it again.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopPart, up } from "../../platform/src/platform.ts";
 import { silentProgress } from "../../platform/src/progress.ts";
@@ -17,7 +15,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { startSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("outage");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -39,33 +37,14 @@ describe("the API server going away mid-rollout", () => {
   it("is waited out or reported, and a re-run converges", async () => {
     project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
     await publishDefinedVersions(project.config);
-    const child = spawn(
-      process.execPath,
-      [
-        join(repoRoot, "bin", "slipway.js"),
-        ...deploy,
-        "-c",
-        project.config,
-        "--kubeconfig",
-        platform.kubeconfig,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    const rolling = new Promise<void>((resolve) =>
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes("mail: rollout: ")) resolve();
-      }),
-    );
-    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-    await rolling;
+    const running = startSlipway(project.config, ...deploy);
+    await running.until(/mail: rollout: /);
     await stopPart("kube-apiserver");
     await sleep(4000);
     await up({ progress: silentProgress });
-    const code = await exited;
+    const code = await running.exited;
+    const stdout = running.stdout();
+    const stderr = running.stderr();
 
     // It said what happened while it waited; and either finished or failed with one clear line.
     expect(stderr).toContain("the API server does not answer");

@@ -1,8 +1,6 @@
 // An apply the server refuses at its first object changed nothing: the deploy says so, and
 // does not claim a rollback. Made real the way it happens: someone edits an object by hand
 // after the plan was made, while the deploy waits for the lock.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { kubeRequest } from "../../src/clients/kubernetes/request.ts";
@@ -16,7 +14,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { startSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("apply-refused");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -37,30 +35,8 @@ describe("an apply refused before it changed anything", () => {
     await publishDefinedVersions(project.config);
     const holder = new DeployLock(cluster, project.namespace);
     await holder.acquire();
-    const child = spawn(
-      process.execPath,
-      [
-        join(repoRoot, "bin", "slipway.js"),
-        ...deploy,
-        "--wait-for-lock",
-        "-c",
-        project.config,
-        "--kubeconfig",
-        platform.kubeconfig,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    const waiting = new Promise<void>((resolve) =>
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes("waiting for the lock")) resolve();
-      }),
-    );
-    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-    await waiting;
+    const running = startSlipway(project.config, ...deploy, "--wait-for-lock");
+    await running.until(/waiting for the lock/);
     // The plan is made; now someone takes a field of mail's Service, the first object it applies.
     await kubeRequest(cluster.kubeConfig, {
       method: "PATCH",
@@ -78,7 +54,9 @@ describe("an apply refused before it changed anything", () => {
       },
     });
     await holder.release();
-    const code = await exited;
+    const code = await running.exited;
+    const stdout = running.stdout();
+    const stderr = running.stderr();
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(
       /mail: apply failed: Service\/mail: Apply failed with 1 conflict: conflict with "hand-edit"/,

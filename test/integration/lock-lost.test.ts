@@ -2,8 +2,6 @@
 // than its lease, as if the API server had been out of reach; the second, waiting with
 // --wait-for-lock, takes the expired lock over and finishes the deploy. When the first comes
 // back it must notice, stop before its next write, and say it lost the lock.
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
@@ -15,54 +13,14 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { startSlipway, type RunningSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("lock-lost");
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "--lock-lease", "6s"];
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly stderr: () => string;
-  readonly exited: Promise<number>;
-  until(pattern: RegExp): Promise<void>;
-}
-
-function start(...extra: string[]): Running {
-  const child = spawn(
-    process.execPath,
-    [
-      join(repoRoot, "bin", "slipway.js"),
-      ...deploy,
-      ...extra,
-      "-c",
-      project.config,
-      "--kubeconfig",
-      platform.kubeconfig,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  const waiting: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const w of waiting.filter((w) => w.pattern.test(stderr))) w.resolve();
-  });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  return {
-    child,
-    stderr: () => stderr,
-    exited,
-    until: (pattern) =>
-      pattern.test(stderr)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            waiting.push({ pattern, resolve });
-            void exited.then(() => reject(new Error(`exited before ${String(pattern)}:\n${stderr}`)));
-          }),
-  };
-}
+const start = (...extra: string[]): RunningSlipway => startSlipway(project.config, ...deploy, ...extra);
 
 afterAll(() => removeExample(project.namespace));
 
