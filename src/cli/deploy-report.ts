@@ -46,18 +46,15 @@ export const deployEvents =
     else out.progress(line.live);
   };
 
+/** One line of `deploy -o jsonl`: a document of Slipway's schema, its kind first. */
+export const jsonLine = (kind: "Plan" | "DeployEvent" | "DeployReport", body: object): string =>
+  JSON.stringify({ apiVersion: "slipway.dev/v1", kind, ...body });
+
 /** The JSON Lines renderer: one event per line on stdout, for log processors. */
 export const jsonlEvents =
   (out: Output): DeployEventSink =>
   (event) =>
-    out.line(
-      JSON.stringify({
-        apiVersion: "slipway.dev/v1",
-        kind: "DeployEvent",
-        at: new Date().toISOString(),
-        ...event,
-      }),
-    );
+    out.line(jsonLine("DeployEvent", { at: new Date().toISOString(), ...event }));
 
 /** The outcome per service, and exit code 1 when any did not deploy. */
 export function printDeployReport(out: Output, report: DeployReport, started: number): void {

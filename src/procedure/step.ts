@@ -95,3 +95,6 @@ export const failedStep = (message: string, nothingChanged = false): StepResult 
   message,
   ...(nothingChanged ? { nothingChanged } : {}),
 });
+
+/** Logs shown inside a step's output: each line indented under the step's own. */
+export const indentLines = (text: string): string => text.trimEnd().replace(/^/gm, "    ");

@@ -6,7 +6,7 @@ import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
-import { deployEvents, jsonlEvents, printDeployReport } from "../deploy-report.ts";
+import { deployEvents, jsonLine, jsonlEvents, printDeployReport } from "../deploy-report.ts";
 import { parseDuration } from "../duration.ts";
 
 interface DeployFlags {
@@ -108,10 +108,7 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
         forceConflicts: opts.forceConflicts === true,
       });
-      if (jsonl)
-        out.line(
-          JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "Plan", ...(planJson(plan) as object) }),
-        );
+      if (jsonl) out.line(jsonLine("Plan", planJson(plan) as object));
       else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
       if (plan.blocked) {
         const reasons = blockedBecause(plan);
@@ -122,10 +119,7 @@ export function registerDeploy(program: Command, out: Output): void {
         return;
       }
       if (!plan.changed) {
-        if (jsonl)
-          out.line(
-            JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "DeployReport", ok: true, services: [] }),
-          );
+        if (jsonl) out.line(jsonLine("DeployReport", { ok: true, services: [] }));
         else out.line("Nothing to deploy.");
         return;
       }
@@ -165,7 +159,7 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
       });
       if (jsonl) {
-        out.line(JSON.stringify({ apiVersion: "slipway.dev/v1", kind: "DeployReport", ...report }));
+        out.line(jsonLine("DeployReport", report));
         if (!report.ok) out.exitCode(1);
       } else printDeployReport(out, report, started);
     });

@@ -1,7 +1,5 @@
 import { MigrationJobFailed, runServiceMigrations } from "../../migrations/run.ts";
-import { failedStep, releaseOf, succeeded, type Step } from "../step.ts";
-
-const indent = (text: string): string => text.trimEnd().replace(/^/gm, "    ");
+import { failedStep, indentLines, releaseOf, succeeded, type Step } from "../step.ts";
 
 /** Migrations before the rollout: they run, and are seen to finish, before the new version starts. */
 export const migrate: Step = {
@@ -25,7 +23,7 @@ export const migrate: Step = {
     } catch (error) {
       // Hook logs that never reach the person deploying are Helm's most common complaint.
       if (error instanceof MigrationJobFailed && error.logs.trim())
-        run.detail(`logs of ${error.job}:\n${indent(error.logs)}`);
+        run.detail(`logs of ${error.job}:\n${indentLines(error.logs)}`);
       return failedStep(`migrations failed: ${(error as Error).message}`);
     }
   },

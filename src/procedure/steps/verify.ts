@@ -1,11 +1,9 @@
 import { runJob } from "../../clients/kubernetes/wait-job.ts";
 import { renderVerifyJob } from "../../render/workloads.ts";
-import { failedStep, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
+import { failedStep, indentLines, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
 
 const verifications = (run: Pick<ServiceRun, "service">): string[] =>
   Object.keys(run.service.spec.verify ?? {}).sort();
-
-const indent = (text: string): string => text.trimEnd().replace(/^/gm, "    ");
 
 /**
  * The new version's own tests against itself (smoke, contract), after the rollout and before
@@ -32,7 +30,7 @@ export const verify: Step = {
         onProgress: (message) => run.progress(`verifying ${name}: ${message}`),
         ...(run.options.signal ? { signal: run.options.signal } : {}),
       });
-      if (result.logs.trim()) run.detail(`logs of ${result.name}:\n${indent(result.logs)}`);
+      if (result.logs.trim()) run.detail(`logs of ${result.name}:\n${indentLines(result.logs)}`);
       release.checks.push({
         check: `verify/${name}`,
         outcome: result.successful ? "passed" : "failed",
