@@ -1,32 +1,15 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { DefinitionError } from "../definitions/errors.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import { SearchError } from "../clients/search/client.ts";
 import { ApplyFailed } from "../clients/kubernetes/apply-objects.ts";
 import { LockHeld, LockLost } from "../procedure/lock.ts";
 import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
-import { registerAudit } from "./commands/audit.ts";
-import { registerCalls } from "./commands/calls.ts";
-import { registerCluster } from "./commands/cluster.ts";
-import { registerDeploy } from "./commands/deploy.ts";
-import { registerSignoff } from "./commands/signoff.ts";
-import { registerDrift } from "./commands/drift.ts";
-import { registerEnv } from "./commands/env.ts";
-import { registerHistory } from "./commands/history.ts";
-import { registerJob } from "./commands/job.ts";
-import { registerList } from "./commands/list.ts";
-import { registerMigrate } from "./commands/migrate.ts";
-import { registerMigrationsCheck } from "./commands/migrations-check.ts";
-import { registerPlan } from "./commands/plan.ts";
-import { registerRbac } from "./commands/rbac.ts";
-import { registerRollback } from "./commands/rollback.ts";
-import { registerStatus } from "./commands/status.ts";
-import { registerUnlock } from "./commands/unlock.ts";
-import { registerRender } from "./commands/render.ts";
-import { registerValidate } from "./commands/validate.ts";
+import { commandNamed, commandNameIn, commands } from "./command-table.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Output } from "./output.ts";
 import { UsageError } from "./usage-error.ts";
+import { versionText } from "./version.ts";
 
 /** Runs one command line and returns its exit code. The CLI is only flags bound to actions. */
 export async function run(argv: readonly string[], out: Output): Promise<number> {
@@ -37,27 +20,20 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       "the project's slipway.config.ts (default: found from the working folder up)",
     )
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
+    .version(versionText(), "-V, --version", "print the version of Slipway and of the libraries it runs on")
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => out.error(s.trimEnd()) });
-  registerValidate(program, out);
-  registerList(program, out);
-  registerRender(program, out);
-  registerPlan(program, out);
-  registerDeploy(program, out);
-  registerStatus(program, out);
-  registerDrift(program, out);
-  registerEnv(program, out);
-  registerHistory(program, out);
-  registerRollback(program, out);
-  registerJob(program, out);
-  registerMigrate(program, out);
-  registerMigrationsCheck(program, out);
-  registerUnlock(program, out);
-  registerRbac(program, out);
-  registerAudit(program, out);
-  registerCalls(program, out);
-  registerSignoff(program, out);
-  registerCluster(program, out);
+  // Only the command being run is loaded (and with it only what it imports); help and an
+  // unknown command see every command's name and summary from the table, which costs nothing.
+  const chosen = commandNamed(commandNameIn(argv));
+  if (chosen) (await chosen.load())(program, out);
+  else {
+    for (const entry of commands) program.command(entry.name).description(entry.description);
+    const help = new Help();
+    program.configureHelp({
+      subcommandTerm: (cmd) => commandNamed(cmd.name())?.term ?? help.subcommandTerm(cmd),
+    });
+  }
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

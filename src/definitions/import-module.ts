@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { register, type NamespacedUnregister } from "tsx/esm/api";
+import type { NamespacedUnregister } from "tsx/esm/api";
 
 /**
  * Loads TypeScript definition files with tsx. One loader per project load: a namespace of
@@ -8,19 +8,27 @@ import { register, type NamespacedUnregister } from "tsx/esm/api";
  * once instead of per file keeps a 100-service project fast to load.
  */
 export class DefinitionLoader {
-  private readonly api: NamespacedUnregister = register({
-    namespace: `slipway-${randomBytes(4).toString("hex")}`,
-  });
+  // tsx is imported on the first file, not with this module: commands that never read a
+  // definition (--help, migrations check) do not pay for loading it.
+  private api: Promise<NamespacedUnregister> | undefined;
+
+  private loader(): Promise<NamespacedUnregister> {
+    this.api ??= import("tsx/esm/api").then(({ register }) =>
+      register({ namespace: `slipway-${randomBytes(4).toString("hex")}` }),
+    );
+    return this.api;
+  }
 
   async importDefault(file: string): Promise<unknown> {
-    const module = (await this.api.import(pathToFileURL(file).href, import.meta.url)) as {
+    const api = await this.loader();
+    const module = (await api.import(pathToFileURL(file).href, import.meta.url)) as {
       default?: unknown;
     };
     return module.default;
   }
 
   async close(): Promise<void> {
-    await this.api.unregister();
+    if (this.api) await (await this.api).unregister();
   }
 }
 

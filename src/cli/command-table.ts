@@ -1,0 +1,164 @@
+import type { Command } from "commander";
+import type { Output } from "./output.ts";
+
+/** Adds one top-level command (its flags, help and action) to the program. */
+export type Register = (program: Command, out: Output) => void;
+
+/**
+ * One top-level command: what `slipway --help` shows of it, and how to load it. Loading is a
+ * dynamic import, so a run pays only for the command it runs (deploy's Kubernetes client and
+ * Postgres parser stay unloaded for `--help`). test/cli/command-table.test.ts keeps the term
+ * and description equal to what the command itself registers.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** The name with its options and arguments, as commander's help prints it. */
+  readonly term: string;
+  readonly description: string;
+  readonly load: () => Promise<Register>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "validate",
+    term: "validate",
+    description:
+      "load and check every definition for every environment; exit 2 on any problem (warnings: exit 0)",
+    load: async () => (await import("./commands/validate.ts")).registerValidate,
+  },
+  {
+    name: "list",
+    term: "list [options]",
+    description: "list the services with their version, image and dependencies",
+    load: async () => (await import("./commands/list.ts")).registerList,
+  },
+  {
+    name: "render",
+    term: "render [options] [service...]",
+    description: "print the Kubernetes objects of the services (all when none are named) for one environment",
+    load: async () => (await import("./commands/render.ts")).registerRender,
+  },
+  {
+    name: "plan",
+    term: "plan [options] [service...]",
+    description:
+      "show what a deploy would change: per service the versions, per object the field-level diff, then the steps",
+    load: async () => (await import("./commands/plan.ts")).registerPlan,
+  },
+  {
+    name: "deploy",
+    term: "deploy [options] [service...]",
+    description:
+      "deploy the services (all when none are named): plan, confirm, apply, wait, prune, record; roll back by itself on failure",
+    load: async () => (await import("./commands/deploy.ts")).registerDeploy,
+  },
+  {
+    name: "status",
+    term: "status [options]",
+    description: "each service: live and defined version, up to date or not, ready pods, last deploy",
+    load: async () => (await import("./commands/status.ts")).registerStatus,
+  },
+  {
+    name: "drift",
+    term: "drift [options] [service...]",
+    description:
+      "objects changed by hand since Slipway applied them: per object the fields whose live value differs from the deployed release, missing objects, and labelled objects nothing renders (exit 3 when drifted)",
+    load: async () => (await import("./commands/drift.ts")).registerDrift,
+  },
+  {
+    name: "env",
+    term: "env",
+    description: "the project's environments and whether a deploy can reach them",
+    load: async () => (await import("./commands/env.ts")).registerEnv,
+  },
+  {
+    name: "history",
+    term: "history [options] <service>",
+    description: "the release records of one service, newest first",
+    load: async () => (await import("./commands/history.ts")).registerHistory,
+  },
+  {
+    name: "rollback",
+    term: "rollback [options] <service>",
+    description: "re-deploy an earlier release of one service (default: the one before the deployed one)",
+    load: async () => (await import("./commands/rollback.ts")).registerRollback,
+  },
+  {
+    name: "job",
+    term: "job [options] <service> <name>",
+    description:
+      "run a named ad-hoc job of a service (its image and settings, other arguments) and wait for it",
+    load: async () => (await import("./commands/job.ts")).registerJob,
+  },
+  {
+    name: "migrate",
+    term: "migrate [options] [service...]",
+    description:
+      "run the services' pending migrations on their own (a deploy runs them before its rollout); --dry-run lists them",
+    load: async () => (await import("./commands/migrate.ts")).registerMigrate,
+  },
+  {
+    name: "migrations",
+    term: "migrations",
+    description: "work with migration files",
+    load: async () => (await import("./commands/migrations-check.ts")).registerMigrationsCheck,
+  },
+  {
+    name: "unlock",
+    term: "unlock [options]",
+    description: "remove the environment's deploy lock whoever holds it (recorded as an Event)",
+    load: async () => (await import("./commands/unlock.ts")).registerUnlock,
+  },
+  {
+    name: "rbac",
+    term: "rbac [options]",
+    description: "print the Role a deploy identity needs in the environment's namespace, and nothing more",
+    load: async () => (await import("./commands/rbac.ts")).registerRbac,
+  },
+  {
+    name: "audit",
+    term: "audit",
+    description: "the audit indices of audited calls",
+    load: async () => (await import("./commands/audit.ts")).registerAudit,
+  },
+  {
+    name: "calls",
+    term: "calls",
+    description: "the calls services serve, and their request schemas",
+    load: async () => (await import("./commands/calls.ts")).registerCalls,
+  },
+  {
+    name: "signoff",
+    term: "signoff [options] <service> <version>",
+    description:
+      "record that a deployed version was tested by hand in an environment (who, when, which image); a later environment's promotion check requires it",
+    load: async () => (await import("./commands/signoff.ts")).registerSignoff,
+  },
+  {
+    name: "cluster",
+    term: "cluster",
+    description: "move a platform between clusters",
+    load: async () => (await import("./commands/cluster.ts")).registerCluster,
+  },
+];
+
+export function commandNamed(name: string | undefined): CommandEntry | undefined {
+  return commands.find((c) => c.name === name);
+}
+
+/** Global options that take a value: the word after them is that value, not the command. */
+const valued = new Set(["-c", "--config", "--kubeconfig"]);
+
+/**
+ * The top-level command a command line runs, found as commander will find it: the first word
+ * that is neither an option nor an option's value. `help <command>` stands for that command.
+ */
+export function commandNameIn(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] ?? "";
+    if (word === "--") return argv[i + 1];
+    if (valued.has(word)) i++;
+    else if (!word.startsWith("-")) return word === "help" ? argv[i + 1] : word;
+  }
+  return undefined;
+}
