@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleConfig, repoRoot } from "../support/project.ts";
+import { exampleConfig } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 /**
  * Bad input through the real binary, as a user types it: `node bin/slipway.js ...` in a folder
@@ -13,7 +14,7 @@ import { exampleConfig, repoRoot } from "../support/project.ts";
  * needed: the kubeconfig's only context is one no environment names, so nothing is contacted.
  */
 
-const bin = join(repoRoot, "bin", "slipway.js");
+const bin = slipwayBin;
 // Outside the repository, so the search for slipway.config.ts from the working folder up finds none.
 const scratch = mkdtempSync(join(tmpdir(), "slipway-bad-input-"));
 const empty = join(scratch, "empty");

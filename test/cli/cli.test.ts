@@ -3,15 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { run } from "../../src/cli/run.ts";
-import { captureOutput } from "../support/output.ts";
 import { copyOfExample, exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
+import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
 
-async function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = captureOutput();
-  const code = await run(args, out);
-  return { code, stdout: out.stdout, stderr: out.stderr };
-}
+// The binary as a process (the installed package's in CI), as a user runs it.
+const slipway = (...args: string[]): Promise<SlipwayResult> => runSlipway(args);
 
 describe("slipway CLI", () => {
   it("validates the example platform (exit 0)", async () => {

@@ -4,7 +4,6 @@
 // to Slipway that part is down, and the shared platform stays up for the other tests.)
 import { spawnSync } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
@@ -15,7 +14,7 @@ import {
   removeExample,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 /** A port nothing listens on: taken from the kernel, then let go. */
 async function closedPort(): Promise<number> {
@@ -82,7 +81,7 @@ describe("a dependency that is down at deploy time", () => {
       const r = spawnSync(
         process.execPath,
         [
-          join(repoRoot, "bin", "slipway.js"),
+          slipwayBin,
           "deploy",
           "mail",
           "--env",

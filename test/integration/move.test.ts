@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
@@ -12,7 +11,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kubeAt, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 // Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
 // (contexts rancher and k3s of the local platform), the full procedure on the target.
@@ -52,16 +51,7 @@ async function moveKilledAt(marker: RegExp): Promise<{ killed: boolean; output: 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        join(repoRoot, "bin", "slipway.js"),
-        ...move,
-        "--cutover",
-        "--yes",
-        "-c",
-        project.config,
-        "--kubeconfig",
-        platform.kubeconfig,
-      ],
+      [slipwayBin, ...move, "--cutover", "--yes", "-c", project.config, "--kubeconfig", platform.kubeconfig],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";

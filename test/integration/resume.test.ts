@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
@@ -11,7 +10,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 const project = isolatedExample("resume");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -24,7 +23,7 @@ async function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr
     const child = spawn(
       process.execPath,
       [
-        join(repoRoot, "bin", "slipway.js"),
+        slipwayBin,
         "deploy",
         "--env",
         "dev",

@@ -21,7 +21,7 @@ import {
   removeExample,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 const canary = `canary-${randomBytes(12).toString("hex")}`;
 const project = isolatedExample("canary");
@@ -56,14 +56,7 @@ function slipwayBinary(env: Record<string, string>, ...args: string[]): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        join(repoRoot, "bin", "slipway.js"),
-        ...args,
-        "-c",
-        project.config,
-        "--kubeconfig",
-        platform.kubeconfig,
-      ],
+      [slipwayBin, ...args, "-c", project.config, "--kubeconfig", platform.kubeconfig],
       { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";

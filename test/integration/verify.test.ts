@@ -2,7 +2,6 @@
 // release counts as deployed. Passing, failing (rolled back like a failed rollout), and killed
 // while it runs (resumed, the same Job waited for again, not a second one).
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
@@ -15,7 +14,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { repoRoot } from "../support/project.ts";
+import { slipwayBin } from "../support/slipway-bin.ts";
 
 const project = isolatedExample("verify");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -115,14 +114,7 @@ describe("verification Jobs after the rollout", () => {
     const killed = await new Promise<{ killed: boolean; stderr: string }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [
-          join(repoRoot, "bin", "slipway.js"),
-          ...deploy,
-          "-c",
-          project.config,
-          "--kubeconfig",
-          platform.kubeconfig,
-        ],
+        [slipwayBin, ...deploy, "-c", project.config, "--kubeconfig", platform.kubeconfig],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       let stderr = "";

@@ -23,7 +23,7 @@ import {
   slipway,
 } from "./deploy-project.ts";
 import { kube, platform } from "./platform.ts";
-import { repoRoot } from "./project.ts";
+import { slipwayBin } from "./slipway-bin.ts";
 
 /** The kill tests of the steps of one phase, in a namespace of their own. */
 export function killSuite(phase: Phase): void {
@@ -89,14 +89,7 @@ export function killSuite(phase: Phase): void {
     return new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [
-          join(repoRoot, "bin", "slipway.js"),
-          ...args,
-          "-c",
-          project.config,
-          "--kubeconfig",
-          platform.kubeconfig,
-        ],
+        [slipwayBin, ...args, "-c", project.config, "--kubeconfig", platform.kubeconfig],
         { stdio: ["ignore", "pipe", "ignore"] },
       );
       let stdout = "";

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { platform } from "./platform.ts";
-import { repoRoot } from "./project.ts";
+import { slipwayBin } from "./slipway-bin.ts";
 
 /** The slipway binary running as its own process, as a user or a CI job starts it. */
 export interface RunningSlipway {
@@ -17,7 +16,7 @@ export interface RunningSlipway {
 export function startSlipway(config: string, ...args: string[]): RunningSlipway {
   const child = spawn(
     process.execPath,
-    [join(repoRoot, "bin", "slipway.js"), ...args, "-c", config, "--kubeconfig", platform.kubeconfig],
+    [slipwayBin, ...args, "-c", config, "--kubeconfig", platform.kubeconfig],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
