@@ -182,7 +182,10 @@ export async function failingTests(project: DemoProject): Promise<void> {
   project.edit(handler, providers, 'const providers = ["password", "wayf"];');
   const r = await deploy(project, "auth");
   expect(r.code === 1, "the deploy is refused with exit 1");
-  expect(r.has(/✗ ci: .*FAILED/), "the CI check says the build failed");
+  expect(
+    r.has(/✗ ci: Jenkins build #\d+ FAILURE, \d+ tests, 2 failed/),
+    "the CI check says the build failed",
+  );
   expect(r.has(/build #\d+ of auth 1\.3\.0 has 2 failing of \d+ tests/), "and how many of its tests failed");
   const s = await status(project);
   expect(s.has(/^auth\s+1\.0\.0\s+1\.3\.0\s+no\b/m), "nothing rolled out: auth still runs 1.0.0");
