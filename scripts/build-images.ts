@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureBinaries } from "../platform/src/build/binaries.ts";
 import { loadPlatform } from "../platform/src/connection.ts";
@@ -166,7 +166,8 @@ export async function buildExampleImages(
       process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
       continue;
     }
-    const program = join(project.root, dirname(file), "app");
+    // `file` is relative to the working folder, as loading reports it.
+    const program = join(dirname(resolve(file)), "app");
     const hasProgram = existsSync(program) && testFiles(program).length > 0;
     const run = hasProgram ? await runServiceTests(program) : undefined;
     const image = await buildAndPushImage({
