@@ -1,16 +1,20 @@
-// The example platform's CI: builds an OCI image for each example service, without a Docker
-// daemon, pushes it to the local platform's registry, and reports the build and its tests to the
-// Jenkins stand-in as a Jenkins job would have run them: `npm run images`. Prints
-// "service version digest" per image.
+// The example platform's CI: for each example service, runs the tests of its program
+// (services/<name>/app, `node --test`), builds an OCI image without a Docker daemon, pushes it to
+// the local platform's registry, and reports the build with the real test counts to the Jenkins
+// stand-in, as a Jenkins job would have run them: `npm run images`. A failing test makes a
+// FAILURE build, which Slipway's CI check refuses. Prints "service version digest result tests"
+// per image.
 //
-// Each image is one small layer (/srv/<service>/VERSION) on an empty OCI base, labelled with
-// the revision it stands for and its version. Everything that goes in is fixed (file content,
-// tar metadata, no timestamps), so running it again pushes the same bytes under the same digests.
+// Each image is one small layer (/srv/<service>/VERSION and the program's files, its tests left
+// out) on an empty OCI base, labelled with the revision it stands for and its version. Everything
+// that goes in is fixed (file content, tar metadata, no timestamps), so running it again pushes
+// the same bytes under the same digests.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureBinaries } from "../platform/src/build/binaries.ts";
 import { loadPlatform } from "../platform/src/connection.ts";
@@ -20,6 +24,7 @@ import { revisionLabel, versionLabel } from "../src/clients/registry/oci.ts";
 import { readJenkinsCredentials } from "../platform/src/parts/jenkins-stand-in.ts";
 import { addBuildPath, type StandInBuild } from "../platform/src/stand-ins/jenkins.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { runServiceTests, testFiles } from "./service-tests.ts";
 
 export interface ImageBuild {
   readonly service: string;
@@ -34,6 +39,8 @@ export interface ImageBuild {
   readonly platform?: string;
   /** Default "research", the example platform's repositoryPrefix. */
   readonly repositoryPrefix?: string;
+  /** A program's folder: its files, tests left out, go into /srv/<service>/ beside VERSION. */
+  readonly program?: string;
 }
 
 export interface BuiltImage {
@@ -73,7 +80,7 @@ export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> 
       ["auth", "login", platform.registry, "-u", platform.secrets.registryUser, "--password-stdin"],
       platform.secrets.registryPassword,
     );
-    const layer = await writeLayer(work, build.service, build.version);
+    const layer = await writeLayer(work, build.service, build.version, build.program);
     const unlabelled = await crane(["append", "--insecure", "--oci-empty-base", "-f", layer, "-t", staging]);
     const labelArgs = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
     const pushed = await crane([
@@ -97,8 +104,10 @@ export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> 
 }
 
 /**
- * Reports a build to the Jenkins stand-in, as the service's job would have run it: by default a
- * success with 12 passing tests of the image's revision. The same build twice is kept once.
+ * Reports a build of the image's revision to the Jenkins stand-in, as the service's job would
+ * have run it; `build` says how it went (the stand-in's default: a success with 12 passing tests,
+ * for tests that shape builds by hand; buildExampleImages reports the counts of the tests it ran).
+ * The same build twice is kept once.
  */
 export async function reportBuild(
   image: BuiltImage,
@@ -124,34 +133,55 @@ export async function reportBuild(
   return (await response.json()) as { number: number; url: string };
 }
 
+/** An image the example's CI built, with the outcome of the tests it ran first. */
+export interface CiBuild extends BuiltImage {
+  /** FAILURE when a test failed (the image is pushed either way), else SUCCESS. */
+  readonly result: "SUCCESS" | "FAILURE";
+  /** "none": the service has no program with tests (services/<name>/app/*.test.js). */
+  readonly tests: { passed: number; failed: number; skipped: number } | "none";
+  /** The test runner's output when a test failed, for the build's log. */
+  readonly log?: string;
+}
+
 /**
- * Builds and pushes an image for every service of a project's environment, in dependency order,
- * and reports each build to the Jenkins stand-in; `skip` leaves out versions already published.
+ * The example's CI for every service of a project's environment, in dependency order: runs the
+ * tests of the service's program (services/<name>/app), builds and pushes its image, and reports
+ * the build with the real counts to the Jenkins stand-in; `skip` leaves out versions already
+ * published. The image is pushed even when a test fails, so that Slipway's CI check, not a
+ * missing tag, is what refuses the version.
  */
 export async function buildExampleImages(
   configPath = "examples/platform/slipway.config.ts",
   envName = "dev",
   skip: (service: string, version: string) => boolean = () => false,
-): Promise<BuiltImage[]> {
+): Promise<CiBuild[]> {
   const project = await loadProject(configPath);
   const env = project.environments.find((e) => e.name === envName);
   const services = project.services.get(envName);
   if (!env || !services) throw new Error(`${configPath} has no environment ${envName}`);
-  const built: BuiltImage[] = [];
-  for (const { spec } of services) {
+  const built: CiBuild[] = [];
+  for (const { spec, file } of services) {
     if (skip(spec.name, spec.version)) continue;
     if (spec.image.includes("/")) {
       process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
       continue;
     }
+    // `file` is relative to the working folder, as loading reports it.
+    const program = join(dirname(resolve(file)), "app");
+    const hasProgram = existsSync(program) && testFiles(program).length > 0;
+    const run = hasProgram ? await runServiceTests(program) : undefined;
     const image = await buildAndPushImage({
       service: spec.name,
       version: spec.version,
       image: spec.image,
       repositoryPrefix: env.registry.repositoryPrefix,
+      ...(hasProgram ? { program } : {}),
     });
-    if (env.ci) await reportBuild(image, env.ci.jobPattern);
-    built.push(image);
+    // Without tests the build succeeds but publishes no report, which the CI check refuses.
+    const result = run && run.failed > 0 ? "FAILURE" : "SUCCESS";
+    const tests = run ? { passed: run.passed, failed: run.failed, skipped: run.skipped } : "none";
+    if (env.ci) await reportBuild(image, env.ci.jobPattern, { result, tests });
+    built.push({ ...image, result, tests, ...(run && run.failed > 0 ? { log: run.output } : {}) });
   }
   return built;
 }
@@ -180,11 +210,20 @@ function craneIn(binary: string, dockerConfig: string) {
     });
 }
 
-/** A tar with /srv/<service>/VERSION whose bytes depend only on service and version. */
-async function writeLayer(work: string, service: string, version: string): Promise<string> {
+/**
+ * A tar with /srv/<service>/VERSION and the program's files (not its tests, not subfolders),
+ * whose bytes depend only on service, version and those files' contents.
+ */
+async function writeLayer(work: string, service: string, version: string, program?: string): Promise<string> {
   const root = join(work, "rootfs");
   await mkdir(join(root, "srv", service), { recursive: true });
   await writeFile(join(root, "srv", service, "VERSION"), `${version}\n`);
+  if (program) {
+    const tests = new Set(testFiles(program));
+    for (const entry of await readdir(program, { withFileTypes: true }))
+      if (entry.isFile() && !tests.has(entry.name))
+        await copyFile(join(program, entry.name), join(root, "srv", service, entry.name));
+  }
   const layer = join(work, "layer.tar");
   const fixed = ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner"];
   await new Promise<void>((resolve, reject) =>
@@ -199,7 +238,13 @@ async function writeLayer(work: string, service: string, version: string): Promi
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [config, env] = process.argv.slice(2);
-  for (const image of await buildExampleImages(config, env)) {
-    console.log(`${image.service} ${image.version} ${image.digest}`);
+  const built = await buildExampleImages(config, env);
+  for (const image of built) {
+    const t = image.tests;
+    const counts = t === "none" ? "no tests" : `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`;
+    console.log(`${image.service} ${image.version} ${image.digest} ${image.result} (${counts})`);
+    if (image.log) process.stderr.write(image.log);
   }
+  // Like a CI run with a failed build: the images are pushed and reported, the run says it failed.
+  if (built.some((b) => b.result === "FAILURE")) process.exitCode = 1;
 }

@@ -10,6 +10,7 @@ import {
   compatibleChange,
   deployVersionOne,
   failingRollout,
+  failingTests,
   finalState,
 } from "./demo/steps.ts";
 
@@ -19,6 +20,7 @@ const steps = [
   breakingMigration,
   breakingCallChange,
   failingRollout,
+  failingTests,
   finalState,
 ];
 

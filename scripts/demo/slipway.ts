@@ -1,5 +1,6 @@
 // Runs Slipway in-process against the local platform, its output streamed to the terminal and
-// kept for the demo's checks; and plays CI before a deploy, as the example's Jenkins would.
+// kept for the demo's checks; and plays CI before a deploy, as the example's Jenkins would:
+// the services' tests, the image, the build report.
 import { stripVTControlCharacters } from "node:util";
 import { loadPlatform } from "../../platform/src/connection.ts";
 import { formatTable, streamOutput, type Output } from "../../src/cli/output.ts";
@@ -66,9 +67,10 @@ export async function slipway(config: string, ...args: string[]): Promise<Result
 const published = new Set<string>();
 
 /**
- * CI: builds and pushes the image of each service version not published yet in this run, and
- * reports its successful, tested build to the Jenkins stand-in. The images' bytes depend only on
- * service and version, so publishing again on a later run changes nothing.
+ * CI: for each service version not published yet in this run, runs the program's own tests
+ * (services/<name>/app), builds and pushes the image, and reports the build with the real test
+ * counts to the Jenkins stand-in; a failing test makes a FAILURE build. The images' bytes depend
+ * only on service, version and program, so publishing again on a later run changes nothing.
  */
 export async function playCi(config: string, envName = "dev"): Promise<void> {
   const built = await buildExampleImages(config, envName, (service, version) =>
@@ -76,8 +78,15 @@ export async function playCi(config: string, envName = "dev"): Promise<void> {
   );
   for (const image of built) {
     published.add(`${image.service}@${image.version}`);
+    const t = image.tests;
+    const tests = t === "none" ? "no tests" : `${t.passed} passed, ${t.failed} failed`;
     console.log(
-      dim(`CI: pushed ${image.reference} (${image.digest.slice(0, 19)}…), reported its tested build`),
+      dim(
+        `CI: ${image.service} ${image.version}: tests ${tests}; pushed ${image.reference} ` +
+          `(${image.digest.slice(0, 19)}…), reported build ${image.result}`,
+      ),
     );
+    for (const line of image.log?.split("\n") ?? [])
+      if (/^\s*not ok \d+ - /.test(line)) console.log(dim(`CI:   ${line.trim()}`));
   }
 }

@@ -1,4 +1,4 @@
-// The demo's six steps: each says what Slipway is about to check and why, runs it, and checks
+// The demo's seven steps: each says what Slipway is about to check and why, runs it, and checks
 // that it behaved as described (exit codes and a few key lines of the output).
 import { expect, heading, say } from "./narrate.ts";
 import type { DemoProject } from "./project.ts";
@@ -170,8 +170,32 @@ export async function failingRollout(project: DemoProject): Promise<void> {
   expect(after.has(/^mail\s+0\.9\.2\s+1\.0\.1\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
 }
 
+export async function failingTests(project: DemoProject): Promise<void> {
+  heading("6. auth 1.3.0: a change that breaks login, caught by auth's own tests");
+  say(
+    "auth 1.3.0 drops the orcid login provider by mistake. CI runs auth's tests (services/auth/app), two fail,\n" +
+      "and it reports a FAILURE build with the real counts: the CI check refuses the version, nothing changes.",
+  );
+  const handler = "services/auth/app/handler.js";
+  const providers = 'const providers = ["password", "wayf", "orcid"];';
+  project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.3.0"');
+  project.edit(handler, providers, 'const providers = ["password", "wayf"];');
+  const r = await deploy(project, "auth");
+  expect(r.code === 1, "the deploy is refused with exit 1");
+  expect(
+    r.has(/✗ ci: Jenkins build #\d+ FAILURE, \d+ tests, 2 failed/),
+    "the CI check says the build failed",
+  );
+  expect(r.has(/build #\d+ of auth 1\.3\.0 has 2 failing of \d+ tests/), "and how many of its tests failed");
+  const s = await status(project);
+  expect(s.has(/^auth\s+1\.0\.0\s+1\.3\.0\s+no\b/m), "nothing rolled out: auth still runs 1.0.0");
+  say("Taking the change back: the copy's auth is 1.0.0 again, with its orcid provider.");
+  project.edit(handler, 'const providers = ["password", "wayf"];', providers);
+  project.edit("services/auth/service.ts", 'version: "1.3.0"', 'version: "1.0.0"');
+}
+
 export async function finalState(project: DemoProject): Promise<void> {
-  heading("6. Where the environment stands");
+  heading("7. Where the environment stands");
   say("The status of every service, and the history of files: each release, its outcome and when.");
   const s = await status(project);
   expect(s.code === 0, "status exits 0");

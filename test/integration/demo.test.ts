@@ -29,7 +29,7 @@ describe("the demo", () => {
     const { code, output } = await runDemo();
     // On a failure, the demo's own last lines say which expectation did not hold.
     const tail = output.split("\n").slice(-40).join("\n");
-    expect(output, tail).toContain("demo: all 6 steps behaved as described");
+    expect(output, tail).toContain("demo: all 7 steps behaved as described");
     expect(code, tail).toBe(0);
   });
 });

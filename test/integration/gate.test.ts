@@ -12,6 +12,7 @@ import type { EnvironmentModel } from "../../src/definitions/model.ts";
 import { planFor, type Session } from "../../src/cli/session.ts";
 import { formatPlan, plain } from "../../src/plan/format.ts";
 import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
+import { runServiceTests } from "../../scripts/service-tests.ts";
 import type { StandInBuild } from "../../platform/src/stand-ins/jenkins.ts";
 import {
   isolatedExample,
@@ -83,7 +84,9 @@ describe("the registry and CI checks before a deploy", () => {
       "1.0.0",
     );
     expect(log).toContain(`✓ image: ${platform.registry}/research/auth:1.0.0 is ${resolved.digest}`);
-    expect(log).toMatch(/✓ ci: Jenkins build #\d+ SUCCESS, 12 tests, 0 failed/);
+    // The example's CI ran auth's own tests (services/auth/app) and reported their real count.
+    const tests = await runServiceTests(join(project.root, "services", "auth", "app"));
+    expect(log).toMatch(new RegExp(`✓ ci: Jenkins build #\\d+ SUCCESS, ${tests.passed} tests, 0 failed`));
     expect(await liveImage()).toBe(`${platform.registry}/research/auth@${resolved.digest}`);
     const history = await slipway(project.config, "history", "auth", "--env", "dev", "-o", "json");
     expect(JSON.parse(history.stdout)[0]).toMatchObject({ version: "1.0.0", status: "deployed" });
