@@ -7,6 +7,14 @@ bash scripts/setup.sh
 npx tsc --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { echo "formatting: run npm run format" >&2; exit 1; }
+# The CLI tests run the package as users install it: packed (prepack builds dist/), then
+# installed into a prefix of its own, outside the repository.
+package_dir=$(mktemp -d)
+trap 'rm -rf "$package_dir"' EXIT
+npm pack --silent --pack-destination "$package_dir" >/dev/null
+npm install --silent --global --prefix "$package_dir/prefix" "$package_dir"/slipway-*.tgz
+export SLIPWAY_BIN="$package_dir/prefix/lib/node_modules/slipway/bin/slipway.js"
+"$package_dir/prefix/bin/slipway" --version
 npm run -s platform -- up
 status=0
 rm -f .vitest-report.json .vitest-report-exclusive.json

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { runSlipway } from "../support/slipway-bin.ts";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,19 +44,9 @@ const setAuthVersion = (version: string): void => {
 };
 
 /** `npx slipway <args>` as the CI job runs it: the binary, in the repository, KUBECONFIG set. */
-function slipwayBinary(args: readonly string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) =>
-    execFile(
-      process.execPath,
-      [join(repoRoot, "bin", "slipway.js"), ...args],
-      { cwd: project.root, env: { ...process.env, KUBECONFIG: platform.kubeconfig, NO_COLOR: "1" } },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
-          output: stdout + stderr,
-        }),
-    ),
-  );
+async function slipwayBinary(args: readonly string[]): Promise<{ code: number; output: string }> {
+  const r = await runSlipway(args, { cwd: project.root, env: { KUBECONFIG: platform.kubeconfig } });
+  return { code: r.code, output: r.stdout + r.stderr };
 }
 
 /** Runs a file's commands in order; each must succeed. Returns the output of each, by command. */
