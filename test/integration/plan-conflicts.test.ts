@@ -106,7 +106,7 @@ describe("the plan predicts the field-manager conflicts the apply will meet", ()
     expect(r.stdout).not.toContain("skipped");
     const after = await auth();
     expect(after.metadata?.generation).toBe(before.metadata?.generation);
-    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    // Not resourceVersion: the Deployment controller may write status meanwhile.
     expect(logLevel(after)).toBe("by-hand");
     expect(await history()).toEqual(releases);
     expect(releases).toEqual([[1, "deployed"]]);
