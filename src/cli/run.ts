@@ -20,7 +20,12 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       "the project's slipway.config.ts (default: found from the working folder up)",
     )
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
-    .version(versionText(), "-V, --version", "print the version of Slipway and of the libraries it runs on")
+    // The libraries' versions are read from their package files only when asked for.
+    .version(
+      argv.includes("-V") || argv.includes("--version") ? versionText() : "",
+      "-V, --version",
+      "print the version of Slipway and of the libraries it runs on",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => out.error(s.trimEnd()) });
   // Only the command being run is loaded (and with it only what it imports); help and an
