@@ -1,3 +1,4 @@
+import { document } from "../output/document.ts";
 import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
 import { formatDuration } from "./duration.ts";
@@ -48,7 +49,7 @@ export const deployEvents =
 
 /** One line of `deploy -o jsonl`: a document of Slipway's schema, its kind first. */
 export const jsonLine = (kind: "Plan" | "DeployEvent" | "DeployReport", body: object): string =>
-  JSON.stringify({ apiVersion: "slipway.dev/v1", kind, ...body });
+  JSON.stringify(document(kind, body));
 
 /** The JSON Lines renderer: one event per line on stdout, for log processors. */
 export const jsonlEvents =

@@ -9,7 +9,7 @@ import { repoRoot } from "./project.ts";
  * installed binary, so CI tests what users install. A developer gets the repository's
  * bin/slipway.js, which runs dist/: `npm run build` first.
  */
-export const slipwayBin: string = process.env.SLIPWAY_BIN ?? repositoryBin();
+export const slipwayBin: string = process.env.SLIPWAY_BIN || repositoryBin();
 
 function repositoryBin(): string {
   const main = join(repoRoot, "dist", "cli", "main.js");
