@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (dist/, built by `npm run build`). tsx is loaded later, and only by the
-// commands that read a project's TypeScript definitions.
+// Runs the compiled CLI (dist/, built by `npm run build`). esbuild is loaded later, and only by
+// the commands that read a project's TypeScript definitions.
 import { existsSync } from "node:fs";
 import { URL } from "node:url";
 

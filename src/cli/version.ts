@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The libraries whose version explains what Slipway does: the cluster client, the SQL parser, ... */
-const libraries = ["@kubernetes/client-node", "libpg-query", "@electric-sql/pglite", "tsx"] as const;
+const libraries = ["@kubernetes/client-node", "libpg-query", "@electric-sql/pglite", "esbuild"] as const;
 
 interface PackageJson {
   readonly name?: string;

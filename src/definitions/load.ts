@@ -46,7 +46,7 @@ export type ImportDefault = (file: string) => Promise<unknown>;
 /**
  * loadProject with the import of the .ts files given: everything after the import (schemas,
  * environments, cross-checks, the files the definitions refer to) is the same. The fuzz harness
- * hands it definition objects it mutates in memory, since importing a file through tsx is slow.
+ * hands it definition objects it mutates in memory, since bundling and importing a file is slow.
  */
 export async function loadProjectWith(
   configPath: string,

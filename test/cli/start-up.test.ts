@@ -95,10 +95,11 @@ describe("slipway's start-up", () => {
     expect(heavy.filter((p) => check.packages.has(p))).toEqual(["libpg-query"]);
   });
 
-  it("loads tsx only for a command that reads the definitions", async () => {
+  it("loads esbuild only for a command that reads the definitions, and no module loader", async () => {
     const { code, packages } = await packagesLoaded("validate", "-c", exampleConfig);
     expect(code).toBe(0);
-    expect(packages.has("tsx")).toBe(true);
+    expect(packages.has("esbuild")).toBe(true);
+    expect(packages.has("tsx")).toBe(false);
     expect(packages.has("@kubernetes/client-node")).toBe(false);
   });
 });

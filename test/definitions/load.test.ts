@@ -71,6 +71,46 @@ describe("loading the example platform", () => {
   });
 });
 
+describe("definition files are TypeScript modules like any other", () => {
+  it("may import a helper of the project and read files next to themselves", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "lib/versions.ts": `export const apiVersion: string = "2.4.1";\n`,
+      "services/api/image.txt": "api-image\n",
+      "services/api/service.ts": [
+        `import { readFileSync } from "node:fs";`,
+        `import { join } from "node:path";`,
+        `import { defineService } from "slipway";`,
+        `import { apiVersion } from "../../lib/versions.ts";`,
+        `const image = readFileSync(new URL("./image.txt", import.meta.url), "utf8").trim();`,
+        `export default defineService({ name: "api", version: apiVersion, image, deployment: { port: 8080 }, configMaps: { where: { data: { dir: import.meta.dirname, file: join(import.meta.dirname, "x") } } } });`,
+      ].join("\n"),
+    });
+    const project = await loadProject(p.config);
+    const api = project.services.get("dev")?.find((s) => s.spec.name === "api");
+    expect(api?.spec.version).toBe("2.4.1");
+    expect(api?.spec.image).toBe("api-image");
+    expect(api?.configMaps.get("where")?.dir).toBe(join(p.root, "services", "api"));
+  });
+
+  it("is read again when it changed between two loads in the same process", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 } }`,
+      ),
+    });
+    const first = await loadProject(p.config);
+    writeFileSync(
+      join(p.root, "services", "api", "service.ts"),
+      service(`{ name: "api", version: "1.0.1", image: "api", deployment: { port: 8080 } }`),
+    );
+    const second = await loadProject(p.config);
+    expect(first.services.get("dev")?.[0]?.spec.version).toBe("1.0.0");
+    expect(second.services.get("dev")?.[0]?.spec.version).toBe("1.0.1");
+  });
+});
+
 describe("bad definitions get one clear error each: file, field path, found, expected", () => {
   it("rejects unknown keys and suggests the key that was meant", async () => {
     const p = scratchProject({
