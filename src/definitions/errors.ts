@@ -24,6 +24,7 @@ export class DefinitionError extends Error {
 
 export function formatProblem(problem: DefinitionProblem): string {
   const where = problem.path ? `${problem.file}: ${problem.path}` : problem.file;
-  const envs = problem.environments?.length ? ` (environment ${problem.environments.join(", ")})` : "";
+  const names = problem.environments ?? [];
+  const envs = names.length ? ` (environment${names.length > 1 ? "s" : ""} ${names.join(", ")})` : "";
   return `${where}: ${problem.message}${envs}`;
 }

@@ -90,9 +90,14 @@ export async function loadProjectWith(
   }
 
   const environments: EnvironmentModel[] = [];
+  // Where each valid environment sits in the file, for paths; and the names of the invalid
+  // ones, which a promotion may name without that being a second mistake.
+  const indexOf = new Map<EnvironmentModel, number>();
+  const invalidNames = new Set<unknown>();
   project.data.environments.forEach((raw, i) => {
     const parsed = environmentSchema.safeParse(raw);
     if (!parsed.success) {
+      invalidNames.add((raw as { name?: unknown } | null)?.name);
       problems.push(
         ...problemsFromIssues(rel(configFile), raw, environmentSchema, parsed.error.issues).map((p) => ({
           ...p,
@@ -125,19 +130,22 @@ export async function loadProjectWith(
         });
     });
     const defaults = flavourDefaults[env.cluster.flavour];
-    environments.push({
+    const model: EnvironmentModel = {
       ...env,
       ingressClass: env.cluster.ingressClass ?? defaults.ingressClass,
       storageClass: env.cluster.storageClass ?? defaults.storageClass,
-    });
+    };
+    environments.push(model);
+    indexOf.set(model, i);
   });
 
   environments.forEach((env) => {
     const from = env.promotion?.from;
+    if (from !== undefined && invalidNames.has(from)) return;
     if (from !== undefined && (from === env.name || !environments.some((e) => e.name === from)))
       problems.push({
         file: rel(configFile),
-        path: `environments[${environments.indexOf(env)}].promotion.from`,
+        path: `environments[${indexOf.get(env) ?? 0}].promotion.from`,
         message:
           from === env.name
             ? "an environment cannot be promoted from itself"

@@ -22,6 +22,11 @@ export const subdomainName = z.string().max(253).regex(dns1123Subdomain, {
   message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
 });
 
+/** A ConfigMap key, which is also the file name it is mounted as. */
+const configKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, {
+  message: "must be a ConfigMap key: letters, digits, '-', '_' and '.'",
+});
+
 const envVarName = z
   .string()
   .regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: "must be a valid environment variable name" });
@@ -116,9 +121,9 @@ const verifyJob = z.strictObject({
 
 const configMap = z.strictObject({
   /** File name in the ConfigMap → path of a file, relative to the service definition. */
-  files: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).optional(),
+  files: z.record(configKey, z.string()).optional(),
   /** Inline entries. */
-  data: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/), z.string()).optional(),
+  data: z.record(configKey, z.string()).optional(),
 });
 
 const policyRule = z.strictObject({

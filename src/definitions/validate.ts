@@ -61,7 +61,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
       if (database && !env.databases?.[database]) {
         problem(
           `${prefix}database`,
-          `environment "${env.name}" has no database "${database}" (databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
+          `the environment has no database "${database}" (its databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
         );
       }
     };
@@ -77,7 +77,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     if (spec.migrations && !env.databases?.[spec.migrations.database]) {
       problem(
         "migrations.database",
-        `environment "${env.name}" has no database "${spec.migrations.database}" (databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
+        `the environment has no database "${spec.migrations.database}" (its databases: ${Object.keys(env.databases ?? {}).join(", ") || "none"})`,
       );
     }
     if (spec.migrations?.mode === "job" && !spec.migrations.job) {

@@ -41,6 +41,17 @@ export function problemsFromIssues(
           message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, found ${describe(found)}`,
         });
         break;
+      case "invalid_key": {
+        // The path ends at the key itself; the value found there would say nothing about it.
+        const key = path.at(-1) ?? "";
+        const rules = issue.issues.map((i) => i.message).join(", and ");
+        problems.push({
+          file,
+          path: joinPath(path.slice(0, -1)),
+          message: `the name ${JSON.stringify(key)} ${rules}`,
+        });
+        break;
+      }
       case "invalid_union":
         problems.push({
           file,

@@ -223,11 +223,66 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     });
     expect(await problemsOf(p.config)).toEqual([
       expect.stringMatching(/deployment\.env\.TOKEN\.secret: Secret "api-token" is not listed in secrets/),
+      // The same mistake in both environments: said once.
       expect.stringMatching(
-        /deployment\.database: environment "dev" has no database "other" \(databases: main\) \(environment dev\)$/,
+        /deployment\.database: the environment has no database "other" \(its databases: main\)$/,
       ),
+    ]);
+  });
+
+  it("names the environments a mistake is found in when it is not all of them", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig.replace(
+        "  ],\n});",
+        `    defineEnvironment({
+      name: "staging",
+      cluster: { context: "local", namespace: "demo-staging", flavour: "k3s" },
+      registry: { host: "127.0.0.1:25000", repositoryPrefix: "demo" },
+      databases: { main: { secret: "main-db" }, other: { secret: "other-db" } },
+    }),
+  ],
+});`,
+      ),
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1", image: "api", deployment: { database: "other" } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
       expect.stringMatching(
-        /deployment\.database: environment "prod" has no database "other" \(databases: main\) \(environment prod\)$/,
+        /deployment\.database: the environment has no database "other" \(its databases: main\) \(environments dev, prod\)$/,
+      ),
+    ]);
+  });
+
+  it("names a record key that breaks its naming rule, and the rule", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1", image: "api", deployment: { port: 8080 }, cronJobs: { Cleanup: { schedule: "0 3 * * *" } } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/api\/service\.ts: cronJobs: the name "Cleanup" must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit$/,
+      ),
+    ]);
+  });
+
+  it("reports an invalid environment once, with no follow-on errors about the others", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig
+        .replace('namespace: "demo-dev", flavour: "k3s"', 'namespace: "demo-dev", flavour: "openshift"')
+        .replace(
+          "defaults: { replicas: 2 },",
+          'defaults: { replicas: 2 },\n      promotion: { from: "dev" },',
+        ),
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1", image: "api", deployment: { port: 8080 } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /slipway\.config\.ts: environments\[0\]\.cluster\.flavour: expected one of "k3s", "rancher"/,
       ),
     ]);
   });
