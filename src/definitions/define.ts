@@ -13,7 +13,7 @@ export type PerEnv<T> = T | ((env: EnvironmentInfo) => T);
 
 /** T where any field, at any depth, may instead be a function of the environment. */
 export type Definable<T> = T extends readonly (infer U)[]
-  ? PerEnv<U[]>
+  ? PerEnv<Definable<U>[]>
   : T extends object
     ? PerEnv<{ [K in keyof T]: Definable<T[K]> }>
     : PerEnv<T>;

@@ -158,6 +158,36 @@ const call = z.strictObject({
   audited: z.boolean().optional(),
 });
 
+const servicePort = z.strictObject({
+  name: labelName(15),
+  port: port,
+  targetPort: port.optional(),
+});
+
+/** A host as an Ingress rule takes it: a DNS name, or a wildcard as its first label. */
+const ingressHost = z
+  .string()
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    message: 'must be a host name such as "cloud.example.org" or "*.example.org"',
+  });
+
+const ingressRule = z.strictObject({
+  host: ingressHost,
+  paths: z
+    .array(
+      z.strictObject({
+        path: z.string().startsWith("/"),
+        pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).optional(),
+        /** The Service port it goes to, by name or number; the first port by default. */
+        port: z.union([port, labelName(15)]).optional(),
+      }),
+    )
+    .min(1),
+  /** The TLS certificate's Secret for this host. */
+  tlsSecret: subdomainName.optional(),
+});
+
 export const serviceSchema = z.strictObject({
   name: labelName(40),
   version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
@@ -170,12 +200,24 @@ export const serviceSchema = z.strictObject({
   description: z.string().optional(),
   dependsOn: z.array(labelName(40)).optional(),
   deployment: deployment,
-  service: z.strictObject({ port: port, targetPort: port.optional() }).optional(),
+  /** A ClusterIP Service: one port (`port`), or several named ones (`ports`). */
+  service: z
+    .strictObject({
+      port: port.optional(),
+      targetPort: port.optional(),
+      ports: z.array(servicePort).min(1).optional(),
+    })
+    .optional(),
+  /** An Ingress: one host and path (`host`, `path`), or any number of `rules`. */
   ingress: z
     .strictObject({
-      host: subdomainName,
-      path: z.string().startsWith("/"),
+      host: ingressHost.optional(),
+      path: z.string().startsWith("/").optional(),
       tlsSecret: subdomainName.optional(),
+      rules: z.array(ingressRule).min(1).optional(),
+      annotations: z.record(labelKey, z.string()).optional(),
+      /** The IngressClass; the environment's (its flavour's) by default. */
+      className: subdomainName.optional(),
     })
     .optional(),
   configMaps: z.record(subdomainName, configMap).optional(),

@@ -1,5 +1,6 @@
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
+import { findServicePort, servicePorts } from "./networking.ts";
 
 /**
  * Checks that need more than one field or more than one service: duplicate names,
@@ -86,10 +87,14 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
         'mode "job" needs job.args or job.command: how the image runs its migrations',
       );
     }
-    if (spec.service && spec.deployment.port === undefined && spec.service.targetPort === undefined) {
+    if (
+      spec.service?.port !== undefined &&
+      spec.deployment.port === undefined &&
+      spec.service.targetPort === undefined
+    ) {
       problem("service", "needs deployment.port or service.targetPort to know where to send traffic");
     }
-    if (spec.ingress && !spec.service) problem("ingress", "needs a service: an Ingress routes to a Service");
+    problems.push(...networkingProblems(service));
     for (const [probeName, probe] of [
       ["liveness", spec.deployment.liveness],
       ["readiness", spec.deployment.readiness],
@@ -198,4 +203,52 @@ export function dependencyOrder(services: readonly ServiceModel[]): ServiceModel
   for (const service of [...services].sort((a, b) => a.spec.name.localeCompare(b.spec.name)))
     place(service, new Set());
   return ordered;
+}
+
+/** The Service's ports and the Ingress's rules: one form each, and every path going to a port. */
+function networkingProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const problem = (path: string, message: string): void => void problems.push({ file, path, message });
+  const { service, ingress } = spec;
+  if (service) {
+    if ((service.port === undefined) === (service.ports === undefined))
+      problem("service", "needs either port (one port) or ports (several named ones), not both or neither");
+    if (service.ports && service.targetPort !== undefined)
+      problem("service.targetPort", "goes with port; with ports, give each its own targetPort");
+    const seen = new Map<string, number>();
+    service.ports?.forEach((p, i) => {
+      for (const key of [`name "${p.name}"`, `port ${p.port}`]) {
+        const first = seen.get(key);
+        if (first !== undefined) problem(`service.ports[${i}]`, `${key} is also used by ports[${first}]`);
+        else seen.set(key, i);
+      }
+    });
+  }
+  if (!ingress) return problems;
+  if (!service) problem("ingress", "needs a service: an Ingress routes to a Service");
+  const short = ingress.host !== undefined || ingress.path !== undefined || ingress.tlsSecret !== undefined;
+  if (ingress.rules && short)
+    problem("ingress", "needs either host and path (one route) or rules (several), not both");
+  else if (!ingress.rules && (ingress.host === undefined || ingress.path === undefined))
+    problem("ingress", `needs ${ingress.host === undefined ? "host" : "path"} (or rules)`);
+  for (const key of Object.keys(ingress.annotations ?? {}))
+    if (key.startsWith("slipway.dev/"))
+      problem(`ingress.annotations.${key}`, "slipway.dev/ annotations are Slipway's own");
+  const ports = servicePorts(spec);
+  const routes = new Map<string, string>();
+  ingress.rules?.forEach((rule, i) =>
+    rule.paths.forEach((p, j) => {
+      const at = `ingress.rules[${i}].paths[${j}]`;
+      if (service && !findServicePort(ports, p.port))
+        problem(
+          `${at}.port`,
+          `the service has no port ${JSON.stringify(p.port)} (its ports: ${ports.map((sp) => `${sp.name} ${sp.port}`).join(", ")})`,
+        );
+      const route = `${rule.host}${p.path}`;
+      const first = routes.get(route);
+      if (first) problem(at, `${route} is also routed by ${first}`);
+      else routes.set(route, at);
+    }),
+  );
+  return problems;
 }

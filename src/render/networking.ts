@@ -6,58 +6,56 @@ import type {
   V1ObjectMeta,
   V1Service,
 } from "@kubernetes/client-node";
+import { ingressRules, servicePorts } from "../definitions/networking.ts";
 import { metadata, selectorLabels, type RenderContext } from "./labels.ts";
 
 export function renderKubernetesService(ctx: RenderContext): V1Service | undefined {
-  const { spec } = ctx.service;
-  if (!spec.service) return undefined;
+  const ports = servicePorts(ctx.service.spec);
+  if (ports.length === 0) return undefined;
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: metadata(ctx, spec.name),
+    metadata: metadata(ctx, ctx.service.spec.name),
     spec: {
       type: "ClusterIP",
       selector: selectorLabels(ctx),
-      ports: [
-        {
-          name: "http",
-          port: spec.service.port,
-          targetPort: spec.service.targetPort ?? spec.deployment.port ?? spec.service.port,
-          protocol: "TCP",
-        },
-      ],
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: "TCP" })),
     },
   };
 }
 
 export function renderIngress(ctx: RenderContext): V1Ingress | undefined {
   const { spec } = ctx.service;
-  if (!spec.ingress || !spec.service) return undefined;
+  const rules = ingressRules(spec);
+  if (!spec.ingress || rules.length === 0 || !spec.service) return undefined;
+  // One TLS entry per certificate, listing the hosts it serves, in the order first written.
+  const tls = new Map<string, string[]>();
+  for (const rule of rules)
+    if (rule.tlsSecret) tls.set(rule.tlsSecret, [...(tls.get(rule.tlsSecret) ?? []), rule.host]);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: metadata(ctx, spec.name),
+    metadata: withAnnotations(metadata(ctx, spec.name), spec.ingress.annotations),
     spec: {
-      ingressClassName: ctx.env.ingressClass,
-      ...(spec.ingress.tlsSecret
-        ? { tls: [{ hosts: [spec.ingress.host], secretName: spec.ingress.tlsSecret }] }
-        : {}),
-      rules: [
-        {
-          host: spec.ingress.host,
-          http: {
-            paths: [
-              {
-                path: spec.ingress.path,
-                pathType: "Prefix",
-                backend: { service: { name: spec.name, port: { number: spec.service.port } } },
-              },
-            ],
-          },
+      ingressClassName: spec.ingress.className ?? ctx.env.ingressClass,
+      ...(tls.size ? { tls: [...tls].map(([secretName, hosts]) => ({ hosts, secretName })) } : {}),
+      rules: rules.map((rule) => ({
+        host: rule.host,
+        http: {
+          paths: rule.paths.map((p) => ({
+            path: p.path,
+            pathType: p.pathType,
+            backend: { service: { name: spec.name, port: { number: p.port.port } } },
+          })),
         },
-      ],
+      })),
     },
   };
+}
+
+/** The user's annotations beside Slipway's own, which they cannot replace. */
+function withAnnotations(meta: V1ObjectMeta, annotations: Record<string, string> | undefined): V1ObjectMeta {
+  return annotations ? { ...meta, annotations: { ...annotations, ...meta.annotations } } : meta;
 }
 
 /** Where each flavour runs its ingress controller: Traefik in kube-system on K3s, ingress-nginx on Rancher. */
@@ -97,7 +95,9 @@ export function renderNetworkPolicy(ctx: RenderContext): NetworkPolicyObject | u
         },
       ]
     : [];
-  const port = spec.deployment.port;
+  // Every port the Service targets, or the container's port when there is no Service.
+  const targets = [...new Set(servicePorts(spec).map((p) => p.targetPort))];
+  const ports = targets.length ? targets : spec.deployment.port !== undefined ? [spec.deployment.port] : [];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -108,7 +108,7 @@ export function renderNetworkPolicy(ctx: RenderContext): NetworkPolicyObject | u
       ingress: [
         {
           from: [...peers, ...fromIngress],
-          ...(port !== undefined ? { ports: [{ port, protocol: "TCP" }] } : {}),
+          ...(ports.length ? { ports: ports.map((port) => ({ port, protocol: "TCP" })) } : {}),
         },
       ],
     },

@@ -8,6 +8,8 @@ import { renderEnvironment } from "../../src/render/render.ts";
 import { renderAdHocJob, renderMigrationJob } from "../../src/render/workloads.ts";
 import { adminKube, kube } from "../support/platform.ts";
 import { isolatedExample } from "../support/deploy-project.ts";
+import { gatewayService } from "../support/feature-services.ts";
+import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
 const example = isolatedExample("dryrun");
 
@@ -39,6 +41,7 @@ async function dryRunAll(objects: readonly KubernetesObject[]): Promise<string[]
 }
 
 afterAll(async () => {
+  removeScratchMadeHere();
   for (const env of project?.environments ?? [])
     await kube
       .core()
@@ -74,6 +77,21 @@ describe("every object rendered from the example platform", () => {
     expect(error).toBeInstanceOf(KubernetesApiError);
     expect((error as KubernetesApiError).status).toBe(422);
     expect((error as KubernetesApiError).message).toMatch(/selector`? does not match template `?labels/);
+  });
+
+  it("accepts the fuller definition forms too: many ingress rules, named Service ports", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig.replace(
+        'namespace: "demo-dev"',
+        `namespace: "${example.namespace}"`,
+      ),
+      "services/gw/service.ts": service(gatewayService),
+    });
+    const objects = renderEnvironment(await loadProject(p.config), "dev");
+    expect(objects.map((o) => o.kind)).toEqual(
+      expect.arrayContaining(["Service", "Ingress", "NetworkPolicy"]),
+    );
+    expect(await dryRunAll(objects)).toEqual([]);
   });
 
   it("stores nothing", async () => {

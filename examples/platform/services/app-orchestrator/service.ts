@@ -15,9 +15,24 @@ export default defineService({
     readiness: { http: { path: "/ready" } },
   },
   service: { port: 80 },
+  // The users' entry to their applications: the API under the platform's host, and each
+  // running application's pages under a host of their own.
   ingress: {
-    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
-    path: "/apps",
+    annotations: { "nginx.ingress.kubernetes.io/proxy-read-timeout": "300" },
+    rules: [
+      {
+        host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+        paths: [
+          { path: "/apps" },
+          { path: "/apps/start", pathType: "Exact" },
+          { path: "/apps/stop", pathType: "Exact" },
+        ],
+      },
+      {
+        host: (env) => (env.name.startsWith("prod") ? "apps.example.org" : `${env.name}.apps.example.org`),
+        paths: [{ path: "/" }],
+      },
+    ],
   },
   // It starts application pods: it needs to manage Jobs in its own namespace.
   serviceAccount: {
