@@ -37,7 +37,30 @@ const port = z.number().int().min(1).max(65535);
 
 const secretKeyRef = z.strictObject({ secret: subdomainName, key: z.string().min(1) });
 const configMapKeyRef = z.strictObject({ configMap: subdomainName, key: z.string().min(1) });
-export const envValue = z.union([z.string(), secretKeyRef, configMapKeyRef]);
+/** A field of the pod itself (the Downward API), such as its IP. */
+const fieldRef = z.strictObject({
+  field: z
+    .string()
+    .regex(
+      /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['[^']+'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIP|hostIPs|podIP|podIPs))$/,
+      {
+        message: 'must be a pod field such as "status.podIP", "metadata.name" or "metadata.labels[\'team\']"',
+      },
+    ),
+});
+/** A container's own request or limit, such as the memory limit a JVM sizes its heap from. */
+const resourceFieldRef = z.strictObject({
+  resource: z.enum([
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+  ]),
+  divisor: quantity.optional(),
+});
+export const envValue = z.union([z.string(), secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef]);
 
 const resources = z.strictObject({
   requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
@@ -77,6 +100,11 @@ const labelKey = z
     { message: "must be a label key such as team or example.com/tier" },
   );
 
+const intOrPercent = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+%$/, { message: 'must be a number or a percentage such as "25%"' }),
+]);
+
 const deployment = z.strictObject({
   replicas: z.number().int().min(0).optional(),
   /** Seconds a new pod must stay ready before it counts as available: catches a crash right after start. */
@@ -89,6 +117,81 @@ const deployment = z.strictObject({
   readiness: probe.optional(),
   configFiles: z.array(z.strictObject({ configMap: subdomainName, mountPath })).optional(),
   secretFiles: z.array(z.strictObject({ secret: subdomainName, mountPath })).optional(),
+  /** A PodDisruptionBudget: how many pods a node drain may take down at once. */
+  disruptionBudget: z
+    .strictObject({ minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() })
+    .optional(),
+  /** A HorizontalPodAutoscaler, which then owns the replica count: `replicas` is not applied. */
+  autoscale: z
+    .strictObject({
+      minReplicas: z.number().int().min(1),
+      maxReplicas: z.number().int().min(1),
+      /** Target average utilisation, in percent of the requests. */
+      cpu: z.number().int().min(1).max(1000).optional(),
+      memory: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
+});
+
+/** A volume of the pod beyond config, Secret files and claims; containers mount it by name. */
+const podVolume = z.strictObject({
+  emptyDir: z
+    .strictObject({ medium: z.enum(["", "Memory"]).optional(), sizeLimit: quantity.optional() })
+    .optional(),
+  /** Several Secrets' (and ConfigMaps') files in one folder. */
+  projected: z
+    .strictObject({
+      secrets: z.array(subdomainName).optional(),
+      configMaps: z.array(subdomainName).optional(),
+    })
+    .optional(),
+  /** Where the service's own container mounts it; other containers say so in their `mounts`. */
+  mountPath: mountPath.optional(),
+  readOnly: z.boolean().optional(),
+});
+
+const volumeMount = z.strictObject({ volume: labelName(30), mountPath, readOnly: z.boolean().optional() });
+
+/** Written as the API server takes it; the server-side dry run in `plan` checks it field by field. */
+const passThrough = z.record(z.string(), z.unknown());
+
+/** An init container or a sidecar: the service's image unless it names another. */
+const extraContainer = z.strictObject({
+  image: z.string().min(1).optional(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(envVarName, envValue).optional(),
+  resources: resources.optional(),
+  ports: z.array(z.strictObject({ name: labelName(15), containerPort: port })).optional(),
+  mounts: z.array(volumeMount).optional(),
+  securityContext: passThrough.optional(),
+});
+
+const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: z.number().int().optional(),
+});
+
+/** Settings of every pod the service runs: its Deployment's, its CronJobs' and its Jobs'. */
+const pod = z.strictObject({
+  annotations: z.record(labelKey, z.string()).optional(),
+  /** An existing ServiceAccount (Slipway renders none); exclusive with `serviceAccount`. */
+  serviceAccountName: subdomainName.optional(),
+  nodeSelector: z.record(labelKey, labelValue).optional(),
+  tolerations: z.array(toleration).optional(),
+  affinity: passThrough.optional(),
+  securityContext: passThrough.optional(),
+  /** The service's own container's securityContext. */
+  containerSecurityContext: passThrough.optional(),
+  terminationGracePeriodSeconds: z.number().int().min(0).optional(),
+  /** Run to completion, in name order, before the containers start. */
+  initContainers: z.record(labelName(40), extraContainer).optional(),
+  /** Run beside the service's container for the pod's life (native sidecars: a Job still ends). */
+  sidecars: z.record(labelName(40), extraContainer).optional(),
+  volumes: z.record(labelName(30), podVolume).optional(),
 });
 
 const cronJob = z.strictObject({
@@ -101,12 +204,22 @@ const cronJob = z.strictObject({
   command: z.array(z.string()).optional(),
   concurrency: z.enum(["Forbid", "Allow", "Replace"]).optional(),
   suspend: z.boolean().optional(),
+  /** An IANA time zone for the schedule, such as "Europe/Oslo"; the controller's (UTC) by default. */
+  timeZone: z.string().min(1).optional(),
+  /** Seconds after a missed start within which it still starts. */
+  startingDeadlineSeconds: z.number().int().min(0).optional(),
+  successfulJobsHistoryLimit: z.number().int().min(0).optional(),
+  failedJobsHistoryLimit: z.number().int().min(0).optional(),
+  backoffLimit: z.number().int().min(0).optional(),
+  ttlSecondsAfterFinished: z.number().int().min(0).optional(),
 });
 
 const adHocJob = z.strictObject({
   args: z.array(z.string()).optional(),
   command: z.array(z.string()).optional(),
   backoffLimit: z.number().int().min(0).optional(),
+  /** Seconds a finished Job stays before Kubernetes deletes it. Default a day. */
+  ttlSecondsAfterFinished: z.number().int().min(0).optional(),
 });
 
 /** A Job run after the rollout against the new version (smoke or contract tests): it must succeed. */
@@ -223,6 +336,7 @@ export const serviceSchema = z.strictObject({
   configMaps: z.record(subdomainName, configMap).optional(),
   /** Secrets the service needs; Slipway checks they exist but never holds their values. */
   secrets: z.array(subdomainName).optional(),
+  pod: pod.optional(),
   cronJobs: z.record(labelName(30), cronJob).optional(),
   jobs: z.record(labelName(30), adHocJob).optional(),
   /** Verification Jobs, run in name order after the rollout and before the release is recorded. */

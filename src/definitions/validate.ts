@@ -67,6 +67,17 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
       }
     };
     checkWorkloadRefs("deployment.", spec.deployment.env, spec.deployment.database);
+    for (const kind of ["initContainers", "sidecars"] as const)
+      for (const [name, container] of Object.entries(spec.pod?.[kind] ?? {}))
+        checkWorkloadRefs(`pod.${kind}.${name}.`, container.env, undefined);
+    for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
+      volume.projected?.secrets?.forEach((secret, i) => {
+        if (!secrets.has(secret))
+          problem(
+            `pod.volumes.${name}.projected.secrets[${i}]`,
+            `Secret "${secret}" is not listed in secrets (add it there so Slipway can check it exists)`,
+          );
+      });
     spec.deployment.configFiles?.forEach((mount, i) => {
       if (!configMaps.has(mount.configMap))
         problem(`deployment.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
@@ -94,7 +105,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     ) {
       problem("service", "needs deployment.port or service.targetPort to know where to send traffic");
     }
-    problems.push(...networkingProblems(service));
+    problems.push(...networkingProblems(service), ...podProblems(service));
     for (const [probeName, probe] of [
       ["liveness", spec.deployment.liveness],
       ["readiness", spec.deployment.readiness],
@@ -250,5 +261,54 @@ function networkingProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
       else routes.set(route, at);
     }),
   );
+  return problems;
+}
+
+/** Pod settings that only make sense together: one ServiceAccount, mounts of defined volumes, ... */
+function podProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const problem = (path: string, message: string): void => void problems.push({ file, path, message });
+  const { pod, deployment } = spec;
+  if (pod?.serviceAccountName && spec.serviceAccount)
+    problem(
+      "pod.serviceAccountName",
+      "names an existing ServiceAccount, but serviceAccount renders one: keep one of them",
+    );
+  const volumes = Object.keys(pod?.volumes ?? {});
+  for (const [name, volume] of Object.entries(pod?.volumes ?? {}))
+    if ((volume.emptyDir === undefined) === (volume.projected === undefined))
+      problem(`pod.volumes.${name}`, "needs exactly one of emptyDir or projected");
+  const containers = new Map<string, string>([[spec.name, "the service's own container"]]);
+  for (const kind of ["initContainers", "sidecars"] as const)
+    for (const [name, container] of Object.entries(pod?.[kind] ?? {})) {
+      const other = containers.get(name);
+      if (other) problem(`pod.${kind}.${name}`, `the container name "${name}" is also ${other}`);
+      else containers.set(name, `pod.${kind}.${name}`);
+      container.mounts?.forEach((m, i) => {
+        if (!volumes.includes(m.volume))
+          problem(
+            `pod.${kind}.${name}.mounts[${i}].volume`,
+            `no volume "${m.volume}" in pod.volumes (defined: ${volumes.join(", ") || "none"})`,
+          );
+      });
+    }
+  const scale = deployment.autoscale;
+  if (scale) {
+    if (deployment.replicas !== undefined)
+      problem(
+        "deployment.replicas",
+        "the autoscaler owns the replica count: give autoscale.minReplicas instead",
+      );
+    if (scale.minReplicas > scale.maxReplicas)
+      problem(
+        "deployment.autoscale",
+        `minReplicas ${scale.minReplicas} is above maxReplicas ${scale.maxReplicas}`,
+      );
+    if (scale.cpu === undefined && scale.memory === undefined)
+      problem("deployment.autoscale", "needs a target: cpu or memory (percent of the requests)");
+  }
+  const budget = deployment.disruptionBudget;
+  if (budget && (budget.minAvailable === undefined) === (budget.maxUnavailable === undefined))
+    problem("deployment.disruptionBudget", "needs exactly one of minAvailable or maxUnavailable");
   return problems;
 }

@@ -10,6 +10,8 @@ export const managedKinds = [
   "PersistentVolumeClaim",
   "Service",
   "Deployment",
+  "PodDisruptionBudget",
+  "HorizontalPodAutoscaler",
   "CronJob",
   "Ingress",
   "NetworkPolicy",

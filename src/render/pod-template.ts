@@ -42,6 +42,16 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     });
     mounts.push({ name: `data-${name}`, mountPath: volume.mountPath });
   }
+  const pod = ctx.service.spec.pod;
+  for (const [name, volume] of sortedEntries(pod?.volumes)) {
+    volumes.push(podVolume(name, volume));
+    if (volume.mountPath)
+      mounts.push({
+        name: `pod-${name}`,
+        mountPath: volume.mountPath,
+        ...(volume.readOnly !== undefined ? { readOnly: volume.readOnly } : {}),
+      });
+  }
   const command = overrides.command ?? d.command;
   const args = overrides.args ?? d.args;
   const container: V1Container = {
@@ -58,14 +68,85 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     ...(overrides.serving && d.liveness ? { livenessProbe: probe(d.liveness, d.port) } : {}),
     ...(overrides.serving && d.readiness ? { readinessProbe: probe(d.readiness, d.port) } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
+    ...(pod?.containerSecurityContext ? { securityContext: { ...pod.containerSecurityContext } } : {}),
   };
   const pullSecret = ctx.env.registry.pullSecret;
+  const serviceAccountName = ctx.service.spec.serviceAccount
+    ? ctx.service.spec.name
+    : pod?.serviceAccountName;
+  // Sidecars are native ones (init containers that keep running): they start first and do not
+  // keep a Job's pod alive after its container ends, since this pod spec is also the Jobs'.
+  const initContainers = [
+    ...sortedEntries(pod?.initContainers).map(([name, c]) => extraContainer(ctx, name, c)),
+    ...sortedEntries(pod?.sidecars).map(([name, c]) => ({
+      ...extraContainer(ctx, name, c),
+      restartPolicy: "Always",
+    })),
+  ];
   return {
-    ...(ctx.service.spec.serviceAccount ? { serviceAccountName: ctx.service.spec.name } : {}),
+    ...(serviceAccountName ? { serviceAccountName } : {}),
     ...(pullSecret ? { imagePullSecrets: [{ name: pullSecret }] } : {}),
     ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
+    ...(pod?.nodeSelector ? { nodeSelector: { ...pod.nodeSelector } } : {}),
+    ...(pod?.tolerations ? { tolerations: pod.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(pod?.affinity ? { affinity: { ...pod.affinity } } : {}),
+    ...(pod?.securityContext ? { securityContext: { ...pod.securityContext } } : {}),
+    ...(pod?.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds }
+      : {}),
+    ...(initContainers.length ? { initContainers } : {}),
     containers: [container],
     ...(volumes.length ? { volumes } : {}),
+  };
+}
+
+type PodSettings = NonNullable<ResolvedService["pod"]>;
+type ExtraContainer = NonNullable<PodSettings["initContainers"]>[string];
+
+const sortedEntries = <T>(record: Readonly<Record<string, T>> | undefined): [string, T][] =>
+  Object.entries(record ?? {}).sort(([a], [b]) => a.localeCompare(b));
+
+function podVolume(name: string, volume: NonNullable<PodSettings["volumes"]>[string]): V1Volume {
+  if (volume.projected)
+    return {
+      name: `pod-${name}`,
+      projected: {
+        sources: [
+          ...(volume.projected.secrets ?? []).map((secret) => ({ secret: { name: secret } })),
+          ...(volume.projected.configMaps ?? []).map((configMap) => ({ configMap: { name: configMap } })),
+        ],
+      },
+    };
+  return { name: `pod-${name}`, emptyDir: { ...volume.emptyDir } };
+}
+
+/** An init container or sidecar: the service's image unless it names another, its own env. */
+function extraContainer(ctx: RenderContext, name: string, c: ExtraContainer): V1Container {
+  return {
+    name,
+    image: c.image ?? imageReference(ctx),
+    imagePullPolicy: "IfNotPresent",
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(c.args ? { args: [...c.args] } : {}),
+    ...(c.ports ? { ports: c.ports.map((p) => ({ ...p, protocol: "TCP" })) } : {}),
+    ...(c.env
+      ? {
+          env: Object.entries(c.env)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([n, v]) => envVar(n, v)),
+        }
+      : {}),
+    ...(c.resources ? { resources: c.resources } : {}),
+    ...(c.mounts
+      ? {
+          volumeMounts: c.mounts.map((m) => ({
+            name: `pod-${m.volume}`,
+            mountPath: m.mountPath,
+            ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}),
+          })),
+        }
+      : {}),
+    ...(c.securityContext ? { securityContext: { ...c.securityContext } } : {}),
   };
 }
 
@@ -88,7 +169,15 @@ function envVars(ctx: RenderContext): V1EnvVar[] {
 function envVar(name: string, value: EnvValue): V1EnvVar {
   if (typeof value === "string") return { name, value };
   if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
-  return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key } } };
+  if ("configMap" in value)
+    return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key } } };
+  if ("field" in value) return { name, valueFrom: { fieldRef: { fieldPath: value.field } } };
+  return {
+    name,
+    valueFrom: {
+      resourceFieldRef: { resource: value.resource, ...(value.divisor ? { divisor: value.divisor } : {}) },
+    },
+  };
 }
 
 function probe(p: Probe, defaultPort: number | undefined): V1Probe {

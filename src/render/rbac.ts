@@ -24,6 +24,8 @@ export function deployerRole(
       { apiGroups: [""], resources: ["events"], verbs: ["create"] },
       { apiGroups: ["apps"], resources: ["deployments"], verbs: manage },
       { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: manage },
+      { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: manage },
+      { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: manage },
       { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: manage },
       { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: manage },
       {

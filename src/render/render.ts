@@ -6,6 +6,7 @@ import {
   type ServiceModel,
 } from "../definitions/model.ts";
 import { renderAccess } from "./access.ts";
+import { renderAutoscaler, renderDisruptionBudget } from "./availability.ts";
 import { renderConfigMaps, renderVolumeClaims } from "./config.ts";
 import type { RenderContext } from "./labels.ts";
 import { renderIngress, renderKubernetesService, renderNetworkPolicy } from "./networking.ts";
@@ -38,6 +39,8 @@ export function renderServiceObjects(
     ...renderVolumeClaims(ctx),
     renderKubernetesService(ctx),
     renderDeployment(ctx),
+    renderDisruptionBudget(ctx),
+    renderAutoscaler(ctx),
     ...renderCronJobs(ctx),
     renderIngress(ctx),
     renderNetworkPolicy(ctx),

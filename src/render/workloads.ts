@@ -11,7 +11,10 @@ export function renderDeployment(ctx: RenderContext): V1Deployment {
     kind: "Deployment",
     metadata: metadata(ctx, spec.name),
     spec: {
-      replicas: spec.deployment.replicas ?? ctx.env.defaults?.replicas ?? 1,
+      // An autoscaler owns the count: applying one would undo its scaling on every deploy.
+      ...(spec.deployment.autoscale
+        ? {}
+        : { replicas: spec.deployment.replicas ?? ctx.env.defaults?.replicas ?? 1 }),
       // A pod that crashes right after turning ready must fail the rollout, not pass it.
       minReadySeconds: spec.deployment.minReadySeconds ?? defaultMinReadySeconds,
       selector: { matchLabels: selectorLabels(ctx) },
@@ -20,7 +23,7 @@ export function renderDeployment(ctx: RenderContext): V1Deployment {
       template: {
         metadata: {
           labels: { ...spec.deployment.podLabels, ...standardLabels(ctx) },
-          annotations: { [versionAnnotation]: spec.version },
+          annotations: { ...spec.pod?.annotations, [versionAnnotation]: spec.version },
         },
         spec: podSpec(ctx, { serving: true }),
       },
@@ -41,13 +44,23 @@ export function renderCronJobs(ctx: RenderContext): V1CronJob[] {
         // A second run while the first still runs is rarely what a cleanup job wants.
         concurrencyPolicy: cron.concurrency ?? "Forbid",
         ...(cron.suspend !== undefined ? { suspend: cron.suspend } : {}),
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
+        ...(cron.timeZone !== undefined ? { timeZone: cron.timeZone } : {}),
+        ...(cron.startingDeadlineSeconds !== undefined
+          ? { startingDeadlineSeconds: cron.startingDeadlineSeconds }
+          : {}),
+        successfulJobsHistoryLimit: cron.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: cron.failedJobsHistoryLimit ?? 3,
         jobTemplate: {
           spec: {
-            backoffLimit: 1,
+            backoffLimit: cron.backoffLimit ?? 1,
+            ...(cron.ttlSecondsAfterFinished !== undefined
+              ? { ttlSecondsAfterFinished: cron.ttlSecondsAfterFinished }
+              : {}),
             template: {
-              metadata: { labels: { ...standardLabels(ctx), "app.kubernetes.io/component": name } },
+              metadata: {
+                labels: { ...standardLabels(ctx), "app.kubernetes.io/component": name },
+                ...podAnnotations(ctx),
+              },
               spec: podSpec(ctx, {
                 serving: false,
                 restartPolicy: "Never",
@@ -69,6 +82,9 @@ export function renderAdHocJob(ctx: RenderContext, jobName: string, runId: strin
     command: job.command,
     args: job.args,
     backoffLimit: job.backoffLimit ?? 0,
+    ...(job.ttlSecondsAfterFinished !== undefined
+      ? { ttlSecondsAfterFinished: job.ttlSecondsAfterFinished }
+      : {}),
   });
 }
 
@@ -100,14 +116,19 @@ interface JobSettings {
   readonly command: readonly string[] | undefined;
   readonly args: readonly string[] | undefined;
   readonly backoffLimit: number;
+  readonly ttlSecondsAfterFinished?: number;
   readonly podLabels?: Readonly<Record<string, string>> | undefined;
 }
+
+/** The service's pod annotations, on every pod template it renders. */
+const podAnnotations = (ctx: RenderContext): { annotations?: Record<string, string> } =>
+  ctx.service.spec.pod?.annotations ? { annotations: { ...ctx.service.spec.pod.annotations } } : {};
 
 function jobObject(
   ctx: RenderContext,
   name: string,
   component: string,
-  { command, args, backoffLimit, podLabels }: JobSettings,
+  { command, args, backoffLimit, ttlSecondsAfterFinished, podLabels }: JobSettings,
 ): V1Job {
   return {
     apiVersion: "batch/v1",
@@ -117,10 +138,11 @@ function jobObject(
     }),
     spec: {
       backoffLimit,
-      ttlSecondsAfterFinished: 86_400,
+      ttlSecondsAfterFinished: ttlSecondsAfterFinished ?? 86_400,
       template: {
         metadata: {
           labels: { ...podLabels, ...standardLabels(ctx), "app.kubernetes.io/component": component },
+          ...podAnnotations(ctx),
         },
         spec: podSpec(ctx, { serving: false, restartPolicy: "Never", command, args }),
       },

@@ -8,7 +8,7 @@ import { renderEnvironment } from "../../src/render/render.ts";
 import { renderAdHocJob, renderMigrationJob } from "../../src/render/workloads.ts";
 import { adminKube, kube } from "../support/platform.ts";
 import { isolatedExample } from "../support/deploy-project.ts";
-import { gatewayService } from "../support/feature-services.ts";
+import { gatewayService, workerService } from "../support/feature-services.ts";
 import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
 const example = isolatedExample("dryrun");

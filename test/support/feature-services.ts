@@ -24,3 +24,66 @@ export const gatewayService = `{
     ],
   },
 }`;
+
+/** A worker using the pod features real services need: init containers, sidecars, scheduling, ... */
+export const workerService = `{
+  name: "worker", version: "2.0.0", image: "worker",
+  deployment: {
+    port: 8080,
+    env: {
+      POD_IP: { field: "status.podIP" },
+      POD_NAME: { field: "metadata.name" },
+      TEAM: { field: "metadata.labels['team']" },
+      MEMORY_LIMIT: { resource: "limits.memory", divisor: "1Mi" },
+    },
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    podLabels: { team: "data" },
+    disruptionBudget: { maxUnavailable: 1 },
+    autoscale: { minReplicas: 2, maxReplicas: 6, cpu: 75 },
+  },
+  secrets: ["worker-token", "shared-ca"],
+  pod: {
+    annotations: { "prometheus.io/scrape": "true" },
+    serviceAccountName: "shared-reader",
+    nodeSelector: { "kubernetes.io/os": "linux" },
+    tolerations: [{ key: "dedicated", operator: "Equal", value: "batch", effect: "NoSchedule" }],
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "app.kubernetes.io/name": "worker" } } } },
+        ],
+      },
+    },
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
+    containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+    terminationGracePeriodSeconds: 45,
+    initContainers: {
+      "wait-for-db": { image: "busybox:1.36", command: ["sh", "-c", "until nc -z db 5432; do sleep 1; done"] },
+    },
+    sidecars: {
+      "log-shipper": {
+        image: "fluent/fluent-bit:3.0",
+        env: { TOKEN: { secret: "worker-token", key: "token" } },
+        mounts: [{ volume: "logs", mountPath: "/logs", readOnly: true }],
+        ports: [{ name: "metrics", containerPort: 2020 }],
+      },
+    },
+    volumes: {
+      logs: { emptyDir: { sizeLimit: "1Gi" }, mountPath: "/var/log/worker" },
+      certs: { projected: { secrets: ["worker-token", "shared-ca"] }, mountPath: "/etc/certs", readOnly: true },
+    },
+  },
+  cronJobs: {
+    compact: {
+      schedule: "30 2 * * *",
+      timeZone: "Europe/Oslo",
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 5,
+      backoffLimit: 3,
+      ttlSecondsAfterFinished: 3600,
+      args: ["compact"],
+    },
+  },
+  jobs: { rebuild: { args: ["rebuild"], backoffLimit: 2, ttlSecondsAfterFinished: 600 } },
+}`;

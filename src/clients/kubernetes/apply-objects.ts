@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { Cluster } from "./cluster.ts";
+import { fieldManager, type Cluster } from "./cluster.ts";
 import { KubernetesApiError } from "./request.ts";
 
 /** What to do about a refused apply, by the server's status: said by the plan and by the apply. */
@@ -32,6 +32,7 @@ export async function applyAll(
 ): Promise<void> {
   for (const [index, object] of objects.entries()) {
     try {
+      if (!options.dryRun) await handReplicasOver(cluster, object, options.signal);
       await cluster.apply(object, {
         force: options.force,
         ...(options.dryRun ? { dryRun: true } : {}),
@@ -43,4 +44,41 @@ export async function applyAll(
       throw error;
     }
   }
+}
+
+/** The field manager that keeps a Deployment's replica count while an autoscaler owns it. */
+export const replicasHandoverManager = "slipway-replicas-handover";
+
+/**
+ * A Deployment applied without replicas (an autoscaler owns them) whose replicas Slipway set
+ * before: applied as is, server-side apply would remove the field, and the count would fall
+ * back to 1 until the autoscaler catches up. So first another manager takes the live count
+ * over (as Kubernetes' docs advise when handing replicas to an HPA), then Slipway lets go.
+ */
+async function handReplicasOver(
+  cluster: Cluster,
+  object: KubernetesObject,
+  signal?: AbortSignal,
+): Promise<void> {
+  const spec = (object as { spec?: { replicas?: number } }).spec;
+  if (object.kind !== "Deployment" || spec === undefined || spec.replicas !== undefined) return;
+  const name = object.metadata?.name ?? "";
+  const live = (await cluster.get("Deployment", name, object.metadata?.namespace ?? "")) as
+    (KubernetesObject & { spec?: { replicas?: number } }) | undefined;
+  const ownsReplicas = live?.metadata?.managedFields?.some(
+    (f) =>
+      f.manager === fieldManager &&
+      f.operation === "Apply" &&
+      JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'),
+  );
+  if (!live || !ownsReplicas || live.spec?.replicas === undefined) return;
+  await cluster.apply(
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: object.metadata?.namespace ?? "" },
+      spec: { replicas: live.spec.replicas },
+    } as KubernetesObject,
+    { fieldManager: replicasHandoverManager, force: true, ...(signal ? { signal } : {}) },
+  );
 }

@@ -17,6 +17,8 @@ export interface ApplyOptions {
   /** Take over fields another manager owns (otherwise a conflict is an error). */
   readonly force?: boolean;
   readonly signal?: AbortSignal;
+  /** Another field manager than Slipway's, to hand a field over (replicas to an autoscaler). */
+  readonly fieldManager?: string;
 }
 
 export type WatchEvent = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -108,7 +110,7 @@ export class Cluster {
       path: objectPath(object.kind, name, object.metadata?.namespace),
       // Strict: a field the server does not know is an error, never silently dropped.
       query: {
-        fieldManager,
+        fieldManager: options.fieldManager ?? fieldManager,
         fieldValidation: "Strict",
         ...(options.force ? { force: "true" } : {}),
         ...(options.dryRun ? { dryRun: "All" } : {}),

@@ -17,6 +17,12 @@ export const resources: Readonly<Record<string, ResourceInfo>> = {
   Namespace: { apiVersion: "v1", plural: "namespaces", namespaced: false },
   Deployment: { apiVersion: "apps/v1", plural: "deployments", namespaced: true },
   CronJob: { apiVersion: "batch/v1", plural: "cronjobs", namespaced: true },
+  PodDisruptionBudget: { apiVersion: "policy/v1", plural: "poddisruptionbudgets", namespaced: true },
+  HorizontalPodAutoscaler: {
+    apiVersion: "autoscaling/v2",
+    plural: "horizontalpodautoscalers",
+    namespaced: true,
+  },
   Job: { apiVersion: "batch/v1", plural: "jobs", namespaced: true },
   Ingress: { apiVersion: "networking.k8s.io/v1", plural: "ingresses", namespaced: true },
   NetworkPolicy: { apiVersion: "networking.k8s.io/v1", plural: "networkpolicies", namespaced: true },
