@@ -14,6 +14,9 @@ trap 'rm -rf "$package_dir"' EXIT
 npm pack --silent --pack-destination "$package_dir" >/dev/null
 npm install --silent --global --prefix "$package_dir/prefix" "$package_dir"/slipway-*.tgz
 export SLIPWAY_BIN="$package_dir/prefix/lib/node_modules/slipway/bin/slipway.js"
+# The same tarball for the test that installs it into a project outside the repository.
+SLIPWAY_TARBALL=$(echo "$package_dir"/slipway-*.tgz)
+export SLIPWAY_TARBALL
 "$package_dir/prefix/bin/slipway" --version
 npm run -s platform -- up
 status=0
