@@ -1,5 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { fieldManager, type Cluster } from "./cluster.ts";
+import type { Cluster } from "./cluster.ts";
+// Not from cluster.ts: this module is loaded by every command (for its error), the client is not.
+import { fieldManager } from "./field-manager.ts";
 import { KubernetesApiError } from "./request.ts";
 
 /** What to do about a refused apply, by the server's status: said by the plan and by the apply. */

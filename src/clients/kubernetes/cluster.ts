@@ -8,8 +8,9 @@ export interface ObjectList {
   readonly resourceVersion: string;
 }
 
-/** Slipway's field manager in server-side apply: the fields it sets are its own. */
-export const fieldManager = "slipway";
+import { fieldManager } from "./field-manager.ts";
+
+export { fieldManager };
 
 export interface ApplyOptions {
   /** Server-side dry run: the server validates and admits, and stores nothing. */
