@@ -122,6 +122,12 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     expect(report.cases.find((c) => c.name === "check migrations")?.failure?.["#text"]).toMatch(
       /V3__drop_email\.sql:2:\d+: error ban-drop-column: dropping users\.email/,
     );
+    // The call change against what runs in dev, on the line of the field in the service's schema file.
+    const diff = await slipway(["calls", "diff", "auth", "--env", "dev", "--format", "github"], summary);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toMatch(
+      /^::notice file=services\/auth\/calls\/login\.request\.json,line=5,col=5,title=[a-z-]+::auth\.login: rememberMe: optional field added/m,
+    );
   });
 
   it("a deploy a gate check refuses: the check's case fails and the deploy's is skipped", async () => {
