@@ -1,20 +1,20 @@
-import type { Command } from "commander";
+import { Option } from "commander";
 import { UsageError } from "./usage-error.ts";
 
 /** How `migrations check` and `calls diff` print their findings: for a person, a program, or a CI. */
 export const reportFormats = ["text", "json", "sarif", "github"] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
-export function addFormatOptions(command: Command): Command {
-  return command
-    .option(
-      "--format <format>",
-      "text, json, sarif (SARIF 2.1.0, for code scanning) or github (workflow commands)",
-    )
-    .option("-o, --output <format>", "the same as --format (-o json as before)");
-}
+export const formatOption = (): Option =>
+  new Option(
+    "--format <format>",
+    "text, json, sarif (SARIF 2.1.0, for code scanning) or github (workflow commands)",
+  );
 
-/** --format, or -o as it was spelled before --format existed; both only when they agree. */
+/** `-o`, as these commands spelled the format before --format existed (`-o json`). */
+export const outputOption = (): Option => new Option("-o, --output <format>", "the same as --format");
+
+/** --format, or -o; both only when they agree. */
 export function reportFormat(opts: { readonly format?: string; readonly output?: string }): ReportFormat {
   if (opts.format !== undefined && opts.output !== undefined && opts.format !== opts.output)
     throw new UsageError(`--format ${opts.format} and -o ${opts.output} disagree: give one`);

@@ -15,7 +15,7 @@ import { annotationsMarkdown, appendStepSummary, workflowCommand } from "../../o
 import { sarifLog } from "../../output/sarif.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
-import { addFormatOptions, reportFormat } from "../report-format.ts";
+import { formatOption, outputOption, reportFormat } from "../report-format.ts";
 import { openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { slipwayVersion } from "../version.ts";
@@ -30,7 +30,7 @@ interface DiffFlags {
 
 export function registerCalls(program: Command, out: Output): void {
   const calls = program.command("calls").description("the calls services serve, and their request schemas");
-  const diffCommand = calls
+  calls
     .command("diff")
     .description(
       "request-schema changes, each breaking or compatible: a service's deployed calls against its definition, or two schema files (exit 1 when something is breaking)",
@@ -38,65 +38,67 @@ export function registerCalls(program: Command, out: Output): void {
     .argument("[service]", "service whose deployed calls to compare (with --env)")
     .option("-e, --env <name>", "environment whose deployed release to compare against")
     .option("--old <file>", "the old request schema (JSON), with --new")
-    .option("--new <file>", "the new request schema (JSON), with --old");
-  addFormatOptions(diffCommand).action(async (service: string | undefined, opts: DiffFlags, cmd: Command) => {
-    const format = reportFormat(opts);
-    let diff: CallsDiff;
-    // Where each call's schema is written, for annotations on its lines.
-    let sourceOf: (call: string) => CallSource;
-    if (opts.old !== undefined || opts.new !== undefined) {
-      if (opts.old === undefined || opts.new === undefined || service !== undefined || opts.env)
-        throw new UsageError(
-          "--old and --new go together, without a service or --env",
-          "slipway calls diff --old old.json --new new.json",
-        );
-      const changes = diffRequestSchemas(readSchema(opts.old, "--old"), readSchema(opts.new, "--new"));
-      diff = { added: [], removed: [], changed: changes.length ? [{ call: opts.new, changes }] : [] };
-      const file = opts.new;
-      sourceOf = () => ({ file, json: readFileSync(file, "utf8") });
-    } else {
-      if (service === undefined || !opts.env)
-        throw new UsageError(
-          "name a service and --env, or two schema files with --old and --new",
-          "slipway calls diff files --env dev",
-        );
-      const session = await openSession(cmd, opts.env, [service]);
-      const model = session.project.services.get(session.env.name)?.find((s) => s.spec.name === service);
-      const defined = model as { calls: readonly CallContract[] };
-      const root = session.project.root;
-      sourceOf = (call) => {
-        const definition = model ? join(root, model.file) : root;
-        const request = model?.spec.calls?.[call]?.request;
-        if (typeof request !== "string") return { file: relativeToCwd(definition) };
-        const file = resolve(dirname(definition), request);
-        return { file: relativeToCwd(file), json: readFileSync(file, "utf8") };
-      };
-      const store = new ReleaseStore(session.cluster, session.env.cluster.namespace);
-      const deployed = (await store.summaries(service)).find((s) => s.status === "deployed");
-      if (!deployed) out.note(`${service} has no deployed release in ${opts.env}: every call is new`);
-      const before = deployed ? (await store.get(service, deployed.revision)).calls : [];
-      diff = diffCalls(before, defined.calls);
-    }
-    const breaking = hasBreaking(diff);
-    if (format === "json") out.line(JSON.stringify(callsDiffDocument(diff, breaking), null, 2));
-    else if (format === "text") printDiff(diff, out);
-    else {
-      const annotations = callsAnnotations(diff, sourceOf);
-      if (format === "sarif")
-        out.line(
-          JSON.stringify(
-            sarifLog(annotations, callRules(annotations), { version: slipwayVersion() }),
-            null,
-            2,
-          ),
-        );
-      else {
-        for (const a of annotations) out.line(workflowCommand(a));
-        appendStepSummary(annotationsMarkdown("slipway calls diff", annotations));
+    .option("--new <file>", "the new request schema (JSON), with --old")
+    .addOption(formatOption())
+    .addOption(outputOption())
+    .action(async (service: string | undefined, opts: DiffFlags, cmd: Command) => {
+      const format = reportFormat(opts);
+      let diff: CallsDiff;
+      // Where each call's schema is written, for annotations on its lines.
+      let sourceOf: (call: string) => CallSource;
+      if (opts.old !== undefined || opts.new !== undefined) {
+        if (opts.old === undefined || opts.new === undefined || service !== undefined || opts.env)
+          throw new UsageError(
+            "--old and --new go together, without a service or --env",
+            "slipway calls diff --old old.json --new new.json",
+          );
+        const changes = diffRequestSchemas(readSchema(opts.old, "--old"), readSchema(opts.new, "--new"));
+        diff = { added: [], removed: [], changed: changes.length ? [{ call: opts.new, changes }] : [] };
+        const file = opts.new;
+        sourceOf = () => ({ file, json: readFileSync(file, "utf8") });
+      } else {
+        if (service === undefined || !opts.env)
+          throw new UsageError(
+            "name a service and --env, or two schema files with --old and --new",
+            "slipway calls diff files --env dev",
+          );
+        const session = await openSession(cmd, opts.env, [service]);
+        const model = session.project.services.get(session.env.name)?.find((s) => s.spec.name === service);
+        const defined = model as { calls: readonly CallContract[] };
+        const root = session.project.root;
+        sourceOf = (call) => {
+          const definition = model ? join(root, model.file) : root;
+          const request = model?.spec.calls?.[call]?.request;
+          if (typeof request !== "string") return { file: relativeToCwd(definition) };
+          const file = resolve(dirname(definition), request);
+          return { file: relativeToCwd(file), json: readFileSync(file, "utf8") };
+        };
+        const store = new ReleaseStore(session.cluster, session.env.cluster.namespace);
+        const deployed = (await store.summaries(service)).find((s) => s.status === "deployed");
+        if (!deployed) out.note(`${service} has no deployed release in ${opts.env}: every call is new`);
+        const before = deployed ? (await store.get(service, deployed.revision)).calls : [];
+        diff = diffCalls(before, defined.calls);
       }
-    }
-    if (breaking) out.exitCode(ExitCode.failure);
-  });
+      const breaking = hasBreaking(diff);
+      if (format === "json") out.line(JSON.stringify(callsDiffDocument(diff, breaking), null, 2));
+      else if (format === "text") printDiff(diff, out);
+      else {
+        const annotations = callsAnnotations(diff, sourceOf);
+        if (format === "sarif")
+          out.line(
+            JSON.stringify(
+              sarifLog(annotations, callRules(annotations), { version: slipwayVersion() }),
+              null,
+              2,
+            ),
+          );
+        else {
+          for (const a of annotations) out.line(workflowCommand(a));
+          appendStepSummary(annotationsMarkdown("slipway calls diff", annotations));
+        }
+      }
+      if (breaking) out.exitCode(ExitCode.failure);
+    });
 }
 
 const relativeToCwd = (file: string): string => relative(process.cwd(), file) || file;

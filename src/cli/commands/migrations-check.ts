@@ -8,19 +8,20 @@ import { writeJUnit } from "../../output/junit.ts";
 import { migrationCheckSuite } from "../../output/migration-check-report.ts";
 import { sarifLog } from "../../output/sarif.ts";
 import type { Output } from "../output.ts";
-import { addFormatOptions, reportFormat } from "../report-format.ts";
+import { formatOption, outputOption, reportFormat } from "../report-format.ts";
 import { UsageError } from "../usage-error.ts";
 import { slipwayVersion } from "../version.ts";
 
 export function registerMigrationsCheck(program: Command, out: Output): void {
   const migrations = program.command("migrations").description("work with migration files");
-  const check = migrations
+  migrations
     .command("check")
     .description(
       "check migration files for changes that break the running version or lock busy tables; exit 1 on an error",
     )
-    .argument("<path...>", "files or folders of Flyway-named SQL files");
-  addFormatOptions(check)
+    .argument("<path...>", "files or folders of Flyway-named SQL files")
+    .addOption(formatOption())
+    .addOption(outputOption())
     .option("--junit <file>", "also write a JUnit report (one test case per file), for Jenkins' junit step")
     .action(async (paths: string[], opts: { format?: string; output?: string; junit?: string }) => {
       const format = reportFormat(opts);
