@@ -36,3 +36,8 @@ export function versionText(): string {
     `  node ${process.versions.node}`,
   ].join("\n");
 }
+
+/** Slipway's own version, for reports that name their tool (SARIF). */
+export function slipwayVersion(): string {
+  return readPackage(join(packageRoot, "package.json")).version ?? "unknown";
+}

@@ -211,7 +211,7 @@ cases.push(
     code: 1,
     names: "",
     stdout: (s) => {
-      const findings = JSON.parse(s) as { rule: string; file: string; line: number }[];
+      const { findings } = JSON.parse(s) as { findings: { rule: string; file: string; line: number }[] };
       expect(findings.map((f) => [f.rule, f.file, f.line])).toEqual([
         ["ban-drop-column", join(breaking, "V2__drop.sql"), 2],
         ["missing-lock-timeout", join(breaking, "V2__drop.sql"), 2],

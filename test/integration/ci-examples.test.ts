@@ -1,5 +1,6 @@
 import { runSlipway } from "../support/slipway-bin.ts";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExampleImages } from "../../scripts/build-images.ts";
@@ -44,13 +45,19 @@ const setAuthVersion = (version: string): void => {
 };
 
 /** `npx slipway <args>` as the CI job runs it: the binary, in the repository, KUBECONFIG set. */
-async function slipwayBinary(args: readonly string[]): Promise<{ code: number; output: string }> {
-  const r = await runSlipway(args, { cwd: project.root, env: { KUBECONFIG: platform.kubeconfig } });
+async function slipwayBinary(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; output: string }> {
+  const r = await runSlipway(args, { cwd: project.root, env: { KUBECONFIG: platform.kubeconfig, ...env } });
   return { code: r.code, output: r.stdout + r.stderr };
 }
 
 /** Runs a file's commands in order; each must succeed. Returns the output of each, by command. */
-async function runInOrder(commands: readonly CiCommand[]): Promise<Map<CiCommand, string>> {
+async function runInOrder(
+  commands: readonly CiCommand[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Map<CiCommand, string>> {
   const outputs = new Map<CiCommand, string>();
   let built = false;
   for (const command of commands) {
@@ -64,7 +71,7 @@ async function runInOrder(commands: readonly CiCommand[]): Promise<Map<CiCommand
       expect(before.code, before.output).toBe(1);
       expect(before.output).toContain(`nobody signed off the manual test of auth ${current} in dev`);
     }
-    const r = await slipwayBinary(command.args);
+    const r = await slipwayBinary(command.args, env);
     expect(r.code, `${command.where}: slipway ${command.args.join(" ")}\n${r.output}`).toBe(0);
     outputs.set(command, r.output);
   }
@@ -102,19 +109,42 @@ describe("the CI examples, run as written", () => {
 
   it("reads the same flow from both files: checks, deploy to dev, sign-off, deploy to prod", () => {
     const flow = (commands: CiCommand[]): string[] => commands.map((c) => c.args.join(" "));
-    const expected = [
+    // The same flow in both; the CI formats differ (annotations and SARIF in GitHub, JUnit in Jenkins).
+    const expected = (
+      pr: { migrations: string[]; calls: string },
+      deployFlags: (env: string) => string,
+    ): string[] => [
       "validate",
-      "migrations check services/auth/migrations",
-      "calls diff auth --env dev",
+      ...pr.migrations,
+      pr.calls,
       "list -e dev -o json",
-      "deploy auth --env dev --yes",
+      `deploy auth --env dev --yes${deployFlags("dev")}`,
       "signoff auth 1.9.0 --env dev --note tested",
-      "deploy auth --env prod --yes",
+      `deploy auth --env prod --yes${deployFlags("prod")}`,
     ];
     const jenkinsfile = join(repoRoot, "examples", "ci", "Jenkinsfile");
     const actions = join(repoRoot, "examples", "ci", "github-actions.yml");
-    expect(flow(jenkinsCommands(jenkinsfile, { DEPLOY_VERSION: "1.9.0", NOTE: "tested" }))).toEqual(expected);
-    expect(flow(actionsCommands(actions, { version: "1.9.0", note: "tested" }))).toEqual(expected);
+    expect(flow(jenkinsCommands(jenkinsfile, { DEPLOY_VERSION: "1.9.0", NOTE: "tested" }))).toEqual(
+      expected(
+        {
+          migrations: ["migrations check services/auth/migrations --junit reports/migrations.xml"],
+          calls: "calls diff auth --env dev",
+        },
+        (env) => ` --junit reports/deploy-${env}.xml`,
+      ),
+    );
+    expect(flow(actionsCommands(actions, { version: "1.9.0", note: "tested" }))).toEqual(
+      expected(
+        {
+          migrations: [
+            "migrations check services/auth/migrations --format github",
+            "migrations check services/auth/migrations --format sarif",
+          ],
+          calls: "calls diff auth --env dev --format github",
+        },
+        () => "",
+      ),
+    );
   });
 
   it("Jenkinsfile: every Slipway command succeeds, and the sign-off lets prod take the version", async () => {
@@ -134,6 +164,21 @@ describe("the CI examples, run as written", () => {
     const diff = commands.find((c) => c.args[0] === "calls");
     expect(outputs.get(diff as CiCommand)).toMatch(/compatible\s+.*rememberMe/);
     expectPromoted(commands, outputs, note);
+    // What the junit steps record: a case per migration file, a case per check and per deploy.
+    const cases = (file: string): string[] =>
+      [
+        ...readFileSync(join(project.root, "reports", file), "utf8").matchAll(
+          /<testcase classname="([^"]+)" name="([^"]+)"/g,
+        ),
+      ].map(([, classname, name]) => `${classname} ${name}`);
+    expect(cases("migrations.xml")).toEqual([
+      "slipway.migrations services/auth/migrations/V1__users.sql",
+      "slipway.migrations services/auth/migrations/V2__sessions.sql",
+    ]);
+    expect(cases("deploy-prod.xml")).toContain("slipway.deploy.auth check promotion");
+    expect(readFileSync(join(project.root, "reports", "deploy-prod.xml"), "utf8")).toMatch(
+      /<testsuites tests="\d+" failures="0"/,
+    );
   });
 
   it("GitHub Actions: every Slipway command succeeds, and the sign-off lets prod take the version", async () => {
@@ -143,7 +188,43 @@ describe("the CI examples, run as written", () => {
       version: current,
       note,
     });
-    expectPromoted(commands, await runInOrder(commands), note);
+    const summary = join(project.root, "step-summary.md");
+    const outputs = await runInOrder(commands, { GITHUB_STEP_SUMMARY: summary });
+    expectPromoted(commands, outputs, note);
+    // The SARIF that upload-sarif takes, and the deploys' summaries on the job's page.
+    const sarif = commands.find((c) => c.args.includes("sarif"));
+    // auth's V2 takes a lock on users without a lock_timeout: a warning, on its file and line.
+    expect(JSON.parse(outputs.get(sarif as CiCommand) ?? "")).toMatchObject({
+      version: "2.1.0",
+      runs: [
+        {
+          results: [
+            {
+              ruleId: "missing-lock-timeout",
+              level: "warning",
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: "services/auth/migrations/V2__sessions.sql" },
+                    region: { startLine: 1 },
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(readFileSync(summary, "utf8")).toContain(
+      "| warning | missing-lock-timeout | services/auth/migrations/V2__sessions.sql:1:1 |",
+    );
+    const markdown = readFileSync(summary, "utf8");
+    expect(markdown).toContain("## slipway deploy dev: deployed");
+    expect(markdown).toMatch(
+      new RegExp(
+        `## slipway deploy prod: deployed[\\s\\S]*\\| auth \\| [^|]*${current.replace(/\./g, "\\.")} \\| ✅`,
+      ),
+    );
   });
 
   it("a version whose own tests fail is a failed build with the real counts, and the gate refuses it", async () => {

@@ -42,7 +42,8 @@ interface Workflow {
 
 /**
  * A GitHub Actions workflow's commands: jobs in file order, steps in order, each `npx slipway`
- * in a step's `run` up to the end of its line, a pipe or a closing parenthesis. Shell variables
+ * in a step's `run` up to the end of its line, a pipe, a redirect (`> file`: the test reads
+ * stdout itself) or a closing parenthesis. Shell variables
  * come from the workflow's, job's and step's `env`, whose `${{ inputs.NAME }}` take `inputs`;
  * a variable whose value is any other expression (secrets, step outputs) cannot be filled in.
  */
@@ -59,7 +60,7 @@ export function actionsCommands(path: string, inputs: Readonly<Record<string, st
           if (given === undefined) throw new Error(`${path}: no value for inputs.${input}`);
           return given;
         });
-      for (const [, rest] of step.run.matchAll(/npx slipway ([^|)\n]*)/g))
+      for (const [, rest] of step.run.matchAll(/npx slipway ([^|)>\n]*)/g))
         commands.push({
           where: `github-actions.yml ${jobName}/${step.name ?? `step ${i + 1}`}`,
           args: shellWords((rest as string).trim(), vars),

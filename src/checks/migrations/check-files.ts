@@ -19,6 +19,23 @@ function flywayOrder(files: string[]): string[] {
     .map((p) => p.f);
 }
 
+/** A path's SQL files in Flyway order, and which of them it names (all of a folder, or the one file). */
+function filesOf(path: string): { all: string[]; targets: string[] } {
+  if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
+  const folder = statSync(path).isDirectory() ? path : dirname(path);
+  const all = flywayOrder(
+    readdirSync(folder)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => join(folder, f)),
+  );
+  return { all, targets: statSync(path).isDirectory() ? all : [path] };
+}
+
+/** The files a check of these paths reads, in the order it checks them (reports list clean ones too). */
+export function migrationFilesIn(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => filesOf(path).targets);
+}
+
 /**
  * Checks files or folders outside any deploy (for CI): each file against the schema the files
  * before it in its folder leave, as if those were applied.
@@ -26,14 +43,7 @@ function flywayOrder(files: string[]): string[] {
 export async function checkMigrationPaths(paths: readonly string[]): Promise<MigrationFinding[]> {
   const findings: MigrationFinding[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
-    const folder = statSync(path).isDirectory() ? path : dirname(path);
-    const all = flywayOrder(
-      readdirSync(folder)
-        .filter((f) => f.endsWith(".sql"))
-        .map((f) => join(folder, f)),
-    );
-    const targets = statSync(path).isDirectory() ? all : [path];
+    const { all, targets } = filesOf(path);
     for (const target of targets) {
       const index = all.indexOf(target);
       const history: MigrationSource[] = all

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import {
   diffCalls,
@@ -8,16 +9,23 @@ import {
 } from "../../checks/calls/request-diff.ts";
 import type { CallContract, JsonSchema } from "../../definitions/model.ts";
 import { ReleaseStore } from "../../release/store.ts";
+import { callRules, callsAnnotations, type CallSource } from "../../output/calls-annotations.ts";
+import { callsDiffDocument } from "../../output/findings-documents.ts";
+import { annotationsMarkdown, appendStepSummary, workflowCommand } from "../../output/github.ts";
+import { sarifLog } from "../../output/sarif.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
+import { formatOption, outputOption, reportFormat } from "../report-format.ts";
 import { openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
+import { slipwayVersion } from "../version.ts";
 
 interface DiffFlags {
   env?: string;
   old?: string;
   new?: string;
-  output: string;
+  format?: string;
+  output?: string;
 }
 
 export function registerCalls(program: Command, out: Output): void {
@@ -31,9 +39,13 @@ export function registerCalls(program: Command, out: Output): void {
     .option("-e, --env <name>", "environment whose deployed release to compare against")
     .option("--old <file>", "the old request schema (JSON), with --new")
     .option("--new <file>", "the new request schema (JSON), with --old")
-    .option("-o, --output <format>", "text or json", "text")
+    .addOption(formatOption())
+    .addOption(outputOption())
     .action(async (service: string | undefined, opts: DiffFlags, cmd: Command) => {
+      const format = reportFormat(opts);
       let diff: CallsDiff;
+      // Where each call's schema is written, for annotations on its lines.
+      let sourceOf: (call: string) => CallSource;
       if (opts.old !== undefined || opts.new !== undefined) {
         if (opts.old === undefined || opts.new === undefined || service !== undefined || opts.env)
           throw new UsageError(
@@ -42,6 +54,8 @@ export function registerCalls(program: Command, out: Output): void {
           );
         const changes = diffRequestSchemas(readSchema(opts.old, "--old"), readSchema(opts.new, "--new"));
         diff = { added: [], removed: [], changed: changes.length ? [{ call: opts.new, changes }] : [] };
+        const file = opts.new;
+        sourceOf = () => ({ file, json: readFileSync(file, "utf8") });
       } else {
         if (service === undefined || !opts.env)
           throw new UsageError(
@@ -49,9 +63,16 @@ export function registerCalls(program: Command, out: Output): void {
             "slipway calls diff files --env dev",
           );
         const session = await openSession(cmd, opts.env, [service]);
-        const defined = session.project.services
-          .get(session.env.name)
-          ?.find((s) => s.spec.name === service) as { calls: readonly CallContract[] };
+        const model = session.project.services.get(session.env.name)?.find((s) => s.spec.name === service);
+        const defined = model as { calls: readonly CallContract[] };
+        const root = session.project.root;
+        sourceOf = (call) => {
+          const definition = model ? join(root, model.file) : root;
+          const request = model?.spec.calls?.[call]?.request;
+          if (typeof request !== "string") return { file: relativeToCwd(definition) };
+          const file = resolve(dirname(definition), request);
+          return { file: relativeToCwd(file), json: readFileSync(file, "utf8") };
+        };
         const store = new ReleaseStore(session.cluster, session.env.cluster.namespace);
         const deployed = (await store.summaries(service)).find((s) => s.status === "deployed");
         if (!deployed) out.note(`${service} has no deployed release in ${opts.env}: every call is new`);
@@ -59,11 +80,28 @@ export function registerCalls(program: Command, out: Output): void {
         diff = diffCalls(before, defined.calls);
       }
       const breaking = hasBreaking(diff);
-      if (opts.output === "json") out.line(JSON.stringify({ ...diff, breaking }, null, 2));
-      else printDiff(diff, out);
+      if (format === "json") out.line(JSON.stringify(callsDiffDocument(diff, breaking), null, 2));
+      else if (format === "text") printDiff(diff, out);
+      else {
+        const annotations = callsAnnotations(diff, sourceOf);
+        if (format === "sarif")
+          out.line(
+            JSON.stringify(
+              sarifLog(annotations, callRules(annotations), { version: slipwayVersion() }),
+              null,
+              2,
+            ),
+          );
+        else {
+          for (const a of annotations) out.line(workflowCommand(a));
+          appendStepSummary(annotationsMarkdown("slipway calls diff", annotations));
+        }
+      }
       if (breaking) out.exitCode(ExitCode.failure);
     });
 }
+
+const relativeToCwd = (file: string): string => relative(process.cwd(), file) || file;
 
 function readSchema(path: string, flag: string): JsonSchema {
   let text: string;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
+import { DeployCiReports } from "../ci-reports.ts";
 import { blockedBecause, colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
@@ -26,6 +27,7 @@ interface DeployFlags {
   scratchDatabase: string;
   output: string;
   lockLease: string;
+  junit?: string;
 }
 
 export function registerDeploy(program: Command, out: Output): void {
@@ -42,6 +44,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "-o, --output <format>",
       "text, or jsonl: one JSON event per line on stdout, the plan first and the report last",
       "text",
+    )
+    .option(
+      "--junit <file>",
+      "also write a JUnit report (each check and each service a test case), for Jenkins",
     )
     .option("--force-conflicts", "take over fields that other field managers own")
     .option("--no-rollback", "on a failed rollout, leave it for inspection instead of rolling back")
@@ -110,7 +116,9 @@ export function registerDeploy(program: Command, out: Output): void {
       });
       if (jsonl) out.line(jsonLine("Plan", planJson(plan) as object));
       else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+      const ci = new DeployCiReports(plan, opts.junit);
       if (plan.blocked) {
+        ci.finish();
         const reasons = blockedBecause(plan);
         out.error(
           `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
@@ -119,6 +127,7 @@ export function registerDeploy(program: Command, out: Output): void {
         return;
       }
       if (!plan.changed) {
+        ci.finish({ ok: true, services: [] });
         if (jsonl) out.line(jsonLine("DeployReport", { ok: true, services: [] }));
         else out.line("Nothing to deploy.");
         return;
@@ -134,7 +143,7 @@ export function registerDeploy(program: Command, out: Output): void {
       )
         return;
       const started = Date.now();
-      const deploy = new Deploy(session.cluster, jsonl ? jsonlEvents(out) : deployEvents(out));
+      const deploy = new Deploy(session.cluster, ci.recording(jsonl ? jsonlEvents(out) : deployEvents(out)));
       const report = await deploy.run(session.project, session.env, plan, {
         only: services,
         dryRun: opts.dryRun === true,
@@ -158,6 +167,7 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
         ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
       });
+      ci.finish(report);
       if (jsonl) {
         out.line(jsonLine("DeployReport", report));
         if (!report.ok) out.exitCode(1);

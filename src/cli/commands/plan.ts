@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
+import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 
@@ -27,6 +28,7 @@ export function registerPlan(program: Command, out: Output): void {
         const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
         if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
         else out.write(formatPlan(plan, out.colour ? colour : plain));
+        writePlanSummary(plan);
         if (plan.blocked) out.exitCode(1);
         else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
       },

@@ -1,0 +1,36 @@
+import type { CallsDiff } from "../checks/calls/request-diff.ts";
+import { blocking, type MigrationFinding } from "../checks/migrations/finding.ts";
+import { document, type Document } from "./document.ts";
+
+/** The counts the text output's last line gives, so a consumer need not recount. */
+export interface MigrationCheckCounts {
+  /** Errors no suppression covers: these make the exit code 1. */
+  readonly errors: number;
+  readonly warnings: number;
+  readonly suppressed: number;
+}
+
+/** `slipway migrations check -o json`. */
+export type MigrationCheckDocument = Document<
+  "MigrationCheck",
+  { readonly findings: readonly MigrationFinding[]; readonly counts: MigrationCheckCounts }
+>;
+
+/** `slipway calls diff -o json`: the diff, and whether something in it breaks a client. */
+export type CallsDiffDocument = Document<"CallsDiff", CallsDiff & { readonly breaking: boolean }>;
+
+export function migrationCheckCounts(findings: readonly MigrationFinding[]): MigrationCheckCounts {
+  return {
+    errors: findings.filter(blocking).length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+    suppressed: findings.filter((f) => f.suppressed !== undefined).length,
+  };
+}
+
+export function migrationCheckDocument(findings: readonly MigrationFinding[]): MigrationCheckDocument {
+  return document("MigrationCheck", { findings, counts: migrationCheckCounts(findings) });
+}
+
+export function callsDiffDocument(diff: CallsDiff, breaking: boolean): CallsDiffDocument {
+  return document("CallsDiff", { ...diff, breaking });
+}
