@@ -79,19 +79,25 @@ describe("every object rendered from the example platform", () => {
     expect((error as KubernetesApiError).message).toMatch(/selector`? does not match template `?labels/);
   });
 
-  it("accepts the fuller definition forms too: many ingress rules, named Service ports", async () => {
+  it("accepts the fuller definition forms too: ingress rules, Service ports, pod features, PDB, HPA", async () => {
     const p = scratchProject({
       "slipway.config.ts": minimalConfig.replace(
         'namespace: "demo-dev"',
         `namespace: "${example.namespace}"`,
       ),
       "services/gw/service.ts": service(gatewayService),
+      "services/worker/service.ts": service(workerService),
     });
-    const objects = renderEnvironment(await loadProject(p.config), "dev");
+    const fuller = await loadProject(p.config);
+    const objects = renderEnvironment(fuller, "dev");
+    const env = fuller.environments[0];
+    const worker = fuller.services.get("dev")?.find((s) => s.spec.name === "worker");
+    if (!env || !worker) throw new Error("the worker did not load");
+    const job = renderAdHocJob({ project: fuller.name, env, service: worker }, "rebuild", "r1");
     expect(objects.map((o) => o.kind)).toEqual(
-      expect.arrayContaining(["Service", "Ingress", "NetworkPolicy"]),
+      expect.arrayContaining(["Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler", "CronJob"]),
     );
-    expect(await dryRunAll(objects)).toEqual([]);
+    expect(await dryRunAll([...objects, job])).toEqual([]);
   });
 
   it("stores nothing", async () => {
