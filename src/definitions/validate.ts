@@ -1,5 +1,6 @@
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
+import { containerOf } from "./container.ts";
 import { findServicePort, servicePorts } from "./networking.ts";
 
 /**
@@ -66,7 +67,17 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
         );
       }
     };
-    checkWorkloadRefs("deployment.", spec.deployment.env, spec.deployment.database);
+    // The container's settings are written in deployment, or in container without one.
+    const home = spec.deployment ? "deployment" : "container";
+    const own = containerOf(spec);
+    if (spec.deployment && spec.container)
+      problem(
+        "container",
+        "is for a service without a Deployment; with one, give these settings in deployment",
+      );
+    if (!spec.deployment && !spec.cronJobs && !spec.jobs)
+      problem("deployment", "is required unless the service runs cronJobs or jobs (it would run nothing)");
+    checkWorkloadRefs(`${home}.`, own.env, own.database);
     for (const kind of ["initContainers", "sidecars"] as const)
       for (const [name, container] of Object.entries(spec.pod?.[kind] ?? {}))
         checkWorkloadRefs(`pod.${kind}.${name}.`, container.env, undefined);
@@ -78,14 +89,19 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
             `Secret "${secret}" is not listed in secrets (add it there so Slipway can check it exists)`,
           );
       });
-    spec.deployment.configFiles?.forEach((mount, i) => {
+    own.configFiles?.forEach((mount, i) => {
       if (!configMaps.has(mount.configMap))
-        problem(`deployment.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
+        problem(`${home}.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
     });
-    spec.deployment.secretFiles?.forEach((mount, i) => {
+    own.secretFiles?.forEach((mount, i) => {
       if (!secrets.has(mount.secret))
-        problem(`deployment.secretFiles[${i}].secret`, `Secret "${mount.secret}" is not listed in secrets`);
+        problem(`${home}.secretFiles[${i}].secret`, `Secret "${mount.secret}" is not listed in secrets`);
     });
+    if (!spec.deployment && (spec.service || spec.ingress || spec.verify))
+      problem(
+        spec.service ? "service" : spec.ingress ? "ingress" : "verify",
+        "needs a deployment: without one the service runs only CronJobs and Jobs, nothing serves",
+      );
     if (spec.migrations && !env.databases?.[spec.migrations.database]) {
       problem(
         "migrations.database",
@@ -99,6 +115,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
       );
     }
     if (
+      spec.deployment &&
       spec.service?.port !== undefined &&
       spec.deployment.port === undefined &&
       spec.service.targetPort === undefined
@@ -107,15 +124,15 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     }
     problems.push(...networkingProblems(service), ...podProblems(service));
     for (const [probeName, probe] of [
-      ["liveness", spec.deployment.liveness],
-      ["readiness", spec.deployment.readiness],
+      ["liveness", spec.deployment?.liveness],
+      ["readiness", spec.deployment?.readiness],
     ] as const) {
       if (!probe) continue;
       const kinds = [probe.http, probe.tcp, probe.exec].filter((k) => k !== undefined).length;
       if (kinds !== 1)
         problem(`deployment.${probeName}`, `needs exactly one of http, tcp or exec (found ${kinds})`);
       if ((probe.http && probe.http.port === undefined) || (probe.tcp && probe.tcp.port === undefined)) {
-        if (spec.deployment.port === undefined)
+        if (spec.deployment?.port === undefined)
           problem(`deployment.${probeName}`, "needs a port, or deployment.port");
       }
     }
@@ -292,9 +309,9 @@ function podProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
           );
       });
     }
-  const scale = deployment.autoscale;
+  const scale = deployment?.autoscale;
   if (scale) {
-    if (deployment.replicas !== undefined)
+    if (deployment?.replicas !== undefined)
       problem(
         "deployment.replicas",
         "the autoscaler owns the replica count: give autoscale.minReplicas instead",
@@ -307,7 +324,7 @@ function podProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
     if (scale.cpu === undefined && scale.memory === undefined)
       problem("deployment.autoscale", "needs a target: cpu or memory (percent of the requests)");
   }
-  const budget = deployment.disruptionBudget;
+  const budget = deployment?.disruptionBudget;
   if (budget && (budget.minAvailable === undefined) === (budget.maxUnavailable === undefined))
     problem("deployment.disruptionBudget", "needs exactly one of minAvailable or maxUnavailable");
   return problems;

@@ -15,7 +15,7 @@ import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { planSteps, type PlanStep } from "../procedure/plan-steps.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
-import { managedKinds, objectKey } from "./live-state.ts";
+import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
@@ -207,8 +207,7 @@ function planService(
     }
   }
   objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.name.localeCompare(b.name));
-  const deployment = live.get(`Deployment/${service.spec.name}`);
-  const liveVersion = deployment?.metadata?.annotations?.["slipway.dev/version"];
+  const liveVersion = liveVersionOf(live.values(), service.spec.name);
   const objectsHash = hashObjects(desired);
   const mine = releases
     .filter((r) => r.service === service.spec.name)

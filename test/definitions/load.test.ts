@@ -47,8 +47,8 @@ describe("loading the example platform", () => {
   it("resolves per-environment values with the environment's flavour defaults", async () => {
     const project = await loadProject(exampleConfig);
     const files = (env: string) => project.services.get(env)?.find((s) => s.spec.name === "files");
-    expect(files("dev")?.spec.deployment.replicas).toBe(1);
-    expect(files("prod")?.spec.deployment.replicas).toBe(3);
+    expect(files("dev")?.spec.deployment?.replicas).toBe(1);
+    expect(files("prod")?.spec.deployment?.replicas).toBe(3);
     expect(files("prod")?.spec.ingress?.host).toBe("cloud.example.org");
     expect(files("dev")?.spec.ingress?.host).toBe("dev.cloud.example.org");
     const [dev, prod] = project.environments;
@@ -250,6 +250,30 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     expect(await problemsOf(p.config)).toEqual([
       expect.stringMatching(
         /deployment\.database: the environment has no database "other" \(its databases: main\) \(environments dev, prod\)$/,
+      ),
+    ]);
+  });
+
+  it("takes a service without a Deployment only when it runs CronJobs or Jobs, and nothing that serves", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/idle/service.ts": service(`{ name: "idle", version: "1", image: "idle" }`),
+      "services/web/service.ts": service(
+        `{ name: "web", version: "1", image: "web", container: { env: { A: "1" } }, cronJobs: { x: { schedule: "@daily" } }, service: { port: 80 } }`,
+      ),
+      "services/both/service.ts": service(
+        `{ name: "both", version: "1", image: "both", deployment: { port: 8080 }, container: { env: { A: "1" } } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/both\/service\.ts: container: is for a service without a Deployment; with one, give these settings in deployment$/,
+      ),
+      expect.stringMatching(
+        /services\/idle\/service\.ts: deployment: is required unless the service runs cronJobs or jobs \(it would run nothing\)$/,
+      ),
+      expect.stringMatching(
+        /services\/web\/service\.ts: service: needs a deployment: without one the service runs only CronJobs and Jobs, nothing serves$/,
       ),
     ]);
   });

@@ -17,7 +17,7 @@ export function registerList(program: Command, out: Output): void {
         name: s.spec.name,
         version: s.spec.version,
         image: s.spec.image,
-        replicas: s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1,
+        replicas: s.spec.deployment ? (s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1) : 0,
         dependsOn: s.spec.dependsOn ?? [],
         migrations: s.migrations.length,
         calls: s.calls.length,

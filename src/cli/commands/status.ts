@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { V1Deployment } from "@kubernetes/client-node";
-import { managedSelector } from "../../plan/live-state.ts";
+import { liveVersionOf, managedSelector } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
@@ -14,8 +14,10 @@ export function registerStatus(program: Command, out: Output): void {
     .action(async (opts: { env: string; output: string }, cmd: Command) => {
       const { project, env, cluster } = await openSession(cmd, opts.env);
       const namespace = env.cluster.namespace;
-      const [deployments, summaries] = await Promise.all([
-        cluster.list("Deployment", namespace, managedSelector(project.name, env.name)),
+      const selector = managedSelector(project.name, env.name);
+      const [deployments, cronJobs, summaries] = await Promise.all([
+        cluster.list("Deployment", namespace, selector),
+        cluster.list("CronJob", namespace, selector),
         new ReleaseStore(cluster, namespace).summaries(),
       ]);
       const rows = (project.services.get(env.name) ?? []).map((service) => {
@@ -23,7 +25,7 @@ export function registerStatus(program: Command, out: Output): void {
         const live = deployments.items.find(
           (d) => d.metadata?.labels?.["app.kubernetes.io/name"] === name,
         ) as V1Deployment | undefined;
-        const liveVersion = live?.metadata?.annotations?.["slipway.dev/version"];
+        const liveVersion = liveVersionOf([...deployments.items, ...cronJobs.items], name);
         const last = summaries.find((s) => s.service === name);
         return {
           service: name,
