@@ -242,6 +242,8 @@ const configMap = z.strictObject({
   files: z.record(configKey, z.string()).optional(),
   /** Inline entries. */
   data: z.record(configKey, z.string()).optional(),
+  /** Other services of the environment may mount it by name; this service owns it. */
+  shared: z.boolean().optional(),
 });
 
 const policyRule = z.strictObject({

@@ -1,6 +1,7 @@
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
 import { containerOf } from "./container.ts";
+import { sharedConfigMaps, sharedConfigUsed } from "./shared-config.ts";
 import { findServicePort, servicePorts } from "./networking.ts";
 
 /**
@@ -22,6 +23,17 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     else byName.set(service.spec.name, service);
   }
   const names = [...byName.keys()].sort().join(", ");
+  const sharedOwners = sharedConfigMaps(services);
+  for (const service of services)
+    for (const [name, configMap] of Object.entries(service.spec.configMaps ?? {})) {
+      const owner = sharedOwners.get(name);
+      if (owner && owner !== service.spec.name)
+        problems.push({
+          file: service.file,
+          path: `configMaps.${name}`,
+          message: `${owner} shares a ConfigMap "${name}" already${configMap.shared ? "" : ": mount that one, or rename this"}`,
+        });
+    }
 
   for (const service of services) {
     const { spec, file } = service;
@@ -37,6 +49,14 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
 
     const secrets = new Set(spec.secrets ?? []);
     const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
+    // A ConfigMap of its own, or one another service shares: anything else names nothing.
+    const configMapProblem = (name: string): string | undefined => {
+      if (configMaps.has(name) || sharedOwners.has(name)) return undefined;
+      const owner = services.find((s) => s.spec.configMaps?.[name]);
+      return owner
+        ? `ConfigMap "${name}" belongs to ${owner.spec.name}, which does not share it (add shared: true there)`
+        : `no ConfigMap "${name}" in configMaps (defined: ${[...configMaps].join(", ") || "none"}; shared by other services: ${[...sharedOwners.keys()].join(", ") || "none"})`;
+    };
     const checkWorkloadRefs = (
       prefix: string,
       envVars: Record<string, unknown> | undefined,
@@ -53,11 +73,8 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
         }
         if (typeof value === "object" && value !== null && "configMap" in value) {
           const name = (value as { configMap: string }).configMap;
-          if (!configMaps.has(name))
-            problem(
-              `${prefix}env.${key}.configMap`,
-              `no ConfigMap "${name}" in configMaps (defined: ${[...configMaps].join(", ") || "none"})`,
-            );
+          const wrong = configMapProblem(name);
+          if (wrong) problem(`${prefix}env.${key}.configMap`, wrong);
         }
       }
       if (database && !env.databases?.[database]) {
@@ -82,6 +99,11 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
       for (const [name, container] of Object.entries(spec.pod?.[kind] ?? {}))
         checkWorkloadRefs(`pod.${kind}.${name}.`, container.env, undefined);
     for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
+      volume.projected?.configMaps?.forEach((configMap, i) => {
+        const wrong = configMapProblem(configMap);
+        if (wrong) problem(`pod.volumes.${name}.projected.configMaps[${i}]`, wrong);
+      });
+    for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
       volume.projected?.secrets?.forEach((secret, i) => {
         if (!secrets.has(secret))
           problem(
@@ -90,8 +112,8 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
           );
       });
     own.configFiles?.forEach((mount, i) => {
-      if (!configMaps.has(mount.configMap))
-        problem(`${home}.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
+      const wrong = configMapProblem(mount.configMap);
+      if (wrong) problem(`${home}.configFiles[${i}].configMap`, wrong);
     });
     own.secretFiles?.forEach((mount, i) => {
       if (!secrets.has(mount.secret))
@@ -216,12 +238,17 @@ function findCycle(services: readonly ServiceModel[]): string[] | undefined {
 /** Services ordered so that each comes after what it depends on; ties by name. */
 export function dependencyOrder(services: readonly ServiceModel[]): ServiceModel[] {
   const byName = new Map(services.map((s) => [s.spec.name, s]));
+  // A service that mounts another's shared ConfigMap deploys after it, as if it said dependsOn.
+  const owners = sharedConfigMaps(services);
+  const dependencies = (s: ServiceModel): string[] => [
+    ...new Set([...(s.spec.dependsOn ?? []), ...sharedConfigUsed(s, owners).map((u) => u.owner)]),
+  ];
   const ordered: ServiceModel[] = [];
   const placed = new Set<string>();
   const place = (service: ServiceModel, path: Set<string>): void => {
     if (placed.has(service.spec.name) || path.has(service.spec.name)) return;
     path.add(service.spec.name);
-    for (const dep of [...(service.spec.dependsOn ?? [])].sort()) {
+    for (const dep of dependencies(service).sort()) {
       const target = byName.get(dep);
       if (target) place(target, path);
     }

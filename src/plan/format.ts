@@ -178,6 +178,14 @@ export function formatPlan(plan: Plan, style: Style): string {
       lines.push(...s.gate.checks.flatMap((c) => checkLines(c, style)));
     if (s.calls) lines.push(...callLines(s.calls, style));
     lines.push(...auditLines(s.audit, style));
+    for (const u of s.sharedConfig ?? [])
+      lines.push(style.dim(`  uses ConfigMap/${u.name}, which ${u.owner} owns and shares`));
+    for (const k of s.kept ?? [])
+      lines.push(
+        style.change(
+          `  = ${k.kind}/${k.name}  (no longer defined, kept: ${k.mountedBy.join(", ")} still mount${k.mountedBy.length === 1 ? "s" : ""} it)`,
+        ),
+      );
     if (!s.changed) continue;
     if (s.resumes !== undefined)
       lines.push(style.change(`  resumes revision ${s.resumes}, interrupted earlier`));

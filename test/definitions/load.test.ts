@@ -278,6 +278,37 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     ]);
   });
 
+  it("mounts another service's ConfigMap only when that service shares it", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/auth/service.ts": service(
+        `{ name: "auth", version: "1", image: "auth", deployment: { port: 8080 }, configMaps: { keys: { data: { a: "1" }, shared: true }, private: { data: { b: "2" } } } }`,
+      ),
+      "services/web/service.ts": service(
+        `{ name: "web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }, { configMap: "private", mountPath: "/p" }] } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/web\/service\.ts: deployment\.configFiles\[1\]\.configMap: ConfigMap "private" belongs to auth, which does not share it \(add shared: true there\)$/,
+      ),
+    ]);
+  });
+
+  it("deploys a service after the one whose shared ConfigMap it mounts", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/a-web/service.ts": service(
+        `{ name: "a-web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }] } }`,
+      ),
+      "services/z-auth/service.ts": service(
+        `{ name: "z-auth", version: "1", image: "auth", deployment: { port: 8080 }, configMaps: { keys: { data: { a: "1" }, shared: true } } }`,
+      ),
+    });
+    const project = await loadProject(p.config);
+    expect(project.services.get("dev")?.map((s) => s.spec.name)).toEqual(["z-auth", "a-web"]);
+  });
+
   it("names a record key that breaks its naming rule, and the rule", async () => {
     const p = scratchProject({
       "slipway.config.ts": minimalConfig,
