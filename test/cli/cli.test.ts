@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { copyOfExample, exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
 import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
+import type { ServiceListDocument } from "../../src/output/documents.ts";
 
 // The binary as a process (the installed package's in CI), as a user runs it.
 const slipway = (...args: string[]): Promise<SlipwayResult> => runSlipway(args);
@@ -57,7 +58,7 @@ describe("slipway CLI", () => {
 
   it("lists services in dependency order", async () => {
     const r = await slipway("list", "-c", exampleConfig, "-o", "json");
-    const rows = JSON.parse(r.stdout) as { name: string }[];
+    const rows = (JSON.parse(r.stdout) as ServiceListDocument).services;
     expect(rows.map((s) => s.name)).toEqual(["auth", "accounting", "files", "app-orchestrator", "mail"]);
   });
 

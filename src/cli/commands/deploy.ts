@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
-import { blockedBecause, colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
-import { deployEvents, jsonLine, jsonlEvents, printDeployReport } from "../deploy-report.ts";
+import { deployRenderer } from "../deploy-report.ts";
+import { outputFormat } from "../output-format.ts";
 import { parseDuration } from "../duration.ts";
 
 interface DeployFlags {
@@ -40,7 +40,7 @@ export function registerDeploy(program: Command, out: Output): void {
     .option("--dry-run", "go as far as a server-side dry run; change nothing")
     .option(
       "-o, --output <format>",
-      "text, or jsonl: one JSON event per line on stdout, the plan first and the report last",
+      "text; json: the DeployReport document on stdout; jsonl: one JSON document per line on stdout, the plan first, then each event, the report last",
       "text",
     )
     .option("--force-conflicts", "take over fields that other field managers own")
@@ -77,9 +77,7 @@ export function registerDeploy(program: Command, out: Output): void {
       "24h",
     )
     .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
-      if (!["text", "jsonl"].includes(opts.output))
-        throw new UsageError(`--output must be text or jsonl, found "${opts.output}"`);
-      const jsonl = opts.output === "jsonl";
+      const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));
       const parallel = Number(opts.parallel);
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
@@ -108,21 +106,9 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
         forceConflicts: opts.forceConflicts === true,
       });
-      if (jsonl) out.line(jsonLine("Plan", planJson(plan) as object));
-      else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
-      if (plan.blocked) {
-        const reasons = blockedBecause(plan);
-        out.error(
-          `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
-        );
-        out.exitCode(1);
-        return;
-      }
-      if (!plan.changed) {
-        if (jsonl) out.line(jsonLine("DeployReport", { ok: true, services: [] }));
-        else out.line("Nothing to deploy.");
-        return;
-      }
+      render.plan(plan);
+      if (plan.blocked) return render.refused(plan);
+      if (!plan.changed) return render.nothingToDeploy();
       if (
         !opts.dryRun &&
         !(await confirm(out, {
@@ -134,7 +120,7 @@ export function registerDeploy(program: Command, out: Output): void {
       )
         return;
       const started = Date.now();
-      const deploy = new Deploy(session.cluster, jsonl ? jsonlEvents(out) : deployEvents(out));
+      const deploy = new Deploy(session.cluster, render.events);
       const report = await deploy.run(session.project, session.env, plan, {
         only: services,
         dryRun: opts.dryRun === true,
@@ -158,9 +144,6 @@ export function registerDeploy(program: Command, out: Output): void {
         ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
         ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
       });
-      if (jsonl) {
-        out.line(jsonLine("DeployReport", report));
-        if (!report.ok) out.exitCode(1);
-      } else printDeployReport(out, report, started);
+      render.report(report, started);
     });
 }
