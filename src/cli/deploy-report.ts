@@ -9,7 +9,7 @@ import type { StepName } from "../procedure/step.ts";
 import { formatDuration } from "./duration.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Output } from "./output.ts";
-import { printDocument } from "./output-format.ts";
+import { humanOnStderr, printDocument } from "./output-format.ts";
 
 /** One event as the terminal shows it: a kept line, a live status line, or nothing. */
 function terminalLine(event: DeployEvent): { kept: string } | { live: string } | undefined {
@@ -110,6 +110,8 @@ export type DeployFormat = "text" | "json" | "jsonl";
  * The human account goes to stderr whenever stdout holds documents.
  */
 export interface DeployRenderer {
+  /** Where lines for a person go (the confirmation's answer): stderr when stdout holds documents. */
+  readonly human: Output;
   plan(plan: Plan): void;
   readonly events: DeployEventSink;
   /** A check refused the plan: nothing was deployed. */
@@ -124,6 +126,7 @@ export function deployRenderer(out: Output, format: DeployFormat): DeployRendere
   const emit = (doc: DeployReportDocument): void =>
     format === "jsonl" ? out.line(jsonLine(doc)) : printDocument(out, doc);
   return {
+    human: format === "text" ? out : humanOnStderr(out),
     plan(plan) {
       if (format === "jsonl") out.line(jsonLine(document("Plan", planJson(plan))));
       else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());

@@ -111,7 +111,7 @@ export function registerDeploy(program: Command, out: Output): void {
       if (!plan.changed) return render.nothingToDeploy();
       if (
         !opts.dryRun &&
-        !(await confirm(out, {
+        !(await confirm(render.human, {
           yes: opts.yes === true,
           verb: "deploy",
           question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
