@@ -1,5 +1,5 @@
 import { document } from "../output/document.ts";
-import type { DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
+import type { DeployReportBody, DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
 import { blockedBecause, colour, formatPlan, plain, planJson } from "../plan/format.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
@@ -121,8 +121,7 @@ export interface DeployRenderer {
 }
 
 export function deployRenderer(out: Output, format: DeployFormat): DeployRenderer {
-  const final = (body: DeployReport & { refused?: readonly string[] }): DeployReportDocument =>
-    document("DeployReport", body);
+  const final = (body: DeployReportBody): DeployReportDocument => document("DeployReport", body);
   const emit = (doc: DeployReportDocument): void =>
     format === "jsonl" ? out.line(jsonLine(doc)) : printDocument(out, doc);
   return {
