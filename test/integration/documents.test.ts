@@ -1,6 +1,8 @@
 // Every reporting command's JSON, as the installed binary prints it against the local platform,
 // validated against the schema the package ships (schema/slipway.v1.schema.json); and the exit
 // codes that tell a refused deploy, a held lock and a rolled-back deploy apart.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
@@ -155,6 +157,10 @@ describe("the JSON documents of every reporting command, through the binary", ()
       expect(report).toMatchObject({ ok: false, services: [] });
       expect(report.refused?.join("\n")).toMatch(/auth/);
       expect(r.stderr).toContain("nothing was deployed");
+      // As JSON Lines: the plan, then at once the report that says why.
+      const lines = await slipway(...deploy, "-o", "jsonl");
+      expect(lines.code, lines.stderr).toBe(ExitCode.refused);
+      expect(expectJsonLines(lines.stdout).map((l) => l.kind)).toEqual(["Plan", "DeployReport"]);
     } finally {
       bump("auth", "1.0.2", "1.0.0");
     }
@@ -195,6 +201,24 @@ describe("the JSON documents of every reporting command, through the binary", ()
       expect(lines.at(-1)).toMatchObject({ kind: "DeployReport", ok: false });
     } finally {
       project.edit("services/mail/service.ts", `\n    podLabels: { "${failPodLabel}": "true" },`, "");
+    }
+  });
+
+  it("exit 4: a deploy whose migration check refuses in its check step; the report names the step", async () => {
+    const migration = join(project.root, "services", "mail", "migrations", "V2__drop_subject.sql");
+    // mail 0.9.2 runs and still reads outbox.subject: dropping it would break it.
+    writeFileSync(migration, "set lock_timeout = '5s';\nalter table outbox drop column subject;\n");
+    bump("mail", "0.9.3", "0.9.4");
+    try {
+      await publishDefinedVersions(project.config);
+      const r = await slipway("deploy", "mail", ...dev, "--yes", "--timeout", "60s", "-o", "json");
+      expect(r.code, r.stderr).toBe(ExitCode.refused);
+      expect(expectDocument(r.stdout, "DeployReport").services).toEqual([
+        expect.objectContaining({ service: "mail", outcome: "failed", failedStep: "check-migrations" }),
+      ]);
+    } finally {
+      rmSync(migration);
+      bump("mail", "0.9.4", "0.9.3");
     }
   });
 
