@@ -2,6 +2,7 @@ import { document } from "../output/document.ts";
 import type { DeployReportBody, DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
 import { blockedBecause, colour, formatPlan, plain, planJson } from "../plan/format.ts";
 import type { Plan } from "../plan/plan.ts";
+import type { Deploy } from "../procedure/deploy.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
 import type { DeployReport, ServiceResult } from "../procedure/report.ts";
@@ -118,6 +119,11 @@ export interface DeployRenderer {
   refused(plan: Plan): void;
   nothingToDeploy(): void;
   report(report: DeployReport, started: number): void;
+  /**
+   * The deploy, so that one that throws (the lock held, ...) still ends a document run with its
+   * report; the error goes on to run(), which says it and picks the exit code (5 for the lock).
+   */
+  watched(deploy: Deploy): Pick<Deploy, "run">;
 }
 
 export function deployRenderer(out: Output, format: DeployFormat): DeployRenderer {
@@ -149,6 +155,17 @@ export function deployRenderer(out: Output, format: DeployFormat): DeployRendere
       emit(final(report));
       out.exitCode(deployExitCode(report));
     },
+    watched: (deploy) => ({
+      run: (...args) =>
+        deploy.run(...args).catch((error: unknown) => {
+          if (format !== "text") {
+            out.progress("");
+            const stopped = error instanceof Error ? error.message : String(error);
+            emit(final({ ok: false, services: [], stopped }));
+          }
+          throw error;
+        }),
+    }),
   };
 }
 

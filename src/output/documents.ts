@@ -31,6 +31,11 @@ export interface EventTime {
 export interface DeployReportBody extends DeployReport {
   /** Set when a check refused the deploy before anything changed: why, one line each. */
   readonly refused?: readonly string[];
+  /**
+   * Set when the deploy stopped on an error instead of a report (another deploy holds the lock,
+   * the lock was lost, the cluster could not be reached): that error. The exit code says which.
+   */
+  readonly stopped?: string;
 }
 export interface DeployReportDocument extends DocumentHeader<"DeployReport">, DeployReportBody {}
 

@@ -175,6 +175,15 @@ describe("the JSON documents of every reporting command, through the binary", ()
       const r = await slipway(...deploy);
       expect(r.code, r.stderr).toBe(ExitCode.lockHeld);
       expect(r.stderr).toContain(`error: another deploy holds the lock: ${other.holderIdentity}`);
+      // As JSON Lines the last line is still the report, saying why it stopped.
+      const lines = await slipway(...deploy, "-o", "jsonl");
+      expect(lines.code, lines.stderr).toBe(ExitCode.lockHeld);
+      const docs = expectJsonLines(lines.stdout);
+      expect(docs.map((d) => d.kind)).toEqual(["Plan", "DeployReport"]);
+      expect(docs.at(-1)).toMatchObject({
+        ok: false,
+        stopped: expect.stringMatching(/another deploy holds the lock/),
+      });
     } finally {
       await other.release();
     }

@@ -120,7 +120,7 @@ export function registerDeploy(program: Command, out: Output): void {
       )
         return;
       const started = Date.now();
-      const deploy = new Deploy(session.cluster, render.events);
+      const deploy = render.watched(new Deploy(session.cluster, render.events));
       const report = await deploy.run(session.project, session.env, plan, {
         only: services,
         dryRun: opts.dryRun === true,
