@@ -1,7 +1,7 @@
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
-import { gateBlocks, type ObjectChange, type Plan } from "./plan.ts";
+import { gateBlocks, type ObjectChange, type Plan, type ServicePlan } from "./plan.ts";
 import { applyRefusalHint } from "../clients/kubernetes/apply-objects.ts";
 import type { DryRunFinding, ManagerConflict } from "./server-dry-run.ts";
 
@@ -229,8 +229,19 @@ export function formatPlan(plan: Plan, style: Style): string {
   return lines.join("\n") + "\n";
 }
 
+/** One object of the plan for machines: its change, without the rendered object. */
+export type ObjectChangeJson = Omit<ObjectChange, "desired">;
+
+/** One service of the plan for machines: the full rendered objects are left out. */
+export type ServicePlanJson = Omit<ServicePlan, "rendered" | "objects"> & {
+  readonly objects: readonly ObjectChangeJson[];
+};
+
+/** The plan as `plan -o json` prints it (the body of a Plan document). */
+export type PlanJson = Omit<Plan, "services"> & { readonly services: readonly ServicePlanJson[] };
+
 /** The plan for machines: everything but the full rendered objects. */
-export function planJson(plan: Plan): unknown {
+export function planJson(plan: Plan): PlanJson {
   return {
     ...plan,
     services: plan.services.map(({ rendered: _rendered, ...s }) => ({

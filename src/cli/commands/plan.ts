@@ -3,6 +3,9 @@ import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import { ExitCode } from "../exit-codes.ts";
 
 export function registerPlan(program: Command, out: Output): void {
   program
@@ -24,13 +27,14 @@ export function registerPlan(program: Command, out: Output): void {
         opts: { env: string; output: string; detailedExitcode?: boolean; forceConflicts?: boolean },
         cmd: Command,
       ) => {
+        const format = outputFormat(opts.output, ["text", "json"]);
         const session = await openSession(cmd, opts.env, services);
         const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
-        if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
+        if (format === "json") printDocument(out, document("Plan", planJson(plan)));
         else out.write(formatPlan(plan, out.colour ? colour : plain));
         writePlanSummary(plan);
-        if (plan.blocked) out.exitCode(1);
-        else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
+        if (plan.blocked) out.exitCode(ExitCode.failure);
+        else if (opts.detailedExitcode && plan.changed) out.exitCode(ExitCode.changes);
       },
     );
 }

@@ -3,6 +3,9 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { liveVersionOf, managedSelector } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import type { ServiceStatus } from "../../output/documents.ts";
 import { openSession } from "../session.ts";
 
 export function registerStatus(program: Command, out: Output): void {
@@ -12,6 +15,7 @@ export function registerStatus(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const { project, env, cluster } = await openSession(cmd, opts.env);
       const namespace = env.cluster.namespace;
       const selector = managedSelector(project.name, env.name);
@@ -20,7 +24,7 @@ export function registerStatus(program: Command, out: Output): void {
         cluster.list("CronJob", namespace, selector),
         new ReleaseStore(cluster, namespace).summaries(),
       ]);
-      const rows = (project.services.get(env.name) ?? []).map((service) => {
+      const rows = (project.services.get(env.name) ?? []).map((service): ServiceStatus => {
         const name = service.spec.name;
         const live = deployments.items.find(
           (d) => d.metadata?.labels?.["app.kubernetes.io/name"] === name,
@@ -45,7 +49,8 @@ export function registerStatus(program: Command, out: Output): void {
             : null,
         };
       });
-      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      if (format === "json")
+        return printDocument(out, document("Status", { environment: env.name, namespace, services: rows }));
       out.table(
         ["SERVICE", "LIVE", "DEFINED", "UP TO DATE", "READY", "LAST DEPLOY", "OVERRIDES"],
         rows.map((r) => [
