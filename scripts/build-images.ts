@@ -206,6 +206,9 @@ function craneIn(binary: string, dockerConfig: string) {
           else resolve(stdout.trim());
         },
       );
+      // crane may exit without reading its stdin (a failed login, a command that takes none):
+      // the pipe's EPIPE must not crash the run; the exit status says what went wrong.
+      child.stdin?.on("error", () => undefined);
       child.stdin?.end(stdin ?? "");
     });
 }

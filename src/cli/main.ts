@@ -1,8 +1,12 @@
+import { setMaxListeners } from "node:events";
 import { streamOutput } from "./output.ts";
 import { run } from "./run.ts";
 
 // Ctrl-C aborts the running command: a deploy stops where it is and stays resumable.
 const controller = new AbortController();
+// Every request listens on it, and a plan LISTs each managed kind at once (a dozen and more):
+// Node's warning at ten listeners would be noise on every command, not a leak.
+setMaxListeners(100, controller.signal);
 process.once("SIGINT", () => controller.abort(new Error("interrupted (SIGINT)")));
 process.once("SIGTERM", () => controller.abort(new Error("interrupted (SIGTERM)")));
 

@@ -105,7 +105,7 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     const summary = join(reports, "deploy-2.md");
     const junit = join(reports, "deploy-2.xml");
     const r = await slipway(["deploy", "auth", "--env", "dev", "--yes", "--junit", junit], summary);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(4); // refused by the migration check: nothing changed
     const markdown = readFileSync(summary, "utf8");
     expect(markdown).toMatch(/^## slipway deploy dev: FAILED\n/);
     expect(markdown).toMatch(/\| auth \| 1\.0\.0 → 1\.1\.0 \| ❌ 1 of 3 failed \| failed \(revision 2\) \|/);
@@ -136,7 +136,7 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     const summary = join(reports, "deploy-3.md");
     const junit = join(reports, "deploy-3.xml");
     const r = await slipway(["deploy", "auth", "--env", "dev", "--yes", "--junit", junit], summary);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(4); // refused by a check
     expect(readFileSync(summary, "utf8")).toMatch(/^## slipway deploy dev: refused by a check\n/);
     const report = junitCases(junit);
     expect(report.cases.find((c) => c.name === "check image")?.failure?.message).toMatch(/^image: /);

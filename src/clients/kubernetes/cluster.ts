@@ -167,6 +167,13 @@ export class Cluster {
     const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
     this.requests++;
     return new Promise<Error | null>((resolve) => {
+      // Removed when the watch ends: a long wait watches again and again on the same signal,
+      // and a listener left per watch would pile up (Node warns past ten).
+      let stop: (() => void) | undefined;
+      const done = (error: Error | null): void => {
+        if (stop) signal.removeEventListener("abort", stop);
+        resolve(error);
+      };
       const watch = new Watch(this.kubeConfig);
       watch
         .watch(
@@ -174,13 +181,14 @@ export class Cluster {
           { labelSelector, resourceVersion, allowWatchBookmarks: true },
           (type: string, object: KubernetesObject) =>
             onEvent(type as WatchEvent, { ...object, apiVersion: info.apiVersion, kind }),
-          (error: unknown) => resolve(error ? (error as Error) : null),
+          (error: unknown) => done(error ? (error as Error) : null),
         )
         .then((controller) => {
-          if (signal.aborted) controller.abort();
-          else signal.addEventListener("abort", () => controller.abort(), { once: true });
+          if (signal.aborted) return controller.abort();
+          stop = () => controller.abort();
+          signal.addEventListener("abort", stop, { once: true });
         })
-        .catch((error: unknown) => resolve(error as Error));
+        .catch((error: unknown) => done(error as Error));
     });
   }
 
