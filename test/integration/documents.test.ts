@@ -149,7 +149,10 @@ describe("the JSON documents of every reporting command, through the binary", ()
   });
 
   it("exit 4: a deploy refused by a check before anything changed, with the reasons in its report", async () => {
-    bump("auth", "1.0.1", "1.0.2"); // never built: the image check refuses it
+    // Never built: the image check refuses it. Unique to this run, since the registry outlives
+    // test runs and other runs may have pushed any fixed version.
+    const unbuilt = `1.0.2-unbuilt.${project.namespace.split("-").pop() ?? "x"}`;
+    bump("auth", "1.0.1", unbuilt);
     try {
       const r = await slipway(...deploy, "-o", "json");
       expect(r.code, r.stderr).toBe(ExitCode.refused);
@@ -162,7 +165,7 @@ describe("the JSON documents of every reporting command, through the binary", ()
       expect(lines.code, lines.stderr).toBe(ExitCode.refused);
       expect(expectJsonLines(lines.stdout).map((l) => l.kind)).toEqual(["Plan", "DeployReport"]);
     } finally {
-      bump("auth", "1.0.2", "1.0.0");
+      bump("auth", unbuilt, "1.0.0");
     }
   });
 
