@@ -35,8 +35,17 @@ const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/,
 });
 const port = z.number().int().min(1).max(65535);
 
-const secretKeyRef = z.strictObject({ secret: subdomainName, key: z.string().min(1) });
-const configMapKeyRef = z.strictObject({ configMap: subdomainName, key: z.string().min(1) });
+/** `optional: true`: the pod starts without it (the plan's references check does not require it). */
+const secretKeyRef = z.strictObject({
+  secret: subdomainName,
+  key: z.string().min(1),
+  optional: z.boolean().optional(),
+});
+const configMapKeyRef = z.strictObject({
+  configMap: subdomainName,
+  key: z.string().min(1),
+  optional: z.boolean().optional(),
+});
 /** A field of the pod itself (the Downward API), such as its IP. */
 const fieldRef = z.strictObject({
   field: z

@@ -10,7 +10,13 @@ import { renderAutoscaler, renderDisruptionBudget } from "./availability.ts";
 import { renderConfigMaps, renderVolumeClaims } from "./config.ts";
 import type { RenderContext } from "./labels.ts";
 import { renderIngress, renderKubernetesService, renderNetworkPolicy } from "./networking.ts";
-import { renderCronJobs, renderDeployment } from "./workloads.ts";
+import {
+  renderAdHocJob,
+  renderCronJobs,
+  renderDeployment,
+  renderMigrationJob,
+  renderVerifyJob,
+} from "./workloads.ts";
 
 export interface RenderOptions {
   /** Image digests by service name; workloads reference these instead of tags. */
@@ -61,4 +67,28 @@ export function renderEnvironment(
   return servicesIn(project, envName, only).flatMap((s) =>
     renderServiceObjects(project.name, env, s, options),
   );
+}
+
+/**
+ * The Jobs a service may start besides what a deploy applies (its migration Job, verifications,
+ * ad-hoc jobs), as templates: checks of the pods it runs read them with the rendered objects.
+ */
+export function renderJobTemplates(
+  project: string,
+  env: EnvironmentModel,
+  service: ServiceModel,
+  options: RenderOptions = {},
+): KubernetesObject[] {
+  const ctx: RenderContext = {
+    project,
+    env,
+    service,
+    ...(options.digests ? { digests: options.digests } : {}),
+  };
+  const { spec } = service;
+  return [
+    ...(spec.migrations?.mode === "job" && spec.migrations.job ? [renderMigrationJob(ctx, "template")] : []),
+    ...Object.keys(spec.verify ?? {}).map((name) => renderVerifyJob(ctx, name, "template")),
+    ...Object.keys(spec.jobs ?? {}).map((name) => renderAdHocJob(ctx, name, "template")),
+  ];
 }
