@@ -16,6 +16,8 @@ import {
 import { resolveForEnvironment } from "./resolve.ts";
 import { environmentSchema, projectSchema, serviceSchema, type ResolvedService } from "./schema.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
+import { PatchError } from "../render/patches.ts";
+import { renderServiceObjects } from "../render/render.ts";
 import { problemsFromIssues } from "./zod-problems.ts";
 
 export const configFileName = "slipway.config.ts";
@@ -206,6 +208,7 @@ export async function loadProjectWith(
       problems.push(...envProblems.map((p) => ({ ...p, environments: [env.name] })));
     }
     problems.push(...crossCheck(models, env).map((p) => ({ ...p, environments: [env.name] })));
+    problems.push(...patchProblems(project.data.name, env, models));
     services.set(env.name, dependencyOrder(models));
   }
 
@@ -382,4 +385,25 @@ function readAssets(
     migrations,
     ...(queryFile !== undefined ? { queryFile } : {}),
   };
+}
+
+/**
+ * Patches are checked against the objects they patch: one whose target matches nothing, or that
+ * cannot apply, is a definition error found by `validate`, not at deploy time.
+ */
+function patchProblems(
+  project: string,
+  env: EnvironmentModel,
+  models: readonly ServiceModel[],
+): DefinitionProblem[] {
+  return models.flatMap((model) => {
+    if (!model.spec.patches?.length) return [];
+    try {
+      renderServiceObjects(project, env, model);
+      return [];
+    } catch (error) {
+      if (!(error instanceof PatchError)) throw error;
+      return [{ file: model.file, path: error.path, message: error.message, environments: [env.name] }];
+    }
+  });
 }

@@ -5,10 +5,13 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "../definitions/model.ts";
+import { rawObjectKinds } from "../definitions/schema.ts";
 import { renderAccess } from "./access.ts";
 import { renderAutoscaler, renderDisruptionBudget } from "./availability.ts";
 import { renderConfigMaps, renderVolumeClaims } from "./config.ts";
 import type { RenderContext } from "./labels.ts";
+import { applyPatches } from "./patches.ts";
+import { renderRawObjects } from "./raw-objects.ts";
 import { renderIngress, renderKubernetesService, renderNetworkPolicy } from "./networking.ts";
 import {
   renderAdHocJob,
@@ -51,7 +54,13 @@ export function renderServiceObjects(
     renderIngress(ctx),
     renderNetworkPolicy(ctx),
   ];
-  return objects.filter((o): o is KubernetesObject => o !== undefined);
+  const own = objects.filter((o): o is KubernetesObject => o !== undefined);
+  // Raw objects go where their kind's apply order puts them (a ConfigMap before the workloads);
+  // the sort is stable and Slipway's own objects are already in that order.
+  const order = Object.keys(rawObjectKinds);
+  const rank = (o: KubernetesObject): number => order.indexOf(o.kind ?? "");
+  const all = [...own, ...renderRawObjects(ctx)].sort((a, b) => rank(a) - rank(b));
+  return applyPatches(ctx, all);
 }
 
 /** Every object of the named services (all when none are named) in one environment, in dependency order. */
