@@ -376,6 +376,12 @@ const patch = z
   })
   .refine((p) => (p.merge === undefined) !== (p.json === undefined), {
     message: "needs exactly one of merge or json",
+  })
+  // Jobs are named per run: a Job patch applies to every Job the service starts.
+  .refine((p) => !(p.target.kind === "Job" && p.target.name !== undefined), {
+    path: ["target", "name"],
+    message:
+      "a Job target takes no name: it applies to every Job the service starts (migration, verification, ad-hoc)",
   });
 
 export const serviceSchema = z.strictObject({

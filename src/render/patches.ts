@@ -30,10 +30,28 @@ function identity(o: KubernetesObject, labels: Readonly<Record<string, string>>)
  * objects. A patch whose target matches nothing is an error, not a silent no-op.
  */
 export function applyPatches(ctx: RenderContext, objects: readonly KubernetesObject[]): KubernetesObject[] {
+  return patchObjects(ctx, objects, (p) => p.target.kind !== "Job");
+}
+
+/**
+ * A Job the service starts (migration, verification, ad-hoc), rendered when it runs: the
+ * patches that target kind Job, which apply to every such Job (they are named per run).
+ */
+export function applyJobPatches(ctx: RenderContext, job: KubernetesObject): KubernetesObject {
+  return patchObjects(ctx, [job], (p) => p.target.kind === "Job", false)[0] as KubernetesObject;
+}
+
+function patchObjects(
+  ctx: RenderContext,
+  objects: readonly KubernetesObject[],
+  applies: (p: Patch) => boolean,
+  mustMatch = true,
+): KubernetesObject[] {
   const labels = standardLabels(ctx);
   let result = [...objects];
   (ctx.service.spec.patches ?? []).forEach((patch, i) => {
-    if (!result.some((o) => matchesTarget(patch.target, o)))
+    if (!applies(patch)) return;
+    if (mustMatch && !result.some((o) => matchesTarget(patch.target, o)))
       throw new PatchError(
         `patches[${i}].target`,
         `matches no rendered object (${patch.target.kind}${patch.target.name ? `/${patch.target.name}` : ""}; rendered: ${result.map((o) => `${o.kind}/${o.metadata?.name}`).join(", ")})`,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { KubernetesObject, V1Deployment, V1Service } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Deployment, V1Job, V1Service } from "@kubernetes/client-node";
 import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import { rawObjectKinds } from "../../src/definitions/schema.ts";
@@ -7,6 +7,7 @@ import { resources } from "../../src/clients/kubernetes/resources.ts";
 import { managedKinds } from "../../src/plan/live-state.ts";
 import { applyJsonPatch, applyMergePatch, JsonPatchError } from "../../src/render/json-patch.ts";
 import { renderEnvironment } from "../../src/render/render.ts";
+import { renderAdHocJob } from "../../src/render/workloads.ts";
 import { escapeHatchService } from "../support/feature-services.ts";
 import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
@@ -99,6 +100,29 @@ describe("the escape hatch: patches and raw objects", () => {
     ]);
   });
 
+  it("applies Job patches to every Job the service starts, rendered when it runs", async () => {
+    const project = await load(
+      `{ ${basic}, jobs: { reindex: { args: ["reindex"] } }, patches: [{ target: { kind: "Job" }, merge: { spec: { activeDeadlineSeconds: 600 } } }] }`,
+    );
+    const env = project.environments[0]!;
+    const model = project.services.get("dev")![0]!;
+    const job = renderAdHocJob({ project: project.name, env, service: model }, "reindex", "r1") as V1Job;
+    expect(job.spec?.activeDeadlineSeconds).toBe(600);
+    expect(renderEnvironment(project, "dev").some((o) => o.kind === "Job")).toBe(false);
+    expect(
+      await problems(
+        `{ ${basic}, patches: [{ target: { kind: "Job" }, merge: { spec: { activeDeadlineSeconds: 1 } } }] }`,
+      ),
+    ).toEqual([
+      "patches[0].target: matches no Job: the service starts none (no migration Job, verify or jobs)",
+    ]);
+    expect(
+      await problems(
+        `{ ${basic}, jobs: { reindex: {} }, patches: [{ target: { kind: "Job", name: "reindex" }, merge: { spec: {} } }] }`,
+      ),
+    ).toEqual([expect.stringContaining("patches[0].target.name: a Job target takes no name")]);
+  });
+
   it("refuses raw objects of kinds Slipway cannot list, naming the allowed ones; never a Secret", async () => {
     const secret = await problems(
       `{ ${basic}, objects: [{ apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: {} }] }`,
@@ -114,6 +138,27 @@ describe("the escape hatch: patches and raw objects", () => {
       ),
     ).toEqual([
       'objects[0].apiVersion: a StatefulSet is read and applied as apps/v1, found string "apps/v1beta1"',
+    ]);
+  });
+
+  it("refuses a raw object Slipway renders already, and one another service renders", async () => {
+    expect(
+      await problems(
+        `{ ${basic}, objects: [{ apiVersion: "v1", kind: "Service", metadata: { name: "indexer" }, spec: {} }] }`,
+      ),
+    ).toEqual([
+      "objects[0]: Slipway renders an object of this kind and name already: change it with a patch instead",
+    ]);
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/indexer/service.ts": service(`{ ${basic}, configMaps: { shared: { data: { a: "1" } } } }`),
+      "services/other/service.ts": service(
+        `{ name: "other", version: "1.0.0", image: "other", deployment: {}, objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "shared" } }] }`,
+      ),
+    });
+    const error = await loadProject(p.config).catch((e: unknown) => e);
+    expect((error as DefinitionError).problems.map((x) => `${x.path}: ${x.message}`)).toEqual([
+      expect.stringMatching(/^objects\[0\]: ConfigMap "shared" is also rendered by .*indexer/),
     ]);
   });
 
