@@ -1,11 +1,14 @@
 // Gives the example platform's databases a home on the local platform: one PostgreSQL database
 // per database the environment names, and the Secret (key "url") the environment points at.
 // The demo runs it before deploying; tests call provisionExampleDatabases for their namespaces.
+// It also creates the hand-made Secrets the example's pods reference, with placeholder values.
 import pg from "pg";
 import { KubeConfig, CoreV1Api } from "@kubernetes/client-node";
 import { loadPlatform } from "../platform/src/connection.ts";
 import { postgresClientConfig } from "../platform/src/parts/postgres.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { podReferences } from "../src/checks/references/pod-references.ts";
+import { renderEnvironment } from "../src/render/render.ts";
 
 export async function provisionExampleDatabases(configPath: string, envName: string): Promise<string[]> {
   const platform = loadPlatform();
@@ -66,7 +69,40 @@ export async function provisionExampleDatabases(configPath: string, envName: str
       await core.replaceNamespacedSecret({ name: env.registry.pullSecret as string, namespace, body });
     });
   }
+  await provisionReferencedSecrets(core, namespace, project, envName);
   return created;
+}
+
+/**
+ * The example's hand-made Secrets (a signing key, storage credentials, the SMTP password): what
+ * a platform team creates before the first deploy, or the plan's references check blocks. Here
+ * with placeholder values, one per key the pods read; one that exists already is left as it is.
+ */
+async function provisionReferencedSecrets(
+  core: CoreV1Api,
+  namespace: string,
+  project: Awaited<ReturnType<typeof loadProject>>,
+  envName: string,
+): Promise<void> {
+  const env = project.environments.find((e) => e.name === envName);
+  const own = new Set([
+    ...Object.values(env?.databases ?? {}).map((d) => d.secret),
+    ...(env?.registry.pullSecret ? [env.registry.pullSecret] : []),
+  ]);
+  const keys = new Map<string, Set<string>>();
+  const services = project.services.get(envName) ?? [];
+  for (const name of services.flatMap((s) => s.spec.secrets ?? []))
+    if (!own.has(name)) keys.set(name, keys.get(name) ?? new Set());
+  for (const r of podReferences(renderEnvironment(project, envName)))
+    if (r.kind === "Secret" && !r.optional && !own.has(r.name))
+      keys.set(r.name, new Set([...(keys.get(r.name) ?? []), ...(r.key ? [r.key] : [])]));
+  for (const [name, wanted] of keys) {
+    const stringData = Object.fromEntries([...wanted].map((k) => [k, `example-${k}`]));
+    const body = { metadata: { name, namespace }, type: "Opaque", stringData };
+    await core.createNamespacedSecret({ namespace, body }).catch((e: { code?: number }) => {
+      if (e.code !== 409) throw e;
+    });
+  }
 }
 
 /** Drops the databases provisioned for a namespace (tests clean up after themselves). */

@@ -4,12 +4,15 @@ import { resolveImages, runGate } from "../checks/gate/gate.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
 import { checkDatabases } from "../checks/gate/database.ts";
+import { checkReferences } from "../checks/references/check.ts";
+import { readNamespaceKeys } from "../checks/references/namespace-keys.ts";
 import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
 import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
 import { dryRunApplies, dryRunBlocks } from "../plan/server-dry-run.ts";
+import { renderJobTemplates } from "../render/render.ts";
 import { hashCanonical } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
@@ -124,7 +127,7 @@ export async function planFor(
   });
   const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
   const changingModels = planned.filter((s) => changing.has(s.spec.name));
-  const [gates, pullSecret, databases, dryRuns] = await Promise.all([
+  const [gates, pullSecret, databases, dryRuns, namespaceKeys] = await Promise.all([
     runGate(
       {
         project: session.project,
@@ -147,6 +150,8 @@ export async function planFor(
       force: options.forceConflicts === true,
       ...(signal ? { signal } : {}),
     }),
+    // A move copies the references into the target after its plan, and reports the ones it cannot.
+    changing.size && !options.movingIn ? readNamespaceKeys(session.cluster, namespace, signal) : undefined,
   ]);
   const cutover = options.movingIn
     ? undefined
@@ -156,11 +161,31 @@ export async function planFor(
         planned.map((s) => s.spec.name),
       );
   const checks = [pullSecret, databases, cutover].filter((c): c is GateCheck => c !== undefined);
+  const rendered = plan.services.flatMap((s) => s.rendered);
+  const referencesOf = (s: Plan["services"][number]): GateCheck[] => {
+    const model = changingModels.find((m) => m.spec.name === s.service);
+    if (!model || !namespaceKeys) return [];
+    return [
+      checkReferences({
+        service: s.service,
+        namespace,
+        objects: [
+          ...s.rendered,
+          ...renderJobTemplates(session.project.name, session.env, model, { digests }),
+        ],
+        listedSecrets: model.spec.secrets ?? [],
+        live: namespaceKeys,
+        rendered,
+        ...(session.env.registry.pullSecret ? { coveredElsewhere: session.env.registry.pullSecret } : {}),
+      }),
+    ];
+  };
   const gated = plan.services.map((s) => {
     const dryRun = dryRuns.get(s.service);
+    const gate = gates.find((g) => g.service === s.service) as ServiceGate;
     return {
       ...s,
-      gate: gates.find((g) => g.service === s.service) as ServiceGate,
+      gate: { ...gate, checks: [...gate.checks, ...referencesOf(s)] },
       ...(dryRun?.objects ? { dryRun } : {}),
     };
   });

@@ -35,8 +35,17 @@ const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/,
 });
 const port = z.number().int().min(1).max(65535);
 
-const secretKeyRef = z.strictObject({ secret: subdomainName, key: z.string().min(1) });
-const configMapKeyRef = z.strictObject({ configMap: subdomainName, key: z.string().min(1) });
+/** `optional: true`: the pod starts without it (the plan's references check does not require it). */
+const secretKeyRef = z.strictObject({
+  secret: subdomainName,
+  key: z.string().min(1),
+  optional: z.boolean().optional(),
+});
+const configMapKeyRef = z.strictObject({
+  configMap: subdomainName,
+  key: z.string().min(1),
+  optional: z.boolean().optional(),
+});
 /** A field of the pod itself (the Downward API), such as its IP. */
 const fieldRef = z.strictObject({
   field: z
@@ -308,6 +317,80 @@ const ingressRule = z.strictObject({
   tlsSecret: subdomainName.optional(),
 });
 
+/**
+ * The kinds a raw object may have, with the API version Slipway reads them at: the ones it
+ * lists, prunes and compares for drift. Never a Secret: a definition holds no secret values.
+ */
+export const rawObjectKinds: Readonly<Record<string, string>> = {
+  ServiceAccount: "v1",
+  Role: "rbac.authorization.k8s.io/v1",
+  RoleBinding: "rbac.authorization.k8s.io/v1",
+  ConfigMap: "v1",
+  PersistentVolumeClaim: "v1",
+  Service: "v1",
+  Deployment: "apps/v1",
+  StatefulSet: "apps/v1",
+  DaemonSet: "apps/v1",
+  PodDisruptionBudget: "policy/v1",
+  HorizontalPodAutoscaler: "autoscaling/v2",
+  CronJob: "batch/v1",
+  Ingress: "networking.k8s.io/v1",
+  NetworkPolicy: "networking.k8s.io/v1",
+};
+
+/** An object Slipway applies as written (labelled like its own): what no field expresses. */
+const rawObject = z
+  .looseObject({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: z.strictObject({
+      name: subdomainName,
+      labels: z.record(labelKey, labelValue).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+    }),
+  })
+  .superRefine((o, ctx) => {
+    const apiVersion = rawObjectKinds[o.kind];
+    if (apiVersion === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["kind"],
+        message: `kind ${o.kind} cannot be a raw object: Slipway lists, prunes and checks drift of ${Object.keys(rawObjectKinds).join(", ")} only (never a Secret: a definition holds no secret values)`,
+      });
+    else if (o.apiVersion !== apiVersion)
+      ctx.addIssue({
+        code: "custom",
+        path: ["apiVersion"],
+        message: `a ${o.kind} is read and applied as ${apiVersion}`,
+      });
+  });
+
+const jsonPatchOperation = z.strictObject({
+  op: z.enum(["add", "remove", "replace", "move", "copy", "test"]),
+  /** A JSON pointer (RFC 6901) into the rendered object: `/spec/template/spec/hostNetwork`. */
+  path: z.string().regex(/^(\/.*)?$/, { message: 'must be a JSON pointer such as "/spec/replicas"' }),
+  from: z.string().optional(),
+  value: z.json().optional(),
+});
+
+/** A change to rendered objects: a JSON merge patch (RFC 7386) or a JSON patch (RFC 6902). */
+const patch = z
+  .strictObject({
+    /** Every rendered object of this kind, or only the one of this name. */
+    target: z.strictObject({ kind: z.string().min(1), name: z.string().min(1).optional() }),
+    merge: z.record(z.string(), z.json()).optional(),
+    json: z.array(jsonPatchOperation).min(1).optional(),
+  })
+  .refine((p) => (p.merge === undefined) !== (p.json === undefined), {
+    message: "needs exactly one of merge or json",
+  })
+  // Jobs are named per run: a Job patch applies to every Job the service starts.
+  .refine((p) => !(p.target.kind === "Job" && p.target.name !== undefined), {
+    path: ["target", "name"],
+    message:
+      "a Job target takes no name: it applies to every Job the service starts (migration, verification, ad-hoc)",
+  });
+
 export const serviceSchema = z.strictObject({
   name: labelName(40),
   version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
@@ -373,6 +456,10 @@ export const serviceSchema = z.strictObject({
     .optional(),
   serviceAccount: z.strictObject({ rules: z.array(policyRule) }).optional(),
   migrations: migrations.optional(),
+  /** The escape hatch: changes to the rendered objects, applied in order after render. */
+  patches: z.array(patch).optional(),
+  /** The escape hatch: objects no field renders (a StatefulSet, a DaemonSet), applied as written. */
+  objects: z.array(rawObject).optional(),
   calls: z
     .record(
       z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, {

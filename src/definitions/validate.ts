@@ -207,6 +207,11 @@ function objectNames(service: ServiceModel): [string, string, string][] {
       `${spec.name}-${n}`,
       `volumes.${n}`,
     ]),
+    ...(spec.objects ?? []).map((o, i): [string, string, string] => [
+      o.kind,
+      o.metadata.name,
+      `objects[${i}]`,
+    ]),
   ];
 }
 

@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { createHash } from "node:crypto";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../definitions/model.ts";
+import { podReferences } from "../checks/references/pod-references.ts";
 
 export interface Reference {
   readonly kind: "Secret" | "ConfigMap";
@@ -11,27 +12,6 @@ export interface Reference {
 /** What copying one referenced object did; values are never part of it. */
 export interface CopyResult extends Reference {
   readonly outcome: "copied" | "present" | "differs" | "missing-in-source";
-}
-
-type PodSpecLike = {
-  containers?: {
-    env?: { valueFrom?: { secretKeyRef?: { name?: string }; configMapKeyRef?: { name?: string } } }[];
-    envFrom?: { secretRef?: { name?: string }; configMapRef?: { name?: string } }[];
-  }[];
-  volumes?: { secret?: { secretName?: string }; configMap?: { name?: string } }[];
-  imagePullSecrets?: { name?: string }[];
-};
-
-function podSpecs(object: KubernetesObject): PodSpecLike[] {
-  const o = object as {
-    spec?: {
-      template?: { spec?: PodSpecLike };
-      jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } };
-    };
-  };
-  return [o.spec?.template?.spec, o.spec?.jobTemplate?.spec?.template?.spec].filter(
-    (s): s is PodSpecLike => s !== undefined,
-  );
 }
 
 /**
@@ -48,23 +28,9 @@ export function referencedObjects(
   const add = (kind: Reference["kind"], name: string | undefined): void => {
     if (name) found.set(`${kind}/${name}`, { kind, name });
   };
-  for (const spec of rendered.flatMap(podSpecs)) {
-    for (const c of spec.containers ?? []) {
-      for (const e of c.env ?? []) {
-        add("Secret", e.valueFrom?.secretKeyRef?.name);
-        add("ConfigMap", e.valueFrom?.configMapKeyRef?.name);
-      }
-      for (const e of c.envFrom ?? []) {
-        add("Secret", e.secretRef?.name);
-        add("ConfigMap", e.configMapRef?.name);
-      }
-    }
-    for (const v of spec.volumes ?? []) {
-      add("Secret", v.secret?.secretName);
-      add("ConfigMap", v.configMap?.name);
-    }
-    for (const p of spec.imagePullSecrets ?? []) add("Secret", p.name);
-  }
+  // The same walk of the pod templates as the plan's references check: init containers, projected
+  // volumes and optional ones included (an optional one is copied when the source has it).
+  for (const r of podReferences(rendered)) add(r.kind, r.name);
   for (const s of services) {
     for (const name of s.spec.secrets ?? []) add("Secret", name);
     const database = s.spec.migrations?.database;

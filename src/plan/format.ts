@@ -47,7 +47,8 @@ function objectLines(
           ? style.remove
           : style.dim;
   const label = { create: "create", update: "update", prune: "prune", unchanged: "unchanged" }[o.action];
-  const lines = [paint(`  ${sign[o.action]} ${o.kind}/${o.name}  (${label})`)];
+  const hatch = o.escapeHatch === "raw" ? ", raw object" : o.escapeHatch === "patched" ? ", patched" : "";
+  const lines = [paint(`  ${sign[o.action]} ${o.kind}/${o.name}  (${label}${hatch})`)];
   for (const c of o.changes)
     lines.push(`      ${c.path}: ${style.remove(show(c.from))} → ${style.add(show(c.to))}`);
   if (dryRun) lines.push(...findingLines(dryRun.finding, dryRun.forced, style));

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 
-/** The kinds Slipway renders, in apply order. */
+/** The kinds Slipway renders (StatefulSets and DaemonSets only as raw objects), in apply order. */
 export const managedKinds = [
   "ServiceAccount",
   "Role",
@@ -10,6 +10,8 @@ export const managedKinds = [
   "PersistentVolumeClaim",
   "Service",
   "Deployment",
+  "StatefulSet",
+  "DaemonSet",
   "PodDisruptionBudget",
   "HorizontalPodAutoscaler",
   "CronJob",

@@ -10,6 +10,7 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "../definitions/model.ts";
+import { matchesTarget } from "../render/patches.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
@@ -28,6 +29,8 @@ export interface ObjectChange {
   readonly action: ObjectAction;
   readonly changes: readonly FieldChange[];
   readonly desired?: KubernetesObject;
+  /** From the definition's escape hatch: a raw object, or one of Slipway's that a patch changed. */
+  readonly escapeHatch?: "raw" | "patched";
 }
 
 export interface ServicePlan {
@@ -213,6 +216,15 @@ function planService(
   const kept: KeptObject[] = [];
   const desired = renderServiceObjects(project, env, service, digests ? { digests } : {});
   const desiredKeys = new Set(desired.map(objectKey));
+  const raw = new Set(
+    (service.spec.objects ?? []).map((o) => objectKey({ kind: o.kind, metadata: { name: o.metadata.name } })),
+  );
+  const hatchOf = (o: KubernetesObject): ObjectChange["escapeHatch"] =>
+    raw.has(objectKey(o))
+      ? "raw"
+      : (service.spec.patches ?? []).some((p) => matchesTarget(p.target, o))
+        ? "patched"
+        : undefined;
   const objects: ObjectChange[] = desired.map((object) => {
     const current = live.get(objectKey(object));
     const changes = diffObject(object, current);
@@ -223,6 +235,7 @@ function planService(
       action,
       changes: current ? changes : [],
       desired: object,
+      ...(hatchOf(object) ? { escapeHatch: hatchOf(object) } : {}),
     };
   });
   for (const object of live.values()) {

@@ -104,7 +104,8 @@ const refusalStatuses = new Set([400, 403, 404, 409, 413, 415, 422, 500]);
  * Dry-runs, on the server, the apply of every object the plan would update (server-side apply,
  * `dryRun=All`, Slipway's field manager), so that the plan shows what the apply will meet:
  * fields other managers own, and objects the server refuses. A create cannot conflict and is
- * not dry-run. Without `force` a conflict is a finding that blocks; with it the apply would take
+ * not dry-run, except one from the escape hatch (a raw or patched object): no schema of
+ * Slipway's checked what it says, so the server's strict validation must. Without `force` a conflict is a finding that blocks; with it the apply would take
  * the fields over, and the plan says so. Either way a conflict is dry-run again forced, to see
  * that nothing else refuses the object once the fields are taken.
  */
@@ -117,7 +118,8 @@ export async function dryRunApplies(
   const updates = services.map((s) => ({
     service: s.service,
     objects: s.objects.filter(
-      (o): o is ObjectChange & { desired: KubernetesObject } => o.action === "update" && !!o.desired,
+      (o): o is ObjectChange & { desired: KubernetesObject } =>
+        !!o.desired && (o.action === "update" || (o.action === "create" && o.escapeHatch !== undefined)),
     ),
   }));
   const results = await Promise.all(
@@ -165,6 +167,9 @@ async function dryRunOne(
   // Without force first: a conflict is how the server names the fields another manager owns.
   const first = await attempt(false);
   if (!first) return undefined;
+  // A first deploy creates the namespace: until then the server cannot dry-run a create in it.
+  if (object.action === "create" && first.status === 404 && /namespaces? .*not found/.test(first.message))
+    return undefined;
   const conflicts = first.status === 409 ? parseApplyConflicts(first.message) : undefined;
   if (!conflicts) return refused(first);
   // The server looks for conflicts before it validates: forced, it says what else it refuses.

@@ -171,9 +171,11 @@ function envVars(ctx: RenderContext): V1EnvVar[] {
 
 function envVar(name: string, value: EnvValue): V1EnvVar {
   if (typeof value === "string") return { name, value };
-  if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
+  const optional = "optional" in value && value.optional !== undefined ? { optional: value.optional } : {};
+  if ("secret" in value)
+    return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key, ...optional } } };
   if ("configMap" in value)
-    return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key } } };
+    return { name, valueFrom: { configMapKeyRef: { name: value.configMap, key: value.key, ...optional } } };
   if ("field" in value) return { name, valueFrom: { fieldRef: { fieldPath: value.field } } };
   return {
     name,

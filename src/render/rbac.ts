@@ -22,7 +22,7 @@ export function deployerRole(
       },
       { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["events"], verbs: ["create"] },
-      { apiGroups: ["apps"], resources: ["deployments"], verbs: manage },
+      { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: manage },
       { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: manage },
       { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: manage },
       { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: manage },

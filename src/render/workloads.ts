@@ -1,5 +1,6 @@
 import type { V1CronJob, V1Deployment, V1Job } from "@kubernetes/client-node";
 import { metadata, selectorLabels, standardLabels, versionAnnotation, type RenderContext } from "./labels.ts";
+import { applyJobPatches } from "./patches.ts";
 import { podSpec } from "./pod-template.ts";
 
 export const defaultMinReadySeconds = 5;
@@ -124,7 +125,12 @@ interface JobSettings {
 const podAnnotations = (ctx: RenderContext): { annotations?: Record<string, string> } =>
   ctx.service.spec.pod?.annotations ? { annotations: { ...ctx.service.spec.pod.annotations } } : {};
 
-function jobObject(
+function jobObject(ctx: RenderContext, name: string, component: string, settings: JobSettings): V1Job {
+  // Patches of kind Job apply here, the one place every Job of the service is rendered.
+  return applyJobPatches(ctx, unpatchedJob(ctx, name, component, settings)) as V1Job;
+}
+
+function unpatchedJob(
   ctx: RenderContext,
   name: string,
   component: string,

@@ -8,7 +8,7 @@ import { renderEnvironment } from "../../src/render/render.ts";
 import { renderAdHocJob, renderMigrationJob } from "../../src/render/workloads.ts";
 import { adminKube, kube } from "../support/platform.ts";
 import { isolatedExample } from "../support/deploy-project.ts";
-import { gatewayService, workerService } from "../support/feature-services.ts";
+import { escapeHatchService, gatewayService, workerService } from "../support/feature-services.ts";
 import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
 const example = isolatedExample("dryrun");
@@ -98,6 +98,34 @@ describe("every object rendered from the example platform", () => {
       expect.arrayContaining(["Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler", "CronJob"]),
     );
     expect(await dryRunAll([...objects, job])).toEqual([]);
+  });
+
+  it("accepts patched and raw objects (the escape hatch), and strict validation refuses a patch's unknown field", async () => {
+    const config = minimalConfig.replace('namespace: "demo-dev"', `namespace: "${example.namespace}"`);
+    const hatch = await loadProject(
+      scratchProject({
+        "slipway.config.ts": config,
+        "services/indexer/service.ts": service(escapeHatchService),
+      }).config,
+    );
+    const objects = renderEnvironment(hatch, "dev");
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(["StatefulSet", "ConfigMap"]));
+    expect(await dryRunAll(objects)).toEqual([]);
+
+    const typo = await loadProject(
+      scratchProject({
+        "slipway.config.ts": config,
+        "services/indexer/service.ts": service(
+          escapeHatchService.replace('hostname: "indexer"', 'hostname: "indexer", hostNetworking: true'),
+        ),
+      }).config,
+    );
+    const refused = await dryRunAll(renderEnvironment(typo, "dev"));
+    expect(refused).toEqual([
+      expect.stringMatching(
+        /^Deployment\/indexer: .*\.spec\.template\.spec\.hostNetworking: field not declared in schema/,
+      ),
+    ]);
   });
 
   it("stores nothing", async () => {

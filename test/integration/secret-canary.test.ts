@@ -109,8 +109,9 @@ describe("a secret canary in every secret input", () => {
         },
       });
     }
-    // A Secret the workloads reference (mail's SMTP password).
-    await kube.core().createNamespacedSecret({
+    // A Secret the workloads reference (mail's SMTP password; provisioned with a placeholder).
+    await kube.core().replaceNamespacedSecret({
+      name: "mail-smtp",
       namespace: project.namespace,
       body: { metadata: { name: "mail-smtp" }, stringData: { password: canary } },
     });

@@ -87,3 +87,38 @@ export const workerService = `{
   },
   jobs: { rebuild: { args: ["rebuild"], backoffLimit: 2, ttlSecondsAfterFinished: 600 } },
 }`;
+
+/** The escape hatch: patches on rendered objects (merge and JSON patch) and raw objects. */
+export const escapeHatchService = `{
+  name: "indexer", version: "1.0.0", image: "indexer",
+  deployment: { port: 8080 },
+  service: { port: 80 },
+  patches: [
+    { target: { kind: "Deployment" }, merge: { spec: { progressDeadlineSeconds: 120, template: { spec: { hostname: "indexer" } } } } },
+    {
+      target: { kind: "Deployment", name: "indexer" },
+      json: [
+        { op: "test", path: "/spec/template/spec/containers/0/name", value: "indexer" },
+        { op: "add", path: "/spec/template/spec/containers/0/stdin", value: true },
+        { op: "add", path: "/spec/template/spec/dnsConfig", value: { options: [{ name: "ndots", value: "2" }] } },
+      ],
+    },
+    { target: { kind: "Service" }, json: [{ op: "replace", path: "/spec/ports/0/port", value: 8081 }] },
+  ],
+  objects: [
+    {
+      apiVersion: "apps/v1", kind: "StatefulSet",
+      metadata: { name: "indexer-store", labels: { tier: "storage" } },
+      spec: {
+        serviceName: "indexer",
+        replicas: 1,
+        selector: { matchLabels: { app: "indexer-store" } },
+        template: {
+          metadata: { labels: { app: "indexer-store" } },
+          spec: { containers: [{ name: "store", image: "127.0.0.1:25000/demo/indexer-store:1" }] },
+        },
+      },
+    },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "indexer-extra" }, data: { "a.txt": "a" } },
+  ],
+}`;

@@ -69,10 +69,15 @@ export class Cluster {
   }
 
   /** One LIST per kind and namespace, filtered by labels on the server. */
-  async list(
+  list(kind: string, namespace: string, labelSelector: string, signal?: AbortSignal): Promise<ObjectList> {
+    return this.listWhere(kind, namespace, { labelSelector }, signal);
+  }
+
+  /** One LIST per kind and namespace, filtered on the server by labels and/or fields. */
+  async listWhere(
     kind: string,
     namespace: string,
-    labelSelector: string,
+    selectors: { readonly labelSelector?: string; readonly fieldSelector?: string },
     signal?: AbortSignal,
   ): Promise<ObjectList> {
     const info = resources[kind];
@@ -84,7 +89,10 @@ export class Cluster {
     const list = await this.request<{ items: KubernetesObject[]; metadata: { resourceVersion: string } }>({
       method: "GET",
       path,
-      query: { labelSelector },
+      query: {
+        ...(selectors.labelSelector ? { labelSelector: selectors.labelSelector } : {}),
+        ...(selectors.fieldSelector ? { fieldSelector: selectors.fieldSelector } : {}),
+      },
       ...(signal ? { signal } : {}),
     });
     const apiVersion = info.apiVersion;

@@ -16,6 +16,8 @@ export const resources: Readonly<Record<string, ResourceInfo>> = {
   PersistentVolumeClaim: { apiVersion: "v1", plural: "persistentvolumeclaims", namespaced: true },
   Namespace: { apiVersion: "v1", plural: "namespaces", namespaced: false },
   Deployment: { apiVersion: "apps/v1", plural: "deployments", namespaced: true },
+  StatefulSet: { apiVersion: "apps/v1", plural: "statefulsets", namespaced: true },
+  DaemonSet: { apiVersion: "apps/v1", plural: "daemonsets", namespaced: true },
   CronJob: { apiVersion: "batch/v1", plural: "cronjobs", namespaced: true },
   PodDisruptionBudget: { apiVersion: "policy/v1", plural: "poddisruptionbudgets", namespaced: true },
   HorizontalPodAutoscaler: {
