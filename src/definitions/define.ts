@@ -1,11 +1,40 @@
 import type { z } from "zod";
+import type { JsonObject } from "./json-value.ts";
 import type { environmentSchema, serviceSchema } from "./schema.ts";
+
+/**
+ * A project's own environment values (a domain, a default scale, feature switches), declared
+ * once by declaration merging so that every environment must give them and every function of
+ * every service reads them typed:
+ *
+ *     declare module "slipway" {
+ *       interface EnvironmentValues { domain: string; scale: number }
+ *     }
+ *
+ * Empty until a project declares it; values must be JSON (checked when loaded).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the project's declaration
+export interface EnvironmentValues {}
+
+/** Whether the project declared its values; until it does, any JSON object goes. */
+type Declared = keyof EnvironmentValues extends never ? false : true;
+
+/** T, read-only at every depth: a function reading the values cannot change them for the next one. */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** What a per-environment value can see of the environment it is resolved for. */
 export interface EnvironmentInfo {
   readonly name: string;
   readonly flavour: "k3s" | "rancher";
   readonly namespace: string;
+  /** The environment's `values`, typed as the project declares them (`EnvironmentValues`). */
+  readonly values: Declared extends true ? DeepReadonly<EnvironmentValues> : JsonObject;
+  /** The environment's `defaults`, as written (a service's replicas fall back to `defaults.replicas`). */
+  readonly defaults: { readonly replicas?: number };
 }
 
 /** A value, or a typed function of the environment that returns it (replicas 1 in dev, 3 in prod). */
@@ -19,7 +48,12 @@ export type Definable<T> = T extends readonly (infer U)[]
     : PerEnv<T>;
 
 export type ServiceDefinition = Definable<z.input<typeof serviceSchema>>;
-export type EnvironmentDefinition = z.input<typeof environmentSchema>;
+export type EnvironmentDefinition = Omit<z.input<typeof environmentSchema>, "values"> &
+  (Declared extends true
+    ? { /** The project's declared values (`EnvironmentValues`). */ readonly values: EnvironmentValues }
+    : {
+        /** Environment-wide values every service's functions read as `env.values`. */ readonly values?: JsonObject;
+      });
 
 export interface ProjectDefinition {
   /** The platform's name; becomes the `app.kubernetes.io/part-of` label. */

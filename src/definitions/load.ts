@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { EnvironmentInfo } from "./define.ts";
 import { DefinitionError, type DefinitionProblem } from "./errors.ts";
+import { frozenCopy } from "./json-value.ts";
 import { compareVersions, parseMigrationName } from "./flyway.ts";
 import { DefinitionLoader, loadFailureMessage } from "./import-module.ts";
 import {
@@ -188,11 +189,14 @@ export async function loadProjectWith(
 
   const services = new Map<string, ServiceModel[]>();
   for (const env of environments) {
-    const info: EnvironmentInfo = {
+    // The declared type of `values` is the project's promise; the schema checked they are JSON.
+    const info = {
       name: env.name,
       flavour: env.cluster.flavour,
       namespace: env.cluster.namespace,
-    };
+      values: frozenCopy(env.values ?? {}),
+      defaults: frozenCopy(env.defaults ?? {}),
+    } as EnvironmentInfo;
     const models: ServiceModel[] = [];
     for (const source of sources) {
       const envProblems: DefinitionProblem[] = [];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonObject } from "./json-value.ts";
 
 /**
  * The shape of a service and an environment once every per-environment value is
@@ -389,6 +390,8 @@ export const environmentSchema = z.strictObject({
     insecure: z.boolean().optional(),
   }),
   defaults: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  /** The project's own values (a domain, feature switches): JSON, read by service functions as `env.values`. */
+  values: jsonObject.optional(),
   /** Database name → the Secret (and key) holding its connection URL. */
   databases: z
     .record(labelName(), z.strictObject({ secret: subdomainName, key: z.string().optional() }))
