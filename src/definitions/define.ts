@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { JsonObject } from "./json-value.ts";
-import type { environmentSchema, serviceSchema } from "./schema.ts";
+import type { environmentSchema, parameterDeclaration, serviceSchema } from "./schema.ts";
 
 /**
  * A project's own environment values (a domain, a default scale, feature switches), declared
@@ -37,17 +37,42 @@ export interface EnvironmentInfo {
   readonly defaults: { readonly replicas?: number };
 }
 
-/** A value, or a typed function of the environment that returns it (replicas 1 in dev, 3 in prod). */
-export type PerEnv<T> = T | ((env: EnvironmentInfo) => T);
+/** A service's parameter declarations, as written. */
+export type ParameterDeclarations = Readonly<Record<string, z.input<typeof parameterDeclaration>>>;
+
+type ValueOf<D> = D extends { type: "string" } ? string : D extends { type: "number" } ? number : boolean;
+
+/** What a service's functions read of its parameters: typed, and possibly absent unless required or defaulted. */
+export type ParameterValues<P extends ParameterDeclarations> = {
+  // Secret ones are not handed to functions: what they return is rendered, shown and recorded.
+  readonly [K in keyof P as P[K] extends { secret: true } ? never : K]: P[K] extends
+    { required: true } | { default: string | number | boolean }
+    ? ValueOf<P[K]>
+    : ValueOf<P[K]> | undefined;
+};
+
+/**
+ * A value, or a typed function of the environment (and of the service's parameters there) that
+ * returns it: replicas 1 in dev, 3 in prod.
+ */
+export type PerEnv<T, P extends ParameterDeclarations = ParameterDeclarations> =
+  T | ((env: EnvironmentInfo, params: ParameterValues<P>) => T);
 
 /** T where any field, at any depth, may instead be a function of the environment. */
-export type Definable<T> = T extends readonly (infer U)[]
-  ? PerEnv<Definable<U>[]>
+export type Definable<
+  T,
+  P extends ParameterDeclarations = ParameterDeclarations,
+> = T extends readonly (infer U)[]
+  ? PerEnv<Definable<U, P>[], P>
   : T extends object
-    ? PerEnv<{ [K in keyof T]: Definable<T[K]> }>
-    : PerEnv<T>;
+    ? PerEnv<{ [K in keyof T]: Definable<T[K], P> }, P>
+    : PerEnv<T, P>;
 
-export type ServiceDefinition = Definable<z.input<typeof serviceSchema>>;
+/** A service: its parameters as declared (plain values, read before anything else), the rest definable. */
+export type ServiceDefinition<P extends ParameterDeclarations = ParameterDeclarations> = Definable<
+  Omit<z.input<typeof serviceSchema>, "parameters">,
+  P
+> & { readonly parameters?: P };
 export type EnvironmentDefinition = Omit<z.input<typeof environmentSchema>, "values"> &
   (Declared extends true
     ? { /** The project's declared values (`EnvironmentValues`). */ readonly values: EnvironmentValues }
@@ -64,6 +89,8 @@ export interface ProjectDefinition {
 }
 
 /** Declares a service; the identity function that lets TypeScript check the definition. */
-export const defineService = <const T extends ServiceDefinition>(definition: T): T => definition;
+export const defineService = <const P extends ParameterDeclarations = Record<never, never>>(
+  definition: ServiceDefinition<P>,
+): ServiceDefinition<P> => definition;
 export const defineEnvironment = <const T extends EnvironmentDefinition>(definition: T): T => definition;
 export const defineProject = <const T extends ProjectDefinition>(definition: T): T => definition;

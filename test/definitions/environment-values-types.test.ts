@@ -58,11 +58,40 @@ export default defineService({
 });
 `;
 
+const withParameters = `import { defineService } from "slipway";
+
+export default defineService({
+  name: "auth",
+  version: "1.0.0",
+  image: "auth",
+  parameters: {
+    wayfEnabled: { type: "boolean", default: false },
+    sessionMinutes: { type: "number", required: true },
+    theme: { type: "string" },
+    apiToken: { type: "string", secret: true },
+  },
+  deployment: {
+    replicas: (env, params) => (params.wayfEnabled ? params.sessionMinutes : 1),
+    env: {
+      THEME: (env, params) => params.theme ?? "plain",
+      // @ts-expect-error an optional parameter without a default may be undefined
+      THEME_UNCHECKED: (env, params) => params.theme,
+      // @ts-expect-error a boolean is not an environment variable's value
+      WAYF: (env, params) => params.wayfEnabled,
+      // @ts-expect-error a secret parameter is not handed to functions
+      TOKEN: (env, params) => params.apiToken,
+      // @ts-expect-error no such parameter
+      NOPE: (env, params) => params.nope,
+    },
+  },
+});
+`;
+
 const unmarkedMistake = `import { defineEnvironment } from "slipway";
 export const env = ${environment('values: { domain: "cloud.example.org", scale: "three", features: { wayf: true } },')};
 `;
 
-it("type-checks environment values against the project's declaration", () => {
+it("type-checks environment values against the project's declaration, and parameters against the service's", () => {
   const { root } = scratchProject({
     "tsconfig.json": JSON.stringify({
       compilerOptions: {
@@ -81,6 +110,7 @@ it("type-checks environment values against the project's declaration", () => {
       include: ["*.ts"],
     }),
     "declared.ts": declared,
+    "parameters.ts": withParameters,
     "mistake.ts": unmarkedMistake,
   });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

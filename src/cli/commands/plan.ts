@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
+import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession, planFor } from "../session.ts";
 
 export function registerPlan(program: Command, out: Output): void {
-  program
+  const command = program
     .command("plan")
     .description(
       "show what a deploy would change: per service the versions, per object the field-level diff, then the steps",
@@ -17,20 +18,25 @@ export function registerPlan(program: Command, out: Output): void {
     .option(
       "--force-conflicts",
       "plan as deploy --force-conflicts applies: take over fields that other field managers own",
-    )
-    .action(
-      async (
-        services: string[],
-        opts: { env: string; output: string; detailedExitcode?: boolean; forceConflicts?: boolean },
-        cmd: Command,
-      ) => {
-        const session = await openSession(cmd, opts.env, services);
-        const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
-        if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
-        else out.write(formatPlan(plan, out.colour ? colour : plain));
-        writePlanSummary(plan);
-        if (plan.blocked) out.exitCode(1);
-        else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
-      },
     );
+  addParameterFlags(command).action(
+    async (
+      services: string[],
+      opts: {
+        env: string;
+        output: string;
+        detailedExitcode?: boolean;
+        forceConflicts?: boolean;
+      } & ParameterFlags,
+      cmd: Command,
+    ) => {
+      const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
+      const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
+      if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
+      else out.write(formatPlan(plan, out.colour ? colour : plain));
+      writePlanSummary(plan);
+      if (plan.blocked) out.exitCode(1);
+      else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
+    },
+  );
 }
