@@ -45,10 +45,14 @@ export async function openSession(
   cmd: Command,
   envName: string,
   services: readonly string[] = [],
-  overrides: readonly ParameterOverride[] = [],
+  /** Given by plan and deploy: their --set values, and required parameters must have one. */
+  overrides?: readonly ParameterOverride[],
 ): Promise<Session> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
-  const project = await openProject(globals.config, { overrides: { environment: envName, set: overrides } });
+  const project = await openProject(
+    globals.config,
+    overrides ? { overrides: { environment: envName, set: overrides }, requireParameters: true } : {},
+  );
   const env = environmentNamed(project, envName);
   checkServiceNames(project, env.name, services);
   const cluster = openCluster(env, globals.kubeconfig);

@@ -45,6 +45,11 @@ export async function loadProject(configPath: string, options: LoadOptions = {})
 export interface LoadOptions {
   /** A deploy's --set overrides of parameters, for the one environment it deploys to. */
   readonly overrides?: { readonly environment: string; readonly set: readonly ParameterOverride[] };
+  /**
+   * Refuse a required parameter without a value in the overrides' environment (plan and deploy): other commands (history,
+   * rollback, status) read the project without the deploy-time values a secret comes with.
+   */
+  readonly requireParameters?: boolean;
 }
 
 /** Gives a definition file's default export (undefined when it has none); throws when the file cannot be loaded. */
@@ -216,7 +221,17 @@ export async function loadProjectWith(
     for (const source of sources) {
       const envProblems: DefinitionProblem[] = [];
       const name = serviceName(source.definition);
-      const params = parametersOf(source, env, overrides, rel(configFile), environmentPath, envProblems);
+      const params = parametersOf(
+        source,
+        env,
+        overrides,
+        {
+          configFile: rel(configFile),
+          environmentPath, // Only where this plan or deploy goes: another environment's values come with its own deploy.
+          required: options.requireParameters === true && options.overrides?.environment === env.name,
+        },
+        envProblems,
+      );
       const resolved = resolveForEnvironment(
         source.definition,
         info,
@@ -260,8 +275,7 @@ function parametersOf(
   source: ServiceSource,
   env: EnvironmentModel,
   overrides: readonly ParameterOverride[],
-  configFile: string,
-  environmentPath: string,
+  where: { readonly configFile: string; readonly environmentPath: string; readonly required: boolean },
   problems: DefinitionProblem[],
 ): Readonly<Record<string, ParameterValue>> {
   const service = serviceName(source.definition) ?? "";
@@ -274,7 +288,7 @@ function parametersOf(
     declared.data ?? {},
     env.parameters?.[service] ?? {},
     overrides.filter((o) => o.service === service),
-    { serviceFile: source.file, configFile, environmentPath },
+    { serviceFile: source.file, ...where },
   );
   problems.push(...found);
   return values;

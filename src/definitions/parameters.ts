@@ -43,7 +43,13 @@ export function parameterValues(
   declared: Readonly<Record<string, ParameterDeclaration>>,
   fromEnvironment: Readonly<Record<string, ParameterValue>>,
   overrides: readonly ParameterOverride[],
-  where: { readonly serviceFile: string; readonly configFile: string; readonly environmentPath: string },
+  where: {
+    readonly serviceFile: string;
+    readonly configFile: string;
+    readonly environmentPath: string;
+    /** Whether a required parameter without a value is a problem (plan and deploy). */
+    readonly required: boolean;
+  },
 ): { values: Record<string, ParameterValue>; problems: DefinitionProblem[] } {
   const problems: DefinitionProblem[] = [];
   const known = Object.keys(declared);
@@ -96,7 +102,7 @@ export function parameterValues(
     else values[override.parameter] = value;
   }
   for (const [name, declaration] of Object.entries(declared))
-    if (declaration.required && !(name in values))
+    if (where.required && declaration.required && !(name in values))
       problems.push({
         file: where.serviceFile,
         path: `parameters.${name}`,

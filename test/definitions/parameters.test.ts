@@ -44,7 +44,10 @@ const set = (text: string, fromEnv = false): ParameterOverride => {
 };
 
 async function problems(root: { config: string }, overrides: ParameterOverride[] = []): Promise<string[]> {
-  const error = await loadProject(root.config, { overrides: { environment: "dev", set: overrides } }).then(
+  const error = await loadProject(root.config, {
+    overrides: { environment: "dev", set: overrides },
+    requireParameters: true,
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -124,6 +127,11 @@ describe("service parameters", () => {
       overrides: { environment: "dev", set: [set("auth.apiToken=hunter2-value", true)] },
     });
     expect(project.services.get("dev")?.[0]?.parameters.apiToken).toBe("hunter2-value");
+    // Commands other than plan and deploy (history, rollback) read the project without it.
+    expect((await loadProject(p.config)).services.get("dev")?.[0]?.parameters).toEqual({
+      wayfEnabled: false,
+      sessionMinutes: 30,
+    });
   });
 
   it("checks declarations: the type, a default of another type, the name", async () => {
