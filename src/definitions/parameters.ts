@@ -57,6 +57,18 @@ export function parameterValues(
     `service "${service}" has no parameter "${name}" (its parameters: ${known.join(", ") || "none"})`;
   const values: Record<string, ParameterValue> = {};
   for (const [name, declaration] of Object.entries(declared)) {
+    if (declaration.secret && declaration.type !== "string")
+      problems.push({
+        file: where.serviceFile,
+        path: `parameters.${name}.secret`,
+        message: `a secret parameter must be a string: the hash shown of a ${declaration.type} would give its value away`,
+      });
+    if (declaration.secret && declaration.default !== undefined)
+      problems.push({
+        file: where.serviceFile,
+        path: `parameters.${name}.default`,
+        message: "a secret parameter has no default: a definition never holds a secret value",
+      });
     if (declaration.default !== undefined && typeOf(declaration.default) !== declaration.type)
       problems.push({
         file: where.serviceFile,

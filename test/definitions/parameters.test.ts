@@ -142,6 +142,17 @@ describe("service parameters", () => {
         parameters: { a: { type: "list" }, b: { type: "number", default: "3" }, "Bad-Name": { type: "string" } },
       }`),
     });
+    const secrets = scratchProject({
+      "slipway.config.ts": config("{}", "{}"),
+      "services/auth/service.ts": service(`{
+        name: "auth", version: "1", image: "auth", deployment: {},
+        parameters: { pin: { type: "number", secret: true }, key: { type: "string", secret: true, default: "k" } },
+      }`),
+    });
+    expect(await problems(secrets)).toEqual([
+      "services/auth/service.ts: parameters.pin.secret: a secret parameter must be a string: the hash shown of a number would give its value away",
+      "services/auth/service.ts: parameters.key.default: a secret parameter has no default: a definition never holds a secret value",
+    ]);
     expect(await problems(p)).toEqual([
       expect.stringMatching(
         /^services\/auth\/service\.ts: parameters\.a\.type: expected one of "string", "number", "boolean", found string "list"$/,

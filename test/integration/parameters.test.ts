@@ -15,17 +15,16 @@ import { kube } from "../support/platform.ts";
 const project = isolatedExample("params");
 project.edit(
   "services/auth/service.ts",
-  'description: "Users, sessions and tokens.",',
-  `description: "Users, sessions and tokens.",
-  parameters: {
+  "parameters: {",
+  `parameters: {
     wayfEnabled: { type: "boolean", default: false, description: "log in through the federation" },
     apiToken: { type: "string", secret: true, required: true },
-  },`,
+`,
 );
 project.edit(
   "services/auth/service.ts",
-  'LOG_LEVEL: (env) => (env.name.startsWith("prod") ? "info" : "debug"),',
-  `LOG_LEVEL: (env) => (env.name.startsWith("prod") ? "info" : "debug"),
+  "env: {",
+  `env: {
       WAYF_ENABLED: (env, params) => String(params.wayfEnabled),`,
 );
 
@@ -75,10 +74,13 @@ describe("service parameters, deployed", () => {
   });
 
   it("deploys with --set: the plan shows the values, a secret only as its hash", async () => {
-    const r = await deploy("--set", "auth.wayfEnabled=true");
+    // The example's own parameter too: its log level, overridden for this deploy.
+    const r = await deploy("--set", "auth.wayfEnabled=true", "--set", "auth.logLevel=trace");
     output.push(r.stdout, r.stderr);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/parameters: apiToken="sha256:[0-9a-f]{16}", wayfEnabled=true/);
+    expect(r.stderr).toMatch(
+      /parameters: apiToken="sha256:[0-9a-f]{16}", logLevel="trace", wayfEnabled=true/,
+    );
     expect(await liveWayf()).toBe("true");
     const plan = await slipway(
       project.config,

@@ -5,12 +5,16 @@ export default defineService({
   version: "1.0.0",
   image: "auth",
   description: "Users, sessions and tokens.",
+  // A deploy-time override for an investigation: slipway deploy auth -e dev --set auth.logLevel=trace
+  parameters: {
+    logLevel: { type: "string", description: "the log level; by default debug in dev, info in prod" },
+  },
   deployment: {
     replicas: (env) => (env.name.startsWith("prod") ? 3 : 1),
     port: 8080,
     database: "auth",
     env: {
-      LOG_LEVEL: (env) => (env.name.startsWith("prod") ? "info" : "debug"),
+      LOG_LEVEL: (env, params) => params.logLevel ?? (env.name.startsWith("prod") ? "info" : "debug"),
       TOKEN_SIGNING_KEY: { secret: "auth-signing-key", key: "private.pem" },
     },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
