@@ -44,12 +44,20 @@ type ValueOf<D> = D extends { type: "string" } ? string : D extends { type: "num
 
 /** What a service's functions read of its parameters: typed, and possibly absent unless required or defaulted. */
 export type ParameterValues<P extends ParameterDeclarations> = {
-  // Secret ones are not handed to functions: what they return is rendered, shown and recorded.
-  readonly [K in keyof P as P[K] extends { secret: true } ? never : K]: P[K] extends
-    { required: true } | { default: string | number | boolean }
-    ? ValueOf<P[K]>
-    : ValueOf<P[K]> | undefined;
+  // A secret one is a reference to the Secret the deploy writes it into (an `env` value), never
+  // its value: what functions return is rendered, shown and recorded.
+  readonly [K in keyof P]: P[K] extends { secret: true }
+    ? SecretParameterRef | (P[K] extends { required: true } ? never : undefined)
+    : P[K] extends { required: true } | { default: string | number | boolean }
+      ? ValueOf<P[K]>
+      : ValueOf<P[K]> | undefined;
 };
+
+/** Where a secret parameter's value is: a key of the Secret `<service>-parameters`. */
+export interface SecretParameterRef {
+  readonly secret: string;
+  readonly key: string;
+}
 
 /**
  * A value, or a typed function of the environment (and of the service's parameters there) that

@@ -14,7 +14,12 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "./model.ts";
-import { parameterValues, type ParameterOverride, type ParameterValue } from "./parameters.ts";
+import {
+  parametersSecretName,
+  parameterValues,
+  type ParameterOverride,
+  type ParameterValue,
+} from "./parameters.ts";
 import { resolveForEnvironment } from "./resolve.ts";
 import { environmentSchema, projectSchema, serviceSchema, type ResolvedService } from "./schema.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
@@ -295,18 +300,29 @@ function parametersOf(
 }
 
 /**
- * The parameters a service's functions see: all but the secret ones, since whatever a function
- * returns is rendered into objects that plans show and release records keep.
+ * The parameters a service's functions see. A secret one is a reference to the key of the Secret
+ * the deploy writes it into, never its value: whatever a function returns is rendered into objects
+ * that plans show and release records keep.
  */
 function openParameters(
   source: ServiceSource,
   values: Readonly<Record<string, ParameterValue>>,
-): Record<string, ParameterValue> {
+): Record<string, ParameterValue | { secret: string; key: string }> {
   const declared = serviceSchema.shape.parameters.safeParse(
     (source.definition as { parameters?: unknown } | null)?.parameters,
   );
   const secret = (name: string): boolean => declared.data?.[name]?.secret === true;
-  return Object.fromEntries(Object.entries(values).filter(([name]) => !secret(name)));
+  const service = serviceName(source.definition) ?? "";
+  const reference = (name: string) => ({ secret: parametersSecretName(service), key: name });
+  // A required one is a reference even without its value: that is reported once, as missing
+  // where a deploy needs it, not again by each field that reads it.
+  const required = Object.entries(declared.data ?? {})
+    .filter(([name, d]) => d.secret && d.required && !(name in values))
+    .map(([name]) => [name, reference(name)] as const);
+  return Object.fromEntries([
+    ...Object.entries(values).map(([name, value]) => [name, secret(name) ? reference(name) : value] as const),
+    ...required,
+  ]);
 }
 
 /** Parameters given for services that do not exist: in the environment, or with --set. */

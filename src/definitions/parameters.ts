@@ -144,3 +144,27 @@ export const parameterText = (shown: Readonly<Record<string, ParameterValue>>): 
   Object.entries(shown)
     .map(([name, value]) => `${name}=${typeof value === "string" ? JSON.stringify(value) : String(value)}`)
     .join(", ");
+
+/** The Secret Slipway writes a service's secret parameters into, one key each; pods reference it. */
+export const parametersSecretName = (service: string): string => `${service}-parameters`;
+
+/** The names of a service's secret parameters that have a value. */
+export const secretParameterNames = (
+  declared: Readonly<Record<string, ParameterDeclaration>> | undefined,
+  values: Readonly<Record<string, ParameterValue>>,
+): string[] =>
+  Object.keys(values)
+    .filter((name) => declared?.[name]?.secret)
+    .sort();
+
+/**
+ * One hash over a service's secret values: on the pod template, so that a new secret value rolls
+ * the pods (they read it at start) and the plan sees a change, though no object holds the value.
+ */
+export function secretParametersHash(
+  declared: Readonly<Record<string, ParameterDeclaration>> | undefined,
+  values: Readonly<Record<string, ParameterValue>>,
+): string | undefined {
+  const names = secretParameterNames(declared, values);
+  return names.length ? secretHash(JSON.stringify(names.map((n) => [n, values[n]]))) : undefined;
+}

@@ -1,3 +1,4 @@
+import { parametersSecretName } from "./parameters.ts";
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
 import { findServicePort, servicePorts } from "./networking.ts";
@@ -35,6 +36,9 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     });
 
     const secrets = new Set(spec.secrets ?? []);
+    // Written by the deploy itself, so there is nothing to list.
+    if (Object.values(spec.parameters ?? {}).some((p) => p.secret))
+      secrets.add(parametersSecretName(spec.name));
     const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
     const checkWorkloadRefs = (
       prefix: string,

@@ -68,7 +68,8 @@ export default defineService({
     wayfEnabled: { type: "boolean", default: false },
     sessionMinutes: { type: "number", required: true },
     theme: { type: "string" },
-    apiToken: { type: "string", secret: true },
+    apiToken: { type: "string", secret: true, required: true },
+    optionalToken: { type: "string", secret: true },
   },
   deployment: {
     replicas: (env, params) => (params.wayfEnabled ? params.sessionMinutes : 1),
@@ -78,8 +79,12 @@ export default defineService({
       THEME_UNCHECKED: (env, params) => params.theme,
       // @ts-expect-error a boolean is not an environment variable's value
       WAYF: (env, params) => params.wayfEnabled,
-      // @ts-expect-error a secret parameter is not handed to functions
+      // A secret one is a reference to the Secret the deploy writes: an env value as it is.
       TOKEN: (env, params) => params.apiToken,
+      // @ts-expect-error a secret one is never its value
+      TOKEN_TEXT: (env, params): string => params.apiToken,
+      // @ts-expect-error an optional secret one may be undefined
+      OPTIONAL_TOKEN: (env, params) => params.optionalToken,
       // @ts-expect-error no such parameter
       NOPE: (env, params) => params.nope,
     },

@@ -20,7 +20,7 @@ const auth = service(`{
       WAYF: (env, params) => String(params.wayfEnabled),
       SESSION: (env, params) => String(params.sessionMinutes),
       THEME: (env, params) => params.theme ?? "plain",
-      SEES_TOKEN: (env, params) => String("apiToken" in params),
+      API_TOKEN: (env, params) => params.apiToken,
     },
   },
 }`);
@@ -75,13 +75,15 @@ describe("service parameters", () => {
       WAYF: "true",
       SESSION: "5",
       THEME: "blue",
-      SEES_TOKEN: "false", // a secret one never reaches a function: what they return is recorded
+      // A secret one reaches a function as a reference to the Secret the deploy writes: what
+      // functions return is shown in the plan and recorded.
+      API_TOKEN: { secret: "auth-parameters", key: "apiToken" },
     });
     expect(model("prod")?.spec.deployment.env).toEqual({
       WAYF: "false",
       SESSION: "30",
       THEME: "dark",
-      SEES_TOKEN: "false",
+      API_TOKEN: { secret: "auth-parameters", key: "apiToken" },
     });
     expect(model("dev")?.parameters).toEqual({
       wayfEnabled: true,

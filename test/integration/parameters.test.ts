@@ -25,7 +25,8 @@ project.edit(
   "services/auth/service.ts",
   "env: {",
   `env: {
-      WAYF_ENABLED: (env, params) => String(params.wayfEnabled),`,
+      WAYF_ENABLED: (env, params) => String(params.wayfEnabled),
+      API_TOKEN: (env, params) => params.apiToken,`,
 );
 
 const token = "tok-7f3a9c1e-very-secret";
@@ -82,6 +83,18 @@ describe("service parameters, deployed", () => {
       /parameters: apiToken="sha256:[0-9a-f]{16}", logLevel="trace", wayfEnabled=true/,
     );
     expect(await liveWayf()).toBe("true");
+    // The pods read the secret from the Secret the deploy wrote; the Deployment holds a reference.
+    const deployment = await kube
+      .apps()
+      .readNamespacedDeployment({ namespace: project.namespace, name: "auth" });
+    expect(deployment.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === "API_TOKEN")).toEqual({
+      name: "API_TOKEN",
+      valueFrom: { secretKeyRef: { name: "auth-parameters", key: "apiToken" } },
+    });
+    const secret = await kube
+      .core()
+      .readNamespacedSecret({ namespace: project.namespace, name: "auth-parameters" });
+    expect(Buffer.from(secret.data?.apiToken ?? "", "base64").toString("utf8")).toBe(token);
     const plan = await slipway(
       project.config,
       ...["plan", "auth", "--env", "dev", "-o", "json", "--set-from-env", `auth.apiToken=${tokenVariable}`],
