@@ -1,6 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
+import {
+  exampleConfig,
+  minimalConfig,
+  removeScratchMadeHere,
+  scratchProject,
+  service,
+} from "../support/project.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 
 // --set and --set-from-env through the real binary: every mistake is refused with exit code 2
@@ -87,4 +93,33 @@ it("takes a secret from the environment variable without saying it, even when an
   expect(result.status).toBe(2);
   expect(result.stderr).toMatch(/parameter "wayfEnabled" of service "auth" is a boolean, found "1"/);
   expect(result.stderr + result.stdout).not.toContain("s3cr3t");
+});
+
+it("renders with --set: the objects a deploy with that value would apply", () => {
+  const result = spawnSync(
+    process.execPath,
+    [
+      slipwayBin,
+      "render",
+      "auth",
+      "-e",
+      "dev",
+      "-c",
+      exampleConfig,
+      "-o",
+      "json",
+      "--set",
+      "auth.logLevel=trace",
+    ],
+    { encoding: "utf8" },
+  );
+  expect(result.status, result.stderr).toBe(0);
+  const { items: objects } = JSON.parse(result.stdout) as {
+    items: {
+      kind: string;
+      spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } };
+    }[];
+  };
+  const env = objects.find((o) => o.kind === "Deployment")?.spec?.template?.spec?.containers?.[0]?.env;
+  expect(env).toContainEqual({ name: "LOG_LEVEL", value: "trace" });
 });
