@@ -22,3 +22,45 @@ export type {
 export { renderEnvironment, renderServiceObjects } from "./render/render.ts";
 export { renderAdHocJob, renderMigrationJob } from "./render/workloads.ts";
 export { toJson, toYaml } from "./render/serialize.ts";
+
+// The JSON documents the CLI prints (-o json, deploy -o jsonl): schema/slipway.v1.schema.json
+// in this package is generated from SlipwayDocument.
+export type { DocumentHeader } from "./output/document.ts";
+export type {
+  CallsDiffDocument,
+  MigrationCheckCounts,
+  MigrationCheckDocument,
+} from "./output/findings-documents.ts";
+export type {
+  AuditCallStatus,
+  AuditStatusDocument,
+  DeployEventDocument,
+  DeployReportBody,
+  DeployReportDocument,
+  DocumentKind,
+  DriftReportDocument,
+  EnvironmentCheckDocument,
+  EnvironmentEntry,
+  EnvironmentListDocument,
+  EventTime,
+  HistoryDocument,
+  MovedService,
+  MoveReport,
+  MoveReportDocument,
+  PlanDocument,
+  RollbackCheck,
+  RollbackReport,
+  RollbackReportDocument,
+  ServiceEntry,
+  ServiceListDocument,
+  ServiceStatus,
+  SlipwayDocument,
+  StatusDocument,
+  StatusLastDeploy,
+} from "./output/documents.ts";
+export type { DeployEvent } from "./procedure/events.ts";
+export type { DeployReport, ServiceOutcome, ServiceResult } from "./procedure/report.ts";
+export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./plan/format.ts";
+export type { DriftReport } from "./drift/detect.ts";
+export type { EnvCheck } from "./checks/access/check.ts";
+export type { ReleaseSummary } from "./release/record.ts";

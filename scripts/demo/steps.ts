@@ -3,6 +3,7 @@
 import { expect, heading, say } from "./narrate.ts";
 import type { DemoProject } from "./project.ts";
 import { playCi, slipway, type Result } from "./slipway.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const deployArgs = ["deploy", "--env", "dev", "--yes", "--timeout", "2m"];
 
@@ -83,7 +84,7 @@ export async function breakingMigration(project: DemoProject): Promise<void> {
   project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
   project.write(migration, "set lock_timeout = '5s';\nalter table outbox drop column subject;\n");
   const r = await deploy(project, "mail");
-  expect(r.code === 1, "the deploy is refused with exit 1");
+  expect(r.code === ExitCode.refused, "the deploy is refused with exit 4 (refused by a check)");
   expect(r.has("error ban-drop-column: dropping outbox.subject"), "it names the finding");
   expect(
     r.has(/dynamic-proof: .*select id, recipient, subject, body from outbox/),
@@ -140,7 +141,7 @@ export async function failingRollout(project: DemoProject): Promise<void> {
     `    port: 8080,\n    podLabels: ${failLabel},`,
   );
   const r = await deploy(project, "mail");
-  expect(r.code === 1, "the deploy fails with exit 1");
+  expect(r.code === ExitCode.rolledBack, "the deploy fails with exit 6 (rolled back)");
   expect(r.has(/mail: rollout failed: /), "it says the rollout failed and why");
   expect(r.has(/mail: rolled back to revision \d+/), "it says it rolled back");
   const s = await status(project);
@@ -162,7 +163,7 @@ export async function failingRollout(project: DemoProject): Promise<void> {
     `smoke: { args: ["--run-script", "smoke-test"], podLabels: ${failLabel} }`,
   );
   const v = await deploy(project, "mail");
-  expect(v.code === 1, "the deploy fails with exit 1");
+  expect(v.code === ExitCode.rolledBack, "the deploy fails with exit 6 (rolled back)");
   expect(v.has("mail: rolled out: "), "the rollout itself succeeded");
   expect(v.has(/mail: verification smoke failed: /), "it says the verification failed");
   expect(v.has(/mail: rolled back to revision \d+/), "it says it rolled back");
@@ -181,7 +182,7 @@ export async function failingTests(project: DemoProject): Promise<void> {
   project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.3.0"');
   project.edit(handler, providers, 'const providers = ["password", "wayf"];');
   const r = await deploy(project, "auth");
-  expect(r.code === 1, "the deploy is refused with exit 1");
+  expect(r.code === ExitCode.refused, "the deploy is refused with exit 4 (refused by a check)");
   expect(
     r.has(/✗ ci: Jenkins build #\d+ FAILURE, \d+ tests, 2 failed/),
     "the CI check says the build failed",

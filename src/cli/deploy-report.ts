@@ -1,8 +1,16 @@
 import { document } from "../output/document.ts";
+import type { DeployReportBody, DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
+import { blockedBecause, colour, formatPlan, plain, planJson } from "../plan/format.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { Deploy } from "../procedure/deploy.ts";
+import type { GateCheck } from "../checks/gate/types.ts";
 import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
-import type { DeployReport } from "../procedure/report.ts";
+import type { DeployReport, ServiceResult } from "../procedure/report.ts";
+import type { StepName } from "../procedure/step.ts";
 import { formatDuration } from "./duration.ts";
+import { ExitCode } from "./exit-codes.ts";
 import type { Output } from "./output.ts";
+import { humanOnStderr, printDocument } from "./output-format.ts";
 
 /** One event as the terminal shows it: a kept line, a live status line, or nothing. */
 function terminalLine(event: DeployEvent): { kept: string } | { live: string } | undefined {
@@ -48,16 +56,120 @@ export const deployEvents =
   };
 
 /** One line of `deploy -o jsonl`: a document of Slipway's schema, its kind first. */
-export const jsonLine = (kind: "Plan" | "DeployEvent" | "DeployReport", body: object): string =>
-  JSON.stringify(document(kind, body));
+export const jsonLine = (doc: SlipwayDocument): string => JSON.stringify(doc);
 
 /** The JSON Lines renderer: one event per line on stdout, for log processors. */
 export const jsonlEvents =
   (out: Output): DeployEventSink =>
   (event) =>
-    out.line(jsonLine("DeployEvent", { at: new Date().toISOString(), ...event }));
+    out.line(jsonLine({ ...document("DeployEvent", { at: new Date().toISOString() }), ...event }));
 
-/** The outcome per service, and exit code 1 when any did not deploy. */
+/** The steps whose failure is a check's refusal: they run before anything is written. */
+const checkSteps: ReadonlySet<StepName> = new Set(["gate", "check-migrations"]);
+
+const refusedByCheck = (s: ServiceResult): boolean =>
+  s.outcome === "failed" && s.failedStep !== undefined && checkSteps.has(s.failedStep);
+
+/**
+ * A deploy's exit code, from its report alone: rolled back (6) wins over everything, since the
+ * environment changed and changed back; refused (4) only when nothing was deployed and every
+ * service that did not deploy was refused by a check or held back by one that was.
+ */
+export function deployExitCode(report: DeployReport): number {
+  if (report.ok) return ExitCode.ok;
+  if (report.services.some((s) => s.outcome === "rolled-back")) return ExitCode.rolledBack;
+  const notDeployed = report.services.filter((s) => s.outcome !== "unchanged" && s.outcome !== "dry-run");
+  if (
+    notDeployed.some(refusedByCheck) &&
+    notDeployed.every((s) => refusedByCheck(s) || s.outcome === "skipped")
+  )
+    return ExitCode.refused;
+  return ExitCode.failure;
+}
+
+/** Each failed check of a refused plan, one line each, for the report: which service, which check, why. */
+function refusals(plan: Plan): string[] {
+  const line = (c: GateCheck, service?: string): string =>
+    `${service ? `${service}: ` : ""}${c.check}: ${c.summary}${c.problems.length ? ` (${c.problems.join("; ")})` : ""}`;
+  const failed = (checks: readonly GateCheck[] = []): GateCheck[] =>
+    checks.filter((c) => c.outcome === "failed");
+  return [
+    ...failed(plan.checks).map((c) => line(c)),
+    ...plan.services
+      .filter((s) => s.changed)
+      .flatMap((s) => failed(s.gate?.checks).map((c) => line(c, s.service))),
+    // The server's dry run: conflicts and refusals, as the plan says them.
+    ...blockedBecause(plan).filter((r) => r !== "a check of the procedure failed"),
+  ];
+}
+
+export type DeployFormat = "text" | "json" | "jsonl";
+
+/**
+ * What a deploy shows, per --output: text on the terminal; json, one DeployReport document on
+ * stdout at the end; jsonl, the plan, every event and the report, one document per line.
+ * The human account goes to stderr whenever stdout holds documents.
+ */
+export interface DeployRenderer {
+  /** Where lines for a person go (the confirmation's answer): stderr when stdout holds documents. */
+  readonly human: Output;
+  plan(plan: Plan): void;
+  readonly events: DeployEventSink;
+  /** A check refused the plan: nothing was deployed. */
+  refused(plan: Plan): void;
+  nothingToDeploy(): void;
+  report(report: DeployReport, started: number): void;
+  /**
+   * The deploy, so that one that throws (the lock held, ...) still ends a document run with its
+   * report; the error goes on to run(), which says it and picks the exit code (5 for the lock).
+   */
+  watched(deploy: Deploy): Pick<Deploy, "run">;
+}
+
+export function deployRenderer(out: Output, format: DeployFormat): DeployRenderer {
+  const final = (body: DeployReportBody): DeployReportDocument => document("DeployReport", body);
+  const emit = (doc: DeployReportDocument): void =>
+    format === "jsonl" ? out.line(jsonLine(doc)) : printDocument(out, doc);
+  return {
+    human: format === "text" ? out : humanOnStderr(out),
+    plan(plan) {
+      if (format === "jsonl") out.line(jsonLine(document("Plan", planJson(plan))));
+      else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+    },
+    events: format === "jsonl" ? jsonlEvents(out) : deployEvents(out),
+    refused(plan) {
+      const reasons = blockedBecause(plan);
+      out.error(
+        `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
+      );
+      if (format !== "text") emit(final({ ok: false, services: [], refused: refusals(plan) }));
+      out.exitCode(ExitCode.refused);
+    },
+    nothingToDeploy() {
+      if (format === "text") out.line("Nothing to deploy.");
+      else emit(final({ ok: true, services: [] }));
+    },
+    report(report, started) {
+      if (format === "text") return printDeployReport(out, report, started);
+      out.progress("");
+      emit(final(report));
+      out.exitCode(deployExitCode(report));
+    },
+    watched: (deploy) => ({
+      run: (...args) =>
+        deploy.run(...args).catch((error: unknown) => {
+          if (format !== "text") {
+            out.progress("");
+            const stopped = error instanceof Error ? error.message : String(error);
+            emit(final({ ok: false, services: [], stopped }));
+          }
+          throw error;
+        }),
+    }),
+  };
+}
+
+/** The outcome per service, and the exit code of how the deploy ended (deployExitCode). */
 export function printDeployReport(out: Output, report: DeployReport, started: number): void {
   out.progress("");
   out.table(
@@ -70,5 +182,5 @@ export function printDeployReport(out: Output, report: DeployReport, started: nu
     ]),
   );
   out.note(`${report.ok ? "deploy finished" : "deploy FAILED"} in ${formatDuration(Date.now() - started)}`);
-  if (!report.ok) out.exitCode(1);
+  if (!report.ok) out.exitCode(deployExitCode(report));
 }

@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       out.error(
         `error: ${error.message}\n  hint: wait with --wait-for-lock; if the holder is gone for good: slipway unlock --env <env> --force`,
       );
-      return ExitCode.failure;
+      return ExitCode.lockHeld;
     }
     if (error instanceof LockLost) {
       out.error(

@@ -35,7 +35,7 @@ export function servicePorts(spec: ResolvedService): ServicePort[] {
     {
       name: "http",
       port: service.port,
-      targetPort: service.targetPort ?? spec.deployment.port ?? service.port,
+      targetPort: service.targetPort ?? spec.deployment?.port ?? service.port,
     },
   ];
 }

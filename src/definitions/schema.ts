@@ -88,6 +88,13 @@ export const workloadSettings = {
   resources: resources.optional(),
 };
 
+/** The service's own container, in every workload it runs: its Deployment's, CronJobs', Jobs'. */
+const containerSettings = {
+  ...workloadSettings,
+  configFiles: z.array(z.strictObject({ configMap: subdomainName, mountPath })).optional(),
+  secretFiles: z.array(z.strictObject({ secret: subdomainName, mountPath })).optional(),
+};
+
 const labelValue = z
   .string()
   .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
@@ -113,11 +120,9 @@ const deployment = z.strictObject({
   /** Extra labels on the pods (not on the selector): for policies, monitoring, fault injection. */
   podLabels: z.record(labelKey, labelValue).optional(),
   port: port.optional(),
-  ...workloadSettings,
+  ...containerSettings,
   liveness: probe.optional(),
   readiness: probe.optional(),
-  configFiles: z.array(z.strictObject({ configMap: subdomainName, mountPath })).optional(),
-  secretFiles: z.array(z.strictObject({ secret: subdomainName, mountPath })).optional(),
   /** A PodDisruptionBudget: how many pods a node drain may take down at once. */
   disruptionBudget: z
     .strictObject({ minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() })
@@ -238,6 +243,8 @@ const configMap = z.strictObject({
   files: z.record(configKey, z.string()).optional(),
   /** Inline entries. */
   data: z.record(configKey, z.string()).optional(),
+  /** Other services of the environment may mount it by name; this service owns it. */
+  shared: z.boolean().optional(),
 });
 
 const policyRule = z.strictObject({
@@ -336,7 +343,13 @@ export const serviceSchema = z.strictObject({
   /** Typed parameters: set per environment or with --set at deploy time; functions read them. */
   parameters: z.record(parameterName, parameterDeclaration).optional(),
   dependsOn: z.array(labelName(40)).optional(),
-  deployment: deployment,
+  /** A long-running Deployment. A service may have none: only CronJobs and Jobs (a cleaner). */
+  deployment: deployment.optional(),
+  /**
+   * The service's container as every workload runs it (command, env, database, resources),
+   * for a service without a Deployment; with one, these are the Deployment's fields.
+   */
+  container: z.strictObject(containerSettings).optional(),
   /** A ClusterIP Service: one port (`port`), or several named ones (`ports`). */
   service: z
     .strictObject({

@@ -1,6 +1,8 @@
 import { parametersSecretName } from "./parameters.ts";
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
+import { containerOf } from "./container.ts";
+import { sharedConfigMaps, sharedConfigUsed } from "./shared-config.ts";
 import { findServicePort, servicePorts } from "./networking.ts";
 
 /**
@@ -22,6 +24,17 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     else byName.set(service.spec.name, service);
   }
   const names = [...byName.keys()].sort().join(", ");
+  const sharedOwners = sharedConfigMaps(services);
+  for (const service of services)
+    for (const [name, configMap] of Object.entries(service.spec.configMaps ?? {})) {
+      const owner = sharedOwners.get(name);
+      if (owner && owner !== service.spec.name)
+        problems.push({
+          file: service.file,
+          path: `configMaps.${name}`,
+          message: `${owner} shares a ConfigMap "${name}" already${configMap.shared ? "" : ": mount that one, or rename this"}`,
+        });
+    }
 
   for (const service of services) {
     const { spec, file } = service;
@@ -40,6 +53,14 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     if (Object.values(spec.parameters ?? {}).some((p) => p.secret))
       secrets.add(parametersSecretName(spec.name));
     const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
+    // A ConfigMap of its own, or one another service shares: anything else names nothing.
+    const configMapProblem = (name: string): string | undefined => {
+      if (configMaps.has(name) || sharedOwners.has(name)) return undefined;
+      const owner = services.find((s) => s.spec.configMaps?.[name]);
+      return owner
+        ? `ConfigMap "${name}" belongs to ${owner.spec.name}, which does not share it (add shared: true there)`
+        : `no ConfigMap "${name}" in configMaps (defined: ${[...configMaps].join(", ") || "none"}; shared by other services: ${[...sharedOwners.keys()].join(", ") || "none"})`;
+    };
     const checkWorkloadRefs = (
       prefix: string,
       envVars: Record<string, unknown> | undefined,
@@ -56,11 +77,8 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
         }
         if (typeof value === "object" && value !== null && "configMap" in value) {
           const name = (value as { configMap: string }).configMap;
-          if (!configMaps.has(name))
-            problem(
-              `${prefix}env.${key}.configMap`,
-              `no ConfigMap "${name}" in configMaps (defined: ${[...configMaps].join(", ") || "none"})`,
-            );
+          const wrong = configMapProblem(name);
+          if (wrong) problem(`${prefix}env.${key}.configMap`, wrong);
         }
       }
       if (database && !env.databases?.[database]) {
@@ -70,10 +88,25 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
         );
       }
     };
-    checkWorkloadRefs("deployment.", spec.deployment.env, spec.deployment.database);
+    // The container's settings are written in deployment, or in container without one.
+    const home = spec.deployment ? "deployment" : "container";
+    const own = containerOf(spec);
+    if (spec.deployment && spec.container)
+      problem(
+        "container",
+        "is for a service without a Deployment; with one, give these settings in deployment",
+      );
+    if (!spec.deployment && !spec.cronJobs && !spec.jobs)
+      problem("deployment", "is required unless the service runs cronJobs or jobs (it would run nothing)");
+    checkWorkloadRefs(`${home}.`, own.env, own.database);
     for (const kind of ["initContainers", "sidecars"] as const)
       for (const [name, container] of Object.entries(spec.pod?.[kind] ?? {}))
         checkWorkloadRefs(`pod.${kind}.${name}.`, container.env, undefined);
+    for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
+      volume.projected?.configMaps?.forEach((configMap, i) => {
+        const wrong = configMapProblem(configMap);
+        if (wrong) problem(`pod.volumes.${name}.projected.configMaps[${i}]`, wrong);
+      });
     for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
       volume.projected?.secrets?.forEach((secret, i) => {
         if (!secrets.has(secret))
@@ -82,14 +115,19 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
             `Secret "${secret}" is not listed in secrets (add it there so Slipway can check it exists)`,
           );
       });
-    spec.deployment.configFiles?.forEach((mount, i) => {
-      if (!configMaps.has(mount.configMap))
-        problem(`deployment.configFiles[${i}].configMap`, `no ConfigMap "${mount.configMap}" in configMaps`);
+    own.configFiles?.forEach((mount, i) => {
+      const wrong = configMapProblem(mount.configMap);
+      if (wrong) problem(`${home}.configFiles[${i}].configMap`, wrong);
     });
-    spec.deployment.secretFiles?.forEach((mount, i) => {
+    own.secretFiles?.forEach((mount, i) => {
       if (!secrets.has(mount.secret))
-        problem(`deployment.secretFiles[${i}].secret`, `Secret "${mount.secret}" is not listed in secrets`);
+        problem(`${home}.secretFiles[${i}].secret`, `Secret "${mount.secret}" is not listed in secrets`);
     });
+    if (!spec.deployment && (spec.service || spec.ingress || spec.verify))
+      problem(
+        spec.service ? "service" : spec.ingress ? "ingress" : "verify",
+        "needs a deployment: without one the service runs only CronJobs and Jobs, nothing serves",
+      );
     if (spec.migrations && !env.databases?.[spec.migrations.database]) {
       problem(
         "migrations.database",
@@ -103,6 +141,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
       );
     }
     if (
+      spec.deployment &&
       spec.service?.port !== undefined &&
       spec.deployment.port === undefined &&
       spec.service.targetPort === undefined
@@ -111,15 +150,15 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     }
     problems.push(...networkingProblems(service), ...podProblems(service));
     for (const [probeName, probe] of [
-      ["liveness", spec.deployment.liveness],
-      ["readiness", spec.deployment.readiness],
+      ["liveness", spec.deployment?.liveness],
+      ["readiness", spec.deployment?.readiness],
     ] as const) {
       if (!probe) continue;
       const kinds = [probe.http, probe.tcp, probe.exec].filter((k) => k !== undefined).length;
       if (kinds !== 1)
         problem(`deployment.${probeName}`, `needs exactly one of http, tcp or exec (found ${kinds})`);
       if ((probe.http && probe.http.port === undefined) || (probe.tcp && probe.tcp.port === undefined)) {
-        if (spec.deployment.port === undefined)
+        if (spec.deployment?.port === undefined)
           problem(`deployment.${probeName}`, "needs a port, or deployment.port");
       }
     }
@@ -203,12 +242,17 @@ function findCycle(services: readonly ServiceModel[]): string[] | undefined {
 /** Services ordered so that each comes after what it depends on; ties by name. */
 export function dependencyOrder(services: readonly ServiceModel[]): ServiceModel[] {
   const byName = new Map(services.map((s) => [s.spec.name, s]));
+  // A service that mounts another's shared ConfigMap deploys after it, as if it said dependsOn.
+  const owners = sharedConfigMaps(services);
+  const dependencies = (s: ServiceModel): string[] => [
+    ...new Set([...(s.spec.dependsOn ?? []), ...sharedConfigUsed(s, owners).map((u) => u.owner)]),
+  ];
   const ordered: ServiceModel[] = [];
   const placed = new Set<string>();
   const place = (service: ServiceModel, path: Set<string>): void => {
     if (placed.has(service.spec.name) || path.has(service.spec.name)) return;
     path.add(service.spec.name);
-    for (const dep of [...(service.spec.dependsOn ?? [])].sort()) {
+    for (const dep of dependencies(service).sort()) {
       const target = byName.get(dep);
       if (target) place(target, path);
     }
@@ -296,9 +340,9 @@ function podProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
           );
       });
     }
-  const scale = deployment.autoscale;
+  const scale = deployment?.autoscale;
   if (scale) {
-    if (deployment.replicas !== undefined)
+    if (deployment?.replicas !== undefined)
       problem(
         "deployment.replicas",
         "the autoscaler owns the replica count: give autoscale.minReplicas instead",
@@ -311,7 +355,7 @@ function podProblems({ spec, file }: ServiceModel): DefinitionProblem[] {
     if (scale.cpu === undefined && scale.memory === undefined)
       problem("deployment.autoscale", "needs a target: cpu or memory (percent of the requests)");
   }
-  const budget = deployment.disruptionBudget;
+  const budget = deployment?.disruptionBudget;
   if (budget && (budget.minAvailable === undefined) === (budget.maxUnavailable === undefined))
     problem("deployment.disruptionBudget", "needs exactly one of minAvailable or maxUnavailable");
   return problems;

@@ -1,6 +1,6 @@
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { blocking, type MigrationFinding } from "../checks/migrations/finding.ts";
-import { document, type Document } from "./document.ts";
+import { document, type DocumentHeader } from "./document.ts";
 
 /** The counts the text output's last line gives, so a consumer need not recount. */
 export interface MigrationCheckCounts {
@@ -11,13 +11,15 @@ export interface MigrationCheckCounts {
 }
 
 /** `slipway migrations check -o json`. */
-export type MigrationCheckDocument = Document<
-  "MigrationCheck",
-  { readonly findings: readonly MigrationFinding[]; readonly counts: MigrationCheckCounts }
->;
+export interface MigrationCheckDocument extends DocumentHeader<"MigrationCheck"> {
+  readonly findings: readonly MigrationFinding[];
+  readonly counts: MigrationCheckCounts;
+}
 
 /** `slipway calls diff -o json`: the diff, and whether something in it breaks a client. */
-export type CallsDiffDocument = Document<"CallsDiff", CallsDiff & { readonly breaking: boolean }>;
+export interface CallsDiffDocument extends DocumentHeader<"CallsDiff">, CallsDiff {
+  readonly breaking: boolean;
+}
 
 export function migrationCheckCounts(findings: readonly MigrationFinding[]): MigrationCheckCounts {
   return {

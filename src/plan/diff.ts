@@ -2,8 +2,10 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 
 export interface FieldChange {
   readonly path: string;
-  readonly from: unknown;
-  readonly to: unknown;
+  /** Absent (in JSON) when the field is added. */
+  readonly from?: unknown;
+  /** Absent (in JSON) when the field is removed. */
+  readonly to?: unknown;
 }
 
 /** Server-owned or identity fields that are never a change. */

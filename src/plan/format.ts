@@ -2,7 +2,7 @@ import { parameterText } from "../definitions/parameters.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
-import { gateBlocks, type ObjectChange, type Plan } from "./plan.ts";
+import { gateBlocks, type ObjectChange, type Plan, type ServicePlan } from "./plan.ts";
 import { applyRefusalHint } from "../clients/kubernetes/apply-objects.ts";
 import type { DryRunFinding, ManagerConflict } from "./server-dry-run.ts";
 
@@ -180,6 +180,14 @@ export function formatPlan(plan: Plan, style: Style): string {
       lines.push(...s.gate.checks.flatMap((c) => checkLines(c, style)));
     if (s.calls) lines.push(...callLines(s.calls, style));
     lines.push(...auditLines(s.audit, style));
+    for (const u of s.sharedConfig ?? [])
+      lines.push(style.dim(`  uses ConfigMap/${u.name}, which ${u.owner} owns and shares`));
+    for (const k of s.kept ?? [])
+      lines.push(
+        style.change(
+          `  = ${k.kind}/${k.name}  (no longer defined, kept: ${k.mountedBy.join(", ")} still mount${k.mountedBy.length === 1 ? "s" : ""} it)`,
+        ),
+      );
     if (!s.changed) continue;
     if (s.resumes !== undefined)
       lines.push(style.change(`  resumes revision ${s.resumes}, interrupted earlier`));
@@ -223,8 +231,19 @@ export function formatPlan(plan: Plan, style: Style): string {
   return lines.join("\n") + "\n";
 }
 
+/** One object of the plan for machines: its change, without the rendered object. */
+export type ObjectChangeJson = Omit<ObjectChange, "desired">;
+
+/** One service of the plan for machines: the full rendered objects are left out. */
+export type ServicePlanJson = Omit<ServicePlan, "rendered" | "objects"> & {
+  readonly objects: readonly ObjectChangeJson[];
+};
+
+/** The plan as `plan -o json` prints it (the body of a Plan document). */
+export type PlanJson = Omit<Plan, "services"> & { readonly services: readonly ServicePlanJson[] };
+
 /** The plan for machines: everything but the full rendered objects. */
-export function planJson(plan: Plan): unknown {
+export function planJson(plan: Plan): PlanJson {
   return {
     ...plan,
     services: plan.services.map(({ rendered: _rendered, ...s }) => ({

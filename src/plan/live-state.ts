@@ -40,3 +40,17 @@ export async function readLiveState(
   );
   return new Map(lists.flatMap((l) => l.items).map((o) => [objectKey(o), o]));
 }
+
+/**
+ * The version a service runs, from its live workloads' version annotation: its Deployment's,
+ * or for a service that runs only CronJobs, its first CronJob's.
+ */
+export function liveVersionOf(objects: Iterable<KubernetesObject>, service: string): string | undefined {
+  const mine = [...objects].filter((o) => o.metadata?.labels?.["app.kubernetes.io/name"] === service);
+  const workload =
+    mine.find((o) => o.kind === "Deployment" && o.metadata?.name === service) ??
+    mine
+      .filter((o) => o.kind === "CronJob")
+      .sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""))[0];
+  return workload?.metadata?.annotations?.["slipway.dev/version"];
+}

@@ -16,7 +16,9 @@ import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { planSteps, type PlanStep } from "../procedure/plan-steps.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
-import { managedKinds, objectKey } from "./live-state.ts";
+import { sharedConfigMaps, sharedConfigUsed } from "../definitions/shared-config.ts";
+import { configMapMounts } from "./config-mounts.ts";
+import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
@@ -59,6 +61,16 @@ export interface ServicePlan {
    * managers and refusals, when the plan was made against the server.
    */
   readonly dryRun?: ServerDryRun;
+  /** ConfigMaps other services share that this one mounts, with the service that owns each. */
+  readonly sharedConfig?: readonly { readonly name: string; readonly owner: string }[];
+  /** Objects it no longer defines that are not pruned, because other services still mount them. */
+  readonly kept?: readonly KeptObject[];
+}
+
+export interface KeptObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly mountedBy: readonly string[];
 }
 
 export type { PlanStep } from "../procedure/plan-steps.ts";
@@ -110,6 +122,17 @@ export function buildPlan(input: PlanInput): Plan {
   const { project, env, live } = input;
   const services = servicesIn(project, env.name, input.only);
   const defined = new Set((project.services.get(env.name) ?? []).map((s) => s.spec.name));
+  const everyService = project.services.get(env.name) ?? [];
+  // Who mounts which ConfigMap, live or as every defined service renders it now.
+  const mounts = configMapMounts([
+    ...live.values(),
+    ...everyService.flatMap((s) => renderServiceObjects(project.name, env, s)),
+  ]);
+  const owners = sharedConfigMaps(everyService);
+  const mountedByOthers = (object: KubernetesObject, service: string): string[] =>
+    object.kind === "ConfigMap"
+      ? [...(mounts.get(object.metadata?.name ?? "") ?? [])].filter((s) => s !== service).sort()
+      : [];
   const servicePlans = services.map((service) =>
     planService(
       project.name,
@@ -120,6 +143,7 @@ export function buildPlan(input: PlanInput): Plan {
       input.digests,
       input.audit,
       input.deployedCalls?.get(service.spec.name),
+      { mountedByOthers, owners },
     ),
   );
   const orphans: ObjectChange[] =
@@ -127,6 +151,9 @@ export function buildPlan(input: PlanInput): Plan {
       ? []
       : [...live.values()]
           .filter((o) => !defined.has(o.metadata?.labels?.["app.kubernetes.io/name"] ?? ""))
+          .filter(
+            (o) => mountedByOthers(o, o.metadata?.labels?.["app.kubernetes.io/name"] ?? "").length === 0,
+          )
           .map((o) => ({
             kind: o.kind ?? "",
             name: o.metadata?.name ?? "",
@@ -181,7 +208,12 @@ function planService(
   digests?: ReadonlyMap<string, string>,
   audit?: ReadonlyMap<string, LiveAuditCall>,
   deployedCalls?: readonly CallContract[],
+  shared?: {
+    readonly mountedByOthers: (object: KubernetesObject, service: string) => string[];
+    readonly owners: ReadonlyMap<string, string>;
+  },
 ): ServicePlan {
+  const kept: KeptObject[] = [];
   const desired = renderServiceObjects(project, env, service, digests ? { digests } : {});
   const desiredKeys = new Set(desired.map(objectKey));
   const objects: ObjectChange[] = desired.map((object) => {
@@ -201,6 +233,11 @@ function planService(
       object.metadata?.labels?.["app.kubernetes.io/name"] === service.spec.name &&
       !desiredKeys.has(objectKey(object))
     ) {
+      const mountedBy = shared?.mountedByOthers(object, service.spec.name) ?? [];
+      if (mountedBy.length) {
+        kept.push({ kind: object.kind ?? "", name: object.metadata?.name ?? "", mountedBy });
+        continue;
+      }
       objects.push({
         kind: object.kind ?? "",
         name: object.metadata?.name ?? "",
@@ -210,8 +247,7 @@ function planService(
     }
   }
   objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.name.localeCompare(b.name));
-  const deployment = live.get(`Deployment/${service.spec.name}`);
-  const liveVersion = deployment?.metadata?.annotations?.["slipway.dev/version"];
+  const liveVersion = liveVersionOf(live.values(), service.spec.name);
   const objectsHash = hashObjects(desired);
   const mine = releases
     .filter((r) => r.service === service.spec.name)
@@ -219,6 +255,7 @@ function planService(
   const pending = mine.find((r) => r.status === "pending" && r.objectsHash === objectsHash);
   const deployed = mine.find((r) => r.status === "deployed");
   const calls = deployedCalls ? diffCalls(deployedCalls, service.calls) : undefined;
+  const sharedUsed = shared ? sharedConfigUsed(service, shared.owners) : [];
   return {
     service: service.spec.name,
     file: service.file,
@@ -239,6 +276,8 @@ function planService(
         }
       : {}),
     ...(calls && (calls.added.length || calls.removed.length || calls.changed.length) ? { calls } : {}),
+    ...(sharedUsed.length ? { sharedConfig: sharedUsed } : {}),
+    ...(kept.length ? { kept } : {}),
     // Without the server's state (render, offline plans) nothing is said about the audit index.
     audit: audit
       ? service.calls

@@ -1,3 +1,5 @@
+import type { StepName } from "./step.ts";
+
 export type ServiceOutcome = "deployed" | "unchanged" | "failed" | "rolled-back" | "skipped" | "dry-run";
 
 /** How one service's deploy ended. */
@@ -6,6 +8,8 @@ export interface ServiceResult {
   readonly outcome: ServiceOutcome;
   readonly revision?: number;
   readonly message: string;
+  /** The step that stopped it before anything of the new version ran (a check's refusal, ...). */
+  readonly failedStep?: StepName;
 }
 
 export interface DeployReport {

@@ -75,11 +75,17 @@ export async function runService(
     progress: () => undefined,
     detail: () => undefined,
   });
-  const result = (outcome: ServiceResult["outcome"], message: string, revision?: number): ServiceResult => ({
+  const result = (
+    outcome: ServiceResult["outcome"],
+    message: string,
+    revision?: number,
+    failedStep?: Step["name"],
+  ): ServiceResult => ({
     service: plan.service,
     outcome,
     message,
     ...(revision === undefined ? {} : { revision }),
+    ...(failedStep ? { failedStep } : {}),
   });
 
   if (deploy.options.dryRun) {
@@ -130,7 +136,7 @@ export async function runService(
     release.finishedAt = new Date().toISOString();
     release.description += ` (${step.name} failed; ${said})`;
     await deploy.store.update(release);
-    return result("failed", `${outcome.message}; ${said}`, release.revision);
+    return result("failed", `${outcome.message}; ${said}`, release.revision, step.name);
   }
   await deploy.guard();
   await closeRelease(deploy.store, release, begun.previous);

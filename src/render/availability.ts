@@ -3,7 +3,7 @@ import { metadata, selectorLabels, type RenderContext } from "./labels.ts";
 
 /** How many of the Deployment's pods a voluntary disruption (a node drain) may take at once. */
 export function renderDisruptionBudget(ctx: RenderContext): V1PodDisruptionBudget | undefined {
-  const budget = ctx.service.spec.deployment.disruptionBudget;
+  const budget = ctx.service.spec.deployment?.disruptionBudget;
   if (!budget) return undefined;
   return {
     apiVersion: "policy/v1",
@@ -19,7 +19,7 @@ export function renderDisruptionBudget(ctx: RenderContext): V1PodDisruptionBudge
 
 /** An autoscaler of the Deployment on CPU and/or memory utilisation of the pods' requests. */
 export function renderAutoscaler(ctx: RenderContext): V2HorizontalPodAutoscaler | undefined {
-  const scale = ctx.service.spec.deployment.autoscale;
+  const scale = ctx.service.spec.deployment?.autoscale;
   if (!scale) return undefined;
   const utilisation = (name: "cpu" | "memory", percent: number | undefined) =>
     percent === undefined

@@ -97,7 +97,7 @@ export function renderNetworkPolicy(ctx: RenderContext): NetworkPolicyObject | u
     : [];
   // Every port the Service targets, or the container's port when there is no Service.
   const targets = [...new Set(servicePorts(spec).map((p) => p.targetPort))];
-  const ports = targets.length ? targets : spec.deployment.port !== undefined ? [spec.deployment.port] : [];
+  const ports = targets.length ? targets : spec.deployment?.port !== undefined ? [spec.deployment.port] : [];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",

@@ -7,10 +7,11 @@ import type {
   V1VolumeMount,
 } from "@kubernetes/client-node";
 import type { EnvValue, ResolvedService } from "../definitions/schema.ts";
+import { containerOf } from "../definitions/container.ts";
 import { imageReference } from "./image.ts";
 import type { RenderContext } from "./labels.ts";
 
-type Probe = NonNullable<ResolvedService["deployment"]["liveness"]>;
+type Probe = NonNullable<NonNullable<ResolvedService["deployment"]>["liveness"]>;
 
 export interface WorkloadOverrides {
   readonly command?: readonly string[];
@@ -22,7 +23,9 @@ export interface WorkloadOverrides {
 
 /** The pod spec every workload of a service shares: image, env, resources, files and volumes. */
 export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1PodSpec {
-  const d = ctx.service.spec.deployment;
+  const d = containerOf(ctx.service.spec);
+  // Only a Deployment serves: a jobs-only service has no port and no probes.
+  const serving = overrides.serving ? ctx.service.spec.deployment : undefined;
   const mounts: V1VolumeMount[] = [];
   const volumes: V1Volume[] = [];
   d.configFiles?.forEach((m, i) => {
@@ -60,13 +63,13 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     imagePullPolicy: "IfNotPresent",
     ...(command ? { command: [...command] } : {}),
     ...(args ? { args: [...args] } : {}),
-    ...(overrides.serving && d.port !== undefined
-      ? { ports: [{ name: "http", containerPort: d.port, protocol: "TCP" }] }
+    ...(serving?.port !== undefined
+      ? { ports: [{ name: "http", containerPort: serving.port, protocol: "TCP" }] }
       : {}),
     env: envVars(ctx),
     ...(d.resources ? { resources: d.resources } : {}),
-    ...(overrides.serving && d.liveness ? { livenessProbe: probe(d.liveness, d.port) } : {}),
-    ...(overrides.serving && d.readiness ? { readinessProbe: probe(d.readiness, d.port) } : {}),
+    ...(serving?.liveness ? { livenessProbe: probe(serving.liveness, serving.port) } : {}),
+    ...(serving?.readiness ? { readinessProbe: probe(serving.readiness, serving.port) } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(pod?.containerSecurityContext ? { securityContext: { ...pod.containerSecurityContext } } : {}),
   };
@@ -151,7 +154,7 @@ function extraContainer(ctx: RenderContext, name: string, c: ExtraContainer): V1
 }
 
 function envVars(ctx: RenderContext): V1EnvVar[] {
-  const d = ctx.service.spec.deployment;
+  const d = containerOf(ctx.service.spec);
   const vars: V1EnvVar[] = Object.entries(d.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => envVar(name, value));

@@ -5,25 +5,25 @@ import { podSpec } from "./pod-template.ts";
 
 export const defaultMinReadySeconds = 5;
 
-export function renderDeployment(ctx: RenderContext): V1Deployment {
+export function renderDeployment(ctx: RenderContext): V1Deployment | undefined {
   const { spec } = ctx.service;
+  const deployment = spec.deployment;
+  if (!deployment) return undefined;
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: metadata(ctx, spec.name),
     spec: {
       // An autoscaler owns the count: applying one would undo its scaling on every deploy.
-      ...(spec.deployment.autoscale
-        ? {}
-        : { replicas: spec.deployment.replicas ?? ctx.env.defaults?.replicas ?? 1 }),
+      ...(deployment.autoscale ? {} : { replicas: deployment.replicas ?? ctx.env.defaults?.replicas ?? 1 }),
       // A pod that crashes right after turning ready must fail the rollout, not pass it.
-      minReadySeconds: spec.deployment.minReadySeconds ?? defaultMinReadySeconds,
+      minReadySeconds: deployment.minReadySeconds ?? defaultMinReadySeconds,
       selector: { matchLabels: selectorLabels(ctx) },
       // Old and new pods overlap during a rollout: the procedure proves that is safe.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
       template: {
         metadata: {
-          labels: { ...spec.deployment.podLabels, ...standardLabels(ctx) },
+          labels: { ...deployment.podLabels, ...standardLabels(ctx) },
           annotations: {
             ...spec.pod?.annotations,
             [versionAnnotation]: spec.version,

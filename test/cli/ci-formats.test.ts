@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { expectDocument } from "../support/documents.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
 
 /**
@@ -58,12 +59,8 @@ describe("slipway migrations check in CI", () => {
   it("--format json is a MigrationCheck document (-o json too), with counts", async () => {
     const r = await check(["--format", "json"]);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as {
-      apiVersion: string;
-      kind: string;
-      findings: { rule: string; file: string; line: number; column: number; suppressed?: string }[];
-      counts: object;
-    };
+    // Validated against the schema the package ships, as the document of its kind.
+    const doc = expectDocument(r.stdout, "MigrationCheck");
     expect(doc).toMatchObject({ apiVersion: "slipway.dev/v1", kind: "MigrationCheck" });
     expect(doc.findings.map((f) => [f.rule, f.file, f.line, f.column, f.suppressed])).toEqual([
       ["ban-drop-column", change, 2, 51, undefined],
@@ -246,7 +243,7 @@ describe("slipway calls diff in CI", () => {
   it("--format json is a CallsDiff document", async () => {
     const r = await diff("json");
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(expectDocument(r.stdout, "CallsDiff")).toMatchObject({
       apiVersion: "slipway.dev/v1",
       kind: "CallsDiff",
       breaking: true,

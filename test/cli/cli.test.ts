@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { copyOfExample, exampleConfig, minimalConfig, scratchProject, service } from "../support/project.ts";
 import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
+import type { ServiceListDocument } from "../../src/output/documents.ts";
 
 // The binary as a process (the installed package's in CI), as a user runs it.
 const slipway = (...args: string[]): Promise<SlipwayResult> => runSlipway(args);
@@ -57,7 +58,7 @@ describe("slipway CLI", () => {
 
   it("lists services in dependency order", async () => {
     const r = await slipway("list", "-c", exampleConfig, "-o", "json");
-    const rows = JSON.parse(r.stdout) as { name: string }[];
+    const rows = (JSON.parse(r.stdout) as ServiceListDocument).services;
     expect(rows.map((s) => s.name)).toEqual(["auth", "accounting", "files", "app-orchestrator", "mail"]);
   });
 
@@ -65,7 +66,7 @@ describe("slipway CLI", () => {
     const r = await slipway("render", "auth", "--env", "dev", "-c", exampleConfig);
     expect(r.code).toBe(0);
     const kinds = parseAllDocuments(r.stdout).map((d) => (d.toJSON() as { kind: string }).kind);
-    expect(kinds).toEqual(["Service", "Deployment", "Ingress", "NetworkPolicy"]);
+    expect(kinds).toEqual(["ConfigMap", "Service", "Deployment", "Ingress", "NetworkPolicy"]);
     const dir = mkdtempSync(join(tmpdir(), "slipway-render-"));
     const w = await slipway("render", "--env", "prod", "--out", dir, "-c", exampleConfig);
     expect(w.code).toBe(0);

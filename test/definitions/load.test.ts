@@ -47,8 +47,8 @@ describe("loading the example platform", () => {
   it("resolves per-environment values with the environment's flavour defaults", async () => {
     const project = await loadProject(exampleConfig);
     const files = (env: string) => project.services.get(env)?.find((s) => s.spec.name === "files");
-    expect(files("dev")?.spec.deployment.replicas).toBe(1);
-    expect(files("prod")?.spec.deployment.replicas).toBe(3);
+    expect(files("dev")?.spec.deployment?.replicas).toBe(1);
+    expect(files("prod")?.spec.deployment?.replicas).toBe(3);
     expect(files("prod")?.spec.ingress?.host).toBe("cloud.example.org");
     expect(files("dev")?.spec.ingress?.host).toBe("dev.cloud.example.org");
     const [dev, prod] = project.environments;
@@ -254,6 +254,61 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     ]);
   });
 
+  it("takes a service without a Deployment only when it runs CronJobs or Jobs, and nothing that serves", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/idle/service.ts": service(`{ name: "idle", version: "1", image: "idle" }`),
+      "services/web/service.ts": service(
+        `{ name: "web", version: "1", image: "web", container: { env: { A: "1" } }, cronJobs: { x: { schedule: "@daily" } }, service: { port: 80 } }`,
+      ),
+      "services/both/service.ts": service(
+        `{ name: "both", version: "1", image: "both", deployment: { port: 8080 }, container: { env: { A: "1" } } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/both\/service\.ts: container: is for a service without a Deployment; with one, give these settings in deployment$/,
+      ),
+      expect.stringMatching(
+        /services\/idle\/service\.ts: deployment: is required unless the service runs cronJobs or jobs \(it would run nothing\)$/,
+      ),
+      expect.stringMatching(
+        /services\/web\/service\.ts: service: needs a deployment: without one the service runs only CronJobs and Jobs, nothing serves$/,
+      ),
+    ]);
+  });
+
+  it("mounts another service's ConfigMap only when that service shares it", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/auth/service.ts": service(
+        `{ name: "auth", version: "1", image: "auth", deployment: { port: 8080 }, configMaps: { keys: { data: { a: "1" }, shared: true }, private: { data: { b: "2" } } } }`,
+      ),
+      "services/web/service.ts": service(
+        `{ name: "web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }, { configMap: "private", mountPath: "/p" }] } }`,
+      ),
+    });
+    expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/web\/service\.ts: deployment\.configFiles\[1\]\.configMap: ConfigMap "private" belongs to auth, which does not share it \(add shared: true there\)$/,
+      ),
+    ]);
+  });
+
+  it("deploys a service after the one whose shared ConfigMap it mounts", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/a-web/service.ts": service(
+        `{ name: "a-web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }] } }`,
+      ),
+      "services/z-auth/service.ts": service(
+        `{ name: "z-auth", version: "1", image: "auth", deployment: { port: 8080 }, configMaps: { keys: { data: { a: "1" }, shared: true } } }`,
+      ),
+    });
+    const project = await loadProject(p.config);
+    expect(project.services.get("dev")?.map((s) => s.spec.name)).toEqual(["z-auth", "a-web"]);
+  });
+
   it("names a record key that breaks its naming rule, and the rule", async () => {
     const p = scratchProject({
       "slipway.config.ts": minimalConfig,
@@ -354,9 +409,9 @@ describe("environment values: the environment's own data, read by every service'
     const api = (env: string) => project.services.get(env)?.[0]?.spec;
     expect(api("dev")?.ingress?.host).toBe("dev.example.org");
     expect(api("prod")?.ingress?.host).toBe("example.org");
-    expect(api("dev")?.deployment.env).toEqual({ WAYF: "false", ZONES: "a" });
-    expect(api("prod")?.deployment.env).toEqual({ WAYF: "true", ZONES: "a,b" });
-    expect([api("dev")?.deployment.replicas, api("prod")?.deployment.replicas]).toEqual([2, 4]);
+    expect(api("dev")?.deployment?.env).toEqual({ WAYF: "false", ZONES: "a" });
+    expect(api("prod")?.deployment?.env).toEqual({ WAYF: "true", ZONES: "a,b" });
+    expect([api("dev")?.deployment?.replicas, api("prod")?.deployment?.replicas]).toEqual([2, 4]);
     expect(project.environments[1]?.values).toEqual({
       domain: "example.org",
       features: { wayf: true },

@@ -71,7 +71,7 @@ describe("service parameters", () => {
       overrides: { environment: "dev", set: [set("auth.sessionMinutes=5"), set("auth.theme=blue")] },
     });
     const model = (env: string) => project.services.get(env)?.[0];
-    expect(model("dev")?.spec.deployment.env).toEqual({
+    expect(model("dev")?.spec.deployment?.env).toEqual({
       WAYF: "true",
       SESSION: "5",
       THEME: "blue",
@@ -79,7 +79,7 @@ describe("service parameters", () => {
       // functions return is shown in the plan and recorded.
       API_TOKEN: { secret: "auth-parameters", key: "apiToken" },
     });
-    expect(model("prod")?.spec.deployment.env).toEqual({
+    expect(model("prod")?.spec.deployment?.env).toEqual({
       WAYF: "false",
       SESSION: "30",
       THEME: "dark",

@@ -7,6 +7,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
+import type { AuditStatusDocument, HistoryDocument } from "../../src/output/documents.ts";
 
 const project = isolatedExample("audit");
 const prefix = `${project.namespace}-`;
@@ -71,7 +72,7 @@ describe("the audit index of an audited call, on the real search server", () => 
     });
     const status = await slipway(project.config, "audit", "status", "files", "--env", "dev", "-o", "json");
     expect(status.code, status.stderr).toBe(0);
-    const rows = JSON.parse(status.stdout) as { call: string; matches: boolean; templateVersion: number }[];
+    const rows = (JSON.parse(status.stdout) as AuditStatusDocument).calls;
     expect(rows.map((r) => [r.call, r.matches, r.templateVersion])).toEqual([
       ["files.browse", true, 1],
       ["files.upload", true, 1],
@@ -207,7 +208,7 @@ describe("the audit index of an audited call, on the real search server", () => 
       expect(r.stderr).toContain("search server unreachable at http://127.0.0.1:29299");
       expect(await deployedVersion()).toBe("1.7.0");
       const history = await slipway(project.config, "history", "files", "--env", "dev", "-o", "json");
-      const records = JSON.parse(history.stdout) as { version: string }[];
+      const records = (JSON.parse(history.stdout) as HistoryDocument).releases;
       expect(records.map((h) => h.version)).not.toContain("1.8.0");
     } finally {
       project.edit("slipway.config.ts", 'url: "http://127.0.0.1:29299"', 'url: "http://127.0.0.1:29200"');
@@ -216,7 +217,7 @@ describe("the audit index of an audited call, on the real search server", () => 
 
   it("a rollback brings the call's audit index back to the restored version's request type", async () => {
     const history = await slipway(project.config, "history", "files", "--env", "dev", "-o", "json");
-    const target = (JSON.parse(history.stdout) as { revision: number; version: string }[]).find(
+    const target = (JSON.parse(history.stdout) as HistoryDocument).releases.find(
       (h) => h.version === "1.5.0",
     );
     const r = await slipway(

@@ -15,6 +15,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kubeAt, platform } from "../support/platform.ts";
 import { repoRoot } from "../support/project.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 // The CI examples (examples/ci) run as written: their Slipway commands, in their order, through
 // the binary against the local platform, in the service's repository (a copy of the example with
@@ -238,7 +239,7 @@ describe("the CI examples, run as written", () => {
     expect(build).toMatchObject({ service: "auth", version: current, result: "FAILURE" });
     expect(build?.tests).toMatchObject({ failed: 2, skipped: 0 });
     const r = await slipwayBinary(["deploy", "auth", "--env", "dev", "--yes"]);
-    expect(r.code, r.output).toBe(1);
+    expect(r.code, r.output).toBe(ExitCode.refused);
     expect(r.output).toMatch(/✗ ci: Jenkins build #\d+ FAILURE, \d+ tests, 2 failed/);
     expect(r.output).toMatch(new RegExp(`build #\\d+ of auth ${current} has 2 failing of \\d+ tests`));
   });

@@ -14,6 +14,8 @@ import { captureOutput } from "../support/output.ts";
 import { run } from "../../src/cli/run.ts";
 import { kubeRequest } from "../../src/clients/kubernetes/request.ts";
 import { kube, platform } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
+import type { StatusDocument } from "../../src/output/documents.ts";
 
 const project = isolatedExample("deploy");
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
@@ -43,7 +45,7 @@ describe("deploying the example platform to the real control plane", () => {
       expect(d.status?.availableReplicas, name).toBe(1);
     }
     const status = await slipway(project.config, "status", "--env", "dev", "-o", "json");
-    const rows = JSON.parse(status.stdout) as { service: string; upToDate: boolean; ready: string }[];
+    const rows = (JSON.parse(status.stdout) as StatusDocument).services;
     expect(rows.every((row) => row.upToDate && row.ready === "1/1")).toBe(true);
     const plan = await slipway(project.config, "plan", "--env", "dev", "--detailed-exitcode");
     expect(plan.code).toBe(0);
@@ -104,7 +106,7 @@ describe("deploying the example platform to the real control plane", () => {
       `    port: 8080,\n    podLabels: { "${failPodLabel}": "true" },`,
     );
     const r = await slipway(project.config, ...dev, "mail");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(ExitCode.rolledBack);
     expect(r.stderr).toMatch(/mail: rollout failed: pod failed: mail-\S+: container mail exited with code 1/);
     expect(r.stderr).toContain("mail: rolled back to revision 1");
     expect(r.stdout).toMatch(
@@ -127,7 +129,7 @@ describe("deploying the example platform to the real control plane", () => {
     try {
       project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
       const r = await slipway(project.config, ...dev, "auth");
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(ExitCode.lockHeld);
       expect(r.stderr).toContain(`error: another deploy holds the lock: ${other.holderIdentity}, since `);
       expect(r.stderr).toContain("--wait-for-lock");
       expect((await deployment("auth")).metadata?.annotations?.["slipway.dev/version"]).toBe("1.0.0");
@@ -186,7 +188,7 @@ describe("deploying the example platform to the real control plane", () => {
     });
     // The plan's server-side dry run finds it: refused before the lock, nothing applied.
     const conflict = await slipway(project.config, ...dev, "mail");
-    expect(conflict.code).toBe(1);
+    expect(conflict.code).toBe(ExitCode.refused);
     expect(conflict.stderr).toContain(
       '✗ conflict with field manager "hand-edit", which owns: .spec.replicas',
     );

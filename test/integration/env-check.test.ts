@@ -10,6 +10,7 @@ import { run } from "../../src/cli/run.ts";
 import { isolatedExample, slipway } from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";
 import { kube, platform } from "../support/platform.ts";
+import type { EnvironmentListDocument } from "../../src/output/documents.ts";
 
 const project = isolatedExample("envcheck");
 const scratch = mkdtempSync(join(tmpdir(), "slipway-env-check-"));
@@ -55,11 +56,11 @@ describe("slipway env", () => {
     );
     expect(r.stdout).not.toContain("(missing)");
     expect(r.stderr).not.toContain('kubeconfig has no context "rancher"');
-    const rows = JSON.parse((await slipway(project.config, "env", "list", "-o", "json")).stdout) as {
-      environment: string;
-      contextExists: boolean;
-      server: string | null;
-    }[];
+    const rows = (
+      JSON.parse(
+        (await slipway(project.config, "env", "list", "-o", "json")).stdout,
+      ) as EnvironmentListDocument
+    ).environments;
     expect(rows.map((row) => row.environment)).toEqual(["dev", "prod"]);
     expect(rows[0]).toMatchObject({ contextExists: true, server: platform.apiserver });
     expect(rows[1]).toMatchObject({ contextExists: true, server: platform.clusters.rancher.server });

@@ -22,6 +22,8 @@ import {
   slipwayUnpublished,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
+import type { HistoryDocument } from "../../src/output/documents.ts";
 
 // "Built and tested": the registry (real, with authentication on) and CI (the Jenkins stand-in,
 // a platform part, since no real Jenkins runs on these machines) are checked before any deploy.
@@ -89,7 +91,10 @@ describe("the registry and CI checks before a deploy", () => {
     expect(log).toMatch(new RegExp(`✓ ci: Jenkins build #\\d+ SUCCESS, ${tests.passed} tests, 0 failed`));
     expect(await liveImage()).toBe(`${platform.registry}/research/auth@${resolved.digest}`);
     const history = await slipway(project.config, "history", "auth", "--env", "dev", "-o", "json");
-    expect(JSON.parse(history.stdout)[0]).toMatchObject({ version: "1.0.0", status: "deployed" });
+    expect((JSON.parse(history.stdout) as HistoryDocument).releases[0]).toMatchObject({
+      version: "1.0.0",
+      status: "deployed",
+    });
   });
 
   it("blocks a version whose tag is not in the registry", async () => {
@@ -99,7 +104,7 @@ describe("the registry and CI checks before a deploy", () => {
     expect(p.stdout).toContain(`tag ${current}: tag not found`);
     expect(p.stdout).toContain("BLOCKED");
     const d = await slipwayUnpublished(project.config, "deploy", "auth", "--env", "dev", "--yes");
-    expect(d.code).toBe(1);
+    expect(d.code).toBe(ExitCode.refused);
     expect(d.stderr).toContain("refused: a check of the procedure failed");
     expect(await liveImage()).toContain("research/auth@sha256:");
   });

@@ -17,6 +17,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kube, platform, uniqueName } from "../support/platform.ts";
 import { repoRoot } from "../support/project.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("migrate");
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
@@ -111,7 +112,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     );
     project.edit("services/auth/service.ts", 'version: "1.1.0"', 'version: "1.2.0"');
     const drop = await slipway(project.config, ...dev, "auth", "--evidence-window", "1s");
-    expect(drop.code).toBe(1);
+    expect(drop.code).toBe(ExitCode.refused);
     expect(drop.stderr).toContain(
       'V4__drop_email.sql:1:1: error dynamic-proof: a query the running version runs no longer prepares after it: select username, email from users where id = $1 (Postgres: column "email" does not exist)',
     );
@@ -137,7 +138,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
       "set lock_timeout = '5s';\nalter table users drop column created_at;\n",
     );
     const blocked = await slipway(project.config, ...dev, "auth");
-    expect(blocked.code).toBe(1); // the default window (24 h) is longer than this platform has watched
+    expect(blocked.code).toBe(ExitCode.refused); // the default window (24 h) is longer than this platform has watched
     expect(blocked.stderr).toContain("error ban-drop-column: dropping users.created_at");
     const evidenced = await slipway(project.config, ...dev, "auth", "--evidence-window", "1s");
     expect(evidenced.code, evidenced.stderr).toBe(0);
@@ -159,7 +160,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     );
     project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
     const refused = await slipway(project.config, ...dev, "mail");
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(ExitCode.refused);
     expect(refused.stderr).toContain(
       "mail: V2__drop_subject.sql:2:13: error ban-drop-column: dropping outbox.subject breaks the running version wherever it reads or writes subject",
     );
@@ -218,7 +219,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
     // The copy on a throwaway database of the live server this time (PGlite is the default).
     const r = await slipway(project.config, ...dev, "files", "--scratch-database", "server");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(ExitCode.refused);
     expect(r.stderr).toContain(
       'files: V3__broken.sql:2:22: error dynamic-proof: fails on a copy of the live schema: relation "no_such_table" does not exist',
     );
@@ -257,7 +258,7 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
       readFileSync(path, "utf8").replace("path text not null", "path varchar(4096) not null"),
     );
     const r = await slipway(project.config, ...dev, "files");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(ExitCode.refused);
     expect(r.stderr).toMatch(
       /V1__files\.sql was applied \(as V1__files\.sql\) and has been edited since: checksum -?\d+ in the database, -?\d+ on disk/,
     );

@@ -12,6 +12,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kubeAt, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 // Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
 // (contexts rancher and k3s of the local platform), the full procedure on the target.
@@ -168,9 +169,9 @@ describe("slipway cluster move, between two real control planes", () => {
     expect(plan.stdout).toContain("✗ cutover: prod was cut over to prod-k3s");
     expect(plan.stdout).toContain("slipway cluster move --from prod --to prod-k3s --revert-cutover");
     const deploy = await slipway(project.config, "deploy", "--env", "prod", "--yes");
-    expect(deploy.code).toBe(1);
+    expect(deploy.code).toBe(ExitCode.refused);
     const rollback = await slipway(project.config, "rollback", "files", "--env", "prod");
-    expect(rollback.code).toBe(1);
+    expect(rollback.code).toBe(ExitCode.refused);
     expect(rollback.stderr).toMatch(/refused: Deployment\/files .*moved to prod-k3s/);
     const files = await rancher.apps.readNamespacedDeployment({ namespace: rancherNs, name: "files" });
     expect(files.spec?.replicas).toBe(0);

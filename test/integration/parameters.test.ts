@@ -128,10 +128,9 @@ describe("service parameters, deployed", () => {
     expect(await liveWayf()).toBe("true");
 
     const history = await slipway(project.config, "history", "auth", "--env", "dev", "-o", "json");
-    const summaries = JSON.parse(history.stdout) as {
-      revision: number;
-      parameters?: Record<string, unknown>;
-    }[];
+    const { releases: summaries } = JSON.parse(history.stdout) as {
+      releases: { revision: number; parameters?: Record<string, unknown> }[];
+    };
     expect(summaries.map((s) => [s.revision, s.parameters?.wayfEnabled])).toEqual([
       [3, true],
       [2, false],

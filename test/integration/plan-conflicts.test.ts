@@ -12,6 +12,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform, platformBinaries } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("conflicts");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -98,7 +99,7 @@ describe("the plan predicts the field-manager conflicts the apply will meet", ()
     const before = await auth();
     const releases = await history();
     const r = await deploy();
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(ExitCode.refused);
     expect(r.stderr).toContain(
       'error: refused: the apply would conflict with field manager(s) "kubectl-set" on 1 field(s) of Deployment/auth (--force-conflicts takes them over) (see above); nothing was deployed',
     );

@@ -10,6 +10,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 // The dynamic proof needs the service's database. When it cannot run (the database unreachable
 // or refusing the credentials, no pg_stat_statements), the deploy is refused before anything
@@ -69,7 +70,7 @@ describe("a dynamic proof that cannot run", () => {
     const nowhere = await closedPort();
     await setDatabaseUrl(urlWith(password, `127.0.0.1:${nowhere}`));
     const r = await slipway(project.config, ...deploy);
-    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.code, r.stdout + r.stderr).toBe(ExitCode.refused);
     expect(r.stderr).toContain(
       `database "accounting" (${user}@127.0.0.1:${nowhere}/${database}): cannot connect: connect ECONNREFUSED 127.0.0.1:${nowhere}`,
     );
@@ -83,7 +84,7 @@ describe("a dynamic proof that cannot run", () => {
     const wrong = `wrong-${Date.now()}`;
     await setDatabaseUrl(urlWith(wrong));
     const r = await slipway(project.config, ...deploy);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(ExitCode.refused);
     expect(r.stderr).toMatch(
       new RegExp(
         `✗ database: .*database "accounting" \\(${user}@${host}:${port}/${database}\\): cannot connect: password authentication failed for user "${user}" \\(SQLSTATE 28P01\\)`,
@@ -99,7 +100,7 @@ describe("a dynamic proof that cannot run", () => {
     await inDatabase("drop extension pg_stat_statements");
     try {
       const r = await slipway(project.config, ...deploy);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(ExitCode.refused);
       expect(r.stderr).toContain(
         `dynamic proof cannot run: database "accounting" (${user}@${host}:${port}/${database}): pg_stat_statements is not installed in this database`,
       );

@@ -11,6 +11,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("rbschema");
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
@@ -76,7 +77,7 @@ describe("a manual rollback checks the schema the migrations since have left", (
 
   it("refuses a rollback to a release whose statements no longer prepare, naming the statement and the migration", async () => {
     const refused = await slipway(project.config, ...rollback, "--to", "1");
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(ExitCode.refused);
     expect(refused.stderr).toMatch(
       /error: refused: rolling back mail to revision 1 \(0\.9\.2\) breaks 1 of its \d+ recorded statement\(s\) on the current schema:/,
     );

@@ -15,6 +15,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("verify");
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -84,7 +85,7 @@ describe("verification Jobs after the rollout", () => {
       `smoke: { args: ["--run-script", "smoke-test"], podLabels: { "${failPodLabel}": "true" } }`,
     );
     const r = await slipway(project.config, ...deploy);
-    expect(r.code, r.stdout).toBe(1);
+    expect(r.code, r.stdout).toBe(ExitCode.rolledBack);
     expect(r.stderr).toContain("mail: rolled out: ");
     expect(r.stderr).toMatch(/mail: verification smoke failed: Job mail-verify-smoke-r2 /);
     expect(r.stderr).toContain("mail: rolled back to revision 1");

@@ -24,6 +24,7 @@ import {
 } from "./deploy-project.ts";
 import { kube, platform } from "./platform.ts";
 import { slipwayBin } from "./slipway-bin.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 /** The kill tests of the steps of one phase, in a namespace of their own. */
 export function killSuite(phase: Phase): void {
@@ -263,7 +264,7 @@ export function killSuite(phase: Phase): void {
         const killed = await deployKilledAt((e) => e.type === "rollback" && e.phase === "started");
         expect(killed.killed).toBeDefined();
         const again = await slipway(project.config, ...deploy);
-        expect(again.code, again.stderr).toBe(1);
+        expect(again.code, again.stderr).toBe(ExitCode.rolledBack);
         const events = eventsOf(again.stdout);
         expect(events).toContainEqual(
           expect.objectContaining({ type: "rollback", phase: "finished", successful: true }),

@@ -3,6 +3,9 @@ import { readLiveAudit } from "../../audit/live.ts";
 import { planAuditCall } from "../../audit/plan.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import type { AuditCallStatus } from "../../output/documents.ts";
 import { auditedCalls, openSession } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -17,6 +20,7 @@ export function registerAudit(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (services: string[], opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const session = await openSession(cmd, opts.env, services);
       if (!session.search)
         throw new UsageError(
@@ -29,7 +33,7 @@ export function registerAudit(program: Command, out: Output): void {
         calls.map((c) => c.call),
         session.env.search?.indexPrefix,
       );
-      const rows = calls.map(({ service, call }) => {
+      const rows = calls.map(({ service, call }): AuditCallStatus => {
         const contract = session.project.services
           .get(session.env.name)
           ?.find((s) => s.spec.name === service)
@@ -58,7 +62,8 @@ export function registerAudit(program: Command, out: Output): void {
           mapping,
         };
       });
-      if (opts.output === "json") out.line(JSON.stringify(rows, null, 2));
+      if (format === "json")
+        printDocument(out, document("AuditStatus", { environment: session.env.name, calls: rows }));
       else if (rows.length === 0) out.note(`no audited calls in ${session.env.name}`);
       else
         out.table(

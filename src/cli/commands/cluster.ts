@@ -19,6 +19,10 @@ import { parseDuration } from "../duration.ts";
 import type { Output } from "../output.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
+import { document } from "../../output/document.ts";
+import type { MoveReport, MovedService } from "../../output/documents.ts";
+import { ExitCode } from "../exit-codes.ts";
+import { humanOnStderr, outputFormat, printDocument } from "../output-format.ts";
 
 interface MoveFlags {
   from: string;
@@ -29,6 +33,7 @@ interface MoveFlags {
   yes?: boolean;
   timeout: string;
   parallel: string;
+  output: string;
 }
 
 export function registerCluster(program: Command, out: Output): void {
@@ -50,7 +55,9 @@ export function registerCluster(program: Command, out: Output): void {
     .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
     .option("--timeout <duration>", "how long each rollout may take", "5m")
     .option("--parallel <n>", "services deployed at once", "4")
+    .option("-o, --output <format>", "text, or json: the MoveReport document on stdout", "text")
     .action(async (services: string[], opts: MoveFlags, cmd: Command) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
       if (opts.from === opts.to) throw new UsageError("--from and --to name the same environment");
       if (opts.cutover && opts.revertCutover)
         throw new UsageError("--cutover and --revert-cutover contradict each other: give one");
@@ -67,7 +74,10 @@ export function registerCluster(program: Command, out: Output): void {
       const lockA = new DeployLock(a.cluster, nsA);
       if (!opts.dryRun) await lockA.acquire();
       try {
-        await (opts.revertCutover ? revert : move)(a, b, services, opts, out);
+        // With -o json, stdout holds only the report; the account of the move goes to stderr.
+        const shown = format === "json" ? humanOnStderr(out) : out;
+        const report = await (opts.revertCutover ? revert : move)(a, b, services, opts, shown);
+        if (format === "json") printDocument(out, document("MoveReport", report));
       } finally {
         if (!opts.dryRun) await lockA.release().catch(() => undefined);
       }
@@ -82,15 +92,35 @@ async function move(
   only: readonly string[],
   opts: MoveFlags,
   out: Output,
-): Promise<void> {
+): Promise<MoveReport> {
   const nsA = a.env.cluster.namespace;
   const nsB = b.env.cluster.namespace;
   const source = await readMoveSource(a.project, a.env, a.cluster, only);
+  const carried: MovedService[] = source.services.map(({ service, release }) => ({
+    service: service.spec.name,
+    version: release.version,
+    revision: release.revision,
+    ...(release.digests[service.spec.name] ? { digest: release.digests[service.spec.name] } : {}),
+  }));
+  // What every outcome reports; each return adds what it got to.
+  let report: MoveReport = {
+    from: a.env.name,
+    to: b.env.name,
+    outcome: "failed",
+    message: "",
+    services: carried,
+    references: [],
+    cutover: opts.cutover === true,
+  };
+  const ended = (outcome: MoveReport["outcome"], message: string, code?: number): MoveReport => {
+    if (code !== undefined) out.exitCode(code);
+    return { ...report, outcome, message };
+  };
   for (const name of source.notDeployed) out.note(`${name}: not deployed in ${a.env.name}; not moved`);
   if (source.services.length === 0) {
-    out.error(`error: nothing is deployed in ${a.env.name} (${a.env.cluster.context}/${nsA}) to move`);
-    out.exitCode(1);
-    return;
+    const said = `nothing is deployed in ${a.env.name} (${a.env.cluster.context}/${nsA}) to move`;
+    out.error(`error: ${said}`);
+    return ended("failed", said, ExitCode.failure);
   }
   const names = source.services.map((s) => s.service.spec.name);
   const journal = new MoveJournal(a.cluster, nsA, b.env.name);
@@ -127,6 +157,7 @@ async function move(
     ...(out.signal ? { signal: out.signal } : {}),
   });
   const plan = await countCopiedPullSecret(planned, a, refs);
+  report = { ...report, references: refs, checks: plan.checks ?? [] };
   out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
   out.line(
     `References to copy from ${a.env.name} when missing in ${b.env.name} (values are never shown): ${refs.map((r) => `${r.kind}/${r.name}`).join(", ") || "none"}`,
@@ -137,15 +168,19 @@ async function move(
     );
   if (opts.dryRun) {
     out.line("Dry run: nothing copied, deployed or scaled.");
-    if (plan.blocked) out.exitCode(1);
-    return;
+    return plan.blocked
+      ? ended("refused", "dry run: a check of the procedure failed for the target", ExitCode.refused)
+      : ended("dry-run", "dry run: nothing copied, deployed or scaled");
   }
   if (plan.blocked) {
     out.error(
       "error: refused: a check of the procedure failed for the target (see above); nothing was moved",
     );
-    out.exitCode(1);
-    return;
+    return ended(
+      "refused",
+      "a check of the procedure failed for the target; nothing was moved",
+      ExitCode.refused,
+    );
   }
   const ok = await confirm(out, {
     yes: opts.yes === true,
@@ -153,7 +188,7 @@ async function move(
     question: `Move ${names.length} service(s) to ${b.env.name}, copying the references it lacks${opts.cutover ? ", then cut over" : ""}?`,
     declined: "Not moved.",
   });
-  if (!ok) return;
+  if (!ok) return ended("declined", "not moved");
 
   const by = await deployer(b.cluster);
   const record: MoveRecord =
@@ -194,9 +229,10 @@ async function move(
       }`,
     );
   await step("copy", copies.map((c) => `${c.kind}/${c.name} ${c.outcome}`).join(", ") || "nothing to copy");
+  report = { ...report, copies };
 
   const started = Date.now();
-  const report = await new Deploy(b.cluster, deployEvents(out)).run(project, b.env, plan, {
+  const deployed = await new Deploy(b.cluster, deployEvents(out)).run(project, b.env, plan, {
     only: names,
     dryRun: false,
     forceConflicts: false,
@@ -211,14 +247,14 @@ async function move(
     ...(b.env.search?.indexPrefix ? { auditIndexPrefix: b.env.search.indexPrefix } : {}),
     ...(out.signal ? { signal: out.signal } : {}),
   });
-  printDeployReport(out, report, started);
-  if (!report.ok) {
-    out.error(
-      `error: the move stopped: not every service deployed to ${b.env.name}; ${a.env.name} is untouched. Run the move again to resume.`,
-    );
-    return;
+  printDeployReport(out, deployed, started);
+  report = { ...report, deploy: deployed };
+  if (!deployed.ok) {
+    const said = `the move stopped: not every service deployed to ${b.env.name}; ${a.env.name} is untouched. Run the move again to resume.`;
+    out.error(`error: ${said}`);
+    return ended("failed", said);
   }
-  await step("deploy", report.services.map((s) => `${s.service} ${s.outcome}`).join(", "));
+  await step("deploy", deployed.services.map((s) => `${s.service} ${s.outcome}`).join(", "));
 
   const rows = await compareSides(
     project.name,
@@ -227,13 +263,12 @@ async function move(
     { cluster: b.cluster, namespace: nsB, env: b.env.name },
   );
   printComparison(out, a.env.name, b.env.name, rows);
+  report = { ...report, comparison: rows };
   const unhealthy = rows.filter((r) => r.to.version !== r.from.version || !isReady(r.to.ready));
   if (unhealthy.length) {
-    out.error(
-      `error: ${b.env.name} is not healthy for ${unhealthy.map((r) => r.service).join(", ")}; no cutover`,
-    );
-    out.exitCode(1);
-    return;
+    const said = `${b.env.name} is not healthy for ${unhealthy.map((r) => r.service).join(", ")}; no cutover`;
+    out.error(`error: ${said}`);
+    return ended("failed", said, ExitCode.failure);
   }
   await step("compare", `${rows.length} service(s) healthy in ${b.env.name} at the source's versions`);
 
@@ -250,9 +285,9 @@ async function move(
   }
   record.status = "done";
   await journal.write(record);
-  out.line(
-    `Moved ${names.length} service(s) to ${b.env.name}${record.cutover ? `; ${a.env.name} is scaled to zero (nothing deleted)` : `; ${a.env.name} still runs (add --cutover to stop it)`}.`,
-  );
+  const said = `Moved ${names.length} service(s) to ${b.env.name}${record.cutover ? `; ${a.env.name} is scaled to zero (nothing deleted)` : `; ${a.env.name} still runs (add --cutover to stop it)`}.`;
+  out.line(said);
+  return { ...ended("moved", said), cutover: record.cutover };
 }
 
 /**
@@ -265,7 +300,7 @@ async function revert(
   only: readonly string[],
   opts: MoveFlags,
   out: Output,
-): Promise<void> {
+): Promise<MoveReport> {
   const nsA = a.env.cluster.namespace;
   const where = `${a.env.name} (${a.env.cluster.context}/${nsA})`;
   const journal = new MoveJournal(a.cluster, nsA, b.env.name);
@@ -279,12 +314,28 @@ async function revert(
     source.services.map((s) => s.service.spec.name),
   ).filter((w) => w.to === b.env.name);
   const reverted = source.services.filter((s) => stopped.some((w) => w.service === s.service.spec.name));
+  const ended = (outcome: MoveReport["outcome"], message: string, code?: number): MoveReport => {
+    if (code !== undefined) out.exitCode(code);
+    return {
+      from: a.env.name,
+      to: b.env.name,
+      outcome,
+      message,
+      services: reverted.map(({ service, release }) => ({
+        service: service.spec.name,
+        version: release.version,
+        revision: release.revision,
+        ...(release.digests[service.spec.name] ? { digest: release.digests[service.spec.name] } : {}),
+      })),
+      references: [],
+      // The source stays cut over unless the revert ran.
+      cutover: outcome === "dry-run" || outcome === "declined",
+    };
+  };
   if (reverted.length === 0) {
-    out.error(
-      `error: nothing in ${where} was cut over to ${b.env.name}: no workload carries the cutover mark`,
-    );
-    out.exitCode(1);
-    return;
+    const said = `nothing in ${where} was cut over to ${b.env.name}: no workload carries the cutover mark`;
+    out.error(`error: ${said}`);
+    return ended("failed", said, ExitCode.failure);
   }
   out.line(`Reverting the cutover of ${where} to ${b.env.name}: ${stopped[0]?.note ?? ""}`);
   out.table(
@@ -302,7 +353,7 @@ async function revert(
   out.line(`${b.env.name} keeps running; nothing is deleted or changed there.`);
   if (opts.dryRun) {
     out.line("Dry run: nothing changed.");
-    return;
+    return ended("dry-run", "dry run: nothing changed");
   }
   const ok = await confirm(out, {
     yes: opts.yes === true,
@@ -310,7 +361,7 @@ async function revert(
     question: `Run ${reverted.length} service(s) in ${a.env.name} again, as deployed, beside ${b.env.name}?`,
     declined: "Not reverted.",
   });
-  if (!ok) return;
+  if (!ok) return ended("declined", "not reverted");
 
   // What a rollback does: the release applied as deployed (which drops the cutover marks), then
   // watched until available. Without the search server: the audit indices are the target's now.
@@ -340,15 +391,13 @@ async function revert(
     await journal.write(record);
   }
   if (failures.length) {
-    out.error(
-      `error: applied, but not every service became available in ${a.env.name}: ${failures.join("; ")}. Run it again to wait once more.`,
-    );
-    out.exitCode(1);
-    return;
+    const said = `applied, but not every service became available in ${a.env.name}: ${failures.join("; ")}. Run it again to wait once more.`;
+    out.error(`error: ${said}`);
+    return ended("failed", said, ExitCode.failure);
   }
-  out.line(
-    `${a.env.name} runs again (${releases.length} service(s)); ${b.env.name} still runs too: cut over again with --cutover, or stop it.`,
-  );
+  const said = `${a.env.name} runs again (${releases.length} service(s)); ${b.env.name} still runs too: cut over again with --cutover, or stop it.`;
+  out.line(said);
+  return ended("reverted", said);
 }
 
 /**

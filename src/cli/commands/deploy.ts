@@ -2,13 +2,13 @@ import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
 import { DeployCiReports } from "../ci-reports.ts";
-import { blockedBecause, colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import type { Output } from "../output.ts";
 import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
-import { deployEvents, jsonLine, jsonlEvents, printDeployReport } from "../deploy-report.ts";
+import { deployRenderer } from "../deploy-report.ts";
+import { outputFormat } from "../output-format.ts";
 import { parseDuration } from "../duration.ts";
 
 interface DeployFlags extends ParameterFlags {
@@ -43,7 +43,7 @@ export function registerDeploy(program: Command, out: Output): void {
     .option("--dry-run", "go as far as a server-side dry run; change nothing")
     .option(
       "-o, --output <format>",
-      "text, or jsonl: one JSON event per line on stdout, the plan first and the report last",
+      "text; json: the DeployReport document on stdout; jsonl: one JSON document per line on stdout, the plan first, then each event, the report last",
       "text",
     )
     .option(
@@ -84,9 +84,7 @@ export function registerDeploy(program: Command, out: Output): void {
       "24h",
     );
   addParameterFlags(command).action(async (services: string[], opts: DeployFlags, cmd: Command) => {
-    if (!["text", "jsonl"].includes(opts.output))
-      throw new UsageError(`--output must be text or jsonl, found "${opts.output}"`);
-    const jsonl = opts.output === "jsonl";
+    const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));
     const parallel = Number(opts.parallel);
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
@@ -115,27 +113,19 @@ export function registerDeploy(program: Command, out: Output): void {
       ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
       forceConflicts: opts.forceConflicts === true,
     });
-    if (jsonl) out.line(jsonLine("Plan", planJson(plan) as object));
-    else out.note(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+    render.plan(plan);
     const ci = new DeployCiReports(plan, opts.junit);
     if (plan.blocked) {
       ci.finish();
-      const reasons = blockedBecause(plan);
-      out.error(
-        `error: refused: ${reasons.length ? reasons.join("; ") : "a check of the procedure failed"} (see above); nothing was deployed`,
-      );
-      out.exitCode(1);
-      return;
+      return render.refused(plan);
     }
     if (!plan.changed) {
       ci.finish({ ok: true, services: [] });
-      if (jsonl) out.line(jsonLine("DeployReport", { ok: true, services: [] }));
-      else out.line("Nothing to deploy.");
-      return;
+      return render.nothingToDeploy();
     }
     if (
       !opts.dryRun &&
-      !(await confirm(out, {
+      !(await confirm(render.human, {
         yes: opts.yes === true,
         verb: "deploy",
         question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
@@ -144,7 +134,7 @@ export function registerDeploy(program: Command, out: Output): void {
     )
       return;
     const started = Date.now();
-    const deploy = new Deploy(session.cluster, ci.recording(jsonl ? jsonlEvents(out) : deployEvents(out)));
+    const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
     const report = await deploy.run(session.project, session.env, plan, {
       only: services,
       dryRun: opts.dryRun === true,
@@ -169,9 +159,6 @@ export function registerDeploy(program: Command, out: Output): void {
       ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
     });
     ci.finish(report);
-    if (jsonl) {
-      out.line(jsonLine("DeployReport", report));
-      if (!report.ok) out.exitCode(1);
-    } else printDeployReport(out, report, started);
+    render.report(report, started);
   });
 }

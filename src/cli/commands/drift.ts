@@ -5,6 +5,8 @@ import { readDriftState } from "../../drift/read.ts";
 import { colour, plain } from "../../plan/format.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
 import { openSession } from "../session.ts";
 
 export function registerDrift(program: Command, out: Output): void {
@@ -17,10 +19,11 @@ export function registerDrift(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "text or json", "text")
     .action(async (services: string[], opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
       const { project, env, cluster } = await openSession(cmd, opts.env, services);
       const state = await readDriftState(cluster, project, env, services, out.signal);
       const report = detectDrift({ project, env, only: services, ...state });
-      if (opts.output === "json") out.line(JSON.stringify(report, null, 2));
+      if (format === "json") printDocument(out, document("DriftReport", report));
       else out.write(formatDrift(report, out.colour ? colour : plain));
       if (report.drifted) out.exitCode(ExitCode.differs);
     });

@@ -7,6 +7,9 @@ import { Cluster } from "../../clients/kubernetes/cluster.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { noContext, readKubeConfig } from "../kube.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import type { EnvironmentEntry } from "../../output/documents.ts";
 import { environmentNamed, openProject } from "../project.ts";
 import type { GlobalOptions } from "../session.ts";
 
@@ -20,10 +23,11 @@ export function registerEnv(program: Command, out: Output): void {
     .description("every environment: context, namespace, flavour, classes, and where its kube context points")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (opts: { output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const project = await openProject(globals.config);
       const kc = readKubeConfig(globals.kubeconfig);
-      const rows = project.environments.map((e) => {
+      const rows = project.environments.map((e): EnvironmentEntry => {
         const target = contextTarget(kc, e.cluster.context);
         return {
           environment: e.name,
@@ -36,7 +40,7 @@ export function registerEnv(program: Command, out: Output): void {
           storageClass: e.storageClass,
         };
       });
-      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      if (format === "json") return printDocument(out, document("EnvironmentList", { environments: rows }));
       out.table(
         ["ENVIRONMENT", "CONTEXT", "NAMESPACE", "FLAVOUR", "INGRESS", "STORAGE", "SERVER"],
         rows.map((r) => [
@@ -64,6 +68,7 @@ export function registerEnv(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "text or json", "text")
     .action(async (opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const project = await openProject(globals.config);
       const environment = environmentNamed(project, opts.env);
@@ -73,7 +78,7 @@ export function registerEnv(program: Command, out: Output): void {
       kc.setCurrentContext(context);
       try {
         const check = await checkEnvironment(new Cluster(kc, context), environment);
-        if (opts.output === "json") out.line(JSON.stringify(check, null, 2));
+        if (format === "json") printDocument(out, document("EnvironmentCheck", check));
         else out.write(formatEnvCheck(check));
         if (!check.ok) out.exitCode(ExitCode.failure);
       } catch (error) {

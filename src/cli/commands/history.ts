@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { ReleaseStore } from "../../release/store.ts";
 import { parameterText } from "../../definitions/parameters.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
 import { openSession } from "../session.ts";
 
 export function registerHistory(program: Command, out: Output): void {
@@ -12,9 +14,14 @@ export function registerHistory(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (service: string, opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const { env, cluster } = await openSession(cmd, opts.env, [service]);
       const summaries = await new ReleaseStore(cluster, env.cluster.namespace).summaries(service);
-      if (opts.output === "json") return out.line(JSON.stringify(summaries, null, 2));
+      if (format === "json")
+        return printDocument(
+          out,
+          document("History", { environment: env.name, service, releases: summaries }),
+        );
       if (summaries.length === 0) return out.note(`${service} has no releases in ${env.name}`);
       out.table(
         [

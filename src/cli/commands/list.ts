@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { environmentNamed, openProject } from "../project.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import type { ServiceEntry } from "../../output/documents.ts";
 
 export function registerList(program: Command, out: Output): void {
   program
@@ -9,21 +12,23 @@ export function registerList(program: Command, out: Output): void {
     .option("-e, --env <name>", "resolve per-environment values for this environment (default: the first)")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (opts: { env?: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config);
       const env = opts.env ? environmentNamed(project, opts.env) : project.environments[0];
       if (!env) return;
       const services = project.services.get(env.name) ?? [];
-      const rows = services.map((s) => ({
+      const rows = services.map((s): ServiceEntry => ({
         name: s.spec.name,
         version: s.spec.version,
         image: s.spec.image,
-        replicas: s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1,
+        replicas: s.spec.deployment ? (s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1) : 0,
         dependsOn: s.spec.dependsOn ?? [],
         migrations: s.migrations.length,
         calls: s.calls.length,
         file: s.file,
       }));
-      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      if (format === "json")
+        return printDocument(out, document("ServiceList", { environment: env.name, services: rows }));
       out.table(
         ["SERVICE", "VERSION", "REPLICAS", "MIGRATIONS", "CALLS", "DEPENDS ON", "FILE"],
         rows.map((r) => [

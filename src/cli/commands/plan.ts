@@ -4,6 +4,9 @@ import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession, planFor } from "../session.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import { ExitCode } from "../exit-codes.ts";
 
 export function registerPlan(program: Command, out: Output): void {
   const command = program
@@ -30,13 +33,14 @@ export function registerPlan(program: Command, out: Output): void {
       } & ParameterFlags,
       cmd: Command,
     ) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
       const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
       const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
-      if (opts.output === "json") out.line(JSON.stringify(planJson(plan), null, 2));
+      if (format === "json") printDocument(out, document("Plan", planJson(plan)));
       else out.write(formatPlan(plan, out.colour ? colour : plain));
       writePlanSummary(plan);
-      if (plan.blocked) out.exitCode(1);
-      else if (opts.detailedExitcode && plan.changed) out.exitCode(2);
+      if (plan.blocked) out.exitCode(ExitCode.failure);
+      else if (opts.detailedExitcode && plan.changed) out.exitCode(ExitCode.changes);
     },
   );
 }

@@ -13,6 +13,10 @@ import { parseDuration } from "../duration.ts";
 import { servicesIn } from "../../definitions/model.ts";
 import { proveRollback, type RollbackProof } from "../../checks/migrations/rollback-proof.ts";
 import type { ReleaseRecord } from "../../release/record.ts";
+import { document } from "../../output/document.ts";
+import type { RollbackReport } from "../../output/documents.ts";
+import { ExitCode } from "../exit-codes.ts";
+import { humanOnStderr, outputFormat, printDocument } from "../output-format.ts";
 
 interface RollbackOptions {
   env: string;
@@ -21,6 +25,7 @@ interface RollbackOptions {
   allowBreakingRollback?: boolean;
   reason?: string;
   scratchDatabase: string;
+  output: string;
 }
 
 const oneLine = (query: string): string => query.replace(/\s+/g, " ").trim();
@@ -65,7 +70,11 @@ export function registerRollback(program: Command, out: Output): void {
       "where the schema check copies the live schema: pglite (embedded) or server (a throwaway database beside it)",
       "pglite",
     )
+    .option("-o, --output <format>", "text, or json: the RollbackReport document on stdout", "text")
     .action(async (service: string, opts: RollbackOptions, cmd: Command) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
+      // With -o json, stdout holds only the report; the account of the rollback goes to stderr.
+      const shown = format === "json" ? humanOnStderr(out) : out;
       if (!["pglite", "server"].includes(opts.scratchDatabase))
         throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
       if (opts.allowBreakingRollback && !opts.reason?.trim())
@@ -75,14 +84,21 @@ export function registerRollback(program: Command, out: Output): void {
         );
       const session = await openSession(cmd, opts.env, [service]);
       const { env, cluster } = session;
+      const finish = (report: Omit<RollbackReport, "environment" | "service">, code: number): void => {
+        if (format === "json")
+          printDocument(out, document("RollbackReport", { environment: env.name, service, ...report }));
+        if (code !== ExitCode.ok) out.exitCode(code);
+      };
       const namespace = env.cluster.namespace;
       // A cut-over environment runs nothing: rolling back would start it beside where it moved.
       const live = await readLiveState(cluster, namespace, session.project.name, env.name, out.signal);
       const cutover = checkCutover(env, live, [service]);
       if (cutover) {
         out.error(`error: refused: ${cutover.problems.join("; ")}`);
-        out.exitCode(1);
-        return;
+        return finish(
+          { outcome: "refused", message: cutover.problems.join("; "), checks: [] },
+          ExitCode.refused,
+        );
       }
       const store = new ReleaseStore(cluster, namespace);
       const summaries = await store.summaries(service);
@@ -125,9 +141,26 @@ export function registerRollback(program: Command, out: Output): void {
             : "no migration applied since";
           if (proof.unavailable || proof.broken.length) {
             if (!opts.allowBreakingRollback || !opts.reason) {
-              out.error(refusal(service, release, proof));
-              out.exitCode(1);
-              return;
+              const said = refusal(service, release, proof);
+              out.error(said);
+              return finish(
+                {
+                  outcome: "refused",
+                  toRevision: release.revision,
+                  toVersion: release.version,
+                  message: said.replace(/^error: refused: /, ""),
+                  checks: [
+                    {
+                      check: "rollback/schema",
+                      outcome: "failed",
+                      message: proof.unavailable
+                        ? `cannot run: ${proof.unavailable}`
+                        : `${proof.broken.length} of ${proof.checked} recorded statement(s) do not prepare on the current schema`,
+                    },
+                  ],
+                },
+                ExitCode.refused,
+              );
             }
             out.error(refusal(service, release, proof).replace(/^error: refused: /, "warning: "));
             const said = `breaking rollback allowed by ${by}: ${opts.reason}`;
@@ -187,10 +220,20 @@ export function registerRollback(program: Command, out: Output): void {
         });
         if (outcome.successful && currentRecord)
           await store.update({ ...currentRecord, status: "superseded" });
-        out.line(
+        shown.line(
           `${service}: ${outcome.successful ? "rolled back" : "ROLLBACK FAILED"} to revision ${release.revision} (${release.version}) as revision ${revision}: ${outcome.message}`,
         );
-        if (!outcome.successful) out.exitCode(1);
+        finish(
+          {
+            outcome: outcome.successful ? "rolled-back" : "failed",
+            toRevision: release.revision,
+            toVersion: release.version,
+            revision,
+            message: outcome.message,
+            checks,
+          },
+          outcome.successful ? ExitCode.ok : ExitCode.failure,
+        );
       } finally {
         await lock.release();
       }

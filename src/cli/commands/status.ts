@@ -1,8 +1,11 @@
 import type { Command } from "commander";
 import type { V1Deployment } from "@kubernetes/client-node";
-import { managedSelector } from "../../plan/live-state.ts";
+import { liveVersionOf, managedSelector } from "../../plan/live-state.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import type { Output } from "../output.ts";
+import { document } from "../../output/document.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import type { ServiceStatus } from "../../output/documents.ts";
 import { openSession } from "../session.ts";
 
 export function registerStatus(program: Command, out: Output): void {
@@ -12,18 +15,21 @@ export function registerStatus(program: Command, out: Output): void {
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "table or json", "table")
     .action(async (opts: { env: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["table", "json"]);
       const { project, env, cluster } = await openSession(cmd, opts.env);
       const namespace = env.cluster.namespace;
-      const [deployments, summaries] = await Promise.all([
-        cluster.list("Deployment", namespace, managedSelector(project.name, env.name)),
+      const selector = managedSelector(project.name, env.name);
+      const [deployments, cronJobs, summaries] = await Promise.all([
+        cluster.list("Deployment", namespace, selector),
+        cluster.list("CronJob", namespace, selector),
         new ReleaseStore(cluster, namespace).summaries(),
       ]);
-      const rows = (project.services.get(env.name) ?? []).map((service) => {
+      const rows = (project.services.get(env.name) ?? []).map((service): ServiceStatus => {
         const name = service.spec.name;
         const live = deployments.items.find(
           (d) => d.metadata?.labels?.["app.kubernetes.io/name"] === name,
         ) as V1Deployment | undefined;
-        const liveVersion = live?.metadata?.annotations?.["slipway.dev/version"];
+        const liveVersion = liveVersionOf([...deployments.items, ...cronJobs.items], name);
         const last = summaries.find((s) => s.service === name);
         return {
           service: name,
@@ -43,7 +49,8 @@ export function registerStatus(program: Command, out: Output): void {
             : null,
         };
       });
-      if (opts.output === "json") return out.line(JSON.stringify(rows, null, 2));
+      if (format === "json")
+        return printDocument(out, document("Status", { environment: env.name, namespace, services: rows }));
       out.table(
         ["SERVICE", "LIVE", "DEFINED", "UP TO DATE", "READY", "LAST DEPLOY", "OVERRIDES"],
         rows.map((r) => [

@@ -14,7 +14,10 @@ export default defineService({
       AUTH_URL: "http://auth",
       QUOTA_DEFAULTS: { configMap: "accounting-config", key: "quota-defaults" },
     },
-    configFiles: [{ configMap: "accounting-config", mountPath: "/etc/accounting" }],
+    configFiles: [
+      { configMap: "accounting-config", mountPath: "/etc/accounting" },
+      { configMap: "token-validation", mountPath: "/etc/token-validation" },
+    ],
     readiness: { http: { path: "/ready" } },
   },
   service: { port: 80 },

@@ -13,6 +13,7 @@ export default defineService({
     env: { AUTH_URL: "http://auth", ACCOUNTING_URL: "http://accounting", FILES_URL: "http://files" },
     liveness: { http: { path: "/healthz" } },
     readiness: { http: { path: "/ready" } },
+    configFiles: [{ configMap: "token-validation", mountPath: "/etc/token-validation" }],
   },
   service: { port: 80 },
   // The users' entry to their applications: the API under the platform's host, and each

@@ -20,11 +20,23 @@ export default defineService({
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
     liveness: { http: { path: "/healthz" } },
     readiness: { http: { path: "/ready" }, periodSeconds: 5 },
+    configFiles: [{ configMap: "token-validation", mountPath: "/etc/token-validation" }],
   },
   service: { port: 80 },
   ingress: {
     host: (env) => env.values.domain,
     path: "/auth",
+  },
+  // How every service checks the tokens auth issues: one copy, owned here, mounted by all.
+  configMaps: {
+    "token-validation": {
+      shared: true,
+      data: {
+        issuer: (env) => `https://${env.values.domain}/auth`,
+        audience: "research-cloud",
+        "jwks-path": "/auth/.well-known/jwks.json",
+      },
+    },
   },
   secrets: ["auth-signing-key"],
   networkPolicy: { allowFrom: ["accounting", "files", "mail", "app-orchestrator"] },

@@ -18,7 +18,10 @@ export default defineService({
     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     liveness: { http: { path: "/healthz" }, initialDelaySeconds: 10 },
     readiness: { http: { path: "/ready" } },
-    configFiles: [{ configMap: "files-config", mountPath: "/etc/files" }],
+    configFiles: [
+      { configMap: "files-config", mountPath: "/etc/files" },
+      { configMap: "token-validation", mountPath: "/etc/token-validation" },
+    ],
     secretFiles: [{ secret: "files-tls", mountPath: "/etc/files/tls" }],
   },
   service: { port: 80 },

@@ -14,6 +14,7 @@ export default defineService({
       SMTP_PASSWORD: { secret: "mail-smtp", key: "password" },
     },
     readiness: { tcp: {} },
+    configFiles: [{ configMap: "token-validation", mountPath: "/etc/token-validation" }],
   },
   service: { port: 80 },
   secrets: ["mail-smtp"],

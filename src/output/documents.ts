@@ -1,0 +1,221 @@
+/**
+ * The JSON documents Slipway prints (`-o json`, and each line of `deploy -o jsonl`), as types.
+ * The package exports them for users' tooling, and `npm run schema` generates
+ * schema/slipway.v1.schema.json from `SlipwayDocument`: the bodies are the domain's own values
+ * (a plan, a deploy report, a drift report), so the schema cannot drift from what is printed.
+ * Each is an interface (not `Document<K, B>`) so the schema names its definitions after them.
+ */
+import type { EnvCheck } from "../checks/access/check.ts";
+import type { GateCheck } from "../checks/gate/types.ts";
+import type { DriftReport } from "../drift/detect.ts";
+import type { ComparisonRow } from "../move/compare.ts";
+import type { CopyResult, Reference } from "../move/references.ts";
+import type { PlanJson } from "../plan/format.ts";
+import type { DeployEvent } from "../procedure/events.ts";
+import type { DeployReport } from "../procedure/report.ts";
+import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
+import type { DocumentHeader } from "./document.ts";
+import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
+
+/** `plan -o json`, and the first line of `deploy -o jsonl`. */
+export interface PlanDocument extends DocumentHeader<"Plan">, PlanJson {}
+
+/** One line of `deploy -o jsonl` between the plan and the report. */
+export type DeployEventDocument = DocumentHeader<"DeployEvent"> & EventTime & DeployEvent;
+
+/** When the event happened (ISO 8601). */
+export interface EventTime {
+  readonly at: string;
+}
+
+/** How a deploy ended: `deploy -o json`, and the last line of `deploy -o jsonl`. */
+export interface DeployReportBody extends DeployReport {
+  /** Set when a check refused the deploy before anything changed: why, one line each. */
+  readonly refused?: readonly string[];
+  /**
+   * Set when the deploy stopped on an error instead of a report (another deploy holds the lock,
+   * the lock was lost, the cluster could not be reached): that error. The exit code says which.
+   */
+  readonly stopped?: string;
+}
+export interface DeployReportDocument extends DocumentHeader<"DeployReport">, DeployReportBody {}
+
+/** The last deploy of one service, as `status` shows it. */
+export interface StatusLastDeploy {
+  readonly revision: number;
+  readonly status: ReleaseStatus;
+  readonly at: string;
+  readonly by: string;
+  readonly description: string;
+  readonly overrides: readonly string[];
+}
+
+/** One service in `status`. */
+export interface ServiceStatus {
+  readonly service: string;
+  /** The version running, from the live Deployment; null when none runs. */
+  readonly liveVersion: string | null;
+  readonly definedVersion: string;
+  readonly upToDate: boolean;
+  /** Ready and desired pods, "1/1"; "-" when no Deployment runs. */
+  readonly ready: string;
+  readonly lastDeploy: StatusLastDeploy | null;
+}
+
+/** `status -o json`. */
+export interface StatusDocument extends DocumentHeader<"Status"> {
+  readonly environment: string;
+  readonly namespace: string;
+  readonly services: readonly ServiceStatus[];
+}
+
+/** `history -o json`: the release records of one service, newest first. */
+export interface HistoryDocument extends DocumentHeader<"History"> {
+  readonly environment: string;
+  readonly service: string;
+  readonly releases: readonly ReleaseSummary[];
+}
+
+/** `drift -o json`. */
+export interface DriftReportDocument extends DocumentHeader<"DriftReport">, DriftReport {}
+
+/** One audited call in `audit status`. */
+export interface AuditCallStatus {
+  readonly call: string;
+  readonly service: string;
+  readonly alias: string;
+  readonly writeIndex: string | null;
+  readonly indices: number;
+  readonly templateVersion: number | null;
+  /** The live mapping takes what the definitions say. */
+  readonly matches: boolean;
+  /** "matches", "no write index", or what differs. */
+  readonly mapping: string;
+}
+
+/** `audit status -o json`. */
+export interface AuditStatusDocument extends DocumentHeader<"AuditStatus"> {
+  readonly environment: string;
+  readonly calls: readonly AuditCallStatus[];
+}
+
+/** `env check -o json`. */
+export interface EnvironmentCheckDocument extends DocumentHeader<"EnvironmentCheck">, EnvCheck {}
+
+/** One environment in `env list`. */
+export interface EnvironmentEntry {
+  readonly environment: string;
+  readonly context: string;
+  /** The kubeconfig has that context. */
+  readonly contextExists: boolean;
+  readonly server: string | null;
+  readonly namespace: string;
+  readonly flavour: string;
+  readonly ingressClass: string;
+  readonly storageClass: string;
+}
+
+/** `env list -o json`. */
+export interface EnvironmentListDocument extends DocumentHeader<"EnvironmentList"> {
+  readonly environments: readonly EnvironmentEntry[];
+}
+
+/** One service in `list`. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly version: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly dependsOn: readonly string[];
+  readonly migrations: number;
+  readonly calls: number;
+  readonly file: string;
+}
+
+/** `list -o json`. */
+export interface ServiceListDocument extends DocumentHeader<"ServiceList"> {
+  readonly environment: string;
+  readonly services: readonly ServiceEntry[];
+}
+
+/** One check a rollback ran (the schema check of the release it returns to). */
+export interface RollbackCheck {
+  readonly check: string;
+  readonly outcome: string;
+  readonly message: string;
+}
+
+/** How `rollback` ended. */
+export interface RollbackReport {
+  readonly environment: string;
+  readonly service: string;
+  /** refused: a check stopped it before anything changed. */
+  readonly outcome: "rolled-back" | "failed" | "refused";
+  /** The revision returned to, and its version; absent when refused before one was chosen. */
+  readonly toRevision?: number;
+  readonly toVersion?: string;
+  /** The revision the rollback was recorded as. */
+  readonly revision?: number;
+  readonly message: string;
+  readonly checks: readonly RollbackCheck[];
+}
+
+/** `rollback -o json`. */
+export interface RollbackReportDocument extends DocumentHeader<"RollbackReport">, RollbackReport {}
+
+/** One service a move carries, at the version that runs in the source. */
+export interface MovedService {
+  readonly service: string;
+  readonly version: string;
+  readonly revision: number;
+  /** The image digest it runs; absent when the release pinned none. */
+  readonly digest?: string;
+}
+
+/** How `cluster move` ended. */
+export interface MoveReport {
+  readonly from: string;
+  readonly to: string;
+  /**
+   * moved: deployed and healthy in the target (and cut over when asked); reverted: a cutover
+   * undone; dry-run: nothing changed; refused: a check stopped it before anything changed;
+   * failed: it stopped part-way (run it again to resume); declined: not confirmed.
+   */
+  readonly outcome: "moved" | "reverted" | "dry-run" | "refused" | "failed" | "declined";
+  readonly message: string;
+  readonly services: readonly MovedService[];
+  /** The Secrets and ConfigMaps the services reference, copied when the target lacks them. */
+  readonly references: readonly Reference[];
+  /**
+   * A move: --cutover was asked (done when the outcome is moved). --revert-cutover: the source
+   * is still cut over.
+   */
+  readonly cutover: boolean;
+  /** The target's checks, when a plan was made. */
+  readonly checks?: readonly GateCheck[];
+  readonly copies?: readonly CopyResult[];
+  readonly deploy?: DeployReport;
+  readonly comparison?: readonly ComparisonRow[];
+}
+
+/** `cluster move -o json`. */
+export interface MoveReportDocument extends DocumentHeader<"MoveReport">, MoveReport {}
+
+/** Every document Slipway prints, told apart by `kind`. */
+export type SlipwayDocument =
+  | PlanDocument
+  | DeployEventDocument
+  | DeployReportDocument
+  | StatusDocument
+  | HistoryDocument
+  | DriftReportDocument
+  | AuditStatusDocument
+  | EnvironmentCheckDocument
+  | EnvironmentListDocument
+  | ServiceListDocument
+  | RollbackReportDocument
+  | MoveReportDocument
+  | MigrationCheckDocument
+  | CallsDiffDocument;
+
+export type DocumentKind = SlipwayDocument["kind"];
