@@ -60,6 +60,7 @@ const raw = Array.from({ length: count }, (_, i) => definition(i));
 renderServiceObjects("bench", env, {
   file: "w",
   spec: serviceSchema.parse(raw[0]),
+  parameters: {},
   configMaps: new Map(),
   calls: [],
   migrations: [],
@@ -71,6 +72,7 @@ const [models, validateMs] = time(() => {
     return {
       file: `services/svc-${i}/service.ts`,
       spec,
+      parameters: {},
       configMaps: new Map(Object.entries(spec.configMaps ?? {}).map(([k, v]) => [k, v.data ?? {}])),
       calls: [],
       migrations: [],

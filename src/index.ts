@@ -3,10 +3,13 @@ export { defineEnvironment, defineProject, defineService } from "./definitions/d
 export type {
   EnvironmentDefinition,
   EnvironmentInfo,
+  EnvironmentValues,
+  DeepReadonly,
   PerEnv,
   ProjectDefinition,
   ServiceDefinition,
 } from "./definitions/define.ts";
+export type { JsonObject, JsonValue } from "./definitions/json-value.ts";
 export { loadProject } from "./definitions/load.ts";
 export { DefinitionError, type DefinitionProblem } from "./definitions/errors.ts";
 export type {

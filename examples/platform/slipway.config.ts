@@ -1,5 +1,16 @@
 import { defineEnvironment, defineProject } from "slipway";
 
+// The values every environment gives and every service reads as env.values, typed: a missing
+// or mistyped one is a compile error here, and a typo in a service is one there.
+declare module "slipway" {
+  interface EnvironmentValues {
+    /** The platform's public host: the API and the web pages. */
+    domain: string;
+    /** The host under which each running application gets pages of its own. */
+    appsDomain: string;
+  }
+}
+
 /** What both environments share here: one registry, the databases' Secrets, the CI server. */
 const shared = {
   registry: {
@@ -23,6 +34,7 @@ const dev = defineEnvironment({
   name: "dev",
   cluster: { context: "local", namespace: "research-dev", flavour: "k3s" },
   defaults: { replicas: 1 },
+  values: { domain: "dev.cloud.example.org", appsDomain: "dev.apps.example.org" },
   search: { url: "http://127.0.0.1:29200" },
   ...shared,
 });
@@ -32,6 +44,7 @@ const prod = defineEnvironment({
   name: "prod",
   cluster: { context: "rancher", namespace: "research", flavour: "rancher" },
   defaults: { replicas: 2 },
+  values: { domain: "cloud.example.org", appsDomain: "apps.example.org" },
   // No deploy here without the image and CI checks (only --skip-ci-check --reason, recorded,
   // skips ci). An environment with promotion: { from: "dev" } would require "promotion" too.
   requires: ["image", "ci"],

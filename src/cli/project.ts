@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { configFileName, loadProject } from "../definitions/load.ts";
+import { configFileName, loadProject, type LoadOptions } from "../definitions/load.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -31,8 +31,11 @@ export function findConfig(explicit: string | undefined): string {
   }
 }
 
-export async function openProject(explicit: string | undefined): Promise<ProjectModel> {
-  return loadProject(findConfig(explicit));
+export async function openProject(
+  explicit: string | undefined,
+  options: LoadOptions = {},
+): Promise<ProjectModel> {
+  return loadProject(findConfig(explicit), options);
 }
 
 export function environmentNamed(project: ProjectModel, name: string): EnvironmentModel {

@@ -23,6 +23,7 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "../definitions/model.ts";
+import type { ParameterOverride } from "../definitions/parameters.ts";
 import { openCluster } from "./kube.ts";
 import { checkServiceNames, environmentNamed, openProject } from "./project.ts";
 import { UsageError } from "./usage-error.ts";
@@ -47,9 +48,14 @@ export async function openSession(
   cmd: Command,
   envName: string,
   services: readonly string[] = [],
+  /** Given by plan and deploy: their --set values, and required parameters must have one. */
+  overrides?: readonly ParameterOverride[],
 ): Promise<Session> {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
-  const project = await openProject(globals.config);
+  const project = await openProject(
+    globals.config,
+    overrides ? { overrides: { environment: envName, set: overrides }, requireParameters: true } : {},
+  );
   const env = environmentNamed(project, envName);
   checkServiceNames(project, env.name, services);
   const cluster = openCluster(env, globals.kubeconfig);

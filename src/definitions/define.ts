@@ -1,25 +1,92 @@
 import type { z } from "zod";
-import type { environmentSchema, serviceSchema } from "./schema.ts";
+import type { JsonObject } from "./json-value.ts";
+import type { environmentSchema, parameterDeclaration, serviceSchema } from "./schema.ts";
+
+/**
+ * A project's own environment values (a domain, a default scale, feature switches), declared
+ * once by declaration merging so that every environment must give them and every function of
+ * every service reads them typed:
+ *
+ *     declare module "slipway" {
+ *       interface EnvironmentValues { domain: string; scale: number }
+ *     }
+ *
+ * Empty until a project declares it; values must be JSON (checked when loaded).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the project's declaration
+export interface EnvironmentValues {}
+
+/** Whether the project declared its values; until it does, any JSON object goes. */
+type Declared = keyof EnvironmentValues extends never ? false : true;
+
+/** T, read-only at every depth: a function reading the values cannot change them for the next one. */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** What a per-environment value can see of the environment it is resolved for. */
 export interface EnvironmentInfo {
   readonly name: string;
   readonly flavour: "k3s" | "rancher";
   readonly namespace: string;
+  /** The environment's `values`, typed as the project declares them (`EnvironmentValues`). */
+  readonly values: Declared extends true ? DeepReadonly<EnvironmentValues> : JsonObject;
+  /** The environment's `defaults`, as written (a service's replicas fall back to `defaults.replicas`). */
+  readonly defaults: { readonly replicas?: number };
 }
 
-/** A value, or a typed function of the environment that returns it (replicas 1 in dev, 3 in prod). */
-export type PerEnv<T> = T | ((env: EnvironmentInfo) => T);
+/** A service's parameter declarations, as written. */
+export type ParameterDeclarations = Readonly<Record<string, z.input<typeof parameterDeclaration>>>;
+
+type ValueOf<D> = D extends { type: "string" } ? string : D extends { type: "number" } ? number : boolean;
+
+/** What a service's functions read of its parameters: typed, and possibly absent unless required or defaulted. */
+export type ParameterValues<P extends ParameterDeclarations> = {
+  // A secret one is a reference to the Secret the deploy writes it into (an `env` value), never
+  // its value: what functions return is rendered, shown and recorded.
+  readonly [K in keyof P]: P[K] extends { secret: true }
+    ? SecretParameterRef | (P[K] extends { required: true } ? never : undefined)
+    : P[K] extends { required: true } | { default: string | number | boolean }
+      ? ValueOf<P[K]>
+      : ValueOf<P[K]> | undefined;
+};
+
+/** Where a secret parameter's value is: a key of the Secret `<service>-parameters`. */
+export interface SecretParameterRef {
+  readonly secret: string;
+  readonly key: string;
+}
+
+/**
+ * A value, or a typed function of the environment (and of the service's parameters there) that
+ * returns it: replicas 1 in dev, 3 in prod.
+ */
+export type PerEnv<T, P extends ParameterDeclarations = ParameterDeclarations> =
+  T | ((env: EnvironmentInfo, params: ParameterValues<P>) => T);
 
 /** T where any field, at any depth, may instead be a function of the environment. */
-export type Definable<T> = T extends readonly (infer U)[]
-  ? PerEnv<Definable<U>[]>
+export type Definable<
+  T,
+  P extends ParameterDeclarations = ParameterDeclarations,
+> = T extends readonly (infer U)[]
+  ? PerEnv<Definable<U, P>[], P>
   : T extends object
-    ? PerEnv<{ [K in keyof T]: Definable<T[K]> }>
-    : PerEnv<T>;
+    ? PerEnv<{ [K in keyof T]: Definable<T[K], P> }, P>
+    : PerEnv<T, P>;
 
-export type ServiceDefinition = Definable<z.input<typeof serviceSchema>>;
-export type EnvironmentDefinition = z.input<typeof environmentSchema>;
+/** A service: its parameters as declared (plain values, read before anything else), the rest definable. */
+export type ServiceDefinition<P extends ParameterDeclarations = ParameterDeclarations> = Definable<
+  Omit<z.input<typeof serviceSchema>, "parameters">,
+  P
+> & { readonly parameters?: P };
+export type EnvironmentDefinition = Omit<z.input<typeof environmentSchema>, "values"> &
+  (Declared extends true
+    ? { /** The project's declared values (`EnvironmentValues`). */ readonly values: EnvironmentValues }
+    : {
+        /** Environment-wide values every service's functions read as `env.values`. */ readonly values?: JsonObject;
+      });
 
 export interface ProjectDefinition {
   /** The platform's name; becomes the `app.kubernetes.io/part-of` label. */
@@ -30,6 +97,8 @@ export interface ProjectDefinition {
 }
 
 /** Declares a service; the identity function that lets TypeScript check the definition. */
-export const defineService = <const T extends ServiceDefinition>(definition: T): T => definition;
+export const defineService = <const P extends ParameterDeclarations = Record<never, never>>(
+  definition: ServiceDefinition<P>,
+): ServiceDefinition<P> => definition;
 export const defineEnvironment = <const T extends EnvironmentDefinition>(definition: T): T => definition;
 export const defineProject = <const T extends ProjectDefinition>(definition: T): T => definition;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { EnvironmentInfo } from "./define.ts";
 import { DefinitionError, type DefinitionProblem } from "./errors.ts";
+import { frozenCopy } from "./json-value.ts";
 import { compareVersions, parseMigrationName } from "./flyway.ts";
 import { DefinitionLoader, loadFailureMessage } from "./import-module.ts";
 import {
@@ -13,6 +14,12 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "./model.ts";
+import {
+  parametersSecretName,
+  parameterValues,
+  type ParameterOverride,
+  type ParameterValue,
+} from "./parameters.ts";
 import { resolveForEnvironment } from "./resolve.ts";
 import { environmentSchema, projectSchema, serviceSchema, type ResolvedService } from "./schema.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
@@ -33,13 +40,23 @@ interface ServiceSource {
  * environment, validates them, and reads the files they refer to. Throws one
  * DefinitionError listing every problem found.
  */
-export async function loadProject(configPath: string): Promise<ProjectModel> {
+export async function loadProject(configPath: string, options: LoadOptions = {}): Promise<ProjectModel> {
   const loader = new DefinitionLoader();
   try {
-    return await loadProjectWith(configPath, (file) => loader.importDefault(file));
+    return await loadProjectWith(configPath, (file) => loader.importDefault(file), options);
   } finally {
     await loader.close();
   }
+}
+
+export interface LoadOptions {
+  /** A deploy's --set overrides of parameters, for the one environment it deploys to. */
+  readonly overrides?: { readonly environment: string; readonly set: readonly ParameterOverride[] };
+  /**
+   * Refuse a required parameter without a value in the overrides' environment (plan and deploy): other commands (history,
+   * rollback, status) read the project without the deploy-time values a secret comes with.
+   */
+  readonly requireParameters?: boolean;
 }
 
 /** Gives a definition file's default export (undefined when it has none); throws when the file cannot be loaded. */
@@ -53,6 +70,7 @@ export type ImportDefault = (file: string) => Promise<unknown>;
 export async function loadProjectWith(
   configPath: string,
   importDefault: ImportDefault,
+  options: LoadOptions = {},
 ): Promise<ProjectModel> {
   const configFile = resolve(configPath);
   const root = dirname(configFile);
@@ -190,20 +208,49 @@ export async function loadProjectWith(
 
   const services = new Map<string, ServiceModel[]>();
   for (const env of environments) {
-    const info: EnvironmentInfo = {
+    // The declared type of `values` is the project's promise; the schema checked they are JSON.
+    const info = {
       name: env.name,
       flavour: env.cluster.flavour,
       namespace: env.cluster.namespace,
-    };
+      values: frozenCopy(env.values ?? {}),
+      defaults: frozenCopy(env.defaults ?? {}),
+    } as EnvironmentInfo;
     const models: ServiceModel[] = [];
+    const overrides = options.overrides?.environment === env.name ? options.overrides.set : [];
+    const environmentPath = `environments[${indexOf.get(env) ?? 0}].parameters`;
+    problems.push(
+      ...unknownServices(env, sources, overrides, rel(configFile), environmentPath).map((p) => ({
+        ...p,
+        environments: [env.name],
+      })),
+    );
     for (const source of sources) {
       const envProblems: DefinitionProblem[] = [];
-      const resolved = resolveForEnvironment(source.definition, info, source.file, envProblems);
+      const name = serviceName(source.definition);
+      const params = parametersOf(
+        source,
+        env,
+        overrides,
+        {
+          configFile: rel(configFile),
+          environmentPath, // Only where this plan or deploy goes: another environment's values come with its own deploy.
+          required: options.requireParameters === true && options.overrides?.environment === env.name,
+        },
+        envProblems,
+      );
+      const resolved = resolveForEnvironment(
+        source.definition,
+        info,
+        source.file,
+        envProblems,
+        frozenCopy(openParameters(source, params)),
+      );
       const parsed = serviceSchema.safeParse(resolved);
       if (!parsed.success) {
         envProblems.push(...problemsFromIssues(source.file, resolved, serviceSchema, parsed.error.issues));
-      } else {
-        models.push(readAssets(source, parsed.data, envProblems));
+      } else if (name !== undefined) {
+        models.push({ ...readAssets(source, parsed.data, envProblems), parameters: params });
       }
       problems.push(...envProblems.map((p) => ({ ...p, environments: [env.name] })));
     }
@@ -220,6 +267,89 @@ export async function loadProjectWith(
       ),
     );
   return { root, name: project.data.name, environments, services };
+}
+
+const serviceName = (definition: unknown): string | undefined => {
+  const name = (definition as { name?: unknown } | null)?.name;
+  return typeof name === "string" ? name : undefined;
+};
+
+/**
+ * A service's parameter values in an environment, found before the rest of its definition is
+ * resolved, since its functions read them. Declarations the schema refuses give no values here:
+ * the schema says what is wrong with them once the definition is parsed.
+ */
+function parametersOf(
+  source: ServiceSource,
+  env: EnvironmentModel,
+  overrides: readonly ParameterOverride[],
+  where: { readonly configFile: string; readonly environmentPath: string; readonly required: boolean },
+  problems: DefinitionProblem[],
+): Readonly<Record<string, ParameterValue>> {
+  const service = serviceName(source.definition) ?? "";
+  const declared = serviceSchema.shape.parameters.safeParse(
+    (source.definition as { parameters?: unknown } | null)?.parameters,
+  );
+  if (!declared.success) return {};
+  const { values, problems: found } = parameterValues(
+    service,
+    declared.data ?? {},
+    env.parameters?.[service] ?? {},
+    overrides.filter((o) => o.service === service),
+    { serviceFile: source.file, ...where },
+  );
+  problems.push(...found);
+  return values;
+}
+
+/**
+ * The parameters a service's functions see. A secret one is a reference to the key of the Secret
+ * the deploy writes it into, never its value: whatever a function returns is rendered into objects
+ * that plans show and release records keep.
+ */
+function openParameters(
+  source: ServiceSource,
+  values: Readonly<Record<string, ParameterValue>>,
+): Record<string, ParameterValue | { secret: string; key: string }> {
+  const declared = serviceSchema.shape.parameters.safeParse(
+    (source.definition as { parameters?: unknown } | null)?.parameters,
+  );
+  const secret = (name: string): boolean => declared.data?.[name]?.secret === true;
+  const service = serviceName(source.definition) ?? "";
+  const reference = (name: string) => ({ secret: parametersSecretName(service), key: name });
+  // A required one is a reference even without its value: that is reported once, as missing
+  // where a deploy needs it, not again by each field that reads it.
+  const required = Object.entries(declared.data ?? {})
+    .filter(([name, d]) => d.secret && d.required && !(name in values))
+    .map(([name]) => [name, reference(name)] as const);
+  return Object.fromEntries([
+    ...Object.entries(values).map(([name, value]) => [name, secret(name) ? reference(name) : value] as const),
+    ...required,
+  ]);
+}
+
+/** Parameters given for services that do not exist: in the environment, or with --set. */
+function unknownServices(
+  env: EnvironmentModel,
+  sources: readonly ServiceSource[],
+  overrides: readonly ParameterOverride[],
+  configFile: string,
+  environmentPath: string,
+): DefinitionProblem[] {
+  const names = sources.map((s) => serviceName(s.definition));
+  const known = `(services: ${names.join(", ")})`;
+  return [
+    ...Object.keys(env.parameters ?? {})
+      .filter((service) => !names.includes(service))
+      .map((service) => ({
+        file: configFile,
+        path: `${environmentPath}.${service}`,
+        message: `no service "${service}" ${known}`,
+      })),
+    ...overrides
+      .filter((o) => !names.includes(o.service))
+      .map((o) => ({ file: o.origin, path: "", message: `no service "${o.service}" ${known}` })),
+  ];
 }
 
 /** The same problem in every environment is said once, without an environment list. */
@@ -250,7 +380,7 @@ function readAssets(
   source: ServiceSource,
   spec: ResolvedService,
   problems: DefinitionProblem[],
-): ServiceModel {
+): Omit<ServiceModel, "parameters"> {
   const dir = dirname(source.absolute);
   const readText = (path: string, field: string): string | undefined => {
     const absolute = resolve(dir, path);

@@ -1,3 +1,4 @@
+import type { ParameterValue } from "./parameters.ts";
 import type { ResolvedEnvironment, ResolvedService } from "./schema.ts";
 
 /** A JSON Schema document, as the user wrote it. */
@@ -24,6 +25,8 @@ export interface ServiceModel {
   /** Definition file, relative to the project root. */
   readonly file: string;
   readonly spec: ResolvedService;
+  /** Its parameters' values in this environment: defaults, then the environment's, then --set. */
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
   /** ConfigMap name → entries (files read from disk and inline data, merged). */
   readonly configMaps: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly calls: readonly CallContract[];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonObject } from "./json-value.ts";
 
 /**
  * The shape of a service and an environment once every per-environment value is
@@ -391,6 +392,27 @@ const patch = z
       "a Job target takes no name: it applies to every Job the service starts (migration, verification, ad-hoc)",
   });
 
+/** Typed service parameters (see parameters.ts for how their values are found). */
+export const parameterName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, {
+  message: 'must be a parameter name such as "wayfEnabled" (a lower-case letter, then letters and digits)',
+});
+
+export const parameterDeclaration = z.strictObject({
+  type: z.enum(["string", "number", "boolean"]),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  /** A deploy is refused until an environment or --set gives it a value. */
+  required: z.boolean().optional(),
+  description: z.string().optional(),
+  /** Its value is never shown or recorded, only a hash of it. */
+  secret: z.boolean().optional(),
+});
+
+/** An environment's values for its services' parameters: service → parameter → value. */
+export const environmentParameters = z.record(
+  labelName(40),
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+);
+
 export const serviceSchema = z.strictObject({
   name: labelName(40),
   version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$/, {
@@ -401,6 +423,8 @@ export const serviceSchema = z.strictObject({
     message: 'must be an image repository such as "files" or "registry/team/files"',
   }),
   description: z.string().optional(),
+  /** Typed parameters: set per environment or with --set at deploy time; functions read them. */
+  parameters: z.record(parameterName, parameterDeclaration).optional(),
   dependsOn: z.array(labelName(40)).optional(),
   /** A long-running Deployment. A service may have none: only CronJobs and Jobs (a cleaner). */
   deployment: deployment.optional(),
@@ -489,6 +513,10 @@ export const environmentSchema = z.strictObject({
     insecure: z.boolean().optional(),
   }),
   defaults: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  /** The project's own values (a domain, feature switches): JSON, read by service functions as `env.values`. */
+  values: jsonObject.optional(),
+  /** Values of the services' parameters here: service → parameter → value. */
+  parameters: environmentParameters.optional(),
   /** Database name → the Secret (and key) holding its connection URL. */
   databases: z
     .record(labelName(), z.strictObject({ secret: subdomainName, key: z.string().optional() }))
@@ -522,4 +550,5 @@ export const projectSchema = z.strictObject({
 
 export type ResolvedService = z.infer<typeof serviceSchema>;
 export type ResolvedEnvironment = z.infer<typeof environmentSchema>;
+export type ParameterDeclaration = z.infer<typeof parameterDeclaration>;
 export type EnvValue = z.infer<typeof envValue>;

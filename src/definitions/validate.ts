@@ -1,3 +1,4 @@
+import { parametersSecretName } from "./parameters.ts";
 import type { DefinitionProblem } from "./errors.ts";
 import type { EnvironmentModel, ServiceModel } from "./model.ts";
 import { containerOf } from "./container.ts";
@@ -48,6 +49,9 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     });
 
     const secrets = new Set(spec.secrets ?? []);
+    // Written by the deploy itself, so there is nothing to list.
+    if (Object.values(spec.parameters ?? {}).some((p) => p.secret))
+      secrets.add(parametersSecretName(spec.name));
     const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
     // A ConfigMap of its own, or one another service shares: anything else names nothing.
     const configMapProblem = (name: string): string | undefined => {

@@ -84,9 +84,14 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (Array.isArray(value)) return `an array (${json(value).slice(0, 60)})`;
   if (value === null) return "null";
+  // A Date or a Map is an object to JSON too, but its keys would say nothing of what it is.
+  const prototype: unknown = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (typeof value === "object" && prototype !== Object.prototype && prototype !== null)
+    return `a ${(value as object).constructor?.name ?? "class instance"}`;
   if (typeof value === "object") return `an object with keys ${Object.keys(value).join(", ") || "(none)"}`;
   if (typeof value === "bigint") return `bigint ${value}n`;
   if (typeof value === "symbol") return value.toString();
+  if (typeof value === "number" && !Number.isFinite(value)) return `number ${value}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

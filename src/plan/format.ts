@@ -1,3 +1,4 @@
+import { parameterText } from "../definitions/parameters.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
@@ -175,6 +176,7 @@ export function formatPlan(plan: Plan, style: Style): string {
           : `${s.liveVersion} → ${s.newVersion}`;
     const quiet = s.audit.some((a) => a.change !== "none") ? "  objects unchanged" : "  no changes";
     lines.push(`${style.bold(s.service)}  ${version}${s.changed ? "" : style.dim(quiet)}`);
+    if (Object.keys(s.parameters).length) lines.push(`  parameters: ${parameterText(s.parameters)}`);
     if (s.gate && (s.changed || s.gate.checks.some((c) => c.outcome === "failed")))
       lines.push(...s.gate.checks.flatMap((c) => checkLines(c, style)));
     if (s.calls) lines.push(...callLines(s.calls, style));

@@ -11,6 +11,8 @@ import {
   type ServiceModel,
 } from "../definitions/model.ts";
 import { matchesTarget } from "../render/patches.ts";
+
+import { shownParameters, type ParameterValue } from "../definitions/parameters.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
@@ -38,6 +40,8 @@ export interface ServicePlan {
   readonly file: string;
   readonly liveVersion?: string;
   readonly newVersion: string;
+  /** Its parameters' values for this deploy, secret ones as a hash: what the release records. */
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
   readonly dependsOn: readonly string[];
   readonly objects: readonly ObjectChange[];
   /** Every object the service runs as, as rendered (in apply order): what a deploy applies and records. */
@@ -271,6 +275,7 @@ function planService(
     file: service.file,
     ...(liveVersion ? { liveVersion } : {}),
     newVersion: service.spec.version,
+    parameters: shownParameters(service.spec.parameters, service.parameters),
     dependsOn: service.spec.dependsOn ?? [],
     objects,
     rendered: desired,

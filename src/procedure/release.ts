@@ -66,6 +66,7 @@ export async function beginRelease(
     objects: plan.rendered,
     objectsHash: plan.objectsHash,
     calls: service.calls,
+    parameters: plan.parameters,
     checks: [],
     migrations: service.migrations.map((m) => ({ name: m.name, checksum: flywayChecksum(m.sql) })),
     ...(shipped.length ? { statements: withStatements(undefined, shipped, "queries-file") } : {}),

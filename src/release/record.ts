@@ -1,5 +1,6 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { CallContract } from "../definitions/model.ts";
+import type { ParameterValue } from "../definitions/parameters.ts";
 
 export type ReleaseStatus = "pending" | "deployed" | "superseded" | "failed";
 
@@ -24,6 +25,8 @@ export interface ReleaseRecord {
   /** Hash of the objects: a re-run with the same hash resumes this release. */
   readonly objectsHash: string;
   readonly calls: readonly CallContract[];
+  /** The service's parameter values, secret ones as a hash (older records have none). */
+  readonly parameters?: Readonly<Record<string, ParameterValue>>;
   /** Checks skipped or overridden, each with who and why (--skip-ci-check, --allow-breaking-migrations). */
   overrides?: string[];
   /** Findings of the procedure's checks, and any override with its reason. */
@@ -100,4 +103,6 @@ export interface ReleaseSummary {
   readonly callsHash?: string;
   /** Checks someone skipped or overrode, with their reason: status and history show them. */
   readonly overrides?: readonly string[];
+  /** The parameter values, secret ones as a hash: history shows them. */
+  readonly parameters?: Readonly<Record<string, ParameterValue>>;
 }

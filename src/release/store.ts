@@ -194,6 +194,9 @@ export class ReleaseStore {
       objectsHash: record.objectsHash,
       callsHash: hashCanonical(record.calls),
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+      ...(record.parameters && Object.keys(record.parameters).length
+        ? { parameters: record.parameters }
+        : {}),
     };
     return {
       apiVersion: "v1",

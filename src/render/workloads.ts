@@ -1,3 +1,4 @@
+import { secretParametersHash } from "../definitions/parameters.ts";
 import type { V1CronJob, V1Deployment, V1Job } from "@kubernetes/client-node";
 import { metadata, selectorLabels, standardLabels, versionAnnotation, type RenderContext } from "./labels.ts";
 import { applyJobPatches } from "./patches.ts";
@@ -24,7 +25,11 @@ export function renderDeployment(ctx: RenderContext): V1Deployment | undefined {
       template: {
         metadata: {
           labels: { ...deployment.podLabels, ...standardLabels(ctx) },
-          annotations: { ...spec.pod?.annotations, [versionAnnotation]: spec.version },
+          annotations: {
+            ...spec.pod?.annotations,
+            [versionAnnotation]: spec.version,
+            ...secretParametersAnnotation(ctx),
+          },
         },
         spec: podSpec(ctx, { serving: true }),
       },
@@ -155,3 +160,9 @@ function unpatchedJob(
     },
   };
 }
+
+/** A new value of a secret parameter changes the pod template (by its hash), so pods restart with it. */
+const secretParametersAnnotation = (ctx: RenderContext): Record<string, string> => {
+  const hash = secretParametersHash(ctx.service.spec.parameters, ctx.service.parameters);
+  return hash ? { "slipway.dev/secret-parameters": hash } : {};
+};

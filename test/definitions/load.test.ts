@@ -378,3 +378,78 @@ describe("bad definitions get one clear error each: file, field path, found, exp
     );
   });
 });
+
+describe("environment values: the environment's own data, read by every service's functions", () => {
+  const withValues = (dev: string, prod: string): string =>
+    minimalConfig
+      .replace('databases: { main: { secret: "main-db" } },', `values: ${dev},`)
+      .replace('databases: { main: { secret: "main-db" } },', `values: ${prod},`);
+
+  it("hands each function env.values and env.defaults of the environment it resolves for", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": withValues(
+        '{ domain: "dev.example.org", features: { wayf: false }, zones: ["a"] }',
+        '{ domain: "example.org", features: { wayf: true }, zones: ["a", "b"] }',
+      ),
+      "services/api/service.ts": service(`{
+        name: "api", version: "1", image: "api",
+        deployment: {
+          port: 8080,
+          replicas: (env) => (env.defaults.replicas ?? 1) * 2,
+          env: {
+            WAYF: (env) => String((env.values.features as { wayf: boolean }).wayf),
+            ZONES: (env) => (env.values.zones as string[]).join(","),
+          },
+        },
+        service: { port: 80 },
+        ingress: { host: (env) => String(env.values.domain), path: "/api" },
+      }`),
+    });
+    const project = await loadProject(p.config);
+    const api = (env: string) => project.services.get(env)?.[0]?.spec;
+    expect(api("dev")?.ingress?.host).toBe("dev.example.org");
+    expect(api("prod")?.ingress?.host).toBe("example.org");
+    expect(api("dev")?.deployment?.env).toEqual({ WAYF: "false", ZONES: "a" });
+    expect(api("prod")?.deployment?.env).toEqual({ WAYF: "true", ZONES: "a,b" });
+    expect([api("dev")?.deployment?.replicas, api("prod")?.deployment?.replicas]).toEqual([2, 4]);
+    expect(project.environments[1]?.values).toEqual({
+      domain: "example.org",
+      features: { wayf: true },
+      zones: ["a", "b"],
+    });
+  });
+
+  it("refuses values that are not JSON, naming the path of each", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": withValues(
+        "{ domain: () => 'x', limits: { max: Number.POSITIVE_INFINITY }, since: new Date(0), ok: [1, null, { a: 'b' }] }",
+        '{ domain: "example.org" }',
+      ),
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1", image: "api", deployment: { port: 8080 } }`,
+      ),
+    });
+    const problems = (await problemsOf(p.config)).map((line) =>
+      line.slice(line.indexOf("slipway.config.ts")),
+    );
+    expect(problems).toEqual([
+      "slipway.config.ts: environments[0].values.domain: expected a JSON value (a string, number, boolean, null, array or plain object), found a function",
+      "slipway.config.ts: environments[0].values.limits.max: expected a finite number, found number Infinity",
+      "slipway.config.ts: environments[0].values.since: expected a JSON value (a string, number, boolean, null, array or plain object), found a Date",
+    ]);
+  });
+
+  it("gives functions read-only values: one service cannot change them for the next", async () => {
+    const p = scratchProject({
+      "slipway.config.ts": withValues("{ features: { wayf: false } }", "{ features: { wayf: false } }"),
+      "services/api/service.ts": service(`{
+        name: "api", version: "1", image: "api",
+        deployment: { port: 8080, env: { X: (env) => { (env.values.features as { wayf: boolean }).wayf = true; return "x"; } } },
+      }`),
+    });
+    const [first] = await problemsOf(p.config);
+    expect(first).toMatch(
+      /services\/api\/service\.ts: deployment\.env\.X: threw while computing its value: Cannot assign to read only property 'wayf'/,
+    );
+  });
+});

@@ -29,6 +29,7 @@ project.edit(
   name: "dev-moved",
   cluster: { context: "local", namespace: "${movedNs}", flavour: "k3s" },
   defaults: { replicas: 1 },
+  values: dev.values,
   search: dev.search,
   ...shared,
 });

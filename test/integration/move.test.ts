@@ -28,6 +28,7 @@ const prodK3s = defineEnvironment({
   name: "prod-k3s",
   cluster: { context: "k3s", namespace: "${k3sNs}", flavour: "k3s" },
   defaults: { replicas: 2 },
+  values: prod.values,
   // The same platform: the audit indices stay where they are.
   search: prod.search,
   ...shared,

@@ -10,7 +10,9 @@ export const schema = JSON.parse(
   readFileSync(join(repoRoot, "schema", "slipway.v1.schema.json"), "utf8"),
 ) as { $id: string; definitions: Record<string, unknown> };
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+// Union types ("type": ["string", "number", "boolean"], a parameter's value) are standard JSON
+// Schema; Ajv's strict mode only asks to allow them explicitly.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv);
 ajv.addSchema(schema);
 

@@ -3,6 +3,7 @@ import { Deploy } from "../../procedure/deploy.ts";
 import { currentCommit, deployer } from "../../procedure/identity.ts";
 import { DeployCiReports } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
+import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession, planFor } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
@@ -10,7 +11,7 @@ import { deployRenderer } from "../deploy-report.ts";
 import { outputFormat } from "../output-format.ts";
 import { parseDuration } from "../duration.ts";
 
-interface DeployFlags {
+interface DeployFlags extends ParameterFlags {
   env: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -31,7 +32,7 @@ interface DeployFlags {
 }
 
 export function registerDeploy(program: Command, out: Output): void {
-  program
+  const command = program
     .command("deploy")
     .description(
       "deploy the services (all when none are named): plan, confirm, apply, wait, prune, record; roll back by itself on failure",
@@ -81,83 +82,83 @@ export function registerDeploy(program: Command, out: Output): void {
       "--evidence-window <duration>",
       "how long live queries must have been observed before 'no query touches it' lets a drop through",
       "24h",
-    )
-    .action(async (services: string[], opts: DeployFlags, cmd: Command) => {
-      const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));
-      const parallel = Number(opts.parallel);
-      if (!Number.isInteger(parallel) || parallel < 1)
-        throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
-      const timeoutMs = parseDuration(opts.timeout, "--timeout");
-      if (!["pglite", "server"].includes(opts.scratchDatabase))
-        throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
-      if (opts.allowBreakingMigrations && !opts.reason?.trim())
-        throw new UsageError(
-          "--allow-breaking-migrations needs --reason",
-          'say why it is safe: --reason "v2 no longer reads the column"',
-        );
-      if (opts.skipCiCheck && !opts.reason?.trim())
-        throw new UsageError(
-          "--skip-ci-check needs --reason",
-          'say why this cannot wait for CI: --reason "hotfix for the outage, tests ran on a laptop"',
-        );
-      if (opts.skipDynamicProof && !opts.reason?.trim())
-        throw new UsageError(
-          "--skip-dynamic-proof needs --reason",
-          'say why the running version survives the migrations: --reason "the database is reachable from the cluster only; V7 only adds a table"',
-        );
-      const session = await openSession(cmd, opts.env, services);
-      const plan = await planFor(session, services, {
-        ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),
-        ...(out.signal ? { signal: out.signal } : {}),
-        ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
-        forceConflicts: opts.forceConflicts === true,
-      });
-      render.plan(plan);
-      const ci = new DeployCiReports(plan, opts.junit);
-      if (plan.blocked) {
-        ci.finish();
-        return render.refused(plan);
-      }
-      if (!plan.changed) {
-        ci.finish({ ok: true, services: [] });
-        return render.nothingToDeploy();
-      }
-      if (
-        !opts.dryRun &&
-        !(await confirm(render.human, {
-          yes: opts.yes === true,
-          verb: "deploy",
-          question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
-          declined: "Not deployed.",
-        }))
-      )
-        return;
-      const started = Date.now();
-      const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
-      const report = await deploy.run(session.project, session.env, plan, {
-        only: services,
-        dryRun: opts.dryRun === true,
-        forceConflicts: opts.forceConflicts === true,
-        rollback: opts.rollback,
-        timeoutMs,
-        parallel,
-        waitForLock: opts.waitForLock === true,
-        leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
-        deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
-        commit: currentCommit(session.project.root),
-        ...(opts.allowBreakingMigrations && opts.reason
-          ? { allowBreakingMigrations: { reason: opts.reason } }
-          : {}),
-        evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
-        scratchDatabase: opts.scratchDatabase as "pglite" | "server",
-        ...(out.signal ? { signal: out.signal } : {}),
-        ...(session.search ? { search: session.search } : {}),
-        ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
-        digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
-        ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
-        ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
-      });
-      ci.finish(report);
-      render.report(report, started);
+    );
+  addParameterFlags(command).action(async (services: string[], opts: DeployFlags, cmd: Command) => {
+    const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));
+    const parallel = Number(opts.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1)
+      throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
+    const timeoutMs = parseDuration(opts.timeout, "--timeout");
+    if (!["pglite", "server"].includes(opts.scratchDatabase))
+      throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
+    if (opts.allowBreakingMigrations && !opts.reason?.trim())
+      throw new UsageError(
+        "--allow-breaking-migrations needs --reason",
+        'say why it is safe: --reason "v2 no longer reads the column"',
+      );
+    if (opts.skipCiCheck && !opts.reason?.trim())
+      throw new UsageError(
+        "--skip-ci-check needs --reason",
+        'say why this cannot wait for CI: --reason "hotfix for the outage, tests ran on a laptop"',
+      );
+    if (opts.skipDynamicProof && !opts.reason?.trim())
+      throw new UsageError(
+        "--skip-dynamic-proof needs --reason",
+        'say why the running version survives the migrations: --reason "the database is reachable from the cluster only; V7 only adds a table"',
+      );
+    const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
+    const plan = await planFor(session, services, {
+      ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),
+      ...(out.signal ? { signal: out.signal } : {}),
+      ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
+      forceConflicts: opts.forceConflicts === true,
     });
+    render.plan(plan);
+    const ci = new DeployCiReports(plan, opts.junit);
+    if (plan.blocked) {
+      ci.finish();
+      return render.refused(plan);
+    }
+    if (!plan.changed) {
+      ci.finish({ ok: true, services: [] });
+      return render.nothingToDeploy();
+    }
+    if (
+      !opts.dryRun &&
+      !(await confirm(render.human, {
+        yes: opts.yes === true,
+        verb: "deploy",
+        question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
+        declined: "Not deployed.",
+      }))
+    )
+      return;
+    const started = Date.now();
+    const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
+    const report = await deploy.run(session.project, session.env, plan, {
+      only: services,
+      dryRun: opts.dryRun === true,
+      forceConflicts: opts.forceConflicts === true,
+      rollback: opts.rollback,
+      timeoutMs,
+      parallel,
+      waitForLock: opts.waitForLock === true,
+      leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
+      deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
+      commit: currentCommit(session.project.root),
+      ...(opts.allowBreakingMigrations && opts.reason
+        ? { allowBreakingMigrations: { reason: opts.reason } }
+        : {}),
+      evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
+      scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+      ...(out.signal ? { signal: out.signal } : {}),
+      ...(session.search ? { search: session.search } : {}),
+      ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
+      digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
+      ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
+      ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
+    });
+    ci.finish(report);
+    render.report(report, started);
+  });
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ReleaseStore } from "../../release/store.ts";
+import { parameterText } from "../../definitions/parameters.ts";
 import type { Output } from "../output.ts";
 import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
@@ -23,7 +24,17 @@ export function registerHistory(program: Command, out: Output): void {
         );
       if (summaries.length === 0) return out.note(`${service} has no releases in ${env.name}`);
       out.table(
-        ["REVISION", "VERSION", "STATUS", "STARTED", "FINISHED", "BY", "DESCRIPTION", "OVERRIDES"],
+        [
+          "REVISION",
+          "VERSION",
+          "STATUS",
+          "STARTED",
+          "FINISHED",
+          "BY",
+          "DESCRIPTION",
+          "PARAMETERS",
+          "OVERRIDES",
+        ],
         summaries.map((s) => [
           String(s.revision),
           s.version,
@@ -32,6 +43,7 @@ export function registerHistory(program: Command, out: Output): void {
           s.finishedAt ?? "-",
           s.deployedBy,
           s.description,
+          parameterText(s.parameters ?? {}) || "-",
           // A skipped CI check is in the description already.
           (s.overrides ?? []).filter((o) => !s.description.includes(o)).join("; ") || "-",
         ]),

@@ -2,13 +2,14 @@ import type { Command } from "commander";
 import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
 import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
+import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession, planFor } from "../session.ts";
 import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import { ExitCode } from "../exit-codes.ts";
 
 export function registerPlan(program: Command, out: Output): void {
-  program
+  const command = program
     .command("plan")
     .description(
       "show what a deploy would change: per service the versions, per object the field-level diff, then the steps",
@@ -20,21 +21,26 @@ export function registerPlan(program: Command, out: Output): void {
     .option(
       "--force-conflicts",
       "plan as deploy --force-conflicts applies: take over fields that other field managers own",
-    )
-    .action(
-      async (
-        services: string[],
-        opts: { env: string; output: string; detailedExitcode?: boolean; forceConflicts?: boolean },
-        cmd: Command,
-      ) => {
-        const format = outputFormat(opts.output, ["text", "json"]);
-        const session = await openSession(cmd, opts.env, services);
-        const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
-        if (format === "json") printDocument(out, document("Plan", planJson(plan)));
-        else out.write(formatPlan(plan, out.colour ? colour : plain));
-        writePlanSummary(plan);
-        if (plan.blocked) out.exitCode(ExitCode.failure);
-        else if (opts.detailedExitcode && plan.changed) out.exitCode(ExitCode.changes);
-      },
     );
+  addParameterFlags(command).action(
+    async (
+      services: string[],
+      opts: {
+        env: string;
+        output: string;
+        detailedExitcode?: boolean;
+        forceConflicts?: boolean;
+      } & ParameterFlags,
+      cmd: Command,
+    ) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
+      const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
+      const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
+      if (format === "json") printDocument(out, document("Plan", planJson(plan)));
+      else out.write(formatPlan(plan, out.colour ? colour : plain));
+      writePlanSummary(plan);
+      if (plan.blocked) out.exitCode(ExitCode.failure);
+      else if (opts.detailedExitcode && plan.changed) out.exitCode(ExitCode.changes);
+    },
+  );
 }

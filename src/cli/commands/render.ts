@@ -5,20 +5,29 @@ import { renderEnvironment } from "../../render/render.ts";
 import { fileNameFor, toJson, toYaml } from "../../render/serialize.ts";
 import { checkServiceNames, environmentNamed, openProject } from "../project.ts";
 import type { Output } from "../output.ts";
+import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
 export function registerRender(program: Command, out: Output): void {
-  program
+  const command = program
     .command("render")
     .description("print the Kubernetes objects of the services (all when none are named) for one environment")
     .argument("[service...]", "services to render")
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "yaml or json", "yaml")
-    .option("--out <dir>", "write one file per object into this folder instead of printing")
-    .action(async (services: string[], opts: { env: string; output: string; out?: string }, cmd: Command) => {
+    .option("--out <dir>", "write one file per object into this folder instead of printing");
+  addParameterFlags(command).action(
+    async (
+      services: string[],
+      opts: { env: string; output: string; out?: string } & ParameterFlags,
+      cmd: Command,
+    ) => {
       if (!["yaml", "json"].includes(opts.output))
         throw new UsageError(`unknown output format "${opts.output}"`, "use -o yaml or -o json");
-      const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config);
+      // The objects as a deploy with these values would render them (a secret one needs no value here).
+      const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config, {
+        overrides: { environment: opts.env, set: parameterOverrides(opts) },
+      });
       const env = environmentNamed(project, opts.env);
       checkServiceNames(project, env.name, services);
       const objects = renderEnvironment(project, env.name, services);
@@ -29,5 +38,6 @@ export function registerRender(program: Command, out: Output): void {
         return;
       }
       out.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
-    });
+    },
+  );
 }

@@ -1,5 +1,7 @@
 import { ApplyFailed, applyAll } from "../../clients/kubernetes/apply-objects.ts";
-import { failedStep, objectsToApply, succeeded, type Step } from "../step.ts";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { parametersSecretName, secretParameterNames } from "../../definitions/parameters.ts";
+import { failedStep, objectsToApply, succeeded, type ServiceRun, type Step } from "../step.ts";
 
 /** Server-side apply of the objects that change, as the plan rendered them. */
 export const apply: Step = {
@@ -12,6 +14,7 @@ export const apply: Step = {
     const objects = objectsToApply(run.plan);
     run.appliedAt = new Date();
     try {
+      await writeSecretParameters(run);
       await applyAll(run.cluster, objects, {
         force: run.options.forceConflicts,
         ...(run.options.signal ? { signal: run.options.signal } : {}),
@@ -26,6 +29,7 @@ export const apply: Step = {
   },
   async dryRun(run) {
     const objects = objectsToApply(run.plan);
+    await writeSecretParameters(run, true);
     await applyAll(run.cluster, objects, {
       force: run.options.forceConflicts,
       dryRun: true,
@@ -34,3 +38,28 @@ export const apply: Step = {
     return succeeded(`server accepted ${objects.length} object(s) in a dry run`);
   },
 };
+
+/**
+ * The service's secret parameters, into the Secret its pods reference, before the objects that
+ * reference it. Not one of the rendered objects: those are shown in the plan and kept in the
+ * release record, and this value must be in neither (a rollback leaves the current value).
+ */
+async function writeSecretParameters(run: ServiceRun, dryRun = false): Promise<void> {
+  const { spec, parameters } = run.service;
+  const names = secretParameterNames(spec.parameters, parameters);
+  if (!names.length) return;
+  await run.cluster.apply(
+    {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: parametersSecretName(spec.name),
+        namespace: run.env.cluster.namespace,
+        labels: { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/managed-by": "slipway" },
+      },
+      type: "Opaque",
+      stringData: Object.fromEntries(names.map((n) => [n, String(parameters[n])])),
+    } as KubernetesObject,
+    { force: run.options.forceConflicts, ...(dryRun ? { dryRun: true } : {}) },
+  );
+}

@@ -22,7 +22,7 @@ export default defineService({
     annotations: { "nginx.ingress.kubernetes.io/proxy-read-timeout": "300" },
     rules: [
       {
-        host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+        host: (env) => env.values.domain,
         paths: [
           { path: "/apps" },
           { path: "/apps/start", pathType: "Exact" },
@@ -30,7 +30,7 @@ export default defineService({
         ],
       },
       {
-        host: (env) => (env.name.startsWith("prod") ? "apps.example.org" : `${env.name}.apps.example.org`),
+        host: (env) => env.values.appsDomain,
         paths: [{ path: "/" }],
       },
     ],

@@ -5,12 +5,16 @@ export default defineService({
   version: "1.0.0",
   image: "auth",
   description: "Users, sessions and tokens.",
+  // A deploy-time override for an investigation: slipway deploy auth -e dev --set auth.logLevel=trace
+  parameters: {
+    logLevel: { type: "string", description: "the log level; by default debug in dev, info in prod" },
+  },
   deployment: {
     replicas: (env) => (env.name.startsWith("prod") ? 3 : 1),
     port: 8080,
     database: "auth",
     env: {
-      LOG_LEVEL: (env) => (env.name.startsWith("prod") ? "info" : "debug"),
+      LOG_LEVEL: (env, params) => params.logLevel ?? (env.name.startsWith("prod") ? "info" : "debug"),
       TOKEN_SIGNING_KEY: { secret: "auth-signing-key", key: "private.pem" },
     },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
@@ -20,7 +24,7 @@ export default defineService({
   },
   service: { port: 80 },
   ingress: {
-    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    host: (env) => env.values.domain,
     path: "/auth",
   },
   // How every service checks the tokens auth issues: one copy, owned here, mounted by all.
@@ -28,7 +32,7 @@ export default defineService({
     "token-validation": {
       shared: true,
       data: {
-        issuer: (env) => `https://${env.name.startsWith("prod") ? "" : `${env.name}.`}cloud.example.org/auth`,
+        issuer: (env) => `https://${env.values.domain}/auth`,
         audience: "research-cloud",
         "jwks-path": "/auth/.well-known/jwks.json",
       },

@@ -26,7 +26,7 @@ export default defineService({
   },
   service: { port: 80 },
   ingress: {
-    host: (env) => (env.name.startsWith("prod") ? "cloud.example.org" : `${env.name}.cloud.example.org`),
+    host: (env) => env.values.domain,
     path: "/files",
   },
   configMaps: { "files-config": { files: { "files.yaml": "./config/files.yaml" } } },
