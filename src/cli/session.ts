@@ -183,6 +183,7 @@ export async function planFor(
         live: namespaceKeys,
         rendered,
         ...(session.env.registry.pullSecret ? { coveredElsewhere: session.env.registry.pullSecret } : {}),
+        ...(s.sharedConfig ? { sharedOwners: s.sharedConfig } : {}),
       }),
     ];
   };

@@ -102,10 +102,14 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     for (const kind of ["initContainers", "sidecars"] as const)
       for (const [name, container] of Object.entries(spec.pod?.[kind] ?? {}))
         checkWorkloadRefs(`pod.${kind}.${name}.`, container.env, undefined);
+    // A projected volume may also name a ConfigMap made outside Slipway (kube-root-ca.crt, an
+    // operator's CA bundle): the plan's references check requires it in the namespace. Only
+    // another service's ConfigMap it does not share is a mistake here.
     for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
       volume.projected?.configMaps?.forEach((configMap, i) => {
-        const wrong = configMapProblem(configMap);
-        if (wrong) problem(`pod.volumes.${name}.projected.configMaps[${i}]`, wrong);
+        const owner = services.find((s) => s.spec.name !== spec.name && s.spec.configMaps?.[configMap]);
+        if (owner && !sharedOwners.has(configMap))
+          problem(`pod.volumes.${name}.projected.configMaps[${i}]`, configMapProblem(configMap) ?? "");
       });
     for (const [name, volume] of Object.entries(spec.pod?.volumes ?? {}))
       volume.projected?.secrets?.forEach((secret, i) => {

@@ -134,4 +134,33 @@ describe("the references check", () => {
     });
     expect(wrongKey.problems).toEqual([expect.stringContaining("ConfigMap/own has no key q (its keys: p)")]);
   });
+
+  it("sends a service whose shared ConfigMap is missing to the owner's deploy, not to kubectl", () => {
+    const objects = [
+      {
+        kind: "Deployment",
+        metadata: { name: "mail" },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: "mail" }],
+              volumes: [{ name: "config-0", configMap: { name: "token-validation" } }],
+            },
+          },
+        },
+      } as KubernetesObject,
+    ];
+    const check = checkReferences({
+      service: "mail",
+      namespace: "ns",
+      objects,
+      listedSecrets: [],
+      live: { Secret: keys({}), ConfigMap: keys({}) },
+      rendered: objects,
+      sharedOwners: [{ name: "token-validation", owner: "auth" }],
+    });
+    expect(check.problems).toEqual([
+      "service mail: ConfigMap/token-validation is not in namespace ns: auth renders and shares it, and is not deployed there; used by Deployment/mail volume config-0: its pods would never start; fix: deploy auth first, or with it (slipway deploy auth mail)",
+    ]);
+  });
 });

@@ -285,10 +285,14 @@ describe("bad definitions get one clear error each: file, field path, found, exp
         `{ name: "auth", version: "1", image: "auth", deployment: { port: 8080 }, configMaps: { keys: { data: { a: "1" }, shared: true }, private: { data: { b: "2" } } } }`,
       ),
       "services/web/service.ts": service(
-        `{ name: "web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }, { configMap: "private", mountPath: "/p" }] } }`,
+        `{ name: "web", version: "1", image: "web", deployment: { port: 8080, configFiles: [{ configMap: "keys", mountPath: "/k" }, { configMap: "private", mountPath: "/p" }] }, pod: { volumes: { ca: { projected: { configMaps: ["kube-root-ca.crt", "private"] }, mountPath: "/ca" } } } }`,
       ),
     });
+    // A projected volume may name a ConfigMap made outside Slipway (the plan checks it is there).
     expect(await problemsOf(p.config)).toEqual([
+      expect.stringMatching(
+        /services\/web\/service\.ts: pod\.volumes\.ca\.projected\.configMaps\[1\]: ConfigMap "private" belongs to auth, which does not share it/,
+      ),
       expect.stringMatching(
         /services\/web\/service\.ts: deployment\.configFiles\[1\]\.configMap: ConfigMap "private" belongs to auth, which does not share it \(add shared: true there\)$/,
       ),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { utcDate } from "../support/audit.ts";
 import {
   isolatedExample,
+  deploySharedConfigOwner,
   provisionExampleDatabases,
   removeExample,
   slipway,
@@ -58,6 +59,7 @@ afterAll(() => removeExample(project.namespace));
 describe("the audit index of an audited call, on the real search server", () => {
   beforeAll(async () => {
     await provisionExampleDatabases(project.config, "dev");
+    await deploySharedConfigOwner(project.config);
     const first = await slipway(project.config, ...deploy);
     expect(first.code, first.stdout + first.stderr).toBe(0);
   });

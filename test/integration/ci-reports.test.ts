@@ -59,7 +59,7 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     expect(r.code, r.stderr).toBe(0);
     const markdown = readFileSync(summary, "utf8");
     expect(markdown).toMatch(/^# an earlier step\n## slipway plan dev: changes\n/);
-    expect(markdown).toContain("| auth | (not deployed) → 1.0.0 | ✅ 2 passed | changes |");
+    expect(markdown).toContain("| auth | (not deployed) → 1.0.0 | ✅ 3 passed | changes |");
     expect(markdown).toMatch(/\| image \| ✅ passed \| .*auth/);
     expect(markdown).toMatch(/\| ci \| ✅ passed \| Jenkins build #\d+ SUCCESS/);
     expect(markdown).toContain('Migrations: check the pending migrations of database "auth"');
@@ -73,18 +73,19 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     const markdown = readFileSync(summary, "utf8");
     expect(markdown).toMatch(/^## slipway deploy dev: deployed\n/);
     expect(markdown).toMatch(
-      /\| auth \| \(not deployed\) → 1\.0\.0 \| ✅ 3 passed \| deployed \(revision 1\) \|/,
+      /\| auth \| \(not deployed\) → 1\.0\.0 \| ✅ 4 passed \| deployed \(revision 1\) \|/,
     );
     expect(markdown).toMatch(
       /\| migrations \| ✅ passed \| migrations checked: 2 pending.*<br>dynamic proof: /,
     );
     const report = junitCases(junit);
-    expect(report).toMatchObject({ tests: "6", failures: "0" });
+    expect(report).toMatchObject({ tests: "7", failures: "0" });
     expect(report.cases.map((c) => [c.classname, c.name, c.failure])).toEqual([
       ["slipway.deploy.environment", "check pull-secret", undefined],
       ["slipway.deploy.environment", "check database", undefined],
       ["slipway.deploy.auth", "check image", undefined],
       ["slipway.deploy.auth", "check ci", undefined],
+      ["slipway.deploy.auth", "check references", undefined],
       ["slipway.deploy.auth", "check migrations", undefined],
       ["slipway.deploy.auth", "deploy (not deployed) → 1.0.0", undefined],
     ]);
@@ -108,7 +109,7 @@ describe("plan and deploy in CI: the step summary and the JUnit report", () => {
     expect(r.code, r.stderr).toBe(4); // refused by the migration check: nothing changed
     const markdown = readFileSync(summary, "utf8");
     expect(markdown).toMatch(/^## slipway deploy dev: FAILED\n/);
-    expect(markdown).toMatch(/\| auth \| 1\.0\.0 → 1\.1\.0 \| ❌ 1 of 3 failed \| failed \(revision 2\) \|/);
+    expect(markdown).toMatch(/\| auth \| 1\.0\.0 → 1\.1\.0 \| ❌ 1 of 4 failed \| failed \(revision 2\) \|/);
     expect(markdown).toMatch(/\| migrations \| ❌ failed \| migration check refused 1 breaking change/);
     expect(markdown).toContain("ban-drop-column");
     expect(markdown).toMatch(/- `auth\.login`: compatible: .*rememberMe/);

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   isolatedExample,
+  deploySharedConfigOwner,
   provisionExampleDatabases,
   publishDefinedVersions,
   removeExample,
@@ -41,6 +42,7 @@ const statefulSet = `{
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
+  await deploySharedConfigOwner(project.config);
   const deployed = await slipway(
     project.config,
     "deploy",

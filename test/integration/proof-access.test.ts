@@ -5,6 +5,7 @@ import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
+  deploySharedConfigOwner,
   provisionExampleDatabases,
   removeExample,
   slipway,
@@ -61,6 +62,7 @@ const accountingDeployment = () =>
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
+  await deploySharedConfigOwner(project.config);
 });
 afterAll(() => removeExample(project.namespace));
 

@@ -4,11 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   isolatedExample,
+  deploySharedConfigOwner,
   provisionExampleDatabases,
   removeExample,
   slipway,
 } from "../support/deploy-project.ts";
 import { kube } from "../support/platform.ts";
+import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("refs");
 const ns = project.namespace;
@@ -37,6 +39,7 @@ const putSecret = async (name: string, data: Record<string, string>): Promise<vo
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
+  await deploySharedConfigOwner(project.config);
   await kube.core().deleteNamespacedSecret({ name: "mail-smtp", namespace: ns });
 }, 120_000);
 afterAll(() => removeExample(ns));
@@ -56,11 +59,12 @@ describe("references checked before the rollout", () => {
     expect(referencesCheck(json.stdout)?.outcome).toBe("failed");
 
     const deploy = await slipway(project.config, "deploy", "mail", ...dev, "--yes");
-    expect(deploy.code).toBe(1);
+    expect(deploy.code).toBe(ExitCode.refused);
     const deployments = await kube.apps().listNamespacedDeployment({ namespace: ns });
-    expect(deployments.items).toEqual([]);
+    expect(deployments.items.map((d) => d.metadata?.name)).toEqual(["auth"]);
     const secrets = await kube.core().listNamespacedSecret({ namespace: ns });
-    expect(secrets.items.filter((s) => s.type === "slipway.dev/release")).toEqual([]);
+    const releases = secrets.items.filter((s) => s.type === "slipway.dev/release");
+    expect(releases.filter((s) => s.metadata?.labels?.["slipway.dev/service"] === "mail")).toEqual([]);
   });
 
   it("a Secret without the key blocks; with it, the plan passes", async () => {
@@ -102,7 +106,7 @@ describe("references checked before the rollout", () => {
     const ok = await slipway(project.config, "plan", "mail", ...dev);
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toMatch(
-      /✓ references: 2 Secret\(s\) and 1 ConfigMap\(s\) the pods use \(1 optional, not required\) are in/,
+      /✓ references: 2 Secret\(s\) and 2 ConfigMap\(s\) the pods use \(1 optional, not required\) are in/,
     );
   });
 });

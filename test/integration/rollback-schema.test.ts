@@ -6,6 +6,7 @@ import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
+  deploySharedConfigOwner,
   provisionExampleDatabases,
   removeExample,
   slipway,
@@ -29,6 +30,7 @@ const queries = (lines: string[]): void =>
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
+  await deploySharedConfigOwner(project.config);
 });
 afterAll(() => removeExample(project.namespace));
 

@@ -103,3 +103,14 @@ export async function slipwayUnpublished(
   const code = await run([...args, "-c", config, "--kubeconfig", platform.kubeconfig], out);
   return { code, stdout: out.stdout, stderr: out.stderr };
 }
+
+/**
+ * Deploys auth, which renders and shares the token-validation ConfigMap every example service
+ * mounts: a test that deploys one other service into a fresh namespace needs it there first,
+ * or the references check rightly blocks (the pods would never start).
+ */
+export async function deploySharedConfigOwner(config: string): Promise<void> {
+  const r = await slipway(config, "deploy", "auth", "--env", "dev", "--yes", "--timeout", "60s");
+  if (r.code !== 0)
+    throw new Error(`deploying auth (the owner of token-validation) failed:\n${r.stdout}${r.stderr}`);
+}

@@ -16,6 +16,8 @@ export interface ReferencesInput {
   readonly rendered: readonly KubernetesObject[];
   /** A Secret another check covers more closely (the environment's pull secret). */
   readonly coveredElsewhere?: string;
+  /** Shared ConfigMaps the service uses that another service renders and owns. */
+  readonly sharedOwners?: readonly { readonly name: string; readonly owner: string }[];
 }
 
 type Kind = PodReference["kind"];
@@ -70,6 +72,14 @@ export function checkReferences(input: ReferencesInput): GateCheck {
     const { kind, name } = uses[0] as PodReference;
     const present = keys[kind].get(name);
     const wanted = [...new Set(uses.flatMap((u) => (u.key ? [u.key] : [])))].sort();
+    const owner = kind === "ConfigMap" ? input.sharedOwners?.find((o) => o.name === name)?.owner : undefined;
+    if (!present && owner) {
+      // Created by hand it would then clash with the owner's; the owner's deploy is the fix.
+      problems.push(
+        `service ${input.service}: ${id} is not in namespace ${input.namespace}: ${owner} renders and shares it, and is not deployed there; used by ${places(uses)}: its pods would never start; fix: deploy ${owner} first, or with it (slipway deploy ${owner} ${input.service})`,
+      );
+      continue;
+    }
     if (!present) {
       problems.push(
         `service ${input.service}: ${id}${wanted.length ? ` (key${wanted.length > 1 ? "s" : ""} ${wanted.join(", ")})` : ""} is not in namespace ${input.namespace}, used by ${places(uses)}: its pods would never start; fix: ${createHint(kind, name, wanted, input.namespace)}`,
