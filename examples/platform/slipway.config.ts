@@ -48,6 +48,8 @@ const prod = defineEnvironment({
   // No deploy here without the image and CI checks (only --skip-ci-check --reason, recorded,
   // skips ci). An environment with promotion: { from: "dev" } would require "promotion" too.
   requires: ["image", "ci"],
+  // Audit entries are kept longer in production (the service's default is 400 days).
+  parameters: { maintenance: { retentionDays: 730 } },
   // One search server serves both environments here, so prod's audit indices carry a prefix
   // (a production search server of its own would need none).
   search: { url: "http://127.0.0.1:29200", indexPrefix: "prod-" },

@@ -38,13 +38,18 @@ export async function deployVersionOne(project: DemoProject): Promise<void> {
     "mail's smoke test ran after its rollout, and passed",
   );
   expect(
-    ["auth", "accounting", "files", "mail", "app-orchestrator"].every((s) =>
+    ["auth", "accounting", "files", "mail", "app-orchestrator", "maintenance"].every((s) =>
       r.has(new RegExp(`^${s}\\s+deployed\\s+1\\b`, "m")),
     ),
-    "all 5 services rolled out as revision 1",
+    "all 6 services deployed as revision 1 (maintenance, only a CronJob and a Job, has no rollout)",
   );
   const s = await status(project);
-  expect(s.code === 0 && s.text.match(/ yes +1\/1 /g)?.length === 5, "status: all 5 up to date, 1/1 ready");
+  expect(
+    s.code === 0 &&
+      s.text.match(/ yes +1\/1 /g)?.length === 5 &&
+      s.has(/^maintenance\s+1\.0\.0\s+1\.0\.0\s+yes\s+-/m),
+    "status: all 6 up to date; the 5 with a Deployment 1/1 ready",
+  );
 }
 
 export async function compatibleChange(project: DemoProject): Promise<void> {

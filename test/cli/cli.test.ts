@@ -15,7 +15,7 @@ describe("slipway CLI", () => {
     const r = await slipway("validate", "-c", exampleConfig);
     expect(r).toMatchObject({
       code: 0,
-      stdout: "research-cloud: 5 services, 2 environments (dev, prod): valid\n",
+      stdout: "research-cloud: 6 services, 2 environments (dev, prod): valid\n",
     });
   });
 
@@ -59,7 +59,14 @@ describe("slipway CLI", () => {
   it("lists services in dependency order", async () => {
     const r = await slipway("list", "-c", exampleConfig, "-o", "json");
     const rows = (JSON.parse(r.stdout) as ServiceListDocument).services;
-    expect(rows.map((s) => s.name)).toEqual(["auth", "accounting", "files", "app-orchestrator", "mail"]);
+    expect(rows.map((s) => s.name)).toEqual([
+      "auth",
+      "accounting",
+      "files",
+      "app-orchestrator",
+      "mail",
+      "maintenance",
+    ]);
   });
 
   it("renders YAML to stdout, or one file per object with --out", async () => {

@@ -32,12 +32,12 @@ describe("loading the example platform", () => {
     expect(project.environments.find((e) => e.name === "prod")?.requires).toEqual(["image", "ci"]);
   });
 
-  it("loads five services in dependency order for both environments", async () => {
+  it("loads six services in dependency order for both environments", async () => {
     const project = await loadProject(exampleConfig);
     expect(project.name).toBe("research-cloud");
     expect(project.environments.map((e) => e.name)).toEqual(["dev", "prod"]);
     const order = project.services.get("dev")?.map((s) => s.spec.name) ?? [];
-    expect(order).toHaveLength(5);
+    expect(order).toHaveLength(6);
     for (const s of project.services.get("dev") ?? []) {
       for (const dep of s.spec.dependsOn ?? [])
         expect(order.indexOf(dep)).toBeLessThan(order.indexOf(s.spec.name));

@@ -23,7 +23,7 @@ const services = join(repoRoot, "examples", "platform", "services");
 
 describe("running a service program's tests", () => {
   it("runs every example service's own tests, and they pass", async () => {
-    expect(readdirSync(services)).toHaveLength(5);
+    expect(readdirSync(services)).toHaveLength(6);
     for (const service of readdirSync(services)) {
       const run = await runServiceTests(join(services, service, "app"));
       expect(run.files, service).toEqual(["handler.test.js"]);

@@ -112,7 +112,7 @@ describe("the JSON documents of every reporting command, through the binary", ()
 
     const list = await slipway("list", ...dev, "-o", "json");
     expect(list.code, list.stderr).toBe(0);
-    expect(expectDocument(list.stdout, "ServiceList").services).toHaveLength(5);
+    expect(expectDocument(list.stdout, "ServiceList").services).toHaveLength(6);
   });
 
   it("an unknown -o value is a usage error (2) naming the ones there are", async () => {

@@ -148,7 +148,7 @@ describe("a project outside the repository, with the tarball installed into it",
     const valid = await slipway("validate");
     expect(valid, valid.stderr).toMatchObject({
       code: 0,
-      stdout: "research-cloud: 5 services, 2 environments (dev, prod): valid\n",
+      stdout: "research-cloud: 6 services, 2 environments (dev, prod): valid\n",
     });
     const rendered = await slipway("render", "--env", "dev");
     expect(rendered.code, rendered.stderr).toBe(0);
