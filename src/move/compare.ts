@@ -1,10 +1,13 @@
-import type { V1Deployment } from "@kubernetes/client-node";
+import type { KubernetesObject, V1CronJob, V1Deployment } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { managedSelector } from "../plan/live-state.ts";
+import { liveVersionOf, managedSelector } from "../plan/live-state.ts";
 
 export interface SideState {
   readonly version?: string;
+  /** "ready/wanted" replicas of the Deployment; "-" for a service that runs none. */
   readonly ready: string;
+  /** Every replica ready, or nothing to be ready (a service of only CronJobs and Jobs). */
+  readonly healthy: boolean;
   readonly image?: string;
 }
 
@@ -22,20 +25,36 @@ async function side(
   project: string,
   env: string,
 ): Promise<Map<string, SideState>> {
-  const list = await cluster.list("Deployment", namespace, managedSelector(project, env));
+  const selector = managedSelector(project, env);
+  const [deployments, cronJobs] = await Promise.all([
+    cluster.list("Deployment", namespace, selector),
+    cluster.list("CronJob", namespace, selector),
+  ]);
+  const workloads: KubernetesObject[] = [...deployments.items, ...cronJobs.items];
+  const services = new Set(workloads.map((w) => w.metadata?.labels?.["app.kubernetes.io/name"] ?? ""));
   return new Map(
-    (list.items as V1Deployment[]).map((d) => [
-      d.metadata?.labels?.["app.kubernetes.io/name"] ?? "",
-      {
-        ...(d.metadata?.annotations?.["slipway.dev/version"]
-          ? { version: d.metadata.annotations["slipway.dev/version"] }
-          : {}),
-        ready: `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
-        ...(d.spec?.template.spec?.containers[0]?.image
-          ? { image: d.spec.template.spec.containers[0].image }
-          : {}),
-      },
-    ]),
+    [...services].map((service) => {
+      const mine = workloads.filter((w) => w.metadata?.labels?.["app.kubernetes.io/name"] === service);
+      const deployment = mine.find((w) => w.kind === "Deployment") as V1Deployment | undefined;
+      const cronJob = mine.find((w) => w.kind === "CronJob") as V1CronJob | undefined;
+      const version = liveVersionOf(mine, service);
+      const image = (deployment?.spec?.template.spec ?? cronJob?.spec?.jobTemplate.spec?.template.spec)
+        ?.containers[0]?.image;
+      const ready = deployment
+        ? `${deployment.status?.readyReplicas ?? 0}/${deployment.spec?.replicas ?? 0}`
+        : "-";
+      return [
+        service,
+        {
+          ...(version ? { version } : {}),
+          ready,
+          healthy: deployment
+            ? (deployment.status?.readyReplicas ?? 0) === (deployment.spec?.replicas ?? 0)
+            : true,
+          ...(image ? { image } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -53,8 +72,9 @@ export async function compareSides(
     side(to.cluster, to.namespace, project, to.env),
   ]);
   return services.map((service) => {
-    const left = a.get(service) ?? { ready: "-" };
-    const right = b.get(service) ?? { ready: "-" };
+    // A service of only ad-hoc Jobs has no workload between deploys: nothing to compare.
+    const left = a.get(service) ?? { ready: "-", healthy: true };
+    const right = b.get(service) ?? { ready: "-", healthy: true };
     return {
       service,
       from: left,

@@ -50,6 +50,7 @@ describe("plan", () => {
       "files",
       "app-orchestrator",
       "mail",
+      "maintenance",
     ]);
     expect(plan.services.every((s) => s.objects.every((o) => o.action === "create"))).toBe(true);
     expect(plan.steps.filter((s) => s.service === "files").map((s) => s.step)).toEqual([

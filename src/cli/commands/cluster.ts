@@ -264,7 +264,7 @@ async function move(
   );
   printComparison(out, a.env.name, b.env.name, rows);
   report = { ...report, comparison: rows };
-  const unhealthy = rows.filter((r) => r.to.version !== r.from.version || !isReady(r.to.ready));
+  const unhealthy = rows.filter((r) => r.to.version !== r.from.version || !r.to.healthy);
   if (unhealthy.length) {
     const said = `${b.env.name} is not healthy for ${unhealthy.map((r) => r.service).join(", ")}; no cutover`;
     out.error(`error: ${said}`);
@@ -422,11 +422,6 @@ async function countCopiedPullSecret(plan: Plan, a: Session, refs: readonly Refe
   );
   return { ...plan, checks, blocked: gateBlocks(plan.services, checks) };
 }
-
-const isReady = (ready: string): boolean => {
-  const [have, want] = ready.split("/").map(Number);
-  return want !== undefined && have === want;
-};
 
 function printComparison(out: Output, from: string, to: string, rows: readonly ComparisonRow[]): void {
   out.table(
