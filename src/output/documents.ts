@@ -125,7 +125,8 @@ export interface ServiceEntry {
   readonly name: string;
   readonly version: string;
   readonly image: string;
-  readonly replicas: number;
+  /** Null for a jobs-only service: it runs no Deployment. */
+  readonly replicas: number | null;
   readonly dependsOn: readonly string[];
   readonly migrations: number;
   readonly calls: number;

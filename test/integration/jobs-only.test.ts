@@ -10,6 +10,7 @@ import {
   removeExample,
   slipway,
 } from "../support/deploy-project.ts";
+import type { ServiceListDocument } from "../../src/output/documents.ts";
 import { platform } from "../support/platform.ts";
 
 const project = isolatedExample("jobs-only");
@@ -62,6 +63,15 @@ describe("a service with no Deployment", () => {
     expect(status.stdout).toMatch(/^cleaner\s+1\.0\.0\s+1\.0\.0\s+yes\s+-\s+r1 deployed/m);
     const drift = await slipway(project.config, "drift", "cleaner", "--env", "dev");
     expect(drift.code, drift.stdout + drift.stderr).toBe(0);
+  });
+
+  it("lists no replica count for it, rather than zero", async () => {
+    const table = await slipway(project.config, "list", "--env", "dev");
+    expect(table.stdout).toMatch(/^cleaner\s+1\.0\.0\s+-\s/m);
+    const json = await slipway(project.config, "list", "--env", "dev", "-o", "json");
+    const doc = JSON.parse(json.stdout) as ServiceListDocument;
+    expect(doc.services.find((s) => s.name === "cleaner")?.replicas).toBeNull();
+    expect(doc.services.find((s) => s.name === "mail")?.replicas).toBe(1);
   });
 
   it("deploys a new version, and rolls back to the first", async () => {

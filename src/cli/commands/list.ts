@@ -21,7 +21,7 @@ export function registerList(program: Command, out: Output): void {
         name: s.spec.name,
         version: s.spec.version,
         image: s.spec.image,
-        replicas: s.spec.deployment ? (s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1) : 0,
+        replicas: s.spec.deployment ? (s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1) : null,
         dependsOn: s.spec.dependsOn ?? [],
         migrations: s.migrations.length,
         calls: s.calls.length,
@@ -34,7 +34,7 @@ export function registerList(program: Command, out: Output): void {
         rows.map((r) => [
           r.name,
           r.version,
-          String(r.replicas),
+          r.replicas === null ? "-" : String(r.replicas),
           String(r.migrations),
           String(r.calls),
           r.dependsOn.join(",") || "-",
