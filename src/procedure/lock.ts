@@ -81,6 +81,7 @@ export class DeployLock {
   /** When the server last confirmed the lease is ours. */
   private confirmedAt = 0;
   private lostBecause: LockLost | undefined;
+  private renewing: Promise<void> | undefined;
   private readonly lostController = new AbortController();
   /** Aborts when the lock is lost, with the LockLost as its reason: work in flight stops. */
   readonly lost: AbortSignal = this.lostController.signal;
@@ -165,14 +166,32 @@ export class DeployLock {
     return holder ? { tookOverFrom: holder } : {};
   }
 
-  private async renew(): Promise<void> {
-    if (this.lostBecause) return;
-    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
-    if (!lease) return this.lose("the Lease was deleted (slipway unlock --force?)");
-    const holder = lease.spec?.holderIdentity;
-    if (holder !== this.holderIdentity) return this.lose(`${holder ?? "nobody"} holds it now`);
-    await this.cluster.replace({ ...lease, spec: { ...lease.spec, renewTime: microTime() } } as Lease);
-    this.confirmedAt = Date.now();
+  /**
+   * One renewal at a time: the timer's and a write's check share it. Two at once read the same
+   * resourceVersion, and the loser's conflict would look like a failed renewal.
+   */
+  private renew(): Promise<void> {
+    this.renewing ??= this.renewOnce().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  private async renewOnce(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.lostBecause) return;
+      const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+      if (!lease) return this.lose("the Lease was deleted (slipway unlock --force?)");
+      const holder = lease.spec?.holderIdentity;
+      if (holder !== this.holderIdentity) return this.lose(`${holder ?? "nobody"} holds it now`);
+      try {
+        await this.cluster.replace({ ...lease, spec: { ...lease.spec, renewTime: microTime() } } as Lease);
+        this.confirmedAt = Date.now();
+        return;
+      } catch (error) {
+        // A conflict says only that the Lease changed since the read (a renewal whose answer
+        // was lost, say): read it again and see who holds it before calling it lost.
+        if (!(error instanceof KubernetesApiError && error.status === 409) || attempt >= 3) throw error;
+      }
+    }
   }
 
   private renewalFailed(error: Error): void {
