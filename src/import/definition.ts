@@ -48,6 +48,8 @@ export interface DraftService {
   readonly live: Map<string, KubernetesObject>;
   /** What the import could not take as written (an image reference rewritten, a field left out). */
   readonly notes: string[];
+  /** The digest its image runs at, when the live reference has one. */
+  readonly digest?: string;
 }
 
 /** An image reference in parts: `host/path/name`, its tag and its digest. */
@@ -589,7 +591,7 @@ export function draftService(input: DraftInput): DraftService | { readonly unusa
     mapped.push({ kind: r.kind, name: r.name, field: `objects[${objectsField.length - 1}]` });
   }
   if (objectsField.length) spec.objects = objectsField;
-  return { spec, configMaps, mapped, raw, live, notes };
+  return { spec, configMaps, mapped, raw, live, notes, ...(image.digest ? { digest: image.digest } : {}) };
 }
 
 function rawReason(o: KubernetesObject, service: string): string {

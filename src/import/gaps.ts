@@ -274,9 +274,12 @@ export function closeGaps(
   project: string,
   env: EnvironmentModel,
   draft: DraftService,
+  /** The digest the service's image runs at, when it runs by digest: a plan pins the same. */
+  digest?: string,
 ): { readonly spec: Spec; readonly kept: KeptField[]; readonly residual: Residual[] } {
   const spec = draft.spec;
-  const rendered = renderServiceObjects(project, env, modelOf(draft, spec));
+  const options = digest ? { digests: new Map([[spec.name, digest]]) } : {};
+  const rendered = renderServiceObjects(project, env, modelOf(draft, spec), options);
   const patches: NonNullable<Spec["patches"]> = [];
   const kept: KeptField[] = [];
   for (const object of rendered) {
@@ -292,7 +295,7 @@ export function closeGaps(
       kept.push({ kind, name, path, why: "differs from what the definition renders" });
   }
   const patched: Spec = patches.length ? { ...spec, patches } : spec;
-  const again = renderServiceObjects(project, env, modelOf(draft, patched));
+  const again = renderServiceObjects(project, env, modelOf(draft, patched), options);
   const residual = again.flatMap((object): Residual[] => {
     const live = draft.live.get(`${object.kind}/${object.metadata?.name}`);
     const changes = live ? adoptionChanges(object, live) : [];

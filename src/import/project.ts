@@ -137,7 +137,7 @@ export function importProject(
       notes.push(`${name}: ${where}: ${issue.message}; the live value is kept by a patch instead`);
     }
     notes.push(...draft.notes);
-    const closed = closeGaps(project, env, draft);
+    const closed = closeGaps(project, env, draft, draft.digest);
     specs.push(closed.spec);
     for (const r of draft.raw)
       escapeHatch.push({ service: name, kind: r.kind, name: r.name, as: "raw object", reason: r.reason });
