@@ -324,9 +324,9 @@ export function draftService(input: DraftInput): DraftService | { readonly unusa
     notes.push(
       `${keyOf(main)}: image ${container?.image} is written as ${imageName} (the same image, named in full)`,
     );
-  if (image.digest && !image.tag)
+  if (!image.digest)
     notes.push(
-      `${keyOf(main)}: runs ${container?.image} by digest; a deploy pins the digest of tag ${version} from the registry`,
+      `${keyOf(main)}: runs ${container?.image} by tag; a deploy pins the registry's digest of ${version}, so the first plan shows that image change (the pods roll once)`,
     );
   const ownConfigMaps = new Set([...input.configMapOwners].map(([cm]) => cm));
   const settings = container && podSpec ? containerSettings(container, ownConfigMaps, podSpec) : {};
