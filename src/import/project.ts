@@ -85,6 +85,16 @@ export function importProject(
     notes.push(
       `the objects say app.kubernetes.io/part-of=${partOf}; with --name ${project} a selector that names part-of no longer matches its pods`,
     );
+  const managers = new Map<string, string[]>();
+  for (const o of live.objects) {
+    const manager = o.metadata?.labels?.["app.kubernetes.io/managed-by"];
+    if (manager && manager !== "slipway")
+      managers.set(manager, [...(managers.get(manager) ?? []), `${o.kind}/${o.metadata?.name}`]);
+  }
+  for (const [manager, objects] of managers)
+    notes.push(
+      `${objects.length} object(s) say app.kubernetes.io/managed-by=${manager} (${objects.slice(0, 3).join(", ")}${objects.length > 3 ? ", ..." : ""}): a deploy relabels them as Slipway's; stop managing them with ${manager} then (removing its release would delete them)`,
+    );
   const registry = chooseRegistry(live.objects);
   const environment: ResolvedEnvironment = {
     name: options.environment,

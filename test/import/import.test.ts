@@ -83,6 +83,29 @@ describe("import", () => {
     for (const content of files.values()) expect(content).not.toContain(secretMarker);
   });
 
+  it("says which objects another tool manages, which a deploy relabels", () => {
+    const helm = live.objects.map((o) =>
+      o.kind === "Deployment"
+        ? {
+            ...o,
+            metadata: {
+              ...o.metadata,
+              labels: { ...o.metadata?.labels, "app.kubernetes.io/managed-by": "Helm" },
+            },
+          }
+        : o,
+    );
+    const { report } = importProject(
+      { ...live, objects: helm },
+      { context: "prod", namespace: "team", environment: "prod", out: dir },
+    );
+    expect(report.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/1 object\(s\) say app\.kubernetes\.io\/managed-by=Helm \(Deployment\/web\)/),
+      ]),
+    );
+  });
+
   it("writes values as TypeScript literals", () => {
     expect(tsLiteral({ a: 1, "b-c": ["x"], d: { e: null } })).toBe('{ a: 1, "b-c": ["x"], d: { e: null } }');
   });

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { buildAndPushImage } from "../../scripts/build-images.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
-import type { ImportReportDocument, PlanDocument } from "../../src/output/documents.ts";
+import type { ImportReportDocument } from "../../src/output/documents.ts";
+import { expectDocument } from "../support/documents.ts";
 import { liveNamespaceObjects, secretMarker } from "../support/live-namespace.ts";
 import { platform, withNamespace } from "../support/platform.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
@@ -64,8 +65,7 @@ describe("slipway import", () => {
   it("writes a project of the namespace's services and reports what went where", async () => {
     const r = await runSlipway(importArgs("-o", "json"));
     expect(r.code, r.stderr).toBe(0);
-    report = JSON.parse(r.stdout) as ImportReportDocument;
-    expect(report.kind).toBe("ImportReport");
+    report = expectDocument(r.stdout, "ImportReport");
     expect([...report.files].sort()).toEqual([
       "services/reports/service.ts",
       "services/web/service.ts",
@@ -149,7 +149,7 @@ describe("slipway import", () => {
   it("plans the written project as the adoption of what runs, with no field changes", async () => {
     const r = await runSlipway(["plan", "-e", "dev", "-c", config, ...kube, "-o", "json"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const plan = JSON.parse(r.stdout) as PlanDocument;
+    const plan = expectDocument(r.stdout, "Plan");
     expect(plan.blocked).toBe(false);
     const objects = plan.services.flatMap((s) => s.objects.map((o) => ({ service: s.service, ...o })));
     expect(objects.length).toBeGreaterThanOrEqual(11);
