@@ -135,6 +135,13 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/signoff.ts")).registerSignoff,
   },
   {
+    name: "import",
+    term: "import [options]",
+    description:
+      "write Slipway service definitions from what runs in a namespace (secrets by name only), and report what went where",
+    load: async () => (await import("./commands/import.ts")).registerImport,
+  },
+  {
     name: "cluster",
     term: "cluster",
     description: "move a platform between clusters",

@@ -10,6 +10,7 @@ import type { GateCheck, ServiceGate } from "../checks/gate/types.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
+import { withAdoptions } from "../plan/adopt.ts";
 import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
 import { dryRunApplies, dryRunBlocks } from "../plan/server-dry-run.ts";
 import { renderJobTemplates } from "../render/render.ts";
@@ -121,7 +122,7 @@ export async function planFor(
       [...images].flatMap(([service, image]) => (image.digest ? [[service, image.digest] as const] : [])),
     );
   const deployedCalls = await readChangedDeployedCalls(session, planned, releases);
-  const plan = buildPlan({
+  const built = buildPlan({
     digests,
     deployedCalls,
     project: session.project,
@@ -131,6 +132,11 @@ export async function planFor(
     releases,
     ...(audit ? { audit } : {}),
   });
+  // Objects to create that exist without Slipway's labels (kubectl's, `slipway import`'s source): adopted.
+  const plan = {
+    ...built,
+    services: await withAdoptions(session.cluster, namespace, built.services, signal),
+  };
   const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
   const changingModels = planned.filter((s) => changing.has(s.spec.name));
   const [gates, pullSecret, databases, dryRuns, namespaceKeys] = await Promise.all([

@@ -8,6 +8,7 @@
 import type { EnvCheck } from "../checks/access/check.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { DriftReport } from "../drift/detect.ts";
+import type { ImportReport } from "../import/report.ts";
 import type { ComparisonRow } from "../move/compare.ts";
 import type { CopyResult, Reference } from "../move/references.ts";
 import type { PlanJson } from "../plan/format.ts";
@@ -202,6 +203,9 @@ export interface MoveReport {
 /** `cluster move -o json`. */
 export interface MoveReportDocument extends DocumentHeader<"MoveReport">, MoveReport {}
 
+/** `import -o json`: what `slipway import` read from a namespace and wrote. */
+export interface ImportReportDocument extends DocumentHeader<"ImportReport">, ImportReport {}
+
 /** Every document Slipway prints, told apart by `kind`. */
 export type SlipwayDocument =
   | PlanDocument
@@ -216,6 +220,7 @@ export type SlipwayDocument =
   | ServiceListDocument
   | RollbackReportDocument
   | MoveReportDocument
+  | ImportReportDocument
   | MigrationCheckDocument
   | CallsDiffDocument;
 

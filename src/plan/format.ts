@@ -47,13 +47,31 @@ function objectLines(
         : o.action === "prune"
           ? style.remove
           : style.dim;
-  const label = { create: "create", update: "update", prune: "prune", unchanged: "unchanged" }[o.action];
+  const label = o.adopts
+    ? "adopt"
+    : { create: "create", update: "update", prune: "prune", unchanged: "unchanged" }[o.action];
   const hatch = o.escapeHatch === "raw" ? ", raw object" : o.escapeHatch === "patched" ? ", patched" : "";
-  const lines = [paint(`  ${sign[o.action]} ${o.kind}/${o.name}  (${label}${hatch})`)];
+  const lines = [paint(`  ${o.adopts ? "&" : sign[o.action]} ${o.kind}/${o.name}  (${label}${hatch})`)];
+  if (o.adopts) lines.push(style.dim(`      ${adoptionNote(o)}`));
   for (const c of o.changes)
     lines.push(`      ${c.path}: ${style.remove(show(c.from))} → ${style.add(show(c.to))}`);
   if (dryRun) lines.push(...findingLines(dryRun.finding, dryRun.forced, style));
   return lines;
+}
+
+const podTemplates = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob"]);
+
+/** What adopting an existing object does, in one line. */
+function adoptionNote(o: ObjectChange): string {
+  const rest = o.changes.length
+    ? `, and changes ${o.changes.length} field(s) below`
+    : ", and changes nothing else";
+  const pods = podTemplates.has(o.kind)
+    ? o.kind === "CronJob"
+      ? " (its next Jobs' pods carry them)"
+      : " (its pods are replaced once, labelled)"
+    : "";
+  return `exists without Slipway's labels: the apply adds them${pods}${rest}`;
 }
 
 /** `"kubectl-set" (apps/v1)`, `"hand-edit"`, `"kubectl" (apps/v1, subresource scale)`. */

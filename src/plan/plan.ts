@@ -33,6 +33,11 @@ export interface ObjectChange {
   readonly desired?: KubernetesObject;
   /** From the definition's escape hatch: a raw object, or one of Slipway's that a patch changed. */
   readonly escapeHatch?: "raw" | "patched";
+  /**
+   * A create of an object that already exists without Slipway's labels: the apply adopts it
+   * (labels it as the service's own). `changes` then lists what it changes beyond the labels.
+   */
+  readonly adopts?: boolean;
 }
 
 export interface ServicePlan {

@@ -119,7 +119,9 @@ export async function dryRunApplies(
     service: s.service,
     objects: s.objects.filter(
       (o): o is ObjectChange & { desired: KubernetesObject } =>
-        !!o.desired && (o.action === "update" || (o.action === "create" && o.escapeHatch !== undefined)),
+        !!o.desired &&
+        (o.action === "update" ||
+          (o.action === "create" && (o.escapeHatch !== undefined || o.adopts === true))),
     ),
   }));
   const results = await Promise.all(
