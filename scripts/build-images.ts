@@ -41,6 +41,11 @@ export interface ImageBuild {
   readonly repositoryPrefix?: string;
   /** A program's folder: its files, tests left out, go into /srv/<service>/ beside VERSION. */
   readonly program?: string;
+  /**
+   * A folder of SQL migrations and the absolute folder of the image they go into
+   * (`migrations.image`), as a Dockerfile's `COPY migrations/ /migrations/` would.
+   */
+  readonly migrations?: { readonly from: string; readonly to: string };
 }
 
 export interface BuiltImage {
@@ -80,7 +85,7 @@ export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> 
       ["auth", "login", platform.registry, "-u", platform.secrets.registryUser, "--password-stdin"],
       platform.secrets.registryPassword,
     );
-    const layer = await writeLayer(work, build.service, build.version, build.program);
+    const layer = await writeLayer(work, build.service, build.version, build.program, build.migrations);
     const unlabelled = await crane(["append", "--insecure", "--oci-empty-base", "-f", layer, "-t", staging]);
     const labelArgs = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
     const pushed = await crane([
@@ -176,6 +181,10 @@ export async function buildExampleImages(
       image: spec.image,
       repositoryPrefix: env.registry.repositoryPrefix,
       ...(hasProgram ? { program } : {}),
+      // Its migrations ship in the image: the service's migrations folder goes there.
+      ...(spec.migrations?.image
+        ? { migrations: { from: join(dirname(resolve(file)), "migrations"), to: spec.migrations.image } }
+        : {}),
     });
     // Without tests the build succeeds but publishes no report, which the CI check refuses.
     const result = run && run.failed > 0 ? "FAILURE" : "SUCCESS";
@@ -215,9 +224,16 @@ function craneIn(binary: string, dockerConfig: string) {
 
 /**
  * A tar with /srv/<service>/VERSION and the program's files (not its tests, not subfolders),
- * whose bytes depend only on service, version and those files' contents.
+ * and the migrations' SQL files when they ship in the image, whose bytes depend only on
+ * service, version and those files' contents.
  */
-async function writeLayer(work: string, service: string, version: string, program?: string): Promise<string> {
+async function writeLayer(
+  work: string,
+  service: string,
+  version: string,
+  program?: string,
+  migrations?: ImageBuild["migrations"],
+): Promise<string> {
   const root = join(work, "rootfs");
   await mkdir(join(root, "srv", service), { recursive: true });
   await writeFile(join(root, "srv", service, "VERSION"), `${version}\n`);
@@ -227,12 +243,22 @@ async function writeLayer(work: string, service: string, version: string, progra
       if (entry.isFile() && !tests.has(entry.name))
         await copyFile(join(program, entry.name), join(root, "srv", service, entry.name));
   }
+  const tops = ["srv"];
+  if (migrations) {
+    const folder = join(root, migrations.to);
+    await mkdir(folder, { recursive: true });
+    for (const entry of await readdir(migrations.from, { withFileTypes: true }))
+      if (entry.isFile() && entry.name.endsWith(".sql"))
+        await copyFile(join(migrations.from, entry.name), join(folder, entry.name));
+    const top = migrations.to.split("/").filter(Boolean)[0];
+    if (top && !tops.includes(top)) tops.push(top);
+  }
   const layer = join(work, "layer.tar");
   const fixed = ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner"];
   await new Promise<void>((resolve, reject) =>
     execFile(
       "tar",
-      ["-C", root, ...fixed, "--mode=a+rX,u+w,go-w", "--format=gnu", "-cf", layer, "srv"],
+      ["-C", root, ...fixed, "--mode=a+rX,u+w,go-w", "--format=gnu", "-cf", layer, ...tops.sort()],
       (error, _stdout, stderr) => (error ? reject(new Error(`tar failed: ${stderr.trim()}`)) : resolve()),
     ),
   );

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { readLiveAudit } from "../audit/live.ts";
-import { resolveImages, runGate } from "../checks/gate/gate.ts";
+import pLimit from "p-limit";
+import { GATE_CONCURRENCY, resolveImages, runGate } from "../checks/gate/gate.ts";
+import { checkMigrationFiles, type MigrationFilesVerdict } from "../checks/gate/migration-files.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
 import { checkDatabases } from "../checks/gate/database.ts";
@@ -139,7 +141,7 @@ export async function planFor(
   };
   const changing = new Set(plan.services.filter((s) => s.changed).map((s) => s.service));
   const changingModels = planned.filter((s) => changing.has(s.spec.name));
-  const [gates, pullSecret, databases, dryRuns, namespaceKeys] = await Promise.all([
+  const [gates, pullSecret, databases, dryRuns, namespaceKeys, migrationFiles] = await Promise.all([
     runGate(
       {
         project: session.project,
@@ -164,6 +166,8 @@ export async function planFor(
     }),
     // A move copies the references into the target after its plan, and reports the ones it cannot.
     changing.size && !options.movingIn ? readNamespaceKeys(session.cluster, namespace, signal) : undefined,
+    // Only now, with the digest the deploy pins: migrations in the image are read from it.
+    shippedMigrationFiles(session.env, changingModels, digests),
   ]);
   const cutover = options.movingIn
     ? undefined
@@ -196,9 +200,11 @@ export async function planFor(
   const gated = plan.services.map((s) => {
     const dryRun = dryRuns.get(s.service);
     const gate = gates.find((g) => g.service === s.service) as ServiceGate;
+    const files = migrationFiles.get(s.service);
     return {
       ...s,
-      gate: { ...gate, checks: [...gate.checks, ...referencesOf(s)] },
+      gate: { ...gate, checks: [...gate.checks, ...(files ? [files.check] : []), ...referencesOf(s)] },
+      ...(files?.shipped ? { shippedMigrations: files.shipped } : {}),
       ...(dryRun?.objects ? { dryRun } : {}),
     };
   });
@@ -209,6 +215,23 @@ export async function planFor(
     checks,
     blocked: gateBlocks(gated, checks) || dryRunBlocks(gated),
   };
+}
+
+/**
+ * The migration files of the changing services that ship them in their image, read from the
+ * digest the plan renders. A service whose image did not resolve is left to its image check.
+ */
+async function shippedMigrationFiles(
+  env: EnvironmentModel,
+  changing: readonly ServiceModel[],
+  digests: ReadonlyMap<string, string>,
+): Promise<Map<string, MigrationFilesVerdict>> {
+  const shipping = changing.filter((s) => s.spec.migrations?.image && digests.get(s.spec.name));
+  const limit = pLimit(GATE_CONCURRENCY);
+  const verdicts = await Promise.all(
+    shipping.map((s) => limit(() => checkMigrationFiles(env, s, digests.get(s.spec.name) as string))),
+  );
+  return new Map(shipping.map((s, i) => [s.spec.name, verdicts[i] as MigrationFilesVerdict]));
 }
 
 /**

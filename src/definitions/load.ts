@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import type { EnvironmentInfo } from "./define.ts";
 import { DefinitionError, type DefinitionProblem } from "./errors.ts";
 import { frozenCopy } from "./json-value.ts";
-import { compareVersions, parseMigrationName } from "./flyway.ts";
+import { migrationSet } from "./flyway.ts";
 import { DefinitionLoader, loadFailureMessage } from "./import-module.ts";
 import {
   flavourDefaults,
@@ -458,50 +458,26 @@ function readAssets(
     if (request) calls.push({ name, audited: call.audited ?? true, request });
   }
 
+  // Files that ship in the image are read only once a plan has its digest (src/migrations/image-files.ts).
   const migrations: MigrationFile[] = [];
-  if (spec.migrations) {
-    const folder = resolve(dir, spec.migrations.path);
+  const migrationPath = spec.migrations?.path;
+  if (migrationPath !== undefined) {
+    const folder = resolve(dir, migrationPath);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       problems.push({
         file: source.file,
         path: "migrations.path",
-        message: `folder ${spec.migrations.path} not found (looked in ${relative(process.cwd(), folder)})`,
+        message: `folder ${migrationPath} not found (looked in ${relative(process.cwd(), folder)})`,
       });
     } else {
-      const seen = new Map<string, string>();
-      for (const name of readdirSync(folder)
-        .filter((f) => f.endsWith(".sql") && statSync(join(folder, f)).isFile())
-        .sort()) {
-        const parsed = parseMigrationName(name, readFileSync(join(folder, name), "utf8"));
-        if (!parsed) {
-          problems.push({
-            file: source.file,
-            path: "migrations.path",
-            message: `${name} is not a Flyway name (expected V<version>__<description>.sql or R__<description>.sql)`,
-          });
-          continue;
-        }
-        if (parsed.version) {
-          const other = seen.get(parsed.version);
-          if (other)
-            problems.push({
-              file: source.file,
-              path: "migrations.path",
-              message: `${name} and ${other} have the same version ${parsed.version}`,
-            });
-          seen.set(parsed.version, name);
-        }
-        migrations.push(parsed);
-      }
-      migrations.sort((a, b) =>
-        a.kind !== b.kind
-          ? a.kind === "versioned"
-            ? -1
-            : 1
-          : a.version && b.version
-            ? compareVersions(a.version, b.version)
-            : a.name.localeCompare(b.name),
+      const read = migrationSet(
+        readdirSync(folder)
+          .filter((f) => f.endsWith(".sql") && statSync(join(folder, f)).isFile())
+          .map((name) => ({ name, sql: readFileSync(join(folder, name), "utf8") })),
       );
+      for (const message of read.problems)
+        problems.push({ file: source.file, path: "migrations.path", message });
+      migrations.push(...read.files);
     }
   }
   const queryFile = spec.migrations?.queries

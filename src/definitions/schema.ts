@@ -265,20 +265,55 @@ const policyRule = z.strictObject({
   resourceNames: z.array(z.string()).optional(),
 });
 
-const migrations = z.strictObject({
-  /** Folder of Flyway-named SQL files (V1__init.sql, R__views.sql), relative to the definition. */
-  path: z.string(),
-  database: labelName(),
-  /** direct: Slipway applies the files; job: a Job from the new image runs the service's own command. */
-  mode: z.enum(["direct", "job"]).optional(),
-  job: z
-    .strictObject({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() })
-    .optional(),
-  /** A file of the statements this version runs (";"-separated), proven beside the live ones. */
-  queries: z.string().optional(),
-  /** The database role the service connects as: only its statements in pg_stat_statements count. */
-  role: z.string().optional(),
-});
+const migrations = z
+  .strictObject({
+    /** Folder of Flyway-named SQL files (V1__init.sql, R__views.sql), relative to the definition. */
+    path: z.string().optional(),
+    /**
+     * Or: the absolute folder inside the service's own image where they ship (mode "job"). Read
+     * from the image's layers through the registry once the plan has resolved its digest.
+     */
+    image: z.string().optional(),
+    database: labelName(),
+    /** direct: Slipway applies the files; job: a Job from the new image runs the service's own command. */
+    mode: z.enum(["direct", "job"]).optional(),
+    job: z
+      .strictObject({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() })
+      .optional(),
+    /** A file of the statements this version runs (";"-separated), proven beside the live ones. */
+    queries: z.string().optional(),
+    /** The database role the service connects as: only its statements in pg_stat_statements count. */
+    role: z.string().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.path === undefined && m.image === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message:
+          'needs path (a folder beside the definition) or image (a folder inside the service\'s image, with mode "job")',
+      });
+    if (m.path !== undefined && m.image !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["image"],
+        message:
+          "cannot be given with path: the files are beside the definition (path) or in the image (image), not both",
+      });
+    if (m.image !== undefined && !/^\/[^\0]*$/.test(m.image))
+      ctx.addIssue({
+        code: "custom",
+        path: ["image"],
+        message: 'must be an absolute folder inside the image, such as "/migrations"',
+      });
+    if (m.image !== undefined && m.mode !== "job")
+      ctx.addIssue({
+        code: "custom",
+        path: ["mode"],
+        message:
+          'must be "job" with image: a Job from that image runs the files; Slipway reads them only to check them',
+      });
+  });
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 

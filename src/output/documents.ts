@@ -129,7 +129,13 @@ export interface ServiceEntry {
   /** Null for a jobs-only service: it runs no Deployment. */
   readonly replicas: number | null;
   readonly dependsOn: readonly string[];
-  readonly migrations: number;
+  /**
+   * How many migration files; null when they ship in the image (`migrations.image`): only a plan
+   * reads them, from the digest it resolves, and listing does not ask the registry.
+   */
+  readonly migrations: number | null;
+  /** Where they are: the folder beside the definition, or `image:<folder>`; absent without migrations. */
+  readonly migrationsFrom?: string;
   readonly calls: number;
   readonly file: string;
 }

@@ -254,8 +254,15 @@ export function formatPlan(plan: Plan, style: Style): string {
 export type ObjectChangeJson = Omit<ObjectChange, "desired">;
 
 /** One service of the plan for machines: the full rendered objects are left out. */
-export type ServicePlanJson = Omit<ServicePlan, "rendered" | "objects"> & {
+export type ServicePlanJson = Omit<ServicePlan, "rendered" | "objects" | "shippedMigrations"> & {
   readonly objects: readonly ObjectChangeJson[];
+  /** Migrations read from the image: where from, and the files' names. */
+  readonly shippedMigrations?: {
+    readonly image: string;
+    readonly digest: string;
+    readonly folder: string;
+    readonly files: readonly string[];
+  };
 };
 
 /** The plan as `plan -o json` prints it (the body of a Plan document). */
@@ -265,9 +272,10 @@ export type PlanJson = Omit<Plan, "services"> & { readonly services: readonly Se
 export function planJson(plan: Plan): PlanJson {
   return {
     ...plan,
-    services: plan.services.map(({ rendered: _rendered, ...s }) => ({
+    services: plan.services.map(({ rendered: _rendered, shippedMigrations: shipped, ...s }) => ({
       ...s,
       objects: s.objects.map(({ desired: _desired, ...o }) => o),
+      ...(shipped ? { shippedMigrations: { ...shipped, files: shipped.files.map((f) => f.name) } } : {}),
     })),
   };
 }

@@ -22,6 +22,7 @@ import { sharedConfigMaps, sharedConfigUsed } from "../definitions/shared-config
 import { configMapMounts } from "./config-mounts.ts";
 import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
+import type { ShippedMigrations } from "../migrations/image-files.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
 
@@ -57,6 +58,11 @@ export interface ServicePlan {
   readonly resumes?: number;
   /** How its migrations run before the rollout, when it has any. */
   readonly migrations?: string;
+  /**
+   * Migrations that ship in the image, read from the digest the deploy pins (by planFor, after
+   * the gate resolved it): what check-migrations checks and the release records.
+   */
+  readonly shippedMigrations?: ShippedMigrations;
   /** Objects change, or the release record does not yet say these objects are deployed. */
   readonly changed: boolean;
   /** How the calls' request schemas changed since the deployed release, when they did. */

@@ -105,7 +105,7 @@ export class Deploy {
               outcome: "skipped" as const,
               message: `not deployed: ${broken.map((b) => b.service).join(", ")} did not deploy`,
             }
-          : await limit(() => deployOne(serviceNamed(project, env, p.service), p));
+          : await limit(() => deployOne(withShippedMigrations(serviceNamed(project, env, p.service), p), p));
         this.emit({ type: "service-finished", result: finished });
         return finished;
       })();
@@ -114,6 +114,11 @@ export class Deploy {
     };
     return Promise.all(plan.services.map(start));
   }
+}
+
+/** Migrations that ship in the image are the files the plan read from the digest it pins. */
+function withShippedMigrations(service: ServiceModel, plan: ServicePlan): ServiceModel {
+  return plan.shippedMigrations ? { ...service, migrations: plan.shippedMigrations.files } : service;
 }
 
 function serviceNamed(project: ProjectModel, env: EnvironmentModel, name: string): ServiceModel {

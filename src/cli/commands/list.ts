@@ -23,7 +23,14 @@ export function registerList(program: Command, out: Output): void {
         image: s.spec.image,
         replicas: s.spec.deployment ? (s.spec.deployment.replicas ?? env.defaults?.replicas ?? 1) : null,
         dependsOn: s.spec.dependsOn ?? [],
-        migrations: s.migrations.length,
+        migrations: s.spec.migrations?.image ? null : s.migrations.length,
+        ...(s.spec.migrations
+          ? {
+              migrationsFrom: s.spec.migrations.image
+                ? `image:${s.spec.migrations.image}`
+                : (s.spec.migrations.path ?? ""),
+            }
+          : {}),
         calls: s.calls.length,
         file: s.file,
       }));
@@ -35,7 +42,7 @@ export function registerList(program: Command, out: Output): void {
           r.name,
           r.version,
           r.replicas === null ? "-" : String(r.replicas),
-          String(r.migrations),
+          r.migrations === null ? (r.migrationsFrom ?? "?") : String(r.migrations),
           String(r.calls),
           r.dependsOn.join(",") || "-",
           r.file,

@@ -165,6 +165,26 @@ export class RegistryClient {
     };
   }
 
+  /**
+   * The linux/amd64 image manifest behind a digest (an image manifest's own, or the one an index
+   * names for that platform): its layers, in the order they apply.
+   */
+  async imageManifest(repository: string, digest: string): Promise<ImageManifest> {
+    const target = { host: this.host, repository, reference: digest };
+    let manifest = await this.fetchManifest(target);
+    if (!isImageManifest(manifest.mediaType)) {
+      const platform = this.platformOf(target, manifest);
+      manifest = await this.fetchManifest({ ...target, reference: platform.manifestDigest });
+    }
+    return JSON.parse(manifest.bytes.toString("utf8")) as ImageManifest;
+  }
+
+  /** A blob (a layer), checked against its digest. */
+  async blob(repository: string, digest: string): Promise<Buffer> {
+    const target = { host: this.host, repository, reference: digest };
+    return (await this.fetchVerified(target, `/v2/${repository}/blobs/${digest}`)).bytes;
+  }
+
   /** The config blob of an image manifest already read. */
   private async configOf(target: RegistryTarget, manifest: Fetched): Promise<ImageConfig> {
     if (!isImageManifest(manifest.mediaType)) {

@@ -1,6 +1,7 @@
 import { blocking, formatFinding } from "../../checks/migrations/finding.ts";
 import { lintMigrations } from "../../checks/migrations/lint.ts";
 import { proveWithLiveQueries, readLiveStatements } from "../../checks/migrations/live-proof.ts";
+import { shippedFrom } from "../../migrations/image-files.ts";
 import { runServiceMigrations } from "../../migrations/run.ts";
 import { statementCap, withStatements, type ReleaseRecord } from "../../release/record.ts";
 import { failedStep, releaseOf, succeeded, type ServiceRun, type Step } from "../step.ts";
@@ -69,6 +70,13 @@ export const checkMigrations: Step = {
   async run(run) {
     const { service, options } = run;
     const release = releaseOf(run);
+    const shipped = run.plan.shippedMigrations;
+    // Checking nothing is no check: files in the image must have been read by the plan.
+    if (service.spec.migrations?.image && !shipped)
+      return failedStep(
+        `migrations ship in the image (${service.spec.migrations.image}) and the plan did not read them from its digest: nothing to check`,
+      );
+    if (shipped) run.detail(`${shipped.files.length} migration file(s) from image ${shippedFrom(shipped)}`);
     let pendingNames: readonly string[];
     try {
       pendingNames = await pendingMigrations(run);

@@ -30,7 +30,8 @@ export default defineService({
   cronJobs: { "charge-usage": { schedule: "*/15 * * * *", args: ["--run-script", "charge-usage"] } },
   networkPolicy: { allowFrom: ["files", "app-orchestrator"] },
   migrations: {
-    path: "./migrations",
+    // They ship in the image (its build copies ./migrations there); the Job runs them from it.
+    image: "/migrations",
     database: "accounting",
     mode: "job",
     job: { args: ["--run-script", "migrate-db"] },
