@@ -19,7 +19,8 @@ export async function deployVersionOne(project: DemoProject): Promise<void> {
   heading("1. Deploy version 1 of every service");
   say(
     "Before anything changes, Slipway checks that each image is pinned by digest and was built and tested\n" +
-      "by CI; then it runs the migrations, creates the audit indices, and rolls out in dependency order.",
+      "by CI; then it runs the migrations, creates the audit indices, and rolls out in dependency order.\n" +
+      "accounting's migrations ship in its image: Slipway reads them out of its layers, by digest, to check them.",
   );
   const r = await deploy(project);
   expect(r.code === 0, "the deploy exits 0");
@@ -31,6 +32,11 @@ export async function deployVersionOne(project: DemoProject): Promise<void> {
   expect(
     migrated >= 0 && migrated < r.text.indexOf("files: applied "),
     "files' migrations ran before its rollout",
+  );
+  expect(
+    r.has(/✓ migration-files: 2 file\(s\) from image \S+\/accounting@sha256:[0-9a-f]{64}:\/migrations/) &&
+      r.has(/accounting: migrations checked: 2 pending/),
+    "accounting's migrations were read from its image (by digest) and checked before its Job ran them",
   );
   expect(r.has("files: audit index files.browse: created"), "the audit index of files.browse was created");
   expect(

@@ -44,6 +44,11 @@ const runningVersion = async (): Promise<string | undefined> =>
   (await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "accounting" })).metadata
     ?.labels?.["app.kubernetes.io/version"];
 
+// Versions of this file's own: the registry is shared, and a test elsewhere that builds
+// accounting's tags from another checkout must not change the images this file reads.
+const version = (n: number): string => `2.3.${n}-${project.namespace}`;
+project.edit("services/accounting/service.ts", 'version: "2.3.1"', `version: "${version(1)}"`);
+
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
   await deploySharedConfigOwner(project.config);
@@ -97,8 +102,7 @@ describe("migrations that ship in the image", () => {
       join(migrationsFolder, "V3__drop_balance.sql"),
       "set lock_timeout = '5s';\nalter table wallets drop column balance;\n",
     );
-    // A version of its own: other test files publish accounting's other versions without it.
-    project.edit("services/accounting/service.ts", 'version: "2.3.1"', 'version: "2.3.2-shipped-drop"');
+    project.edit("services/accounting/service.ts", version(1), version(2));
     const r = await slipway(project.config, ...deploy);
     expect(r.code, r.stdout + r.stderr).toBe(ExitCode.refused);
     expect(r.stderr).toMatch(
@@ -109,17 +113,13 @@ describe("migrations that ship in the image", () => {
       /migration check refused \d+ breaking change\(s\): .*V3__drop_balance\.sql:2 ban-drop-column/,
     );
     expect(r.stdout).toContain("nothing rolled out");
-    expect(await runningVersion()).toBe("2.3.1");
+    expect(await runningVersion()).toBe(version(1));
   });
 
   it("refuses when the image does not hold the folder the definition names", async () => {
     // Built with its migrations in /srv/sql (the example's build copies them where the definition says) ...
     project.edit("services/accounting/service.ts", 'image: "/migrations"', 'image: "/srv/sql"');
-    project.edit(
-      "services/accounting/service.ts",
-      'version: "2.3.2-shipped-drop"',
-      'version: "2.3.3-shipped-moved"',
-    );
+    project.edit("services/accounting/service.ts", version(2), version(3));
     await publishDefinedVersions(project.config);
     // ... and deployed by a definition that looks for them in /db.
     project.edit("services/accounting/service.ts", 'image: "/srv/sql"', 'image: "/db"');
@@ -130,7 +130,7 @@ describe("migrations that ship in the image", () => {
     );
     expect(r.stderr).toMatch(/has no \.sql file in \/db \(migrations\.image\)/);
     expect(r.stderr).toContain("nothing was deployed");
-    expect(await runningVersion()).toBe("2.3.1");
+    expect(await runningVersion()).toBe(version(1));
   });
 });
 
