@@ -10,7 +10,7 @@ const whiteout = ".wh.";
 const opaque = ".wh..wh..opq";
 
 /** path → content of the regular files under `folder` (absolute, "/migrations") after every layer. */
-export function filesUnder(layers: readonly Buffer[], folder: string): Map<string, Buffer> {
+export async function filesUnder(layers: readonly Buffer[], folder: string): Promise<Map<string, Buffer>> {
   const root = folder.replace(/^\/+|\/+$/g, "");
   const inside = (path: string): boolean => root === "" || path === root || path.startsWith(`${root}/`);
   const files = new Map<string, Buffer>();
@@ -19,7 +19,7 @@ export function filesUnder(layers: readonly Buffer[], folder: string): Map<strin
       if (path === "" || existing === path || existing.startsWith(`${path}/`)) files.delete(existing);
   };
   for (const layer of layers) {
-    const entries = readTar(layer);
+    const entries = await readTar(layer);
     // Whiteouts first: they hide what the layers below wrote, never what this layer writes.
     for (const entry of entries) {
       const name = baseName(entry.path);
