@@ -68,6 +68,7 @@ export interface DeployProgressLock {
   readonly holder: string;
   readonly since: string;
   readonly expiresAt: string;
+  /** Past its expiry, or its holder's process is gone (on this machine): anyone may take it over. */
   readonly expired: boolean;
   /** The lock is this deploy's (not a newer one's). */
   readonly heldByThisDeploy: boolean;

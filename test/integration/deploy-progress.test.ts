@@ -5,15 +5,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import type { DeployProgressDocument } from "../../src/output/documents.ts";
 import type { DeployEvent } from "../../src/procedure/events.ts";
-import type { ServiceProgress } from "../../src/status/deploy-progress.ts";
+import { readDeployProgress, type ServiceProgress } from "../../src/status/deploy-progress.ts";
 import {
   isolatedExample,
   provisionExampleDatabases,
   publishDefinedVersions,
   removeExample,
 } from "../support/deploy-project.ts";
+import { expectDocument } from "../support/documents.ts";
 import { kube, platform } from "../support/platform.ts";
 import { runSlipway, slipwayBin } from "../support/slipway-bin.ts";
 
@@ -37,10 +39,11 @@ const deployArgs = (...services: string[]): string[] => [
   "jsonl",
 ];
 
+/** `status --deploy -o json` from a process of its own, checked against the shipped schema. */
 async function progress(): Promise<DeployProgressDocument> {
   const r = await runSlipway(withConfig("status", "--env", "dev", "--deploy", "-o", "json"));
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as DeployProgressDocument;
+  return expectDocument(r.stdout, "DeployProgress");
 }
 
 async function progressText(): Promise<string> {
@@ -127,8 +130,23 @@ describe("slipway status --deploy: the live deploy, from another process", () =>
     expect(service(doc, "mail").dependsOn).toEqual(["auth"]);
   });
 
-  it("shows the steps done, the one running and what it waits on, then the deploy finished", async () => {
+  it("reads with requests that grow with the deploy's services only, not the namespace's", async () => {
+    const cluster = Cluster.open("local", platform.kubeconfig);
+    await readDeployProgress(cluster, project.namespace, "dev");
+    // The journal, the Lease, one LIST each of release metadata, Deployments, Jobs; a record per service.
+    expect(cluster.requests).toBe(5 + 3);
     project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    await publishDefinedVersions(project.config);
+    const r = await runSlipway(withConfig(...deployArgs("mail")));
+    expect(r.code, r.stderr).toBe(0);
+    cluster.requests = 0;
+    const doc = await readDeployProgress(cluster, project.namespace, "dev");
+    expect(doc.services.map((s) => s.service)).toEqual(["mail"]);
+    expect(cluster.requests).toBe(5 + 1);
+  });
+
+  it("shows the steps done, the one running and what it waits on, then the deploy finished", async () => {
+    project.edit("services/mail/service.ts", 'version: "0.9.3"', 'version: "0.9.4"');
     const deploy = await deployUntil(
       ["mail"],
       (e) => e.type === "step-started" && e.service === "mail" && e.step === "rollout",
@@ -139,7 +157,7 @@ describe("slipway status --deploy: the live deploy, from another process", () =>
       expect(doc.deploy?.state).toBe("running");
       expect(doc.lock?.heldByThisDeploy).toBe(true);
       const mail = service(doc, "mail");
-      expect(mail).toMatchObject({ state: "running", version: "0.9.3", revision: 2 });
+      expect(mail).toMatchObject({ state: "running", version: "0.9.4", revision: 3 });
       const steps = states(mail);
       const order = mail.steps.map((s) => s.step);
       const rollout = order.indexOf("rollout");
@@ -188,7 +206,7 @@ describe("slipway status --deploy: the live deploy, from another process", () =>
       "    port: 8080,",
       `    port: 8080,\n    podLabels: { "${failPodLabel}": "true" },`,
     );
-    project.edit("services/mail/service.ts", 'version: "0.9.3"', 'version: "0.9.4"');
+    project.edit("services/mail/service.ts", 'version: "0.9.4"', 'version: "0.9.5"');
     const deploy = await deployUntil(
       ["auth", "mail"],
       (e) => e.type === "rollback" && e.service === "auth" && e.phase === "started",
@@ -252,7 +270,7 @@ describe("slipway status --deploy: the live deploy, from another process", () =>
     expect(after.deploy?.state).toBe("done");
     expect(after.resumable).toBe(false);
     expect(service(after, "auth")).toMatchObject({ state: "deployed", version: "1.0.2" });
-    expect(service(after, "mail")).toMatchObject({ state: "deployed", version: "0.9.4" });
+    expect(service(after, "mail")).toMatchObject({ state: "deployed", version: "0.9.5" });
     const live = await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "auth" });
     expect(live.metadata?.annotations?.["slipway.dev/version"]).toBe("1.0.2");
   });
