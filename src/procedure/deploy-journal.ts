@@ -56,6 +56,9 @@ const dataKey = "deploy.json";
  */
 const labels = { "app.kubernetes.io/managed-by": "slipway", "slipway.dev/record": "deploy" } as const;
 
+/** Selects the journal's ConfigMap, for a reader that lists or watches it. */
+export const deployJournalSelector = "slipway.dev/record=deploy";
+
 /** Reads the journal from its ConfigMap, as a reader (status, the dashboard) already holds it. */
 export function journalOf(configMap: KubernetesObject | undefined): DeployJournalRecord | undefined {
   const text = (configMap as (KubernetesObject & { data?: Record<string, string> }) | undefined)?.data?.[
