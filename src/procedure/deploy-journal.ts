@@ -95,6 +95,7 @@ function plannedRevision(history: readonly ReleaseSummary[], objectsHash: string
 export class DeployJournal {
   private record: DeployJournalRecord | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -164,7 +165,11 @@ export class DeployJournal {
   }
 
   private write(): Promise<void> {
+    // A write still waiting for the one in flight will carry every change made meanwhile: its
+    // callers share it, so services finishing together cost one write, not one each.
+    if (this.queued) return this.queued;
     const next = this.writing.then(async () => {
+      this.queued = undefined; // from here on, a change needs a write of its own
       if (!this.record) return;
       await this.guard();
       // Server-side apply: one request, whether the ConfigMap exists or not.
@@ -178,7 +183,8 @@ export class DeployJournal {
         { force: true },
       );
     });
-    // A failed write fails its caller; the next write still runs.
+    this.queued = next;
+    // A failed write fails its callers; the next write still runs.
     this.writing = next.catch(() => undefined);
     return next;
   }
