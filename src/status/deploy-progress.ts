@@ -58,7 +58,7 @@ export interface ServiceProgress {
     readonly state: "running" | "succeeded" | "failed";
     readonly message?: string;
   };
-  /** The migration Job's pod logs (last lines), while it runs or when it failed. */
+  /** The migration Job's pod logs (last lines), while it runs or when it failed or was interrupted. */
   readonly jobLogs: readonly { readonly job: string; readonly lines: readonly string[] }[];
 }
 
@@ -153,7 +153,7 @@ export function releasesToRead(
   });
 }
 
-/** The Jobs whose logs the view shows: migrations running, or failed. */
+/** The Jobs whose logs the view shows: migrations running, failed or interrupted. */
 export const jobsWithLogs = (progress: DeployProgress): string[] =>
   progress.services.flatMap((s) => s.jobLogs.map((j) => j.job));
 
@@ -257,10 +257,11 @@ function serviceProgress(entry: JournalService, ctx: Context): ServiceProgress {
       ? { step, state: r.status, at: r.at, ...(r.message ? { message: r.message } : {}), lines: [] }
       : undefined;
   };
+  const planned = entry.finished?.revision ?? entry.revision;
   const common = {
     service: entry.service,
     version: entry.version,
-    ...(entry.revision === undefined ? {} : { revision: entry.revision }),
+    ...(planned === undefined ? {} : { revision: planned }),
     dependsOn: entry.dependsOn,
   };
   const deployed = snapshot.releases.find((r) => r.service === entry.service && r.status === "deployed");
@@ -291,11 +292,11 @@ function serviceProgress(entry: JournalService, ctx: Context): ServiceProgress {
   const running = ctx.state === "running";
   const waitingFor = entry.dependsOn.filter((d) => ctx.finished.has(d) && !ctx.finished.get(d));
   if (!record || waitingFor.length) {
-    const waitsOn = waitingFor.length
-      ? `waiting for ${waitingFor.join(", ")}`
-      : running
-        ? "waiting to start"
-        : undefined;
+    const waitsOn = !running
+      ? undefined
+      : waitingFor.length
+        ? `waiting for ${waitingFor.join(", ")}`
+        : "waiting to start";
     return {
       ...common,
       state: running ? "pending" : "interrupted",
@@ -389,14 +390,14 @@ function liveLines(entry: JournalService, step: string, snapshot: DeployProgress
   return d ? [deploymentVerdict(d).message] : [];
 }
 
-/** The migration Job's logs while the migrate step runs or after it failed. */
+/** The migration Job's logs while the migrate step runs, or after it failed or was interrupted. */
 function migrationLogs(
   entry: JournalService,
   steps: readonly StepProgress[],
   snapshot: DeployProgressSnapshot,
 ): ServiceProgress["jobLogs"] {
   const migrate = steps.find((s) => s.step === "migrate");
-  if (!migrate || (migrate.state !== "running" && migrate.state !== "failed")) return [];
+  if (!migrate || !["running", "failed", "interrupted"].includes(migrate.state)) return [];
   const job = migrationJobOf(entry, snapshot);
   if (!job) return [];
   const name = job.metadata?.name ?? "";

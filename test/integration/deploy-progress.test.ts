@@ -130,6 +130,13 @@ describe("slipway status --deploy: the live deploy, from another process", () =>
     expect(service(doc, "mail").dependsOn).toEqual(["auth"]);
   });
 
+  it("refuses an output format it does not print, naming the flag, before reading anything", async () => {
+    const r = await runSlipway(withConfig("status", "--env", "dev", "--deploy", "-o", "yaml"));
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toContain('--output must be table or json, found "yaml"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("reads with requests that grow with the deploy's services only, not the namespace's", async () => {
     const cluster = Cluster.open("local", platform.kubeconfig);
     await readDeployProgress(cluster, project.namespace, "dev");

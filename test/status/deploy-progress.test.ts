@@ -307,7 +307,9 @@ describe("deployProgressFrom", () => {
       const auth = named(p.services, "auth");
       expect(auth.state).toBe("interrupted");
       expect(stateOf(auth).slice(2)).toEqual(["apply:done", "rollout:interrupted", "record:pending"]);
+      // Nothing runs any more: the dependent waits for no one, it was not deployed.
       expect(named(p.services, "mail").state).toBe("interrupted");
+      expect(named(p.services, "mail").waitsOn).toBeUndefined();
       expect(formatDeployProgress(p).join("\n")).toContain(
         "Interrupted — resumable: run slipway deploy -e dev auth mail files again",
       );
