@@ -23,6 +23,20 @@ const summaryAnnotation = "slipway.dev/summary";
  */
 export const chunkBytes = 512 * 1024;
 
+/** Selects the main Secret of every release record (not their parts). */
+export const releaseSelector = `${recordLabel}=release`;
+
+/**
+ * A release's summary from its Secret's metadata (a LIST or watch of metadata only is enough),
+ * or undefined for a Secret that is not a release record.
+ */
+export function summaryOf(object: {
+  readonly metadata?: { readonly annotations?: Readonly<Record<string, string>> };
+}): ReleaseSummary | undefined {
+  const text = object.metadata?.annotations?.[summaryAnnotation];
+  return text ? (JSON.parse(text) as ReleaseSummary) : undefined;
+}
+
 /**
  * Release records in the service's namespace, one Secret per revision (plus part Secrets
  * for large ones), gzip-compressed, labelled so history is one LIST of metadata.
@@ -51,9 +65,8 @@ export class ReleaseStore {
       headers: { accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1" },
     });
     return list.items
-      .map((item) => item.metadata.annotations?.[summaryAnnotation])
-      .filter((s): s is string => s !== undefined)
-      .map((s) => JSON.parse(s) as ReleaseSummary)
+      .map(summaryOf)
+      .filter((s): s is ReleaseSummary => s !== undefined)
       .sort((a, b) =>
         a.service === b.service ? b.revision - a.revision : a.service.localeCompare(b.service),
       );

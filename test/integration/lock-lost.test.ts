@@ -4,6 +4,7 @@
 // back it must notice, stop before its next write, and say it lost the lock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { readDeployJournal } from "../../src/procedure/deploy-journal.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
@@ -36,12 +37,15 @@ describe("a deploy that loses its lock", () => {
     await publishDefinedVersions(project.config);
     const first = start();
     await first.until(/mail: rollout: /);
+    const firstJournal = await readDeployJournal(cluster, project.namespace);
+    let secondJournal: Awaited<ReturnType<typeof readDeployJournal>>;
     first.child.kill("SIGSTOP");
     try {
       const second = start("--wait-for-lock");
       await second.until(/took over the lock from .*pid \d+/);
       expect(await second.exited, second.stderr()).toBe(0);
       expect(second.stderr()).toMatch(/mail: resuming revision 2, interrupted after: .*apply\n/);
+      secondJournal = await readDeployJournal(cluster, project.namespace);
     } finally {
       first.child.kill("SIGCONT");
     }
@@ -59,6 +63,10 @@ describe("a deploy that loses its lock", () => {
     expect(release.steps.at(-1)?.step).toBe("record");
     const plan = await slipway(project.config, "plan", "--env", "dev", "auth", "mail", "--detailed-exitcode");
     expect(plan.code, plan.stdout).toBe(0);
+    // The deploy journal others follow is the second's, done: the first never wrote over it.
+    expect(secondJournal).toMatchObject({ status: "done" });
+    expect(secondJournal?.id).not.toBe(firstJournal?.id);
+    expect(await readDeployJournal(cluster, project.namespace)).toEqual(secondJournal);
     // The first deploy did not remove a lock that was no longer its own; none is left behind.
     const lease = await cluster.get("Lease", "slipway-deploy-lock", project.namespace);
     expect(lease).toBeUndefined();
