@@ -35,6 +35,7 @@ export type {
   AuditCallStatus,
   AuditStatusDocument,
   DeployEventDocument,
+  DeployProgressDocument,
   DeployReportBody,
   DeployReportDocument,
   DocumentKind,
@@ -64,3 +65,12 @@ export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./plan/format.
 export type { DriftReport } from "./drift/detect.ts";
 export type { EnvCheck } from "./checks/access/check.ts";
 export type { ReleaseSummary } from "./release/record.ts";
+export type {
+  DeployProgress,
+  DeployProgressLock,
+  DeployState,
+  ServiceProgress,
+  ServiceState,
+  StepProgress,
+  StepState,
+} from "./status/deploy-progress.ts";

@@ -15,6 +15,7 @@ import type { PlanJson } from "../plan/format.ts";
 import type { DeployEvent } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
+import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
 import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
 
@@ -206,6 +207,12 @@ export interface MoveReportDocument extends DocumentHeader<"MoveReport">, MoveRe
 /** `import -o json`: what `slipway import` read from a namespace and wrote. */
 export interface ImportReportDocument extends DocumentHeader<"ImportReport">, ImportReport {}
 
+/**
+ * `status --deploy -o json`: the current (or last) deploy of an environment, step by step, as
+ * the dashboard's live deploy view draws it.
+ */
+export interface DeployProgressDocument extends DocumentHeader<"DeployProgress">, DeployProgress {}
+
 /** Every document Slipway prints, told apart by `kind`. */
 export type SlipwayDocument =
   | PlanDocument
@@ -221,6 +228,7 @@ export type SlipwayDocument =
   | RollbackReportDocument
   | MoveReportDocument
   | ImportReportDocument
+  | DeployProgressDocument
   | MigrationCheckDocument
   | CallsDiffDocument;
 

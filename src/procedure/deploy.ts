@@ -3,6 +3,7 @@ import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import type { Plan, ServicePlan } from "../plan/plan.ts";
 import { ReleaseStore } from "../release/store.ts";
+import { DeployJournal } from "./deploy-journal.ts";
 import type { DeployEventSink } from "./events.ts";
 import { DeployLock } from "./lock.ts";
 import { ensureNamespace } from "./namespace.ts";
@@ -44,7 +45,25 @@ export class Deploy {
       });
       if (taken.tookOverFrom) this.emit({ type: "lock-taken-over", from: taken.tookOverFrom });
     }
+    // The journal others follow this deploy by (status --deploy, the dashboard); none for a dry run.
+    const journal =
+      options.dryRun || !plan.changed
+        ? undefined
+        : new DeployJournal(this.cluster, namespace, () => lock.ensureHeld());
     try {
+      if (journal) {
+        const store = new ReleaseStore(this.cluster, namespace);
+        await journal.begin({
+          project,
+          env,
+          plan,
+          holder: lock.holderIdentity,
+          only: options.only,
+          by: options.deployedBy,
+          commit: options.commit,
+          history: await store.summaries(),
+        });
+      }
       // Losing the lock stops work in flight, and every write first checks that it is still held.
       const signal = options.dryRun
         ? options.signal
@@ -58,20 +77,26 @@ export class Deploy {
         emit: this.emit,
         guard: options.dryRun ? async () => undefined : () => lock.ensureHeld(),
       };
-      const services = await this.inDependencyOrder(project, env, plan, options.parallel, (service, p) =>
-        runService(deploy, service, p),
+      const services = await this.inDependencyOrder(
+        project,
+        env,
+        plan,
+        options.parallel,
+        (service, p) => runService(deploy, service, p),
+        async (result, blockedBy) => journal?.finished(result, blockedBy),
       );
       if (!options.dryRun && plan.orphans.length) {
         await lock.ensureHeld();
         for (const o of plan.orphans) await this.cluster.delete(o.kind, o.name, namespace);
         this.emit({ type: "orphans-pruned", objects: plan.orphans.map((o) => `${o.kind}/${o.name}`) });
       }
-      return {
-        ok: services.every(
-          (s) => s.outcome === "deployed" || s.outcome === "unchanged" || s.outcome === "dry-run",
-        ),
-        services,
-      };
+      const ok = services.every(
+        (s) => s.outcome === "deployed" || s.outcome === "unchanged" || s.outcome === "dry-run",
+      );
+      // Not reached when the deploy stops on an error: its journal stays "running", and once
+      // the lock is gone a reader shows it interrupted, to be resumed by running it again.
+      await journal?.end(ok);
+      return { ok, services };
     } finally {
       if (!options.dryRun) await lock.release().catch(() => undefined);
     }
@@ -84,6 +109,7 @@ export class Deploy {
     plan: Plan,
     parallel: number,
     deployOne: (service: ServiceModel, plan: ServicePlan) => Promise<ServiceResult>,
+    recordFinished: (result: ServiceResult, blockedBy: readonly string[]) => Promise<void>,
   ): Promise<ServiceResult[]> {
     const limit = pLimit(parallel);
     const plans = new Map(plan.services.map((p) => [p.service, p]));
@@ -106,6 +132,10 @@ export class Deploy {
               message: `not deployed: ${broken.map((b) => b.service).join(", ")} did not deploy`,
             }
           : await limit(() => deployOne(serviceNamed(project, env, p.service), p));
+        await recordFinished(
+          finished,
+          broken.map((b) => b.service),
+        );
         this.emit({ type: "service-finished", result: finished });
         return finished;
       })();

@@ -7,7 +7,8 @@ import { sleep } from "../util/sleep.ts";
 
 export const lockName = "slipway-deploy-lock";
 
-interface Lease extends KubernetesObject {
+/** The deploy lock's Lease, as the API returns it. */
+export interface LeaseObject extends KubernetesObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
 }
 
@@ -59,7 +60,7 @@ export function parseHolder(text: string): Holder | undefined {
 }
 
 /** A holder on this machine whose process is gone: its lock is stale, whatever the clock says. */
-function holderIsDeadHere(text: string): boolean {
+export function holderIsDeadHere(text: string): boolean {
   const holder = parseHolder(text);
   if (!holder || holder.host !== hostname()) return false;
   try {
@@ -121,7 +122,7 @@ export class DeployLock {
 
   private async tryAcquire(): Promise<{ tookOverFrom?: string }> {
     const now = microTime();
-    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as LeaseObject | undefined;
     const spec = {
       holderIdentity: this.holderIdentity,
       leaseDurationSeconds: this.leaseSeconds,
@@ -139,7 +140,7 @@ export class DeployLock {
             labels: { "app.kubernetes.io/managed-by": "slipway" },
           },
           spec,
-        } as Lease);
+        } as LeaseObject);
         return {};
       } catch (error) {
         if (error instanceof KubernetesApiError && error.status === 409) return this.tryAcquire();
@@ -158,7 +159,7 @@ export class DeployLock {
       );
     // Optimistic concurrency: the PUT carries the resourceVersion we read, so two takers cannot both win.
     try {
-      await this.cluster.replace({ ...lease, spec } as Lease);
+      await this.cluster.replace({ ...lease, spec } as LeaseObject);
     } catch (error) {
       if (error instanceof KubernetesApiError && error.status === 409) return this.tryAcquire();
       throw error;
@@ -178,12 +179,15 @@ export class DeployLock {
   private async renewOnce(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (this.lostBecause) return;
-      const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+      const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as LeaseObject | undefined;
       if (!lease) return this.lose("the Lease was deleted (slipway unlock --force?)");
       const holder = lease.spec?.holderIdentity;
       if (holder !== this.holderIdentity) return this.lose(`${holder ?? "nobody"} holds it now`);
       try {
-        await this.cluster.replace({ ...lease, spec: { ...lease.spec, renewTime: microTime() } } as Lease);
+        await this.cluster.replace({
+          ...lease,
+          spec: { ...lease.spec, renewTime: microTime() },
+        } as LeaseObject);
         this.confirmedAt = Date.now();
         return;
       } catch (error) {
@@ -230,7 +234,7 @@ export class DeployLock {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.lostBecause) return; // someone else's now: never delete it
-    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as Lease | undefined;
+    const lease = (await this.cluster.get("Lease", lockName, this.namespace)) as LeaseObject | undefined;
     if (lease?.spec?.holderIdentity === this.holderIdentity)
       await this.cluster.delete("Lease", lockName, this.namespace);
   }
@@ -242,7 +246,7 @@ export async function forceUnlock(
   namespace: string,
   by: string,
 ): Promise<string | undefined> {
-  const lease = (await cluster.get("Lease", lockName, namespace)) as Lease | undefined;
+  const lease = (await cluster.get("Lease", lockName, namespace)) as LeaseObject | undefined;
   if (!lease) return undefined;
   await cluster.delete("Lease", lockName, namespace);
   const holder = lease.spec?.holderIdentity ?? "nobody";

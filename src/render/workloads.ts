@@ -107,11 +107,15 @@ export function renderVerifyJob(ctx: RenderContext, name: string, runId: string)
 }
 
 /** The migration Job of `mode: "job"`: the new image running the service's own migration command. */
+/** The migration Job's name: a deploy names it after its release (`r<revision>`), so a re-run finds it. */
+export const migrationJobName = (service: string, runId: string): string =>
+  `${service}-migrate-${runId}`.slice(0, 63).replace(/-+$/, "");
+
 export function renderMigrationJob(ctx: RenderContext, runId: string): V1Job {
   const migrations = ctx.service.spec.migrations;
   if (!migrations?.job)
     throw new Error(`service ${ctx.service.spec.name} does not run its migrations as a job`);
-  return jobObject(ctx, `${ctx.service.spec.name}-migrate-${runId}`, "migrate", {
+  return jobObject(ctx, migrationJobName(ctx.service.spec.name, runId), "migrate", {
     command: migrations.job.command,
     args: migrations.job.args,
     backoffLimit: 0,

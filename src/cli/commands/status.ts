@@ -7,6 +7,8 @@ import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import type { ServiceStatus } from "../../output/documents.ts";
 import { openSession } from "../session.ts";
+import { readDeployProgress } from "../../status/deploy-progress.ts";
+import { formatDeployProgress } from "../../status/format.ts";
 
 export function registerStatus(program: Command, out: Output): void {
   program
@@ -14,10 +16,20 @@ export function registerStatus(program: Command, out: Output): void {
     .description("each service: live and defined version, up to date or not, ready pods, last deploy")
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "table or json", "table")
-    .action(async (opts: { env: string; output: string }, cmd: Command) => {
+    .option(
+      "--deploy",
+      "the current (or last) deploy instead, from whichever machine it runs: each service's steps (done, running and what it waits on, failed, skipped), migration Job logs, the lock; an interrupted deploy shows as resumable",
+    )
+    .action(async (opts: { env: string; output: string; deploy?: boolean }, cmd: Command) => {
       const format = outputFormat(opts.output, ["table", "json"]);
       const { project, env, cluster } = await openSession(cmd, opts.env);
       const namespace = env.cluster.namespace;
+      if (opts.deploy) {
+        const progress = await readDeployProgress(cluster, namespace, env.name);
+        if (format === "json") return printDocument(out, document("DeployProgress", progress));
+        for (const line of formatDeployProgress(progress)) out.line(line);
+        return;
+      }
       const selector = managedSelector(project.name, env.name);
       const [deployments, cronJobs, summaries] = await Promise.all([
         cluster.list("Deployment", namespace, selector),
