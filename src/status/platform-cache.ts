@@ -9,7 +9,15 @@ import { KindFeed, type KindState } from "./kind-feed.ts";
  * The kinds every page reads, each one LIST and one watch per environment: the dashboard's
  * requests grow with kinds × environments, never with services or with browser clients.
  */
-export const watchedKinds = ["deployments", "cronJobs", "releases", "leases", "signoffs", "jobs"] as const;
+export const watchedKinds = [
+  "deployments",
+  "cronJobs",
+  "releases",
+  "leases",
+  "signoffs",
+  "jobs",
+  "journals",
+] as const;
 export type WatchedKind = (typeof watchedKinds)[number];
 
 const feedOptions = (
@@ -31,6 +39,9 @@ const feedOptions = (
       return { kind: "ConfigMap", labelSelector: "slipway.dev/signoff-of" };
     case "jobs":
       return { kind: "Job", labelSelector: "app.kubernetes.io/managed-by=slipway" };
+    // The deploy journal (procedure/deploy-journal.ts): the live deploy view's list of steps.
+    case "journals":
+      return { kind: "ConfigMap", labelSelector: "slipway.dev/record=deploy" };
   }
 };
 

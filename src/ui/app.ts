@@ -15,6 +15,7 @@ import { buildMatrix, cellOf } from "../status/matrix.ts";
 import { signoffsOf, summariesOf } from "../status/objects.ts";
 import type { PlatformCache } from "../status/platform-cache.ts";
 import { diffRevisions, timelineEntry } from "../status/timeline.ts";
+import { DeployProgressSource } from "./deploy-progress-source.ts";
 import { textOf, type Html } from "./html.ts";
 import { sameOrigin, sameToken } from "./security.ts";
 import { confirmPage, resultPage } from "./views/actions.ts";
@@ -87,8 +88,10 @@ export function dashboardApp(d: Dashboard): Hono {
   app.get("/events/matrix", (c) =>
     live(c, d.cache, () => matrixFragment(buildMatrix(d.cache.snapshot()), ctx)),
   );
-  app.get("/deploys", (c) => render(c, "Live deploys", deploysPage(d.cache.snapshot())));
-  app.get("/events/deploys", (c) => live(c, d.cache, () => deploysFragment(d.cache.snapshot())));
+  const progress = new DeployProgressSource(d.cache, d.clusterFor);
+  const allProgress = () => Promise.all(d.environments.map((e) => progress.progress(e)));
+  app.get("/deploys", async (c) => render(c, "Live deploys", deploysPage(await allProgress())));
+  app.get("/events/deploys", (c) => live(c, d.cache, async () => deploysFragment(await allProgress())));
 
   app.get("/services/:name", async (c) => {
     const service = c.req.param("name");
@@ -348,17 +351,19 @@ const notFound = (text: string) => ({ title: "Not found", ok: false, text, back:
  * nothing), again after every change of the cache, and a comment every 15 s so proxies and
  * the browser keep the stream open. htmx swaps each message into the element and reconnects.
  */
-function live(c: Context, cache: PlatformCache, fragment: () => Html): Response {
+function live(c: Context, cache: PlatformCache, fragment: () => Html | Promise<Html>): Response {
   return streamSSE(c, async (stream) => {
     let last = "";
     let sending = Promise.resolve();
     const send = (): void => {
       sending = sending.then(async () => {
-        const text = await textOf(fragment());
+        const text = await textOf(await fragment());
         if (text === last || stream.aborted) return;
         last = text;
         await stream.writeSSE({ data: text });
       });
+      // A fragment that cannot be drawn now (a record unreadable) waits for the next change.
+      sending = sending.catch(() => undefined);
     };
     const stop = cache.subscribe(send);
     const beat = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => undefined), 15_000);

@@ -16,6 +16,7 @@ import {
 import {
   haveChromium,
   launchBrowser,
+  liveUpdateGuard,
   screenshot,
   startDashboard,
   waitForText,
@@ -89,20 +90,28 @@ describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
     await page.close();
   });
 
-  it("shows a deploy started from the CLI progressing, without a reload", async () => {
+  it("shows a deploy started from the CLI progressing step by step, without a reload", async () => {
     project.edit("services/files/service.ts", 'version: "1.4.0"', 'version: "1.5.0"');
     await publishDefinedVersions(project.config);
-    const page = await openLive("/");
-    const deploys = await openLive("/deploys");
+    const page = await openLive("/deploys");
     const cli = startSlipway(project.config, ...dev, "files");
-    await waitForText(page, `${cell("files")}[data-state="in-progress"]`, "in progress");
-    await waitForText(deploys, '[data-service="files"][data-state="in-progress"]', "in progress");
-    await screenshot(deploys, "live-deploy");
+    const files = 'section[data-env="dev"] [data-service="files"]';
+    // The journal names the deploy's steps before they run; they turn done one after another.
+    await waitForText(page, `${files}[data-state="running"]`, "deploying");
+    await page.locator(`${files} [data-step-state="running"]`).first().waitFor({ timeout: liveUpdateGuard });
+    await screenshot(page, "live-deploy");
     expect(await cli.exited, cli.stderr()).toBe(0);
-    const done = await waitForText(page, `${cell("files")}[data-state="deployed"]`, "1.5.0");
-    expect(done).toContain("✓ deployed (r2)");
+    await waitForText(page, `${files}[data-state="deployed"]`, "deployed");
+    const steps = await page
+      .locator(`${files} [data-step]`)
+      .evaluateAll((els) => els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-step-state")]));
+    expect(steps.map(([step]) => step)).toEqual(expect.arrayContaining(["apply", "rollout", "record"]));
+    expect(steps.filter(([, state]) => state !== "done" && state !== "skipped")).toEqual([]);
+    expect(await page.locator('section[data-env="dev"] [data-deploy-state]').innerText()).toContain("✓ done");
     expect(await stillSameDocument(page)).toBe(true);
-    await Promise.all([page.close(), deploys.close()]);
+    const matrix = await openLive("/");
+    expect(await waitForText(matrix, cell("files"), "1.5.0")).toContain("✓ deployed (r2)");
+    await Promise.all([page.close(), matrix.close()]);
   });
 
   it("shows a failed version and the rollback Slipway made by itself", async () => {
@@ -120,6 +129,16 @@ describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
     expect(text).toContain("rolled back by itself to revision 1 (0.9.2)");
     expect(await page.locator(`${cell("mail")} [data-version]`).innerText()).toBe("0.9.2");
     expect(await stillSameDocument(page)).toBe(true);
+    // The live deploy view keeps the failure: the rollout step failed, and the rollback it made.
+    const deploys = await openLive("/deploys");
+    const mail = 'section[data-env="dev"] [data-service="mail"]';
+    expect(await waitForText(deploys, `${mail}[data-state="rolled-back"]`, "rolled back")).toContain(
+      "rollback to revision 1: succeeded",
+    );
+    expect(await deploys.locator(`${mail} [data-step="rollout"]`).getAttribute("data-step-state")).toBe(
+      "failed",
+    );
+    await deploys.close();
     project.edit("services/mail/service.ts", `\n    podLabels: { "${failPodLabel}": "true" },`, "");
     project.edit("services/mail/service.ts", 'version: "1.0.0"', 'version: "0.9.2"');
     await page.close();
@@ -161,7 +180,9 @@ describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
     expect(text).toContain("r1 → r2");
     expect(text).toMatch(/Deployment\/files changed/);
     expect(text).toContain('metadata.annotations.slipway.dev/version: "1.4.0" → "1.5.0"');
-    expect(text).toContain("spec.replicas");
+    expect(text).toMatch(
+      /spec\.template\.spec\.containers\[0\]\.image: ".*@sha256:[0-9a-f]{64}" → ".*@sha256:[0-9a-f]{64}"/,
+    );
     await page.close();
   });
 

@@ -41,7 +41,7 @@ export function resultPage(options: {
 }): Html {
   return html`<h2>${options.title}</h2>
     <p
-      class="${options.ok ? "notice" : "error"}"
+      class="said ${options.ok ? "notice" : "error"}"
       role="status"
       data-result="${options.ok ? "ok" : "refused"}"
     >

@@ -1,44 +1,130 @@
-import { buildMatrix } from "../../status/matrix.ts";
-import type { PlatformSnapshot } from "../../status/platform-cache.ts";
+import type {
+  DeployProgress,
+  ServiceProgress,
+  ServiceState,
+  StepProgress,
+  StepState,
+} from "../../status/deploy-progress.ts";
 import { each, html, type Html } from "../html.ts";
-import { stateLabel } from "./matrix.ts";
 
-/** The deploys that run now, or died and can be resumed, and the last failures: live. */
-export function deploysFragment(snapshot: PlatformSnapshot): Html {
-  const matrix = buildMatrix(snapshot);
-  const shown = matrix.cells.filter(
-    (c) => c.state === "in-progress" || c.state === "interrupted" || c.state === "failed",
-  );
-  return html`${each(
-    matrix.environments,
-    (e) =>
-      html`<p data-env="${e.name}">
-        <strong>${e.name}</strong>:
-        ${e.lock ? `🔒 ${e.lock.holder} since ${e.lock.since}` : "🔓 no deploy holds the lock"}
-      </p>`,
-  )}
-  ${
-    shown.length
-      ? html`<ul class="checks">
-          ${each(shown, (c) => {
-            const label = stateLabel[c.state];
-            return html`<li data-service="${c.service}" data-env="${c.environment}" data-state="${c.state}">
-              <a href="/services/${c.service}?env=${c.environment}">${c.service}</a> in ${c.environment}:
-              <span class="state ${c.state}">${label.icon} ${label.text}</span>
-              ${c.latest ? html`r${c.latest.revision} ${c.latest.version}: ${c.latest.description}` : ""}
-              ${c.rolledBackTo ? html`<span class="flag">rolled back by itself to ${c.rolledBackTo}</span>` : ""}
-            </li>`;
-          })}
-        </ul>`
-      : html`<p class="muted">
-          No deploy is running, none was interrupted, and the latest releases did not fail.
-        </p>`
-  }`;
+/** Each state as word and icon: colour and border only repeat them. */
+const stepLabel: Readonly<Record<StepState, string>> = {
+  done: "✓ done",
+  running: "⟳ running",
+  failed: "✗ failed",
+  skipped: "⊘ skipped",
+  pending: "○ pending",
+  interrupted: "‖ interrupted",
+};
+const serviceLabel: Readonly<Record<ServiceState, string>> = {
+  pending: "○ waiting",
+  running: "⟳ deploying",
+  deployed: "✓ deployed",
+  unchanged: "= unchanged",
+  failed: "✗ failed",
+  "rolled-back": "↩ rolled back",
+  skipped: "⊘ skipped",
+  interrupted: "‖ interrupted — resumable",
+};
+const stepClass = (s: StepState): string => (s === "interrupted" ? "failed" : s);
+
+/** The live part of the deploys page: one section per environment, what SSE replaces. */
+export function deploysFragment(progress: readonly DeployProgress[]): Html {
+  return html`${each(progress, environmentView)}`;
 }
 
-export function deploysPage(snapshot: PlatformSnapshot): Html {
-  return html`<h2>Live deploys</h2>
+function environmentView(p: DeployProgress): Html {
+  const d = p.deploy;
+  return html`<section data-env="${p.environment}" aria-labelledby="deploy-${p.environment}">
+    <h2 id="deploy-${p.environment}">${p.environment} <span class="muted">(${p.namespace})</span></h2>
+    <p>
+      ${
+        p.lock
+          ? html`locked by ${p.lock.holder} since ${p.lock.since}${p.lock.expired ? " (expired)" : ""}`
+          : "unlocked: no deploy holds the lock"
+      }
+    </p>
+    ${
+      d
+        ? html`<p
+              data-deploy-state="${d.state}"
+              class="${d.state === "interrupted" || d.state === "failed" ? "error" : "notice"}"
+            >
+              <strong
+                >${
+                  d.state === "running"
+                    ? "⟳ running"
+                    : d.state === "done"
+                      ? "✓ done"
+                      : d.state === "failed"
+                        ? "✗ failed"
+                        : "‖ interrupted — resumable"
+                }</strong
+              >
+              · deploy of ${d.services.join(", ")} by ${d.by} · ${d.message}
+              ${d.resumeWith ? html`<br />resume with <code>${d.resumeWith}</code>` : ""}
+            </p>
+            ${each(p.services, serviceView)}`
+        : html`<p class="muted">No deploy has run here yet.</p>`
+    }
+  </section>`;
+}
+
+function serviceView(s: ServiceProgress): Html {
+  return html`<div class="service-progress" data-service="${s.service}" data-state="${s.state}">
+    <h3>
+      <a href="/services/${s.service}">${s.service}</a> ${s.version}${
+        s.revision !== undefined ? html` <span class="muted">r${s.revision}</span>` : ""
+      }
+      <span class="state ${s.state}">${serviceLabel[s.state]}</span>
+    </h3>
+    ${s.waitsOn ? html`<p class="muted">waits on: ${s.waitsOn}</p>` : ""}
+    ${s.blockedBy.length ? html`<p>⊘ blocked by ${s.blockedBy.join(", ")}, which did not deploy</p>` : ""}
+    ${s.message && s.state !== "deployed" && s.state !== "unchanged" ? html`<p>${s.message}</p>` : ""}
+    <ol class="graph" aria-label="${s.service}: steps in order">
+      ${each(s.steps, (step) => stepView(step, s))}
+    </ol>
+    ${
+      s.rollback
+        ? html`<p class="notice">
+            ↩ rollback to revision ${s.rollback.toRevision}:
+            ${s.rollback.state}${s.rollback.message ? ` (${s.rollback.message})` : ""}
+          </p>`
+        : ""
+    }
+    ${each(
+      s.jobLogs,
+      (j) =>
+        html`<details open>
+          <summary>Job ${j.job}: its logs</summary>
+          <pre class="log">${j.lines.join("\n")}</pre>
+        </details>`,
+    )}
+  </div>`;
+}
+
+function stepView(step: StepProgress, s: ServiceProgress): Html {
+  return html`<li
+    class="step ${stepClass(step.state)}"
+    data-step="${step.step}"
+    data-step-state="${step.state}"
+  >
+    <span class="name">${step.step}</span>
+    <span>${stepLabel[step.state]}</span>
+    ${step.waitsOn ? html`<span class="flag">waits on: ${step.waitsOn}</span>` : ""}
+    ${each(step.lines, (l) => html`<span class="flag muted">${l}</span>`)}
+    ${
+      step.state === "skipped" && s.blockedBy.length
+        ? html`<span class="flag">blocked by ${s.blockedBy.join(", ")}</span>`
+        : ""
+    }
+    ${step.message && step.state !== "done" ? html`<span class="flag">${step.message}</span>` : ""}
+  </li>`;
+}
+
+export function deploysPage(progress: readonly DeployProgress[]): Html {
+  return html`<h1 class="visually-hidden">Live deploys</h1>
     <div id="deploys" hx-sse:connect="/events/deploys" hx-swap="innerHTML">
-      ${deploysFragment(snapshot)}
+      ${deploysFragment(progress)}
     </div>`;
 }

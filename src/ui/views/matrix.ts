@@ -9,7 +9,7 @@ export const stateLabel: Readonly<Record<ReleaseState, { icon: string; text: str
   failed: { icon: "✗", text: "failed" },
   "rolled-back": { icon: "↩", text: "rolled back" },
   "in-progress": { icon: "⟳", text: "in progress" },
-  interrupted: { icon: "⏸", text: "interrupted — resumable" },
+  interrupted: { icon: "‖", text: "interrupted — resumable" },
   never: { icon: "–", text: "not deployed" },
 };
 
@@ -24,7 +24,7 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
             ${
               e.lock
                 ? html`<span data-lock
-                      >🔒 locked by ${e.lock.holder} since
+                      >locked by ${e.lock.holder} since
                       ${e.lock.since}${e.lock.expired ? " (expired: the holder is gone)" : ""}</span
                     >
                     ${
@@ -32,7 +32,7 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
                         ? ""
                         : html`<a href="/actions/unlock?env=${e.name}">Unlock ${e.name}…</a>`
                     }`
-                : html`<span>🔓 unlocked</span>`
+                : html`<span>unlocked</span>`
             }
             ${e.synced ? "" : html`<span class="muted"> · reading…</span>`}
           </li>`,

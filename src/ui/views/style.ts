@@ -29,11 +29,13 @@ td.cell { min-width: 13rem; }
 .version { font-weight: 600; }
 .state { display: inline-block; font-weight: 600; }
 .state.deployed { color: var(--ok); } .state.failed { color: var(--bad); } .state.rolled-back { color: var(--warn); }
-.state.in-progress { color: var(--run); } .state.interrupted { color: var(--warn); } .state.never { color: var(--muted); }
+.state.in-progress, .state.running { color: var(--run); } .state.unchanged, .state.pending { color: var(--muted); }
+.state.skipped { color: var(--warn); } .state.interrupted { color: var(--warn); } .state.never { color: var(--muted); }
 .flag { display: block; font-size: .85em; }
 .flag.drift { color: var(--warn); } .flag.ok { color: var(--ok); } .flag.missing { color: var(--bad); }
-.error { color: var(--bad); border: 1px solid var(--bad); border-radius: 6px; padding: .5rem .75rem; background: #fff5f5; white-space: pre-wrap; }
-.notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); white-space: pre-wrap; }
+.error { color: var(--bad); border: 1px solid var(--bad); border-radius: 6px; padding: .5rem .75rem; background: #fff5f5; }
+.notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); }
+.said { white-space: pre-wrap; }
 ol.timeline { list-style: none; padding: 0; margin: 0; }
 ol.timeline > li { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin-bottom: .75rem; }
 .entry-head { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: baseline; }
@@ -46,19 +48,27 @@ button.danger { border-color: var(--bad); color: var(--bad); }
 button.primary { border-color: var(--run); background: var(--run); color: #fff; }
 label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
 input[type=text], textarea, select { font: inherit; width: 100%; max-width: 36rem; padding: .4rem; border: 1px solid var(--line); border-radius: 6px; }
-.actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .5rem; }
-.diff { white-space: pre-wrap; overflow-wrap: anywhere; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .5rem; align-items: center; }
+.actions label { display: inline; margin: 0; }
+.actions select { width: auto; }
+.diff { overflow-wrap: anywhere; }
 .diff .add { color: var(--ok); } .diff .del { color: var(--bad); }
 .graph { display: flex; flex-wrap: wrap; gap: .4rem; align-items: stretch; margin: .4rem 0; }
 .step { border: 2px solid var(--line); border-radius: 6px; padding: .3rem .5rem; min-width: 8rem; background: var(--bg); }
 .step.done { border-color: var(--ok); } .step.failed { border-color: var(--bad); background: #fff5f5; }
 .step.running { border-color: var(--run); border-style: dashed; } .step.skipped { border-color: var(--warn); }
 .step.pending { color: var(--muted); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.service-progress { border-top: 1px solid var(--line); padding: .4rem 0; }
+.service-progress h3 { font-size: 1rem; margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .5rem; align-items: baseline; }
+ol.graph { list-style: none; padding: 0; }
+.step::after { content: ""; }
 .step .name { font-weight: 600; display: block; }
 pre.log { background: #0d1117; color: #e6edf3; padding: .5rem; border-radius: 6px; overflow-x: auto; max-height: 20rem; font-size: .8em; }
 @media (max-width: 600px) {
   main { padding: .5rem; }
   td.cell { min-width: 10.5rem; }
+  tbody th { min-width: 6rem; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .3rem; }
 }
 `;
