@@ -84,7 +84,6 @@ export function dashboardApp(d: Dashboard): Hono {
   );
 
   app.get("/", (c) => render(c, "Matrix", matrixPage(buildMatrix(d.cache.snapshot()), ctx)));
-  app.get("/api/matrix", (c) => c.json(buildMatrix(d.cache.snapshot())));
   app.get("/events/matrix", (c) =>
     live(c, d.cache, () => matrixFragment(buildMatrix(d.cache.snapshot()), ctx)),
   );
