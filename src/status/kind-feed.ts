@@ -106,7 +106,8 @@ export class KindFeed {
         path: collectionPath(this.options.kind, this.options.namespace),
         query: { labelSelector: this.options.labelSelector },
         ...(this.options.metadataOnly ? { headers: { accept: metadataOnlyAccept } } : {}),
-        signal,
+        // A LIST the server never answers must not stall the feed: it is tried again.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]),
       });
       this.objects.clear();
       for (const item of list.items) this.objects.set(nameOf(item), { ...item, kind: this.options.kind });

@@ -53,14 +53,27 @@ export async function watchOnce(
     accept: req.metadataOnly ? metadataOnlyWatchAccept : "application/json",
   };
   cluster.requests++;
+  // The server ends the watch after timeoutSeconds; one that stays silent well past that (a
+  // connection lost without a close, an API server that never answered) is given up on here.
+  const stalled = new AbortController();
+  let watchdog: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => stalled.abort(), (req.timeoutSeconds + 30) * 1000);
+    watchdog.unref();
+  };
+  arm();
   return new Promise<WatchEnd>((resolve) => {
     let ended = false;
     const end = (how: WatchEnd): void => {
       if (ended) return;
       ended = true;
+      clearTimeout(watchdog);
       resolve(how);
     };
-    const r = request(url, { ...options, headers, signal }, (res) => {
+    const both = AbortSignal.any([signal, stalled.signal]);
+    const r = request(url, { ...options, headers, signal: both }, (res) => {
+      arm();
       if (res.statusCode === 410) {
         res.resume();
         return end({ reason: "expired" });
@@ -72,6 +85,7 @@ export async function watchOnce(
       let buffer = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
+        arm();
         buffer += chunk;
         let newline: number;
         while ((newline = buffer.indexOf("\n")) >= 0) {
@@ -103,7 +117,18 @@ export async function watchOnce(
       res.on("error", (error) => end({ reason: "failed", error }));
       res.on("close", () => end({ reason: "closed" }));
     });
-    r.on("error", (error) => end(signal.aborted ? { reason: "closed" } : { reason: "failed", error }));
+    r.on("error", (error) =>
+      end(
+        signal.aborted
+          ? { reason: "closed" }
+          : stalled.signal.aborted
+            ? {
+                reason: "failed",
+                error: new Error(`watch ${req.kind}: no answer for ${req.timeoutSeconds + 30}s`),
+              }
+            : { reason: "failed", error },
+      ),
+    );
     r.end();
   });
 }

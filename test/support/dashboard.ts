@@ -54,6 +54,24 @@ export async function waitForText(
   timeout = liveUpdateGuard,
 ): Promise<string> {
   const found = page.locator(selector).filter({ hasText: text }).first();
-  await found.waitFor({ timeout });
+  try {
+    await found.waitFor({ timeout });
+  } catch (error) {
+    // Say what the page showed, and what the server would draw now: a stale cache and an
+    // update that never reached the page are different bugs.
+    const shown = await page
+      .locator("main")
+      .innerText()
+      .catch(() => "(no page)");
+    const fresh = await fetch(page.url())
+      .then((r) => r.text())
+      .catch(() => "(no answer)");
+    throw new Error(
+      `${(error as Error).message}\n--- the page showed:\n${shown.slice(0, 3000)}\n--- the server draws now:\n${fresh
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .slice(0, 3000)}`,
+    );
+  }
   return found.innerText();
 }
