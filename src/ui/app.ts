@@ -6,7 +6,7 @@ import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { deployer } from "../procedure/identity.ts";
-import { forceUnlock } from "../procedure/lock.ts";
+import { forceUnlock, LockHeld } from "../procedure/lock.ts";
 import { rollbackService, RollbackTargetMissing } from "../procedure/rollback-service.ts";
 import type { ReleaseRecord } from "../release/record.ts";
 import { signOff } from "../release/signoff.ts";
@@ -50,12 +50,19 @@ export function dashboardApp(d: Dashboard): Hono {
   const envNamed = (name: string | undefined): EnvironmentModel | undefined =>
     d.environments.find((e) => e.name === name) ?? (name === undefined ? d.environments[0] : undefined);
   const records = new Map<string, ReleaseRecord>();
-  /** A full record, read once per revision and status (its payload never changes otherwise). */
-  const record = async (env: EnvironmentModel, service: string, revision: number, status: string) => {
-    const key = `${env.name}/${service}/${revision}/${status}`;
+  /** A full record, read again only when its Secret changed (the watch gives its resourceVersion). */
+  const record = async (env: EnvironmentModel, service: string, revision: number) => {
+    const secret = snapshotOf(env)?.kinds.releases.objects.find(
+      (o) =>
+        o.metadata?.labels?.["slipway.dev/service"] === service &&
+        o.metadata?.labels?.["slipway.dev/revision"] === String(revision),
+    );
+    const prefix = `${env.name}/${service}/${revision}/`;
+    const key = `${prefix}${secret?.metadata?.resourceVersion ?? ""}`;
     let found = records.get(key);
     if (!found) {
       found = await new ReleaseStore(d.clusterFor(env), env.cluster.namespace).get(service, revision);
+      for (const k of records.keys()) if (k.startsWith(prefix)) records.delete(k);
       records.set(key, found);
     }
     return found;
@@ -102,7 +109,7 @@ export function dashboardApp(d: Dashboard): Hono {
     const snap = snapshotOf(env);
     const summaries = summariesOf(snap?.kinds.releases.objects ?? []).filter((s) => s.service === service);
     const signoffs = signoffsOf(snap?.kinds.signoffs.objects ?? []);
-    const full = await Promise.all(summaries.map((s) => record(env, service, s.revision, s.status)));
+    const full = await Promise.all(summaries.map((s) => record(env, service, s.revision)));
     const deployed = summaries.find((s) => s.status === "deployed");
     return render(
       c,
@@ -136,8 +143,8 @@ export function dashboardApp(d: Dashboard): Hono {
         404,
       );
     const diff = diffRevisions(
-      await record(env, service, a.revision, a.status),
-      await record(env, service, b.revision, b.status),
+      await record(env, service, a.revision),
+      await record(env, service, b.revision),
     );
     return render(c, `${service}: r${from} → r${to}`, diffPage(service, env.name, from, to, diff));
   });
@@ -284,13 +291,15 @@ export function dashboardApp(d: Dashboard): Hono {
         ok ? 200 : 409,
       );
     } catch (error) {
-      if (!(error instanceof RollbackTargetMissing)) throw error;
-      return render(
-        c,
-        "Refused",
-        resultPage({ title: "Refused", ok: false, text: `error: ${error.message}\n${error.hint}`, back }),
-        409,
-      );
+      // The CLI's words for the same refusals (cli/run.ts), with the dashboard's way out.
+      const said =
+        error instanceof RollbackTargetMissing
+          ? `error: ${error.message}\n  hint: ${error.hint}`
+          : error instanceof LockHeld
+            ? `error: ${error.message}\n  hint: try again when it is done; if the holder is gone for good, unlock ${env.name} from the matrix (unlock --force)`
+            : undefined;
+      if (!said) throw error;
+      return render(c, "Refused", resultPage({ title: "Refused", ok: false, text: said, back }), 409);
     }
   });
 

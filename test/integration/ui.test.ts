@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { deployer } from "../../src/procedure/identity.ts";
+import { DeployLock } from "../../src/procedure/lock.ts";
 import type { HistoryDocument, StatusDocument } from "../../src/output/documents.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
@@ -168,6 +169,35 @@ describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
       deployedBy: await deployer(cluster),
     });
     await page.close();
+  });
+
+  it("refuses a rollback while another deploy holds the lock, in the CLI's words", async () => {
+    const other = new DeployLock(cluster, project.namespace);
+    await other.acquire();
+    try {
+      const cli = await slipwayUnpublished(project.config, "rollback", "files", "--env", "dev", "--to", "2");
+      expect(cli.code).toBe(ExitCode.lockHeld);
+      const refusal = cli.stderr.split("\n")[0] ?? "";
+      expect(refusal).toContain(`another deploy holds the lock: ${other.holderIdentity}`);
+      const page = await openLive("/actions/rollback?env=dev&service=files&to=2");
+      await page.locator("button", { hasText: "Roll back to r2" }).click();
+      const said = await waitForText(page, '[data-result="refused"]', "another deploy holds the lock");
+      // The same first line, but for the seconds until the lease expires.
+      expect(said.replace(/expires in \d+s/, "")).toContain(refusal.replace(/expires in \d+s/, ""));
+      await page.close();
+    } finally {
+      await other.release();
+    }
+    const history = await slipwayUnpublished(
+      project.config,
+      "history",
+      "files",
+      "--env",
+      "dev",
+      "-o",
+      "json",
+    );
+    expect((JSON.parse(history.stdout) as HistoryDocument).releases[0]?.revision).toBe(3);
   });
 
   it("diffs two revisions: objects, migrations, calls and parameters", async () => {
