@@ -73,6 +73,7 @@ export class KindFeed {
         1,
         Math.min(290, Math.round((resyncMs - (Date.now() - this.listedAt)) / 1000)),
       );
+      const watchedAt = Date.now();
       const end = await watchOnce(
         this.cluster,
         {
@@ -90,6 +91,10 @@ export class KindFeed {
       if (end.reason === "expired") this.resourceVersion = undefined;
       else if (end.reason === "failed") {
         this.fail(end.error);
+        await sleep(pause, signal).catch(() => undefined);
+        pause = Math.min(pause * 2, 10_000);
+      } else if (Date.now() - watchedAt < 1000) {
+        // A server that ends every watch at once must not be asked again in a tight loop.
         await sleep(pause, signal).catch(() => undefined);
         pause = Math.min(pause * 2, 10_000);
       } else pause = 500;

@@ -22,6 +22,7 @@ import { confirmPage, resultPage } from "./views/actions.ts";
 import { deploysFragment, deploysPage } from "./views/deploys.ts";
 import { page } from "./views/layout.ts";
 import { matrixFragment, matrixPage } from "./views/matrix.ts";
+import { liveScript } from "./views/live-script.ts";
 import { stylesheet } from "./views/style.ts";
 import { diffPage, timelinePage } from "./views/timeline.ts";
 
@@ -86,6 +87,7 @@ export function dashboardApp(d: Dashboard): Hono {
   const js = { "content-type": "text/javascript; charset=utf-8", "cache-control": "max-age=3600" };
   app.get("/assets/htmx.js", (c) => c.body(htmx, 200, js));
   app.get("/assets/hx-sse.js", (c) => c.body(sse, 200, js));
+  app.get("/assets/live.js", (c) => c.body(liveScript, 200, js));
   app.get("/assets/style.css", (c) =>
     c.body(stylesheet, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "max-age=3600" }),
   );
@@ -356,8 +358,9 @@ const notFound = (text: string) => ({ title: "Not found", ok: false, text, back:
 
 /**
  * A page's live part over Server-Sent Events: the fragment at once (a reconnect misses
- * nothing), again after every change of the cache, and a comment every 15 s so proxies and
- * the browser keep the stream open. htmx swaps each message into the element and reconnects.
+ * nothing), again after every change of the cache, and a ping every 10 s so proxies keep the
+ * stream open and the page knows it lives. htmx swaps each message into the element and
+ * reconnects a stream that ends; live.js replaces one that went silent.
  */
 function live(c: Context, cache: PlatformCache, fragment: () => Html | Promise<Html>): Response {
   return streamSSE(c, async (stream) => {
@@ -374,7 +377,12 @@ function live(c: Context, cache: PlatformCache, fragment: () => Html | Promise<H
       sending = sending.catch(() => undefined);
     };
     const stop = cache.subscribe(send);
-    const beat = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => undefined), 15_000);
+    // Every 10 s: a ping the page counts as life (live.js), and the fragment drawn again, sent
+    // if it differs from the last one, so nothing depends on a single change notification.
+    const beat = setInterval(() => {
+      send();
+      sending = sending.then(() => stream.writeSSE({ event: "ping", data: "" })).catch(() => undefined);
+    }, 10_000);
     send();
     await new Promise<void>((resolve) => stream.onAbort(resolve));
     clearInterval(beat);

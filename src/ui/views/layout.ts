@@ -14,8 +14,11 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · ${ctx.project} · slipway</title>
         <link rel="stylesheet" href="/assets/style.css" />
-        <script src="/assets/htmx.js" defer></script>
-        <script src="/assets/hx-sse.js" defer></script>
+        <!-- Not deferred: htmx then waits for DOMContentLoaded, by which time its SSE extension
+             is registered; deferred, htmx could process the page before the extension loaded. -->
+        <script src="/assets/htmx.js"></script>
+        <script src="/assets/hx-sse.js"></script>
+        <script src="/assets/live.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
