@@ -142,6 +142,13 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/import.ts")).registerImport,
   },
   {
+    name: "ui",
+    term: "ui [options]",
+    description:
+      "a web dashboard of the environments: versions, release status, drift, promotion, timelines, live deploys, and (unless --read-only) signoff, rollback and unlock",
+    load: async () => (await import("./commands/ui.ts")).registerUi,
+  },
+  {
     name: "cluster",
     term: "cluster",
     description: "move a platform between clusters",

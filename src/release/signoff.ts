@@ -5,6 +5,7 @@ import {
   writeJsonConfigMap,
   type JsonConfigMapRef,
 } from "../clients/kubernetes/json-config-map.ts";
+import { ReleaseStore } from "./store.ts";
 
 /** Someone tested a deployed version by hand in an environment and said so. */
 export interface Signoff {
@@ -50,4 +51,47 @@ export class SignoffStore {
       [signoffLabel]: signoff.service,
     });
   }
+}
+
+export type SignoffResult =
+  | { readonly ok: true; readonly signoff: Signoff; readonly revision: number; readonly said: string }
+  | { readonly ok: false; readonly refusal: string };
+
+/**
+ * `slipway signoff` as a function, shared by the CLI and the dashboard: only a version that
+ * ran successfully in the environment can be signed off, and the sign-off records the digest
+ * it ran as. `by` is the kubeconfig's identity (procedure/identity.ts `deployer`).
+ */
+export async function signOff(
+  cluster: Cluster,
+  environment: { readonly name: string; readonly namespace: string },
+  request: { readonly service: string; readonly version: string; readonly note: string; readonly by: string },
+): Promise<SignoffResult> {
+  const { service, version } = request;
+  const releases = new ReleaseStore(cluster, environment.namespace);
+  const deployed = (await releases.summaries(service)).find(
+    (s) => s.version === version && (s.status === "deployed" || s.status === "superseded"),
+  );
+  if (!deployed)
+    return {
+      ok: false,
+      refusal: `${service} ${version} was never deployed successfully to ${environment.name}: only a version that ran there can be signed off`,
+    };
+  const record = await releases.get(service, deployed.revision);
+  const digest = record.digests[service];
+  const signoff: Signoff = {
+    service,
+    version,
+    ...(digest ? { digest } : {}),
+    by: request.by,
+    at: new Date().toISOString(),
+    note: request.note.trim(),
+  };
+  await new SignoffStore(cluster, environment.namespace).put(signoff);
+  return {
+    ok: true,
+    signoff,
+    revision: deployed.revision,
+    said: `signed off ${service} ${version} in ${environment.name} (revision ${deployed.revision}${digest ? `, ${digest}` : ""}) by ${signoff.by}`,
+  };
 }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { deployer } from "../../procedure/identity.ts";
-import { SignoffStore } from "../../release/signoff.ts";
-import { ReleaseStore } from "../../release/store.ts";
+import { signOff } from "../../release/signoff.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
@@ -20,31 +19,16 @@ export function registerSignoff(program: Command, out: Output): void {
     .action(async (service: string, version: string, opts: { env: string; note: string }, cmd: Command) => {
       if (!opts.note.trim()) throw new UsageError("--note must say what was tested");
       const { env, cluster } = await openSession(cmd, opts.env, [service]);
-      const namespace = env.cluster.namespace;
-      const releases = new ReleaseStore(cluster, namespace);
-      const deployed = (await releases.summaries(service)).find(
-        (s) => s.version === version && (s.status === "deployed" || s.status === "superseded"),
+      const result = await signOff(
+        cluster,
+        { name: env.name, namespace: env.cluster.namespace },
+        { service, version, note: opts.note, by: await deployer(cluster) },
       );
-      if (!deployed) {
-        out.error(
-          `error: ${service} ${version} was never deployed successfully to ${env.name}: only a version that ran there can be signed off`,
-        );
+      if (!result.ok) {
+        out.error(`error: ${result.refusal}`);
         out.exitCode(ExitCode.failure);
         return;
       }
-      const record = await releases.get(service, deployed.revision);
-      const digest = record.digests[service];
-      const signoff = {
-        service,
-        version,
-        ...(digest ? { digest } : {}),
-        by: await deployer(cluster),
-        at: new Date().toISOString(),
-        note: opts.note.trim(),
-      };
-      await new SignoffStore(cluster, namespace).put(signoff);
-      out.line(
-        `signed off ${service} ${version} in ${env.name} (revision ${deployed.revision}${digest ? `, ${digest}` : ""}) by ${signoff.by}`,
-      );
+      out.line(result.said);
     });
 }

@@ -1,0 +1,198 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { liveVersionOf } from "../plan/live-state.ts";
+import type { ReleaseSummary } from "../release/record.ts";
+import type { Signoff } from "../release/signoff.ts";
+import { digestOf, foreignEdits, lockOf, signoffsOf, summariesOf, type LockState } from "./objects.ts";
+import type { EnvironmentSnapshot, PlatformSnapshot } from "./platform-cache.ts";
+
+/**
+ * Where a service's latest release stands in an environment, in the user's words: deployed;
+ * failed (and whether Slipway rolled back by itself); rolled back (by `slipway rollback`);
+ * in progress (its deploy holds the lock); interrupted (pending, nobody holds the lock: a
+ * re-run resumes it); or never deployed.
+ */
+export type ReleaseState = "deployed" | "failed" | "rolled-back" | "in-progress" | "interrupted" | "never";
+
+export interface PromotionState {
+  /** The earlier environment the version must have run in. */
+  readonly from: string;
+  readonly version: string;
+  readonly deployedThere: boolean;
+  /** Whether the environment requires a sign-off there (promotion.signoff is not false). */
+  readonly signoffRequired: boolean;
+  readonly signoff?: Signoff;
+}
+
+export interface MatrixCell {
+  readonly service: string;
+  readonly environment: string;
+  /** The version the definitions give for this environment. */
+  readonly definedVersion: string;
+  readonly liveVersion?: string;
+  readonly digest?: string;
+  readonly state: ReleaseState;
+  /** The latest release (the one `state` describes). */
+  readonly latest?: ReleaseSummary;
+  /** The revision a failed release went back to, or the one a `slipway rollback` restored. */
+  readonly rolledBackTo?: string;
+  /** Why the live objects look changed by hand: empty when they do not. */
+  readonly drift: readonly string[];
+  readonly promotion?: PromotionState;
+  /** A sign-off of the version this environment runs. */
+  readonly signoff?: Signoff;
+}
+
+export interface MatrixEnvironment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly lock?: LockState;
+  /** Kinds the API server did not answer for: the cells show the last objects read. */
+  readonly errors: readonly string[];
+  readonly synced: boolean;
+}
+
+export interface Matrix {
+  readonly environments: readonly MatrixEnvironment[];
+  /** Service names, in the first environment's dependency order, then any others. */
+  readonly services: readonly string[];
+  readonly cells: readonly MatrixCell[];
+}
+
+export const cellOf = (matrix: Matrix, service: string, environment: string): MatrixCell | undefined =>
+  matrix.cells.find((c) => c.service === service && c.environment === environment);
+
+/** The matrix from the cache's objects alone: no request, so a page load costs none. */
+export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matrix {
+  const { project } = snapshot;
+  const read = new Map(snapshot.environments.map((e) => [e.env.name, readEnvironment(e, now)]));
+  const services: string[] = [];
+  for (const e of snapshot.environments)
+    for (const s of project.services.get(e.env.name) ?? [])
+      if (!services.includes(s.spec.name)) services.push(s.spec.name);
+  const cells = snapshot.environments.flatMap((e) =>
+    (project.services.get(e.env.name) ?? []).map((model): MatrixCell => {
+      const name = model.spec.name;
+      const here = read.get(e.env.name) as ReadEnvironment;
+      const mine = here.summaries.filter((s) => s.service === name);
+      const latest = mine[0];
+      const deployed = mine.find((s) => s.status === "deployed");
+      const liveVersion = liveVersionOf(here.workloads, name);
+      const workload =
+        here.workloads.find((o) => o.kind === "Deployment" && o.metadata?.name === name) ??
+        here.workloads.find(
+          (o) => o.kind === "CronJob" && o.metadata?.labels?.["app.kubernetes.io/name"] === name,
+        );
+      const { state, rolledBackTo } = stateOf(latest, deployed, here.lock);
+      const promotion = e.env.promotion;
+      const earlier = promotion ? read.get(promotion.from) : undefined;
+      const version = model.spec.version;
+      return {
+        service: name,
+        environment: e.env.name,
+        definedVersion: version,
+        ...(liveVersion ? { liveVersion } : {}),
+        ...(digestOf(workload) ? { digest: digestOf(workload) as string } : {}),
+        state,
+        ...(latest ? { latest } : {}),
+        ...(rolledBackTo ? { rolledBackTo } : {}),
+        drift: driftOf(name, deployed, liveVersion, here.workloads, state),
+        ...(promotion
+          ? {
+              promotion: {
+                from: promotion.from,
+                version,
+                deployedThere:
+                  earlier?.summaries.some(
+                    (s) =>
+                      s.service === name &&
+                      s.version === version &&
+                      (s.status === "deployed" || s.status === "superseded"),
+                  ) ?? false,
+                signoffRequired: promotion.signoff !== false,
+                ...signoffField(earlier?.signoffs, name, version),
+              },
+            }
+          : {}),
+        ...(liveVersion ? signoffField(here.signoffs, name, liveVersion) : {}),
+      };
+    }),
+  );
+  return {
+    environments: snapshot.environments.map((e) => {
+      const here = read.get(e.env.name) as ReadEnvironment;
+      const kinds = Object.values(e.kinds);
+      return {
+        name: e.env.name,
+        namespace: e.env.cluster.namespace,
+        ...(here.lock ? { lock: here.lock } : {}),
+        errors: kinds.flatMap((k) => (k.error ? [k.error] : [])),
+        synced: kinds.every((k) => k.synced),
+      };
+    }),
+    services,
+    cells,
+  };
+}
+
+interface ReadEnvironment {
+  readonly summaries: ReleaseSummary[];
+  readonly signoffs: Signoff[];
+  readonly workloads: readonly KubernetesObject[];
+  readonly lock?: LockState;
+}
+
+function readEnvironment(e: EnvironmentSnapshot, now: number): ReadEnvironment {
+  const lock = lockOf(e.kinds.leases.objects, now);
+  return {
+    summaries: summariesOf(e.kinds.releases.objects),
+    signoffs: signoffsOf(e.kinds.signoffs.objects),
+    workloads: [...e.kinds.deployments.objects, ...e.kinds.cronJobs.objects],
+    ...(lock ? { lock } : {}),
+  };
+}
+
+const signoffField = (
+  signoffs: readonly Signoff[] | undefined,
+  service: string,
+  version: string,
+): { signoff?: Signoff } => {
+  const found = signoffs?.find((s) => s.service === service && s.version === version);
+  return found ? { signoff: found } : {};
+};
+
+function stateOf(
+  latest: ReleaseSummary | undefined,
+  deployed: ReleaseSummary | undefined,
+  lock: LockState | undefined,
+): { state: ReleaseState; rolledBackTo?: string } {
+  if (!latest) return { state: "never" };
+  if (latest.status === "pending") return { state: lock && !lock.expired ? "in-progress" : "interrupted" };
+  if (latest.status === "failed")
+    return deployed
+      ? { state: "failed", rolledBackTo: `revision ${deployed.revision} (${deployed.version})` }
+      : { state: "failed" };
+  const back = /^rollback to (revision \d+ \(.*\))$/.exec(latest.description);
+  if (back?.[1]) return { state: "rolled-back", rolledBackTo: back[1] };
+  return { state: "deployed" };
+}
+
+function driftOf(
+  service: string,
+  deployed: ReleaseSummary | undefined,
+  liveVersion: string | undefined,
+  workloads: readonly KubernetesObject[],
+  state: ReleaseState,
+): string[] {
+  // While a deploy runs, live objects are part-way to the new revision: not drift.
+  if (!deployed || state === "in-progress") return [];
+  const reasons: string[] = [];
+  if (!liveVersion) reasons.push(`revision ${deployed.revision} is deployed, but no workload of it runs`);
+  else if (liveVersion !== deployed.version)
+    reasons.push(`runs ${liveVersion}, but the deployed release is ${deployed.version}`);
+  for (const w of workloads.filter((o) => o.metadata?.labels?.["app.kubernetes.io/name"] === service))
+    for (const edit of foreignEdits(w))
+      reasons.push(
+        `${w.kind}/${w.metadata?.name} edited by ${edit.manager}${edit.at ? ` at ${edit.at}` : ""}`,
+      );
+  return reasons;
+}
