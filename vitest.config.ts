@@ -8,12 +8,12 @@ export default defineConfig({
     // Generous: these guard against a hang, they do not measure speed.
     testTimeout: 180_000,
     hookTimeout: 300_000,
-    // Platform tests spend their time waiting on the control plane, not on the CPU: three files
+    // Platform tests spend their time waiting on the control plane, not on the CPU: four files
     // at a time keep a 2-core machine busy without starving the API server. Each file works in
     // a namespace, databases and audit indices of its own.
     // --conditions: a definition file's `import ... from "slipway"`, loaded inside a test, gets
     // the sources under test (package.json exports), not whatever dist/ was built last.
-    poolOptions: { forks: { maxForks: 3, minForks: 1, execArgv: ["--conditions=slipway-source"] } },
+    poolOptions: { forks: { maxForks: 4, minForks: 1, execArgv: ["--conditions=slipway-source"] } },
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
     projects: [
