@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { KubernetesApiError } from "../clients/kubernetes/request.ts";
-import { collectionPath } from "../clients/kubernetes/resources.ts";
+import { collectionPath, metadataOnlyAccept } from "../clients/kubernetes/resources.ts";
 import { ReleaseExists, ReleaseNotFound } from "./errors.ts";
 import { hashCanonical } from "./hash.ts";
 import type { ReleaseRecord, ReleaseStatus, ReleaseSummary } from "./record.ts";
@@ -62,7 +62,7 @@ export class ReleaseStore {
       path: collectionPath("Secret", this.namespace),
       query: { labelSelector: selector },
       // Only metadata: history must not download every payload.
-      headers: { accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1" },
+      headers: { accept: metadataOnlyAccept },
     });
     return list.items
       .map(summaryOf)

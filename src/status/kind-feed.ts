@@ -2,7 +2,8 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { collectionPath } from "../clients/kubernetes/resources.ts";
 import { sleep } from "../util/sleep.ts";
-import { metadataOnlyAccept, watchOnce } from "./watch-stream.ts";
+import { metadataOnlyAccept } from "../clients/kubernetes/resources.ts";
+import { watchOnce } from "./watch-stream.ts";
 
 export interface KindFeedOptions {
   readonly kind: string;

@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { replicasHandoverManager } from "../clients/kubernetes/apply-objects.ts";
 import { fieldManager } from "../clients/kubernetes/field-manager.ts";
 import type { ReleaseSummary } from "../release/record.ts";
+import { summaryOf } from "../release/store.ts";
 import type { Signoff } from "../release/signoff.ts";
 
 /** Reading the watched objects back into Slipway's values: pure, so pages and tests share it. */
@@ -10,12 +11,11 @@ import type { Signoff } from "../release/signoff.ts";
 export function summariesOf(secrets: readonly KubernetesObject[]): ReleaseSummary[] {
   return secrets
     .flatMap((s) => {
-      const text = s.metadata?.annotations?.["slipway.dev/summary"];
-      if (!text) return [];
       try {
-        return [JSON.parse(text) as ReleaseSummary];
+        const summary = summaryOf(s);
+        return summary ? [summary] : [];
       } catch {
-        return [];
+        return []; // a hand-edited annotation: the page shows the rest
       }
     })
     .sort((a, b) => (a.service === b.service ? b.revision - a.revision : a.service.localeCompare(b.service)));

@@ -1,11 +1,7 @@
 import { request } from "node:https";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import { collectionPath } from "../clients/kubernetes/resources.ts";
-
-/** The accept header of a metadata-only LIST or watch: release Secrets without their payloads. */
-export const metadataOnlyAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
-const metadataOnlyWatchAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+import { collectionPath, metadataOnlyWatchAccept } from "../clients/kubernetes/resources.ts";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 

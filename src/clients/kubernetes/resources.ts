@@ -53,3 +53,8 @@ export function objectPath(kind: string, name: string, namespace?: string): stri
   const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? "default")}` : "";
   return `${base}${ns}/${info.plural}/${encodeURIComponent(name)}`;
 }
+
+/** The accept header of a metadata-only LIST: objects without their payloads (release Secrets). */
+export const metadataOnlyAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+/** The same for a watch, whose events carry one object each. */
+export const metadataOnlyWatchAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
