@@ -3,6 +3,7 @@ import { replicasHandoverManager } from "../clients/kubernetes/apply-objects.ts"
 import { fieldManager } from "../clients/kubernetes/field-manager.ts";
 import type { ReleaseSummary } from "../release/record.ts";
 import { summaryOf } from "../release/store.ts";
+import { lockName } from "../procedure/lock.ts";
 import type { Signoff } from "../release/signoff.ts";
 
 /** Reading the watched objects back into Slipway's values: pure, so pages and tests share it. */
@@ -42,7 +43,7 @@ export interface LockState {
 }
 
 export function lockOf(leases: readonly KubernetesObject[], now = Date.now()): LockState | undefined {
-  const lease = leases.find((l) => l.metadata?.name === "slipway-deploy-lock") as
+  const lease = leases.find((l) => l.metadata?.name === lockName) as
     | (KubernetesObject & {
         spec?: {
           holderIdentity?: string;

@@ -15,6 +15,7 @@ import { buildMatrix, cellOf } from "../status/matrix.ts";
 import { signoffsOf, summariesOf } from "../status/objects.ts";
 import type { PlatformCache } from "../status/platform-cache.ts";
 import { diffRevisions, timelineEntry } from "../status/timeline.ts";
+import { ReleaseRecordCache } from "../status/record-cache.ts";
 import { DeployProgressSource } from "./deploy-progress-source.ts";
 import { textOf, type Html } from "./html.ts";
 import { sameOrigin, sameToken } from "./security.ts";
@@ -50,24 +51,15 @@ export function dashboardApp(d: Dashboard): Hono {
     c.html(await textOf(page(ctx, title, body)), status as 200);
   const envNamed = (name: string | undefined): EnvironmentModel | undefined =>
     d.environments.find((e) => e.name === name) ?? (name === undefined ? d.environments[0] : undefined);
-  const records = new Map<string, ReleaseRecord>();
-  /** A full record, read again only when its Secret changed (the watch gives its resourceVersion). */
-  const record = async (env: EnvironmentModel, service: string, revision: number) => {
-    const secret = snapshotOf(env)?.kinds.releases.objects.find(
-      (o) =>
-        o.metadata?.labels?.["slipway.dev/service"] === service &&
-        o.metadata?.labels?.["slipway.dev/revision"] === String(revision),
+  const records = new ReleaseRecordCache();
+  const record = (env: EnvironmentModel, service: string, revision: number): Promise<ReleaseRecord> =>
+    records.get(
+      env.name,
+      snapshotOf(env)?.kinds.releases.objects ?? [],
+      new ReleaseStore(d.clusterFor(env), env.cluster.namespace),
+      service,
+      revision,
     );
-    const prefix = `${env.name}/${service}/${revision}/`;
-    const key = `${prefix}${secret?.metadata?.resourceVersion ?? ""}`;
-    let found = records.get(key);
-    if (!found) {
-      found = await new ReleaseStore(d.clusterFor(env), env.cluster.namespace).get(service, revision);
-      for (const k of records.keys()) if (k.startsWith(prefix)) records.delete(k);
-      records.set(key, found);
-    }
-    return found;
-  };
   const snapshotOf = (env: EnvironmentModel) =>
     d.cache.snapshot().environments.find((e) => e.env.name === env.name);
 

@@ -1,6 +1,8 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel } from "../definitions/model.ts";
 import { journalOf } from "../procedure/deploy-journal.ts";
+import { lockName } from "../procedure/lock.ts";
+import { ReleaseRecordCache } from "../status/record-cache.ts";
 import type { ReleaseRecord } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
 import {
@@ -20,7 +22,7 @@ import type { PlatformCache } from "../status/platform-cache.ts";
  * migration Job that runs or failed; once per cache change, however many pages show it.
  */
 export class DeployProgressSource {
-  private readonly records = new Map<string, ReleaseRecord>();
+  private readonly records = new ReleaseRecordCache();
   private computed: { generation: number; byEnv: Map<string, Promise<DeployProgress>> } = {
     generation: -1,
     byEnv: new Map(),
@@ -50,7 +52,7 @@ export class DeployProgressSource {
     const secrets = kinds?.releases.objects ?? [];
     const releases = summariesOf(secrets);
     const journal = kinds?.journals.objects[0];
-    const lease = kinds?.leases.objects.find((l) => l.metadata?.name === "slipway-deploy-lock");
+    const lease = kinds?.leases.objects.find((l) => l.metadata?.name === lockName);
     const cluster = this.clusterFor(env);
     const store = new ReleaseStore(cluster, namespace);
     const first = deployProgressFrom({
@@ -66,23 +68,9 @@ export class DeployProgressSource {
     if (!journal) return first;
     const wanted = releasesToRead(journalOf(journal), releases);
     const records = await Promise.all(
-      wanted.map(async ({ service, revision }) => {
-        const secret = secrets.find(
-          (s) =>
-            s.metadata?.labels?.["slipway.dev/service"] === service &&
-            s.metadata?.labels?.["slipway.dev/revision"] === String(revision),
-        );
-        const prefix = `${env.name}/${service}/${revision}/`;
-        const key = `${prefix}${secret?.metadata?.resourceVersion ?? ""}`;
-        let record = this.records.get(key);
-        if (!record) {
-          record = await store.get(service, revision).catch(() => undefined);
-          // Only the newest version of each record is kept.
-          for (const k of this.records.keys()) if (k.startsWith(prefix)) this.records.delete(k);
-          if (record) this.records.set(key, record);
-        }
-        return record;
-      }),
+      wanted.map(({ service, revision }) =>
+        this.records.get(env.name, secrets, store, service, revision).catch(() => undefined),
+      ),
     );
     const snapshot = {
       environment: env.name,
