@@ -169,8 +169,12 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
     expect(refused.stderr).toContain(
       'mail: V2__drop_subject.sql:1:1: error dynamic-proof: a query the running version runs no longer prepares after it: select id, recipient, subject, body from outbox where sent_at is null order by id limit $1 (Postgres: column "subject" does not exist)',
     );
+    // mail.send's insert names subject too (queries.sql lists what app/store.js runs).
+    expect(refused.stderr).toContain(
+      'mail: V2__drop_subject.sql:1:1: error dynamic-proof: a query the running version runs no longer prepares after it: insert into outbox (recipient, subject, body) values ($1, $2, $3) returning id (Postgres: column "subject" of relation "outbox" does not exist)',
+    );
     expect(refused.stdout).toMatch(
-      /mail\s+failed\s+\d+\s+migration check refused 2 breaking change\(s\): V2__drop_subject\.sql:2 ban-drop-column, V2__drop_subject\.sql:1 dynamic-proof/,
+      /mail\s+failed\s+\d+\s+migration check refused 3 breaking change\(s\): V2__drop_subject\.sql:2 ban-drop-column, V2__drop_subject\.sql:1 dynamic-proof, V2__drop_subject\.sql:1 dynamic-proof/,
     );
     expect(
       await query(

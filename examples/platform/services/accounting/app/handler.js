@@ -24,6 +24,9 @@ export function handle({ method, path, body }) {
   return { status: 404, body: { error: `no route ${method} ${path}` } };
 }
 
+/** The smoke test's call through the Service (--run-script smoke-test): a charge to a wallet that does not exist: the call and the wallet lookup run, no money moves. */
+export const smoke = { call: "accounting.charge", body: { walletId: 0, amount: 0.01 }, expect: [404] };
+
 const invalid = (error) => ({ status: 400, body: { error } });
 
 /** Serves handle() over HTTP on $PORT (default 8080): JSON in, JSON out. */

@@ -39,6 +39,9 @@ export function handle({ method, path, body }) {
   return { status: 404, body: { error: `no route ${method} ${path}` } };
 }
 
+/** The smoke test's call through the Service (--run-script smoke-test): stopping a job that does not exist: the call and the lookup run, nothing stops. */
+export const smoke = { call: "apps.stop", body: { jobId: "0" }, expect: [404] };
+
 const invalid = (error) => ({ status: 400, body: { error } });
 
 /** Serves handle() over HTTP on $PORT (default 8080): JSON in, JSON out. */

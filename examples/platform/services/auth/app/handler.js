@@ -24,6 +24,13 @@ export function handle({ method, path, body }) {
   return { status: 404, body: { error: `no route ${method} ${path}` } };
 }
 
+/** The smoke test's call through the Service (--run-script smoke-test): a login of the smoke-test user. */
+export const smoke = {
+  call: "auth.login",
+  body: { username: "smoke-test", provider: "password" },
+  expect: [200],
+};
+
 const invalid = (error) => ({ status: 400, body: { error } });
 
 /** Serves handle() over HTTP on $PORT (default 8080): JSON in, JSON out. */

@@ -13,6 +13,7 @@ const folders = new Map([
   ],
 ]);
 const sortKeys = ["name", "size", "modified"];
+const conflictPolicies = ["rename", "replace", "reject"];
 
 /** One request ({ method, path, query, body }) to one response ({ status, body }). */
 export function handle({ method, path, body }) {
@@ -30,8 +31,35 @@ export function handle({ method, path, body }) {
     const sorted = [...entries].sort((a, b) => (a[sortBy] < b[sortBy] ? -1 : a[sortBy] > b[sortBy] ? 1 : 0));
     return { status: 200, body: { items: sorted.slice(0, itemsPerPage), total: entries.length } };
   }
+  if (method === "POST" && path === "/files/upload") {
+    if (typeof body?.path !== "string" || !/^\/[^/]/.test(body.path) || body.path.endsWith("/"))
+      return invalid("path must be an absolute file path");
+    if (!Number.isInteger(body.size) || body.size < 0) return invalid("size must be a whole number of bytes");
+    const policy = body.conflictPolicy ?? "reject";
+    if (!conflictPolicies.includes(policy))
+      return invalid(`conflictPolicy must be one of ${conflictPolicies.join(", ")}`);
+    const slash = body.path.lastIndexOf("/");
+    const folder = body.path.slice(0, slash) || "/";
+    const name = body.path.slice(slash + 1);
+    const entries = folders.get(folder) ?? [];
+    const existing = entries.find((e) => e.name === name);
+    if (existing && policy === "reject") return { status: 409, body: { error: `${body.path} exists` } };
+    if (existing && policy === "replace") existing.size = body.size;
+    else {
+      let stored = name;
+      for (let n = 1; entries.some((e) => e.name === stored); n++)
+        stored = name.replace(/(\.[^.]*)?$/, (ext) => ` (${n})${ext}`);
+      entries.push({ name: stored, size: body.size });
+      folders.set(folder, entries);
+      return { status: 201, body: { path: `${folder === "/" ? "" : folder}/${stored}`, size: body.size } };
+    }
+    return { status: 201, body: { path: body.path, size: body.size } };
+  }
   return { status: 404, body: { error: `no route ${method} ${path}` } };
 }
+
+/** The smoke test's call through the Service (--run-script smoke-test): browsing a folder. */
+export const smoke = { call: "files.browse", body: { path: "/home/ada" }, expect: [200] };
 
 const invalid = (error) => ({ status: 400, body: { error } });
 

@@ -33,3 +33,25 @@ test("refuses an unknown sort key or a page size that is not a positive integer"
 test("says which folder does not exist", () => {
   assert.deepEqual(browse({ path: "/home/bob" }), { status: 404, body: { error: "no folder /home/bob" } });
 });
+
+test("uploads a file into a folder, and by its conflict policy refuses, replaces or renames it", () => {
+  const upload = (body) => handle({ method: "POST", path: "/files/upload", body });
+  assert.deepEqual(upload({ path: "/home/bo/a.txt", size: 3 }), {
+    status: 201,
+    body: { path: "/home/bo/a.txt", size: 3 },
+  });
+  assert.equal(upload({ path: "/home/bo/a.txt", size: 4 }).status, 409);
+  assert.deepEqual(upload({ path: "/home/bo/a.txt", size: 5, conflictPolicy: "rename" }).body, {
+    path: "/home/bo/a (1).txt",
+    size: 5,
+  });
+  assert.equal(upload({ path: "/home/bo/a.txt", size: 6, conflictPolicy: "replace" }).status, 201);
+  const listed = handle({ method: "POST", path: "/files/browse", body: { path: "/home/bo" } }).body;
+  assert.deepEqual(listed.items, [
+    { name: "a (1).txt", size: 5 },
+    { name: "a.txt", size: 6 },
+  ]);
+  assert.equal(upload({ path: "relative.txt", size: 1 }).status, 400);
+  assert.equal(upload({ path: "/home/bo/b.txt", size: -1 }).status, 400);
+  assert.equal(upload({ path: "/home/bo/b.txt", size: 1, conflictPolicy: "merge" }).status, 400);
+});

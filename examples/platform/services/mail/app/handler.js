@@ -26,6 +26,13 @@ export function handle({ method, path, body }) {
   return { status: 404, body: { error: `no route ${method} ${path}` } };
 }
 
+/** The smoke test's call through the Service (--run-script smoke-test): the new version sends itself a test message. */
+export const smoke = {
+  call: "mail.send",
+  body: { recipient: "smoke-test@example.org", template: "welcome", params: { name: "smoke test" } },
+  expect: [202],
+};
+
 const invalid = (error) => ({ status: 400, body: { error } });
 
 /** Serves handle() over HTTP on $PORT (default 8080): JSON in, JSON out. */
