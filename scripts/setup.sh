@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: UI tests drive Debian's browser
-packages=(docker-registry postgresql apache2-utils openssl unzip tar iproute2 chromium)
+# runc, containernetworking-plugins, nftables: the real node (containers, pod network, Services)
+packages=(docker-registry postgresql apache2-utils openssl unzip tar iproute2 chromium runc containernetworking-plugins nftables)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

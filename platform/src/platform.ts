@@ -16,6 +16,8 @@ import { formatElapsed, stderrProgress, type Progress } from "./progress.ts";
 import { ensurePki, ensureSecrets, readSecrets } from "./secrets.ts";
 import { host, versions } from "./versions.ts";
 import { writeConnection } from "./connection.ts";
+import { containerdPartName } from "./parts/node/containerd.ts";
+import { ensureNodeNetwork } from "./parts/node/network.ts";
 
 export interface PartStatus {
   readonly name: string;
@@ -93,6 +95,8 @@ async function upLocked(layout: Layout, progress: Progress, options: UpOptions):
         ensureElasticsearch(layout.cacheDir, versions.elasticsearch, progress),
       ]),
   );
+  // The real node's bridge is the address pods reach PostgreSQL and Elasticsearch on: first.
+  if (parts.some((part) => part.name === containerdPartName)) ensureNodeNetwork();
   // The second control plane's CA and keys; the first plane's are the context's `pki`.
   for (const plane of controlPlanes) if (plane.name !== "local") ensurePki(layout, plane.name);
   const ctx: PartContext = {
@@ -261,6 +265,7 @@ export async function down(options: { layout?: Layout; progress?: Progress } = {
     for (const part of [...allParts].reverse()) {
       const record = readRecord(pidPath(layout, part.name));
       const result = await stopProcess(pidPath(layout, part.name));
+      part.afterStop?.(layout);
       progress.step(
         result === "stopped"
           ? `■ ${part.name.padEnd(32)} stopped (PID ${record?.pid})`

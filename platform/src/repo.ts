@@ -3,5 +3,5 @@ import { join } from "node:path";
 
 /** The platform folder of this repository (holds the Go wrapper modules). */
 export const platformRoot = fileURLToPath(new URL("..", import.meta.url));
-export const goModuleDir = (name: "kubernetes" | "etcd" | "tools" | "helm"): string =>
+export const goModuleDir = (name: "kubernetes" | "etcd" | "tools" | "helm" | "node" | "coredns"): string =>
   join(platformRoot, "go", name);

@@ -3,6 +3,8 @@ export const versions = {
   kubernetes: "v1.36.3",
   etcd: "v3.6.16",
   kwok: "v0.8.0",
+  containerd: "v2.4.2",
+  coredns: "v1.14.7",
   crane: "v0.22.1",
   elasticsearch: "8.19.21",
   /** Built lazily, only for the deploy bench (Slipway beside Helm); not by `platform up`. */
@@ -21,6 +23,11 @@ export const ports = {
   postgres: 25432,
   elasticsearchHttp: 29200,
   elasticsearchTransport: 29300,
+  /** The real node's kubelet and kube-proxy health and metrics, on loopback. */
+  kubeletHealthz: 26250,
+  kubeProxyHealthz: 26256,
+  kubeProxyMetrics: 26249,
+  corednsHealth: 26253,
   /** The second, independent control plane (context `rancher`): each port one above the first's. */
   rancher: {
     etcdClient: 23791,

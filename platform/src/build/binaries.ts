@@ -10,6 +10,12 @@ export interface Binaries {
   readonly kubeControllerManager: string;
   readonly kubeScheduler: string;
   readonly kubectl: string;
+  readonly kubelet: string;
+  readonly kubeProxy: string;
+  readonly containerd: string;
+  readonly ctr: string;
+  readonly pause: string;
+  readonly coredns: string;
   readonly etcd: string;
   readonly kwok: string;
   readonly crane: string;
@@ -32,9 +38,14 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
       name: "kubernetes",
       version: kube,
       moduleDir: goModuleDir("kubernetes"),
-      packages: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"].map(
-        (c) => `k8s.io/kubernetes/cmd/${c}`,
-      ),
+      packages: [
+        "kube-apiserver",
+        "kube-controller-manager",
+        "kube-scheduler",
+        "kubectl",
+        "kubelet",
+        "kube-proxy",
+      ].map((c) => `k8s.io/kubernetes/cmd/${c}`),
       ldflags: kubeLdflags,
     },
     progress,
@@ -61,6 +72,35 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
     },
     progress,
   );
+  // The real node's runtime: containerd, ctr, the runc shim, and the pod sandbox's pause.
+  const node = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "node",
+      version: `containerd-${versions.containerd}`,
+      moduleDir: goModuleDir("node"),
+      packages: [
+        "github.com/containerd/containerd/v2/cmd/containerd",
+        "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2",
+        "github.com/containerd/containerd/v2/cmd/ctr",
+        "slipway.local/platform/node/pause",
+      ],
+      ldflags: "-s -w",
+      tags: "no_btrfs",
+    },
+    progress,
+  );
+  const coredns = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "coredns",
+      version: versions.coredns,
+      moduleDir: goModuleDir("coredns"),
+      packages: ["github.com/coredns/coredns"],
+      ldflags: "-s -w",
+    },
+    progress,
+  );
   const need = (map: Map<string, string>, name: string): string => {
     const path = map.get(name);
     if (!path) throw new Error(`internal: no binary ${name} in build`);
@@ -71,6 +111,12 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
     kubeControllerManager: need(kubernetes, "kube-controller-manager"),
     kubeScheduler: need(kubernetes, "kube-scheduler"),
     kubectl: need(kubernetes, "kubectl"),
+    kubelet: need(kubernetes, "kubelet"),
+    kubeProxy: need(kubernetes, "kube-proxy"),
+    containerd: need(node, "containerd"),
+    ctr: need(node, "ctr"),
+    pause: need(node, "pause"),
+    coredns: need(coredns, "coredns"),
     etcd: need(etcd, "etcd"),
     kwok: need(tools, "kwok"),
     crane: need(tools, "crane"),

@@ -13,6 +13,8 @@ export interface GoBuild {
   /** Import paths of main packages; each becomes a binary named after its last element. */
   readonly packages: readonly string[];
   readonly ldflags?: string;
+  /** Go build tags, comma-separated. */
+  readonly tags?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function ensureGoBuild(
     "build",
     "-trimpath",
     ...(build.ldflags ? ["-ldflags", build.ldflags] : []),
+    ...(build.tags ? ["-tags", build.tags] : []),
     "-o",
     `${tmpDir}/`,
     ...build.packages,
@@ -75,7 +78,7 @@ function binaryName(pkg: string): string {
 
 function moduleHash(moduleDir: string): string {
   const hash = createHash("sha256");
-  for (const file of ["go.mod", "go.sum", "main.go"]) {
+  for (const file of ["go.mod", "go.sum", "main.go", "pause/main.go"]) {
     const path = join(moduleDir, file);
     if (existsSync(path)) hash.update(readFileSync(path));
   }

@@ -6,6 +6,7 @@ import { httpGet } from "../process/http-probe.ts";
 import { partDir } from "../layout.ts";
 import { host, ports } from "../versions.ts";
 import type { Part, PartContext } from "./part.ts";
+import { realNode } from "./node/network.ts";
 
 export const elasticsearchUrl = `http://${host}:${ports.elasticsearchHttp}`;
 
@@ -51,6 +52,9 @@ export const elasticsearch: Part = {
       "cluster.name": "slipway-local",
       "node.name": "slipway-search",
       "network.host": host,
+      // Pods on the real node write audit entries over its bridge; transport stays on loopback.
+      "http.host": [host, realNode.address],
+      "http.publish_host": host,
       "http.port": ports.elasticsearchHttp,
       "transport.port": ports.elasticsearchTransport,
       "discovery.type": "single-node",

@@ -8,6 +8,7 @@ import { postgres } from "./postgres.ts";
 import { elasticsearch } from "./elasticsearch.ts";
 import { jenkinsStandIn } from "./jenkins-stand-in.ts";
 import type { Part } from "./part.ts";
+import { realNodeParts } from "./node/index.ts";
 
 /** A Kubernetes control plane's parts, in dependency order. */
 export const controlPlaneParts = (plane: ControlPlane): Part[] => [
@@ -25,6 +26,7 @@ export const controlPlaneParts = (plane: ControlPlane): Part[] => [
  */
 export const allParts: readonly Part[] = [
   ...controlPlaneParts(localPlane),
+  ...realNodeParts,
   ...controlPlaneParts(rancherPlane),
   registry,
   postgres,

@@ -5,6 +5,7 @@ import { partDir } from "../layout.ts";
 import { host } from "../versions.ts";
 import { partName, planePki, planeTokens, type ControlPlane } from "./control-plane.ts";
 import { goBuilt, requireBinaries, type Part } from "./part.ts";
+import { ensureKubeletClientCert } from "./node/identity.ts";
 import { caBytes, tokenFileLines, writeComponentKubeconfigs } from "./kube-identities.ts";
 
 /** A control plane's API server: its own etcd, CA, service-account key and tokens. */
@@ -27,6 +28,7 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
       const dir = partDir(ctx.layout, name);
       const pki = planePki(ctx, plane);
       const tokenFile = `--token-auth-file=${join(dir, "tokens.csv")}`;
+      const kubeletClient = ensureKubeletClientCert(ctx.layout, pki);
       return {
         executable: requireBinaries(ctx).kubeApiserver,
         // Both planes run the same binary: a live PID is ours only if it reads our token file.
@@ -41,7 +43,14 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
           `--tls-private-key-file=${pki.apiserverKey}`,
           `--client-ca-file=${pki.caCert}`,
           tokenFile,
-          "--authorization-mode=RBAC",
+          // Node: a kubelet may touch only its own node and the pods bound to it.
+          "--authorization-mode=Node,RBAC",
+          "--enable-admission-plugins=NodeRestriction",
+          // Logs, exec and port-forward: a kubelet's address is its InternalIP (the real node's
+          // bridge address), and it knows the API server by a client certificate of the CA.
+          "--kubelet-preferred-address-types=InternalIP",
+          `--kubelet-client-certificate=${kubeletClient.cert}`,
+          `--kubelet-client-key=${kubeletClient.key}`,
           "--anonymous-auth=false",
           "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
           `--service-account-key-file=${pki.serviceAccountPub}`,

@@ -11,6 +11,7 @@ import {
   type ControlPlane,
 } from "./control-plane.ts";
 import type { PartContext } from "./part.ts";
+import { nodeTokenFileLines } from "./node/identity.ts";
 
 export const apiserverUrl = localPlane.apiserverUrl;
 export const contextName = "local";
@@ -35,6 +36,8 @@ export function tokenFileLines(ctx: PartContext, plane: ControlPlane = localPlan
       `${s.controllerManagerToken},system:kube-controller-manager,system:kube-controller-manager`,
       `${s.schedulerToken},system:kube-scheduler,system:kube-scheduler`,
       `${s.kwokToken},slipway-kwok,slipway-kwok,"system:masters"`,
+      // The real node runs on the first plane only.
+      ...(plane.name === localPlane.name ? nodeTokenFileLines(ctx.layout) : []),
     ].join("\n") + "\n"
   );
 }

@@ -36,6 +36,7 @@ function nodeObject(name: string): V1Node {
         "kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64",
         type: "kwok",
+        "slipway.dev/node": "simulated",
       },
       annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
     },

@@ -54,6 +54,8 @@ export interface Part {
   /** Work that needs the part healthy (extensions, nodes); idempotent. */
   afterStart?(ctx: PartContext): Promise<void>;
   version(ctx: PartContext): Promise<string>;
+  /** Cleans up what outlives the part's process (containers, mounts, firewall rules); idempotent. */
+  afterStop?(layout: Layout): void;
 }
 
 export function requireBinaries(ctx: PartContext): Binaries {
@@ -62,7 +64,7 @@ export function requireBinaries(ctx: PartContext): Binaries {
 }
 
 /** How the Go binaries `up` builds are got back when one is missing. */
-export const goBuilt = (module: "kubernetes" | "etcd" | "tools"): string =>
+export const goBuilt = (module: "kubernetes" | "etcd" | "tools" | "node" | "coredns"): string =>
   `\`npm run platform -- up\` builds it from platform/go/${module} into the cache (a missing binary is built again)`;
 
 /**

@@ -1,11 +1,21 @@
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { PlatformError } from "../errors.ts";
 import { partDir } from "../layout.ts";
 import { host, ports } from "../versions.ts";
 import type { Part, PartContext } from "./part.ts";
+import { realNode } from "./node/network.ts";
 
 /** Debian installs each major version under /usr/lib/postgresql/<major>/bin; take the newest. */
 export function postgresBinDir(): string {
@@ -47,6 +57,13 @@ async function query<T extends pg.QueryResultRow>(ctx: PartContext, sql: string)
   }
 }
 
+/** Pods of the real node connect from its subnet, with a password like any client. */
+function allowPods(data: string): void {
+  const hba = join(data, "pg_hba.conf");
+  const line = `host all all ${realNode.podSubnet} scram-sha-256`;
+  if (!readFileSync(hba, "utf8").includes(line)) appendFileSync(hba, `${line}\n`);
+}
+
 export const postgres: Part = {
   name: "postgres",
   install: "apt-get install postgresql (scripts/setup.sh installs it)",
@@ -61,7 +78,7 @@ export const postgres: Part = {
     mkdirSync(run, { recursive: true });
     chownSync(dir, ctx.serviceUser.uid, ctx.serviceUser.gid);
     chownSync(run, ctx.serviceUser.uid, ctx.serviceUser.gid);
-    if (existsSync(join(data, "PG_VERSION"))) return;
+    if (existsSync(join(data, "PG_VERSION"))) return allowPods(data);
     rmSync(data, { recursive: true, force: true });
     const pwfile = join(dir, "initdb.pw");
     writeFileSync(pwfile, `${ctx.secrets.postgresPassword}\n`, { mode: 0o600 });
@@ -92,6 +109,7 @@ export const postgres: Part = {
     } finally {
       rmSync(pwfile, { force: true });
     }
+    allowPods(data);
   },
   launch(ctx) {
     const dir = partDir(ctx.layout, "postgres");
@@ -105,7 +123,8 @@ export const postgres: Part = {
         "-c",
         `port=${ports.postgres}`,
         "-c",
-        `listen_addresses=${host}`,
+        // Pods on the real node reach it on the node's bridge address.
+        `listen_addresses=${host},${realNode.address}`,
         "-c",
         `unix_socket_directories=${join(dir, "run")}`,
         "-c",

@@ -1,0 +1,133 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { writeKubeconfig } from "../../kubeconfig.ts";
+import type { Layout } from "../../layout.ts";
+import { localPlane } from "../control-plane.ts";
+import { componentKubeconfigPath } from "../kube-identities.ts";
+import type { PartContext } from "../part.ts";
+import { realNode } from "./network.ts";
+
+/** The real node's identities on the first plane, kept 0600 beside the platform's own. */
+export interface NodeTokens {
+  readonly kubeletToken: string;
+  readonly kubeProxyToken: string;
+  readonly corednsToken: string;
+}
+
+const nodeSecretsPath = (layout: Layout): string => join(layout.stateDir, "node", "secrets.json");
+
+/** Created once, whole, then linked into place: two `up`s at once agree on one set. */
+export function ensureNodeTokens(layout: Layout): NodeTokens {
+  const path = nodeSecretsPath(layout);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const token = (): string => randomBytes(24).toString("hex");
+    const temporary = `${path}.${process.pid}.tmp`;
+    const tokens: NodeTokens = { kubeletToken: token(), kubeProxyToken: token(), corednsToken: token() };
+    writeFileSync(temporary, JSON.stringify(tokens, null, 2) + "\n", { mode: 0o600 });
+    try {
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as NodeTokens;
+}
+
+export const corednsUser = "slipway:coredns";
+
+/**
+ * The token file's lines for the node's identities: the kubelet as `system:node:<name>` in
+ * `system:nodes` (the Node authorizer then grants exactly what a kubelet may do), kube-proxy
+ * as the user Kubernetes' bootstrap policy binds to `system:node-proxier`, CoreDNS as a user
+ * of its own (bound to a read-only role by the CoreDNS part).
+ */
+export function nodeTokenFileLines(layout: Layout): string[] {
+  const tokens = ensureNodeTokens(layout);
+  return [
+    `${tokens.kubeletToken},system:node:${realNode.name},system:node:${realNode.name},"system:nodes"`,
+    `${tokens.kubeProxyToken},system:kube-proxy,system:kube-proxy`,
+    `${tokens.corednsToken},${corednsUser},${corednsUser}`,
+  ];
+}
+
+export const kubeletKubeconfig = (ctx: Pick<PartContext, "layout">): string =>
+  componentKubeconfigPath(ctx, "node/kubelet");
+export const kubeProxyKubeconfig = (ctx: Pick<PartContext, "layout">): string =>
+  componentKubeconfigPath(ctx, "node/kube-proxy");
+export const corednsKubeconfig = (ctx: Pick<PartContext, "layout">): string =>
+  componentKubeconfigPath(ctx, "node/coredns");
+
+export function writeNodeKubeconfigs(ctx: Pick<PartContext, "layout" | "pki">): void {
+  const tokens = ensureNodeTokens(ctx.layout);
+  const base = { server: localPlane.apiserverUrl, caCertPath: ctx.pki.caCert, context: localPlane.name };
+  writeKubeconfig(kubeletKubeconfig(ctx), {
+    ...base,
+    user: `system:node:${realNode.name}`,
+    token: tokens.kubeletToken,
+  });
+  writeKubeconfig(kubeProxyKubeconfig(ctx), {
+    ...base,
+    user: "system:kube-proxy",
+    token: tokens.kubeProxyToken,
+  });
+  writeKubeconfig(corednsKubeconfig(ctx), { ...base, user: corednsUser, token: tokens.corednsToken });
+}
+
+/** The API server's client certificate towards kubelets (logs, exec, port-forward), from the plane's CA. */
+export interface KubeletClientCert {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export function ensureKubeletClientCert(layout: Layout, pki: PartContext["pki"]): KubeletClientCert {
+  const dir = join(dirname(pki.caCert), "kubelet-client");
+  const paths = {
+    cert: join(dir, "apiserver-kubelet-client.crt"),
+    key: join(dir, "apiserver-kubelet-client.key"),
+  };
+  if (existsSync(paths.cert) && existsSync(paths.key)) return paths;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const openssl = (...args: string[]): void => {
+    execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+  };
+  const csr = join(dir, "client.csr");
+  const ext = join(dir, "client.ext");
+  writeFileSync(ext, "extendedKeyUsage=clientAuth\n");
+  // As kubeadm's: the kubelet authorizes it through the API server, which grants masters all.
+  openssl(
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/O=system:masters/CN=kube-apiserver-kubelet-client",
+    "-keyout",
+    paths.key,
+    "-out",
+    csr,
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    pki.caCert,
+    "-CAkey",
+    pki.caKey,
+    "-CAcreateserial",
+    "-days",
+    "3650",
+    "-extfile",
+    ext,
+    "-out",
+    paths.cert,
+  );
+  return paths;
+}
