@@ -5,14 +5,18 @@
 // FAILURE build, which Slipway's CI check refuses. Prints "service version digest result tests"
 // per image.
 //
-// Each image is one small layer (/srv/<service>/VERSION and the program's files, its tests left
-// out) on an empty OCI base, labelled with the revision it stands for and its version. Everything
-// that goes in is fixed (file content, tar metadata, no timestamps), so running it again pushes
-// the same bytes under the same digests.
+// An image with a program runs it: a Node runtime base layer made from this machine's node
+// (scripts/images/node-base.ts, built once and cached) and a layer with /srv/<service>/VERSION,
+// the program's files (its tests left out) and main.js, the shared example runtime bundled with
+// the service's handler (scripts/images/bundle.ts); its entrypoint is
+// ["/usr/bin/node", "/srv/<service>/main.js"]. An image without a program is that one small layer
+// on an empty OCI base. Each is labelled with the revision it stands for and its version.
+// Everything that goes in is fixed (file content, tar metadata, no timestamps), so running it
+// again pushes the same bytes under the same digests.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +28,8 @@ import { revisionLabel, versionLabel } from "../src/clients/registry/oci.ts";
 import { readJenkinsCredentials } from "../platform/src/parts/jenkins-stand-in.ts";
 import { addBuildPath, type StandInBuild } from "../platform/src/stand-ins/jenkins.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { bundleProgram } from "./images/bundle.ts";
+import { nodeBaseLayer } from "./images/node-base.ts";
 import { runServiceTests, testFiles } from "./service-tests.ts";
 
 export interface ImageBuild {
@@ -39,8 +45,16 @@ export interface ImageBuild {
   readonly platform?: string;
   /** Default "research", the example platform's repositoryPrefix. */
   readonly repositoryPrefix?: string;
-  /** A program's folder: its files, tests left out, go into /srv/<service>/ beside VERSION. */
+  /**
+   * A program's folder: its files, tests left out, go into /srv/<service>/ beside VERSION. With a
+   * handler.js the image runs it: the Node base layer, main.js (the example runtime and the
+   * handler bundled) and the entrypoint ["/usr/bin/node", "/srv/<service>/main.js"].
+   */
   readonly program?: string;
+  /** The calls the program serves (the definition's `calls`): the runtime audits each. */
+  readonly calls?: readonly { readonly name: string; readonly audited: boolean }[];
+  /** The port of the service's Kubernetes Service, which the smoke test calls. */
+  readonly servicePort?: number;
   /**
    * A folder of SQL migrations and the absolute folder of the image they go into
    * (`migrations.image`), as a Dockerfile's `COPY migrations/ /migrations/` would.
@@ -85,14 +99,36 @@ export async function buildAndPushImage(build: ImageBuild): Promise<BuiltImage> 
       ["auth", "login", platform.registry, "-u", platform.secrets.registryUser, "--password-stdin"],
       platform.secrets.registryPassword,
     );
-    const layer = await writeLayer(work, build.service, build.version, build.program, build.migrations);
-    const unlabelled = await crane(["append", "--insecure", "--oci-empty-base", "-f", layer, "-t", staging]);
+    const runs = build.program !== undefined && existsSync(join(build.program, "handler.js"));
+    const main = runs
+      ? await bundleProgram({
+          service: build.service,
+          program: build.program as string,
+          calls: build.calls ?? [],
+          ...(build.servicePort !== undefined ? { servicePort: build.servicePort } : {}),
+          migrationFolders: [
+            ...new Set([
+              build.migrations?.to ?? "/migrations",
+              "/migrations",
+              `/srv/${build.service}/migrations`,
+            ]),
+          ],
+        })
+      : undefined;
+    const layer = await writeLayer(work, build.service, build.version, build.program, build.migrations, main);
+    const base = runs ? ["--base", await nodeBaseImage(crane, platform.registry)] : ["--oci-empty-base"];
+    const unlabelled = await crane(["append", "--insecure", ...base, "-f", layer, "-t", staging]);
     const labelArgs = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+    const home = `/srv/${build.service}`;
+    const runArgs = runs
+      ? ["--entrypoint", `/usr/bin/node,${home}/main.js`, "--workdir", home, "--env", "PORT=8080"]
+      : [];
     const pushed = await crane([
       "mutate",
       "--insecure",
       unlabelled,
       ...labelArgs,
+      ...runArgs,
       "--set-platform",
       build.platform ?? "linux/amd64",
       "-t",
@@ -165,7 +201,7 @@ export async function buildExampleImages(
   const services = project.services.get(envName);
   if (!env || !services) throw new Error(`${configPath} has no environment ${envName}`);
   const built: CiBuild[] = [];
-  for (const { spec, file } of services) {
+  for (const { spec, file, calls } of services) {
     if (skip(spec.name, spec.version)) continue;
     if (spec.image.includes("/")) {
       process.stderr.write(`skipping ${spec.name}: its image ${spec.image} is not on the local registry\n`);
@@ -180,11 +216,14 @@ export async function buildExampleImages(
       version: spec.version,
       image: spec.image,
       repositoryPrefix: env.registry.repositoryPrefix,
-      ...(hasProgram ? { program } : {}),
-      // Its migrations ship in the image: the service's migrations folder goes there.
-      ...(spec.migrations?.image
-        ? { migrations: { from: join(dirname(resolve(file)), "migrations"), to: spec.migrations.image } }
+      ...(hasProgram
+        ? {
+            program,
+            calls: calls.map((c) => ({ name: c.name, audited: c.audited })),
+            ...(spec.service?.port !== undefined ? { servicePort: spec.service.port } : {}),
+          }
         : {}),
+      ...shippedMigrations(spec, file),
     });
     // Without tests the build succeeds but publishes no report, which the CI check refuses.
     const result = run && run.failed > 0 ? "FAILURE" : "SUCCESS";
@@ -193,6 +232,48 @@ export async function buildExampleImages(
     built.push({ ...image, result, tests, ...(run && run.failed > 0 ? { log: run.output } : {}) });
   }
   return built;
+}
+
+/**
+ * Where a service's migrations go in its image, as a Dockerfile's COPY would put them: at
+ * `migrations.image` when they ship there; at /srv/<service>/migrations when a Job runs them
+ * (`mode: "job"`) from the definition's folder, so that the Job finds them in the image.
+ */
+function shippedMigrations(
+  spec: { name: string; migrations?: { image?: string; path?: string; mode?: string } },
+  file: string,
+): Pick<ImageBuild, "migrations"> {
+  const folder = dirname(resolve(file));
+  const m = spec.migrations;
+  if (m?.image) return { migrations: { from: join(folder, "migrations"), to: m.image } };
+  if (m?.mode === "job" && m.path)
+    return { migrations: { from: resolve(folder, m.path), to: `/srv/${spec.name}/migrations` } };
+  return {};
+}
+
+/** Base images pushed by this process, by registry: each pushed (or found) once. */
+const nodeBaseImages = new Map<string, Promise<string>>();
+
+/**
+ * The Node runtime base image in the registry (slipway-build/node-base:<key>): one layer, the
+ * cached tar of scripts/images/node-base.ts, pushed when the registry does not have it yet.
+ * Service images are appended to it, so the registry keeps its ~100 MB layer once.
+ */
+function nodeBaseImage(crane: (args: string[]) => Promise<string>, registry: string): Promise<string> {
+  let image = nodeBaseImages.get(registry);
+  if (!image) {
+    image = (async () => {
+      const layer = await nodeBaseLayer(defaultLayout().cacheDir);
+      const reference = `${registry}/slipway-build/node-base:${layer.key}`;
+      const found = await crane(["digest", "--insecure", reference]).catch(() => undefined);
+      if (!found)
+        await crane(["append", "--insecure", "--oci-empty-base", "-f", layer.path, "-t", reference]);
+      return reference;
+    })();
+    image.catch(() => nodeBaseImages.delete(registry));
+    nodeBaseImages.set(registry, image);
+  }
+  return image;
 }
 
 let craneBinaryPath: Promise<string> | undefined;
@@ -224,8 +305,8 @@ function craneIn(binary: string, dockerConfig: string) {
 
 /**
  * A tar with /srv/<service>/VERSION and the program's files (not its tests, not subfolders),
- * and the migrations' SQL files when they ship in the image, whose bytes depend only on
- * service, version and those files' contents.
+ * main.js when the image runs the program, and the migrations' SQL files when they ship in the
+ * image, whose bytes depend only on service, version and those files' contents.
  */
 async function writeLayer(
   work: string,
@@ -233,15 +314,27 @@ async function writeLayer(
   version: string,
   program?: string,
   migrations?: ImageBuild["migrations"],
+  main?: Uint8Array,
 ): Promise<string> {
   const root = join(work, "rootfs");
-  await mkdir(join(root, "srv", service), { recursive: true });
-  await writeFile(join(root, "srv", service, "VERSION"), `${version}\n`);
+  const home = join(root, "srv", service);
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, "VERSION"), `${version}\n`);
   if (program) {
     const tests = new Set(testFiles(program));
     for (const entry of await readdir(program, { withFileTypes: true }))
       if (entry.isFile() && !tests.has(entry.name))
-        await copyFile(join(program, entry.name), join(root, "srv", service, entry.name));
+        await copyFile(join(program, entry.name), join(home, entry.name));
+  }
+  if (main) {
+    // main.js is an ES module: its folder's package.json must say so.
+    const manifest = join(home, "package.json");
+    const type = existsSync(manifest)
+      ? (JSON.parse(await readFile(manifest, "utf8")) as { type?: string }).type
+      : undefined;
+    if (!existsSync(manifest)) await writeFile(manifest, '{ "type": "module" }\n');
+    else if (type !== "module") throw new Error(`${program}/package.json must say "type": "module"`);
+    await writeFile(join(home, "main.js"), main);
   }
   const tops = ["srv"];
   if (migrations) {
