@@ -2,6 +2,7 @@
 // handler.js and store.js (scripts/images/bundle.ts). With no arguments it serves HTTP; with
 // `--run-script NAME` (or a bare NAME) it runs a script: migrate-db, smoke-test, or one of the
 // service's own (store.js). Exit codes: 0 done, 1 failed, 2 no such script.
+import type { AddressInfo } from "node:net";
 import { openDatabase, type Database } from "./database.ts";
 import { injected } from "./faults.ts";
 import { migrate } from "./migrate.ts";
@@ -86,7 +87,7 @@ async function serveUntilTerminated(program: ServiceProgram, settings: Settings,
     process.exit(1);
   });
   out.log(
-    `${program.name} ${settings.version} listening on :${settings.port}` +
+    `${program.name} ${settings.version} listening on :${(running.server.address() as AddressInfo).port}` +
       ` (database: ${db ? "yes" : "none"}, audit: ${settings.auditUrl ?? "off"})`,
   );
   let stopping = false;

@@ -34,7 +34,8 @@ export function readSettings(
   const home = dirname(mainFile);
   const versionFile = join(home, "VERSION");
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
+  // 0: any free port (tests); the program prints the one it got.
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port, not "${env.PORT}"`);
   const namespace =
     env.POD_NAMESPACE || (files.exists(namespaceFile) ? files.read(namespaceFile).trim() : undefined);
