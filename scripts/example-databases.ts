@@ -39,7 +39,8 @@ export async function provisionExampleDatabases(configPath: string, envName: str
         await db.query("create extension if not exists pg_stat_statements");
         await db.end();
       }
-      const url = `postgresql://${encodeURIComponent(platform.secrets.postgresUser)}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`;
+      // The node's address: the pods on the real node and Slipway on this machine both reach it.
+      const url = `postgresql://${encodeURIComponent(platform.secrets.postgresUser)}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.realNode.postgres.host}:${platform.realNode.postgres.port}/${database}`;
       const body = {
         metadata: { name: ref.secret, namespace },
         type: "Opaque",

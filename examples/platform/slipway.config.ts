@@ -8,6 +8,8 @@ declare module "slipway" {
     domain: string;
     /** The host under which each running application gets pages of its own. */
     appsDomain: string;
+    /** Where the services' pods write their audit entries (the search server, as pods reach it). */
+    auditUrl: string;
   }
 }
 
@@ -33,8 +35,19 @@ const shared = {
 const dev = defineEnvironment({
   name: "dev",
   cluster: { context: "local", namespace: "research-dev", flavour: "k3s" },
-  defaults: { replicas: 1 },
-  values: { domain: "dev.cloud.example.org", appsDomain: "dev.apps.example.org" },
+  defaults: {
+    replicas: 1,
+    // The local platform's real node runs these pods as processes (its taint keeps others off).
+    pod: {
+      nodeSelector: { "slipway.dev/node": "real" },
+      tolerations: [{ key: "slipway.dev/real-node", operator: "Exists", effect: "NoSchedule" }],
+    },
+  },
+  values: {
+    domain: "dev.cloud.example.org",
+    appsDomain: "dev.apps.example.org",
+    auditUrl: "http://search.slipway-platform.svc.cluster.local:29200",
+  },
   search: { url: "http://127.0.0.1:29200" },
   ...shared,
 });
@@ -44,7 +57,11 @@ const prod = defineEnvironment({
   name: "prod",
   cluster: { context: "rancher", namespace: "research", flavour: "rancher" },
   defaults: { replicas: 2 },
-  values: { domain: "cloud.example.org", appsDomain: "apps.example.org" },
+  values: {
+    domain: "cloud.example.org",
+    appsDomain: "apps.example.org",
+    auditUrl: "http://search.slipway-platform.svc.cluster.local:29200",
+  },
   // No deploy here without the image and CI checks (only --skip-ci-check --reason, recorded,
   // skips ci). An environment with promotion: { from: "dev" } would require "promotion" too.
   requires: ["image", "ci"],

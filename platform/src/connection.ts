@@ -8,6 +8,8 @@ import { dockerConfigDir, registryHost, writeDockerConfig } from "./parts/regist
 import { jenkinsCredentialsPath, jenkinsStandInUrl } from "./parts/jenkins-stand-in.ts";
 import { readSecrets, type PlatformSecrets } from "./secrets.ts";
 import { host, ports } from "./versions.ts";
+import { realNode } from "./parts/node/network.ts";
+import { podFacingUrl } from "./parts/node/platform-services.ts";
 
 /** One context of the admin kubeconfig: the API server it reaches and the CA that signed it. */
 export interface ClusterConnection {
@@ -30,6 +32,19 @@ export interface PlatformConnection {
   readonly elasticsearch: string;
   /** The Jenkins stand-in, and the {user, token} file SLIPWAY_JENKINS_CREDENTIALS names. */
   readonly jenkins: { readonly url: string; readonly credentialsFile: string };
+  /**
+   * The first plane's real node: pods that should run as processes select it and tolerate its
+   * taint; they reach PostgreSQL at `postgres` (the node's address, as Secrets give it to both
+   * pods and this machine) and Elasticsearch by name.
+   */
+  readonly realNode: {
+    readonly name: string;
+    readonly address: string;
+    readonly selector: Readonly<Record<string, string>>;
+    readonly toleration: { readonly key: string; readonly operator: "Exists"; readonly effect: "NoSchedule" };
+    readonly postgres: { readonly host: string; readonly port: number };
+    readonly elasticsearch: string;
+  };
   /** A Docker config (DOCKER_CONFIG) holding the registry's credentials: clients read it, nothing prints them. */
   readonly dockerConfig: string;
 }
@@ -56,6 +71,14 @@ export function writeConnection(layout: Layout): PlatformConnection {
     elasticsearch: elasticsearchUrl,
     jenkins: { url: jenkinsStandInUrl, credentialsFile: jenkinsCredentialsPath(layout) },
     dockerConfig: dockerConfigDir(layout),
+    realNode: {
+      name: realNode.name,
+      address: realNode.address,
+      selector: { [realNode.label.key]: realNode.label.value },
+      toleration: { key: realNode.taint.key, operator: "Exists", effect: realNode.taint.effect },
+      postgres: { host: realNode.address, port: ports.postgres },
+      elasticsearch: podFacingUrl("search"),
+    },
   };
   // Renamed into place: tests elsewhere may be reading it right now.
   const path = connectionPath(layout);

@@ -35,6 +35,11 @@ export interface EnvironmentInfo {
   readonly values: Declared extends true ? DeepReadonly<EnvironmentValues> : JsonObject;
   /** The environment's `defaults`, as written (a service's replicas fall back to `defaults.replicas`). */
   readonly defaults: { readonly replicas?: number };
+  /**
+   * Put before the audit index and alias names here (`search.indexPrefix`, else ""): a service
+   * writes its call `c`'s entries to `${auditIndexPrefix}http_logs_${c}`.
+   */
+  readonly auditIndexPrefix: string;
 }
 
 /** A service's parameter declarations, as written. */

@@ -215,6 +215,7 @@ export async function loadProjectWith(
       namespace: env.cluster.namespace,
       values: frozenCopy(env.values ?? {}),
       defaults: frozenCopy(env.defaults ?? {}),
+      auditIndexPrefix: env.search?.indexPrefix ?? "",
     } as EnvironmentInfo;
     const models: ServiceModel[] = [];
     const overrides = options.overrides?.environment === env.name ? options.overrides.set : [];

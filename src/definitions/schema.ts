@@ -547,7 +547,21 @@ export const environmentSchema = z.strictObject({
     pullSecret: subdomainName.optional(),
     insecure: z.boolean().optional(),
   }),
-  defaults: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  defaults: z
+    .strictObject({
+      replicas: z.number().int().min(0).optional(),
+      /**
+       * Where this environment's pods run: merged under every service's own `pod` settings
+       * (a service's nodeSelector keys win; tolerations add up).
+       */
+      pod: z
+        .strictObject({
+          nodeSelector: z.record(labelKey, labelValue).optional(),
+          tolerations: z.array(toleration).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** The project's own values (a domain, feature switches): JSON, read by service functions as `env.values`. */
   values: jsonObject.optional(),
   /** Values of the services' parameters here: service → parameter → value. */

@@ -1,6 +1,8 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../definitions/model.ts";
 import { jobLogs, waitForJob } from "../clients/kubernetes/wait-job.ts";
+import { renderConfigMaps } from "../render/config.ts";
+import type { RenderContext } from "../render/labels.ts";
 import { renderMigrationJob } from "../render/workloads.ts";
 import { databaseUrl } from "./database-url.ts";
 import { runDirect } from "./run-direct.ts";
@@ -56,7 +58,10 @@ export async function runServiceMigrations(
         message: `would run Job ${name} (${command}) from the new image`,
       };
     const existing = await cluster.get("Job", name, env.cluster.namespace);
-    if (!existing) await cluster.create(job);
+    if (!existing) {
+      await createMissingConfigMaps(cluster, { project: options.project, env, service });
+      await cluster.create(job);
+    }
     const verdict = await waitForJob(cluster, {
       namespace: env.cluster.namespace,
       name,
@@ -91,4 +96,17 @@ export async function runServiceMigrations(
         ? `applied ${names(result.applied).join(", ")}`
         : "up to date",
   };
+}
+
+/**
+ * The migration Job mounts what the Deployment mounts, and on a first deploy the service's own
+ * ConfigMaps do not exist yet (they are applied with the rollout, after the migrations): its pod
+ * would wait in ContainerCreating. Those missing are created now; existing ones are left as
+ * they are, so a failed migration changes nothing the running version reads.
+ */
+async function createMissingConfigMaps(cluster: Cluster, ctx: RenderContext): Promise<void> {
+  for (const configMap of renderConfigMaps(ctx)) {
+    const name = configMap.metadata?.name ?? "";
+    if (!(await cluster.get("ConfigMap", name, ctx.env.cluster.namespace))) await cluster.apply(configMap);
+  }
 }

@@ -30,6 +30,20 @@ export function standardLabels(ctx: RenderContext): Record<string, string> {
   };
 }
 
+/** Names the service on pods that do not serve it (Jobs, CronJobs): not its Service's selector. */
+export const serviceLabel = "slipway.dev/service";
+
+/**
+ * A Job's or CronJob's pod: the service's labels except the selector's, which would put it
+ * behind the service's Service (a smoke test answering its own calls with "connection
+ * refused") and count it in its PodDisruptionBudget.
+ */
+export function jobPodLabels(ctx: RenderContext, component: string): Record<string, string> {
+  const labels: Record<string, string> = { ...standardLabels(ctx) };
+  for (const key of Object.keys(selectorLabels(ctx))) delete labels[key];
+  return { ...labels, [serviceLabel]: ctx.service.spec.name, "app.kubernetes.io/component": component };
+}
+
 export function metadata(
   ctx: RenderContext,
   name: string,

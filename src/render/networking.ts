@@ -7,7 +7,7 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import { ingressRules, servicePorts } from "../definitions/networking.ts";
-import { metadata, selectorLabels, type RenderContext } from "./labels.ts";
+import { metadata, selectorLabels, serviceLabel, type RenderContext } from "./labels.ts";
 
 export function renderKubernetesService(ctx: RenderContext): V1Service | undefined {
   const ports = servicePorts(ctx.service.spec);
@@ -79,11 +79,20 @@ export interface NetworkPolicyObject {
 export function renderNetworkPolicy(ctx: RenderContext): NetworkPolicyObject | undefined {
   const { spec } = ctx.service;
   if (!spec.networkPolicy) return undefined;
-  const peers = [...spec.networkPolicy.allowFrom].sort().map((from) => ({
-    podSelector: {
-      matchLabels: { "app.kubernetes.io/name": from, "app.kubernetes.io/part-of": ctx.project },
-    },
-  }));
+  // The allowed services' pods, and their Jobs' and the service's own (a smoke test calls it).
+  const peers: V1NetworkPolicyPeer[] = [...spec.networkPolicy.allowFrom]
+    .sort()
+    .flatMap((from): V1NetworkPolicyPeer[] => [
+      {
+        podSelector: {
+          matchLabels: { "app.kubernetes.io/name": from, "app.kubernetes.io/part-of": ctx.project },
+        },
+      },
+      { podSelector: { matchLabels: { [serviceLabel]: from, "app.kubernetes.io/part-of": ctx.project } } },
+    ]);
+  peers.push({
+    podSelector: { matchLabels: { [serviceLabel]: spec.name, "app.kubernetes.io/part-of": ctx.project } },
+  });
   const fromIngress = spec.ingress
     ? [
         {

@@ -74,6 +74,10 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     ...(pod?.containerSecurityContext ? { securityContext: { ...pod.containerSecurityContext } } : {}),
   };
   const pullSecret = ctx.env.registry.pullSecret;
+  // The environment says where its pods run; a service's own settings come on top.
+  const placement = ctx.env.defaults?.pod;
+  const nodeSelector = { ...placement?.nodeSelector, ...pod?.nodeSelector };
+  const tolerations = [...(placement?.tolerations ?? []), ...(pod?.tolerations ?? [])].map((t) => ({ ...t }));
   const serviceAccountName = ctx.service.spec.serviceAccount
     ? ctx.service.spec.name
     : pod?.serviceAccountName;
@@ -90,8 +94,8 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     ...(serviceAccountName ? { serviceAccountName } : {}),
     ...(pullSecret ? { imagePullSecrets: [{ name: pullSecret }] } : {}),
     ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
-    ...(pod?.nodeSelector ? { nodeSelector: { ...pod.nodeSelector } } : {}),
-    ...(pod?.tolerations ? { tolerations: pod.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+    ...(tolerations.length ? { tolerations } : {}),
     ...(pod?.affinity ? { affinity: { ...pod.affinity } } : {}),
     ...(pod?.securityContext ? { securityContext: { ...pod.securityContext } } : {}),
     ...(pod?.terminationGracePeriodSeconds !== undefined

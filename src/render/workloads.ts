@@ -1,6 +1,13 @@
 import { secretParametersHash } from "../definitions/parameters.ts";
 import type { V1CronJob, V1Deployment, V1Job } from "@kubernetes/client-node";
-import { metadata, selectorLabels, standardLabels, versionAnnotation, type RenderContext } from "./labels.ts";
+import {
+  jobPodLabels,
+  metadata,
+  selectorLabels,
+  standardLabels,
+  versionAnnotation,
+  type RenderContext,
+} from "./labels.ts";
 import { applyJobPatches } from "./patches.ts";
 import { podSpec } from "./pod-template.ts";
 
@@ -64,7 +71,7 @@ export function renderCronJobs(ctx: RenderContext): V1CronJob[] {
               : {}),
             template: {
               metadata: {
-                labels: { ...standardLabels(ctx), "app.kubernetes.io/component": name },
+                labels: jobPodLabels(ctx, name),
                 ...podAnnotations(ctx),
               },
               spec: podSpec(ctx, {
@@ -156,7 +163,7 @@ function unpatchedJob(
       ttlSecondsAfterFinished: ttlSecondsAfterFinished ?? 86_400,
       template: {
         metadata: {
-          labels: { ...podLabels, ...standardLabels(ctx), "app.kubernetes.io/component": component },
+          labels: { ...podLabels, ...jobPodLabels(ctx, component) },
           ...podAnnotations(ctx),
         },
         spec: podSpec(ctx, { serving: false, restartPolicy: "Never", command, args }),

@@ -142,7 +142,7 @@ describe("dryRunApplies", () => {
     expect(text).toContain(
       [
         "  ~ Deployment/auth  (update)",
-        '      spec.template.spec.containers[0].env[0].value: "by-hand" → "debug"',
+        '      spec.template.spec.containers[0].env[2].value: "by-hand" → "debug"',
         `      ✗ conflict with field manager "kubectl-set" (apps/v1), which owns: ${env("LOG_LEVEL")}`,
         "        the apply would fail on these fields: deploy with --force-conflicts to take them over, or put the change in the definition (`slipway drift` shows what was changed by hand)",
       ].join("\n"),

@@ -11,6 +11,8 @@ export default defineService({
     port: 8080,
     database: "accounting",
     env: {
+      AUDIT_URL: (env) => env.values.auditUrl,
+      AUDIT_INDEX_PREFIX: (env) => env.auditIndexPrefix,
       AUTH_URL: "http://auth",
       QUOTA_DEFAULTS: { configMap: "accounting-config", key: "quota-defaults" },
     },

@@ -14,6 +14,8 @@ export default defineService({
     port: 8080,
     database: "auth",
     env: {
+      AUDIT_URL: (env) => env.values.auditUrl,
+      AUDIT_INDEX_PREFIX: (env) => env.auditIndexPrefix,
       LOG_LEVEL: (env, params) => params.logLevel ?? (env.name.startsWith("prod") ? "info" : "debug"),
       TOKEN_SIGNING_KEY: { secret: "auth-signing-key", key: "private.pem" },
     },

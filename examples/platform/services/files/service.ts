@@ -11,6 +11,8 @@ export default defineService({
     port: 8080,
     database: "files",
     env: {
+      AUDIT_URL: (env) => env.values.auditUrl,
+      AUDIT_INDEX_PREFIX: (env) => env.auditIndexPrefix,
       AUTH_URL: "http://auth",
       ACCOUNTING_URL: "http://accounting",
       STORAGE_ACCESS_KEY: { secret: "files-storage", key: "access-key" },

@@ -10,6 +10,8 @@ export default defineService({
     port: 8080,
     database: "mail",
     env: {
+      AUDIT_URL: (env) => env.values.auditUrl,
+      AUDIT_INDEX_PREFIX: (env) => env.auditIndexPrefix,
       SMTP_HOST: (env) => (env.name.startsWith("prod") ? "smtp.example.org" : "mailhog.dev.svc"),
       SMTP_PASSWORD: { secret: "mail-smtp", key: "password" },
     },

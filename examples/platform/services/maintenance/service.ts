@@ -12,7 +12,7 @@ export default defineService({
   },
   container: {
     env: {
-      SEARCH_URL: "http://elasticsearch:9200",
+      SEARCH_URL: (env) => env.values.auditUrl,
       RETENTION_DAYS: (_env, params) => String(params.retentionDays),
     },
     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },

@@ -10,6 +10,7 @@ import { planeAdminKubeConfig } from "../kube-identities.ts";
 import { goBuilt, requireBinaries, type Part, type PartContext } from "../part.ts";
 import { corednsKubeconfig, corednsUser, writeNodeKubeconfigs } from "./identity.ts";
 import { realNode } from "./network.ts";
+import { ensurePlatformServices } from "./platform-services.ts";
 
 export const corednsPartName = "node/coredns";
 const corednsDir = (ctx: Pick<PartContext, "layout">): string => partDir(ctx.layout, corednsPartName);
@@ -86,6 +87,9 @@ export const corednsPart: Part = {
     writeNodeKubeconfigs(ctx);
     await grantRead(ctx);
     writeFileSync(join(corednsDir(ctx), "Corefile"), corefile(ctx));
+  },
+  async afterStart(ctx) {
+    await ensurePlatformServices(ctx);
   },
   launch(ctx) {
     const corefilePath = join(corednsDir(ctx), "Corefile");
