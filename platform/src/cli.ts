@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { writeFileSync } from "node:fs";
 import { PlatformError } from "./errors.ts";
-import { down, status, stopPart, up, type PartStatus } from "./platform.ts";
+import { down, nodes, status, stopPart, up, type NodeStatus, type PartStatus } from "./platform.ts";
 import { loadPlatform } from "./connection.ts";
 import { mintNamespaceToken } from "./service-account-token.ts";
 import { adminContexts, type AdminContext } from "./parts/control-plane.ts";
@@ -11,6 +11,19 @@ function printTable(rows: readonly PartStatus[]): void {
   const header = ["PART", "STATE", "ADDRESS", "VERSION", "PID"];
   const cells = rows.map((r) => [r.name, r.state, r.address, r.version, r.pid ? String(r.pid) : "-"]);
   process.stdout.write(formatTable(header, cells));
+}
+
+function printNodes(rows: readonly NodeStatus[]): void {
+  const header = ["NODE", "CLUSTER", "KIND", "READY", "RUNTIME", "KUBELET"];
+  const cells = rows.map((n) => [
+    n.name,
+    n.cluster,
+    n.kind,
+    n.ready ? "Ready" : "NotReady",
+    n.runtime,
+    n.kubelet,
+  ]);
+  process.stdout.write("\n" + formatTable(header, cells));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -47,15 +60,21 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command("status")
-    .description("each part: state, address, version, PID; exit 1 unless all are up")
+    .description(
+      "each part (state, address, version, PID) and each node (real or simulated, Ready or not); exit 1 unless all are up",
+    )
     .addOption(
       new Option("-o, --output <format>", "table or json").choices(["table", "json"]).default("table"),
     )
     .action(async (opts: { output: string }) => {
-      const rows = await status();
-      if (opts.output === "json") process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
-      else printTable(rows);
-      if (rows.some((r) => r.state !== "up")) process.exitCode = 1;
+      const [rows, nodeRows] = await Promise.all([status(), nodes()]);
+      if (opts.output === "json")
+        process.stdout.write(JSON.stringify({ parts: rows, nodes: nodeRows }, null, 2) + "\n");
+      else {
+        printTable(rows);
+        printNodes(nodeRows);
+      }
+      if (rows.some((r) => r.state !== "up") || nodeRows.some((n) => !n.ready)) process.exitCode = 1;
     });
 
   program

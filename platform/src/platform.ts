@@ -5,7 +5,8 @@ import { ensureElasticsearch } from "./build/elasticsearch.ts";
 import { defaultLayout, logPath, pidPath, type Layout } from "./layout.ts";
 import { allParts } from "./parts/index.ts";
 import { adminContexts, controlPlanes } from "./parts/control-plane.ts";
-import { adminKubeconfigPath, writeAdminKubeconfig } from "./parts/kube-identities.ts";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { adminKubeconfigPath, planeAdminKubeConfig, writeAdminKubeconfig } from "./parts/kube-identities.ts";
 import { checkPrograms, type Part, type PartContext } from "./parts/part.ts";
 import { acquireLock } from "./process/lock.ts";
 import { describePortOwner, isPortTaken } from "./process/ports.ts";
@@ -304,4 +305,38 @@ export async function status(
       };
     }),
   );
+}
+
+export interface NodeStatus {
+  readonly name: string;
+  /** The control plane it belongs to (`local`, `rancher`). */
+  readonly cluster: string;
+  /** real: a kubelet that runs containers; simulated: KWOK's. */
+  readonly kind: "real" | "simulated";
+  readonly ready: boolean;
+  readonly runtime: string;
+  readonly kubelet: string;
+}
+
+/** Every node of every plane, real or simulated, Ready or not; a plane that is down lists none. */
+export async function nodes(options: { layout?: Layout } = {}): Promise<NodeStatus[]> {
+  const layout = options.layout ?? defaultLayout();
+  const secrets = readSecrets(layout);
+  if (!secrets) return [];
+  const ctx = { layout, secrets, pki: ensurePki(layout) };
+  const perPlane = await Promise.all(
+    controlPlanes.map(async (plane) => {
+      const core = planeAdminKubeConfig(ctx, plane).makeApiClient(CoreV1Api);
+      const list = await core.listNode().catch(() => undefined);
+      return (list?.items ?? []).map((node): NodeStatus => ({
+        name: node.metadata?.name ?? "?",
+        cluster: plane.name,
+        kind: node.metadata?.annotations?.["kwok.x-k8s.io/node"] === "fake" ? "simulated" : "real",
+        ready: node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+        runtime: node.status?.nodeInfo?.containerRuntimeVersion ?? "-",
+        kubelet: node.status?.nodeInfo?.kubeletVersion ?? "-",
+      }));
+    }),
+  );
+  return perPlane.flat();
 }

@@ -85,7 +85,7 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
         "github.com/containerd/containerd/v2/cmd/ctr",
         "slipway.local/platform/node/pause",
       ],
-      ldflags: "-s -w",
+      ldflags: `-s -w -X github.com/containerd/containerd/v2/version.Version=${versions.containerd.replace(/^v/, "")}`,
       tags: "no_btrfs",
     },
     progress,
