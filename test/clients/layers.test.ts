@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { filesUnder, layerArchive } from "../../src/clients/registry/layers.ts";
+import {
+  filesUnder,
+  layerArchive,
+  layerChanges,
+  readImageFolder,
+  type LayerSource,
+} from "../../src/clients/registry/layers.ts";
 import { readTar } from "../../src/clients/registry/tar.ts";
 
 const work = mkdtempSync(join(tmpdir(), "slipway-layers-"));
@@ -99,16 +105,102 @@ describe("filesUnder: layers applied in order", () => {
   });
 });
 
+/** A stream's bytes, whole (for the small archives of these tests). */
+async function collect(bytes: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of bytes) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A buffer as a stream of small chunks, as a download arrives. */
+async function* inChunks(bytes: Buffer, size = 7): AsyncGenerator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
 describe("layerArchive", () => {
-  it("unpacks a gzip layer and takes an uncompressed one as it is", async () => {
+  it("unpacks a gzip layer and takes an uncompressed one as it is, as they stream", async () => {
     const tar = layer({ "migrations/V1__a.sql": "one" });
-    expect(await layerArchive(gzipSync(tar), "application/vnd.oci.image.layer.v1.tar+gzip")).toEqual(tar);
-    expect(await layerArchive(tar, "application/vnd.oci.image.layer.v1.tar")).toEqual(tar);
+    const gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    expect(await collect(layerArchive(gzipSync(tar), gzip))).toEqual(tar);
+    expect(await collect(layerArchive(inChunks(gzipSync(tar), 1), gzip))).toEqual(tar);
+    expect(await collect(layerArchive(tar, "application/vnd.oci.image.layer.v1.tar"))).toEqual(tar);
+    expect(await collect(layerArchive(inChunks(tar), "application/vnd.oci.image.layer.v1.tar"))).toEqual(tar);
   });
 
-  it("says a zstd layer cannot be read rather than misreading it", async () => {
+  it("says a zstd layer cannot be read rather than misreading it", () => {
+    expect(() => layerArchive(Buffer.from("x"), "application/vnd.oci.image.layer.v1.tar+zstd")).toThrow(
+      /zstd\) cannot be read/,
+    );
+  });
+
+  it("a truncated gzip layer fails, it does not give a partial folder", async () => {
+    const gzipped = gzipSync(layer({ "migrations/V1__a.sql": "a".repeat(5000) }));
     await expect(
-      layerArchive(Buffer.from("x"), "application/vnd.oci.image.layer.v1.tar+zstd"),
-    ).rejects.toThrow(/zstd\) cannot be read/);
+      layerChanges(layerArchive(gzipped.subarray(0, gzipped.length - 40), "x+gzip"), "/migrations"),
+    ).rejects.toThrow(/unexpected end of file/);
+  });
+});
+
+describe("layerChanges: one layer read as it streams", () => {
+  it("keeps the bytes of the folder's files only, and what can hide or replace them", async () => {
+    const changes = await layerChanges(
+      inChunks(
+        layer({
+          "migrations/V1__a.sql": "a",
+          "usr/lib/big.so": "x".repeat(100_000),
+          "migrations-old/V9__x.sql": "old",
+          ".wh.etc": "",
+          ".wh.migrations": "",
+          "migrations/.wh.V0__z.sql": "",
+        }),
+        512,
+      ),
+      "/migrations",
+    );
+    expect(changes.removed.slice().sort()).toEqual(["migrations", "migrations/V0__z.sql"]);
+    expect(changes.written.map((w) => [w.path, w.content?.toString()])).toEqual([
+      ["migrations/V1__a.sql", "a"],
+    ]);
+  });
+
+  it("a failing source fails the read with its own error (a blob whose digest is wrong)", async () => {
+    async function* wrongDigest(): AsyncGenerator<Buffer> {
+      yield* inChunks(layer({ "migrations/V1__a.sql": "a" }), 4096);
+      throw new Error("the registry sent content whose digest is sha256:0000");
+    }
+    await expect(layerChanges(wrongDigest(), "/migrations")).rejects.toThrow(
+      "the registry sent content whose digest is sha256:0000",
+    );
+  });
+});
+
+describe("readImageFolder: an image's layers from a registry, streamed", () => {
+  it("applies the layers in the manifest's order, each read from its blob stream once", async () => {
+    const blobs: Record<string, Buffer> = {
+      "sha256:base": gzipSync(layer({ "usr/bin/node": "n".repeat(200_000), "migrations/V1__a.sql": "a" })),
+      "sha256:app": gzipSync(layer({ "migrations/.wh.V1__a.sql": "", "migrations/V2__b.sql": "b" })),
+    };
+    const opened: string[] = [];
+    const source: LayerSource = {
+      imageManifest: async () => ({
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: "sha256:c", size: 1 },
+        layers: Object.keys(blobs).map((digest) => ({
+          mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+          digest,
+          size: blobs[digest]!.length,
+        })),
+      }),
+      blobStream: async (_repository, digest) => {
+        opened.push(digest);
+        return inChunks(blobs[digest]!, 1024);
+      },
+    };
+    const files = await readImageFolder(source, "research/x", "sha256:m", "/migrations");
+    expect(text(files)).toEqual({ "migrations/V2__b.sql": "b" });
+    expect(opened.sort()).toEqual(["sha256:app", "sha256:base"]);
+    // Another image on the same layers: each layer's digest is its content, read once.
+    const again = await readImageFolder(source, "research/y", "sha256:n", "/migrations");
+    expect(text(again)).toEqual({ "migrations/V2__b.sql": "b" });
+    expect(opened).toHaveLength(2);
   });
 });

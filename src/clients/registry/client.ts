@@ -3,6 +3,7 @@
 // does that on Node 20 with the bearer-token flow cleanly (the maintained ones want a Docker
 // daemon or pull in a whole image toolkit), so this is the few requests it takes.
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { fetchFailure } from "../fetch-failure.ts";
 import { basicAuthorization, parseChallenge, tokenUrl } from "./auth.ts";
 import { lookupCredentials, type RegistryCredentials } from "./credentials.ts";
@@ -183,6 +184,34 @@ export class RegistryClient {
   async blob(repository: string, digest: string): Promise<Buffer> {
     const target = { host: this.host, repository, reference: digest };
     return (await this.fetchVerified(target, `/v2/${repository}/blobs/${digest}`)).bytes;
+  }
+
+  /**
+   * A blob's bytes as they download, never held whole: the stream fails at its end when they are
+   * not the digest's (so whatever read it must not trust its result before the end).
+   */
+  async blobStream(repository: string, digest: string): Promise<AsyncIterable<Buffer>> {
+    const target = { host: this.host, repository, reference: digest };
+    const response = await this.send(target, "GET", `/v2/${repository}/blobs/${digest}`);
+    if (response.status === 404) throw this.notFound(target);
+    if (!response.ok) throw await this.unexpected(response, target);
+    if (!response.body) throw this.fail("bad-response", target, "the registry sent no body");
+    const [algorithm = "sha256", expected] = digest.split(":");
+    const hash = createHash(algorithm);
+    const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
+    const fail = (message: string): RegistryError => this.fail("bad-response", target, message);
+    return (async function* verified(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of body) {
+          hash.update(chunk as Buffer);
+          yield chunk as Buffer;
+        }
+      } finally {
+        body.destroy();
+      }
+      const actual = hash.digest("hex");
+      if (actual !== expected) throw fail(`the registry sent content whose digest is ${algorithm}:${actual}`);
+    })();
   }
 
   /** The config blob of an image manifest already read. */

@@ -20,9 +20,9 @@ export async function readTar(archive: Buffer): Promise<TarEntry[]> {
     for await (const entry of Readable.from([archive]).pipe(extract())) {
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      const type = typeOf(entry.header.type);
+      const type = tarEntryType(entry.header.type);
       entries.push({
-        path: normalise(entry.header.name),
+        path: normaliseTarPath(entry.header.name),
         type,
         content: type === "file" ? Buffer.concat(chunks) : Buffer.alloc(0),
       });
@@ -33,7 +33,8 @@ export async function readTar(archive: Buffer): Promise<TarEntry[]> {
   return entries;
 }
 
-const typeOf = (type: string | null | undefined): TarEntryType =>
+/** A tar-stream header type as one of ours. */
+export const tarEntryType = (type: string | null | undefined): TarEntryType =>
   type === "file" || type === "contiguous-file"
     ? "file"
     : type === "directory"
@@ -44,6 +45,7 @@ const typeOf = (type: string | null | undefined): TarEntryType =>
           ? "hardlink"
           : "other";
 
-function normalise(path: string): string {
+/** A path without a leading "./" or "/" or a trailing "/". */
+export function normaliseTarPath(path: string): string {
   return path.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "");
 }
