@@ -4,6 +4,7 @@ import { expect, heading, say } from "./narrate.ts";
 import type { DemoProject } from "./project.ts";
 import { playCi, slipway, type Result } from "./slipway.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
+import { auditEntries, call, describeEntries, tablesOf } from "./workload.ts";
 
 const deployArgs = ["deploy", "--env", "dev", "--yes", "--timeout", "2m"];
 
@@ -48,6 +49,16 @@ export async function deployVersionOne(project: DemoProject): Promise<void> {
       r.has(new RegExp(`^${s}\\s+deployed\\s+1\\b`, "m")),
     ),
     "all 6 services deployed as revision 1 (maintenance, only a CronJob and a Job, has no rollout)",
+  );
+  expect(
+    r.has(/accounting: logs of accounting-migrate-r1:/) && r.has(/migrate-db: applied V2__transactions\.sql/),
+    "accounting's migration Job ran in a container on the real node, and its log reached the deploy",
+  );
+  const tables = await tablesOf("accounting");
+  say(`accounting's database now has the tables its Job created: ${tables.join(", ")}.`);
+  expect(
+    tables.includes("wallets") && tables.includes("transactions") && tables.includes("flyway_schema_history"),
+    "accounting's tables exist, created by its migration Job",
   );
   const s = await status(project);
   expect(
@@ -116,11 +127,31 @@ export async function breakingCallChange(project: DemoProject): Promise<void> {
     "files.browse's itemsPerPage becomes a string: the audit index maps it as a number, so documents of the\n" +
       "new version would be rejected. Slipway rolls the index over to a new write index before the rollout.",
   );
+  const before = await call("files", "/files/browse", { path: "/home/ada", itemsPerPage: 20 }, 3);
+  expect(
+    before.every((status) => status === 200),
+    "files 1.5.0 answers 3 real calls of files.browse (200)",
+  );
+  const entriesBefore = await auditEntries("files.browse", 3);
+  say(
+    `Audit entries of files.browse by index, written by the running pods: ${describeEntries(entriesBefore)}.`,
+  );
   project.edit("services/files/service.ts", 'version: "1.5.0"', 'version: "1.6.0"');
   project.edit(
     "services/files/calls/browse.request.json",
     '"itemsPerPage": { "type": "integer" }',
     '"itemsPerPage": { "type": "string" }',
+  );
+  // The program changes with its call: it takes the page size as a string now, and its test says so.
+  project.edit(
+    "services/files/app/handler.js",
+    "const itemsPerPage = body.itemsPerPage ?? 25;",
+    "const itemsPerPage = Number(body.itemsPerPage ?? 25);",
+  );
+  project.edit(
+    "services/files/app/handler.test.js",
+    'assert.equal(browse({ path: "/home/ada", itemsPerPage: "10" }).status, 400);',
+    'assert.equal(browse({ path: "/home/ada", itemsPerPage: "10" }).body.items.length, 10);',
   );
   const r = await deploy(project, "files");
   expect(r.code === 0, "the deploy exits 0");
@@ -136,50 +167,61 @@ export async function breakingCallChange(project: DemoProject): Promise<void> {
     a.has(/files\.browse .*-000002\b.*matches/),
     "files.browse matches, writing to its new index (-000002)",
   );
+  const after = await call("files", "/files/browse", { path: "/home/ada", itemsPerPage: "20" }, 2);
+  expect(
+    after.every((status) => status === 200),
+    "files 1.6.0 answers calls with itemsPerPage as a string",
+  );
+  const entriesAfter = await auditEntries("files.browse", 5);
+  say(
+    `Audit entries of files.browse by index, after the new version's calls: ${describeEntries(entriesAfter)}.`,
+  );
+  const newIndex = [...entriesAfter].find(([index]) => index.endsWith("-000002"));
+  expect(
+    (newIndex?.[1] ?? 0) >= 2,
+    "the new version's entries were accepted by the new index (-000002) and can be searched",
+  );
 }
 
 export async function failingRollout(project: DemoProject): Promise<void> {
-  heading("5. mail 1.0.0: a version whose pods fail; mail 1.0.1: a version whose smoke test fails");
+  heading("5. mail 1.0.0: a version that crashes at start; mail 1.0.1: a version whose smoke test fails");
   say(
-    "Every check passes, but the new pods crash (KWOK fails pods with this label). Slipway watches the\n" +
-      "rollout, sees them fail, and rolls back to the last good release by itself.",
+    "Every check passes, but the new program exits at start: the kubelet restarts it and backs off\n" +
+      "(CrashLoopBackOff). Slipway watches the rollout, says why with the container's own last lines, and\n" +
+      "rolls back to the last good release by itself.",
   );
-  const failLabel = '{ "pod-container-running-failed.stage.kwok.x-k8s.io": "true" }';
+  const fault = (name: string): string => `SLIPWAY_EXAMPLE_FAULT: "${name}",`;
   project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "1.0.0"');
-  project.edit(
-    "services/mail/service.ts",
-    "    port: 8080,",
-    `    port: 8080,\n    podLabels: ${failLabel},`,
-  );
+  project.edit("services/mail/service.ts", "    env: {\n", `    env: {\n      ${fault("exit-at-start")}\n`);
   const r = await deploy(project, "mail");
   expect(r.code === ExitCode.rolledBack, "the deploy fails with exit 6 (rolled back)");
-  expect(r.has(/mail: rollout failed: /), "it says the rollout failed and why");
+  expect(
+    r.has(/mail: rollout failed: .*CrashLoopBackOff/),
+    "it says the rollout failed, and the kubelet's reason",
+  );
+  expect(r.has("fatal: cannot parse"), "it shows the crashed container's last log line");
   expect(r.has(/mail: rolled back to revision \d+/), "it says it rolled back");
   const s = await status(project);
   expect(s.has(/^mail\s+0\.9\.2\s+1\.0\.0\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
 
   say(
     "\nThis time the pods are healthy, but the new version's own smoke test (a verification Job run after\n" +
-      "the rollout, before the release counts) fails: Slipway rolls back just the same.",
+      "the rollout, before the release counts) really fails: Slipway shows its log and rolls back just the same.",
   );
   project.edit("services/mail/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
-  project.edit(
-    "services/mail/service.ts",
-    `    port: 8080,\n    podLabels: ${failLabel},`,
-    "    port: 8080,",
-  );
-  project.edit(
-    "services/mail/service.ts",
-    'smoke: { args: ["--run-script", "smoke-test"] }',
-    `smoke: { args: ["--run-script", "smoke-test"], podLabels: ${failLabel} }`,
-  );
+  project.edit("services/mail/service.ts", fault("exit-at-start"), fault("smoke-fails"));
   const v = await deploy(project, "mail");
   expect(v.code === ExitCode.rolledBack, "the deploy fails with exit 6 (rolled back)");
   expect(v.has("mail: rolled out: "), "the rollout itself succeeded");
   expect(v.has(/mail: verification smoke failed: /), "it says the verification failed");
+  expect(v.has(/smoke-test: FAILED/), "and shows the smoke test's own log");
   expect(v.has(/mail: rolled back to revision \d+/), "it says it rolled back");
   const after = await status(project);
   expect(after.has(/^mail\s+0\.9\.2\s+1\.0\.1\s+no\s+1\/1\b/m), "mail runs 0.9.2 again, 1/1 ready");
+  expect(
+    !v.has("serves no logs") && !r.has("serves no logs"),
+    "every log Slipway showed came from a container",
+  );
 }
 
 export async function failingTests(project: DemoProject): Promise<void> {

@@ -5,6 +5,7 @@ import { renderConfigMaps } from "../render/config.ts";
 import type { RenderContext } from "../render/labels.ts";
 import { renderMigrationJob } from "../render/workloads.ts";
 import { databaseUrl } from "./database-url.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import { runDirect } from "./run-direct.ts";
 
 export interface MigrationRun {
@@ -14,6 +15,8 @@ export interface MigrationRun {
   /** Files still to apply: what a dry run lists. */
   readonly pending: readonly string[];
   readonly message: string;
+  /** A Job's pod logs (job mode). */
+  readonly logs?: string;
 }
 
 export class MigrationJobFailed extends Error {
@@ -21,6 +24,8 @@ export class MigrationJobFailed extends Error {
     readonly job: string,
     message: string,
     readonly logs: string,
+    /** Why, as its pod says it: the reason, the last log lines. */
+    readonly evidence: readonly FailureEvidence[] = [],
   ) {
     super(`migration Job ${job} ${message}`);
     this.name = "MigrationJobFailed";
@@ -75,8 +80,16 @@ export async function runServiceMigrations(
         name,
         verdict.message,
         await jobLogs(cluster, env.cluster.namespace, name).catch(() => ""),
+        verdict.evidence,
       );
-    return { mode: "job", applied: [name], pending: [], message: `Job ${name} ${verdict.message}` };
+    return {
+      mode: "job",
+      applied: [name],
+      pending: [],
+      message: `Job ${name} ${verdict.message}`,
+      // What the Job's program said it applied: the person deploying sees it, as with direct mode.
+      logs: await jobLogs(cluster, env.cluster.namespace, name).catch(() => ""),
+    };
   }
   const url = await databaseUrl(cluster, env, spec.database);
   const result = await runDirect(url, service.migrations, {

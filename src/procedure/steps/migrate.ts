@@ -19,12 +19,18 @@ export const migrate: Step = {
         onProgress: (message) => run.progress(`migrating: ${message}`),
         ...(run.options.signal ? { signal: run.options.signal } : {}),
       });
+      if (ran.logs?.trim())
+        run.detail(`logs of ${ran.applied[0] ?? "the migration Job"}:\n${indentLines(ran.logs)}`);
       return succeeded(`migrations (${ran.mode}): ${ran.message}`);
     } catch (error) {
       // Hook logs that never reach the person deploying are Helm's most common complaint.
       if (error instanceof MigrationJobFailed && error.logs.trim())
         run.detail(`logs of ${error.job}:\n${indentLines(error.logs)}`);
-      return failedStep(`migrations failed: ${(error as Error).message}`);
+      return failedStep(
+        `migrations failed: ${(error as Error).message}`,
+        false,
+        error instanceof MigrationJobFailed ? error.evidence : [],
+      );
     }
   },
   async dryRun(run) {
