@@ -7,6 +7,8 @@ import type { GateCheck } from "../checks/gate/types.ts";
 import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
 import type { DeployReport, ServiceResult } from "../procedure/report.ts";
 import type { StepName } from "../procedure/step.ts";
+import { evidenceText } from "../checks/rollout/evidence.ts";
+import { indentLines } from "../procedure/step.ts";
 import { formatDuration } from "./duration.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Output } from "./output.ts";
@@ -35,7 +37,9 @@ function terminalLine(event: DeployEvent): { kept: string } | { live: string } |
       return { live: `${event.service}: ${pods}${formatDuration(event.elapsedMs)}: ${event.message}` };
     }
     case "step-finished":
-      return { kept: `${event.service}: ${event.message}` };
+      return {
+        kept: `${event.service}: ${event.message}${event.evidence?.length ? `\n${indentLines(evidenceText(event.evidence))}` : ""}`,
+      };
     case "rollback":
       return { kept: `${event.service}: ${event.message}` };
     case "orphans-pruned":

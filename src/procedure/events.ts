@@ -1,5 +1,6 @@
 import type { ServiceResult } from "./report.ts";
 import type { StepName } from "./step.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 
 /**
  * What a deploy tells as it goes, as typed values: the terminal, JSON Lines and a dashboard
@@ -44,6 +45,8 @@ export type DeployEvent =
       readonly step: StepName;
       readonly outcome: "done" | "failed";
       readonly message: string;
+      /** A failure's evidence from the cluster: each pod's reason and last log lines. */
+      readonly evidence?: readonly FailureEvidence[];
     }
   | {
       readonly type: "rollback";

@@ -1,4 +1,5 @@
 import type { StepName } from "./step.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 
 export type ServiceOutcome = "deployed" | "unchanged" | "failed" | "rolled-back" | "skipped" | "dry-run";
 
@@ -10,6 +11,8 @@ export interface ServiceResult {
   readonly message: string;
   /** The step that stopped it before anything of the new version ran (a check's refusal, ...). */
   readonly failedStep?: StepName;
+  /** Why it failed, as the cluster says it: the pods' reasons and last log lines. */
+  readonly evidence?: readonly FailureEvidence[];
 }
 
 export interface DeployReport {

@@ -53,6 +53,7 @@ const finished = (run: ServiceRun, step: Step, result: StepResult): void =>
     step: step.name,
     outcome: result.ok ? "done" : "failed",
     message: result.message,
+    ...(!result.ok && result.evidence?.length ? { evidence: result.evidence } : {}),
   });
 
 /**
@@ -124,19 +125,23 @@ export async function runService(
     await deploy.guard();
     const outcome = await runStep(run, step);
     await deploy.guard();
+    // The record says why with the journal entry: the step, its message, the pods' evidence.
+    if (!outcome.ok)
+      release.failure = { step: step.name, message: outcome.message, evidence: outcome.evidence ?? [] };
     await journal(deploy.store, release, step.name, outcome.ok ? "done" : "failed", outcome.message);
     finished(run, step, outcome);
     if (outcome.ok) continue;
+    const evidence = outcome.evidence?.length ? { evidence: outcome.evidence } : {};
     const changedNothing =
       step.phase === "before-rollout" || ("nothingChanged" in outcome && outcome.nothingChanged);
-    if (!changedNothing) return rollBack(run, outcome.message);
+    if (!changedNothing) return { ...(await rollBack(run, outcome.message)), ...evidence };
     // Nothing of the new version runs: the record says which step refused, and why.
     const said = step.phase === "before-rollout" ? "nothing rolled out" : "nothing changed";
     release.status = "failed";
     release.finishedAt = new Date().toISOString();
     release.description += ` (${step.name} failed; ${said})`;
     await deploy.store.update(release);
-    return result("failed", `${outcome.message}; ${said}`, release.revision, step.name);
+    return { ...result("failed", `${outcome.message}; ${said}`, release.revision, step.name), ...evidence };
   }
   await deploy.guard();
   await closeRelease(deploy.store, release, begun.previous);

@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../definitions/model.ts";
 import type { ServicePlan } from "../plan/plan.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import type { ReleaseRecord } from "../release/record.ts";
 import type { ReleaseStore } from "../release/store.ts";
 import type { DeployEventSink } from "./events.ts";
@@ -59,6 +60,8 @@ export type StepResult =
       readonly message: string;
       /** The step failed before it changed anything: nothing to roll back. */
       readonly nothingChanged?: boolean;
+      /** Why, as the cluster says it: the pods' reasons and last log lines. */
+      readonly evidence?: readonly FailureEvidence[];
     };
 
 /** One named unit of the procedure: a value known before anything runs. */
@@ -90,10 +93,15 @@ export const objectsToApply = (plan: ServicePlan): KubernetesObject[] =>
     .filter((o): o is KubernetesObject => o !== undefined);
 
 export const succeeded = (message: string): StepResult => ({ ok: true, message });
-export const failedStep = (message: string, nothingChanged = false): StepResult => ({
+export const failedStep = (
+  message: string,
+  nothingChanged = false,
+  evidence: readonly FailureEvidence[] = [],
+): StepResult => ({
   ok: false,
   message,
   ...(nothingChanged ? { nothingChanged } : {}),
+  ...(evidence.length ? { evidence } : {}),
 });
 
 /** Logs shown inside a step's output: each line indented under the step's own. */

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { CallContract } from "../definitions/model.ts";
 import type { ParameterValue } from "../definitions/parameters.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 
 export type ReleaseStatus = "pending" | "deployed" | "superseded" | "failed";
 
@@ -45,6 +46,8 @@ export interface ReleaseRecord {
   readonly startedAt: string;
   finishedAt?: string;
   description: string;
+  /** Set when a step of this release failed: which, why, and what the cluster said. */
+  failure?: ReleaseFailure;
   /** Set when this release failed and Slipway rolled back by itself. */
   rollback?: {
     readonly toRevision: number;
@@ -52,6 +55,22 @@ export interface ReleaseRecord {
     readonly message: string;
   };
 }
+
+/**
+ * Why a release failed: the step, its message, and the evidence of its pods (the kubelet's
+ * reason, the last few log lines of a few pods): small, and no Secret's value.
+ */
+export interface ReleaseFailure {
+  readonly step: string;
+  readonly message: string;
+  readonly evidence: readonly FailureEvidence[];
+}
+
+/** The failure as a summary carries it: the step and its message, cut short. */
+export const failureLine = (failure: ReleaseFailure): string => {
+  const line = `${failure.step}: ${failure.message}`;
+  return line.length > 600 ? `${line.slice(0, 599)}…` : line;
+};
 
 export type StatementSource = "queries-file" | "pg_stat_statements";
 
@@ -105,4 +124,6 @@ export interface ReleaseSummary {
   readonly overrides?: readonly string[];
   /** The parameter values, secret ones as a hash: history shows them. */
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
+  /** A failed release: the step that failed and why, in a line (the record holds its evidence). */
+  readonly failure?: string;
 }

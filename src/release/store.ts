@@ -6,7 +6,7 @@ import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import { collectionPath, metadataOnlyAccept } from "../clients/kubernetes/resources.ts";
 import { ReleaseExists, ReleaseNotFound } from "./errors.ts";
 import { hashCanonical } from "./hash.ts";
-import type { ReleaseRecord, ReleaseStatus, ReleaseSummary } from "./record.ts";
+import { failureLine, type ReleaseRecord, type ReleaseStatus, type ReleaseSummary } from "./record.ts";
 
 const recordLabel = "slipway.dev/record";
 const serviceLabel = "slipway.dev/service";
@@ -210,6 +210,7 @@ export class ReleaseStore {
       ...(record.parameters && Object.keys(record.parameters).length
         ? { parameters: record.parameters }
         : {}),
+      ...(record.failure ? { failure: failureLine(record.failure) } : {}),
     };
     return {
       apiVersion: "v1",

@@ -21,7 +21,8 @@ export function deployerRole(
         verbs: manage,
       },
       { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [""], resources: ["events"], verbs: ["create"] },
+      // Events: create (a forced unlock says so), list (why a pod failed: a probe, a mount).
+      { apiGroups: [""], resources: ["events"], verbs: ["create", "list"] },
       { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: manage },
       { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: manage },
       { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: manage },

@@ -1,5 +1,6 @@
 import type { KubernetesObject, V1Deployment, V1Job } from "@kubernetes/client-node";
 import { deploymentVerdict } from "../checks/rollout/deployment.ts";
+import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import { jobVerdict } from "../checks/rollout/job.ts";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { managedSelector } from "../plan/live-state.ts";
@@ -32,6 +33,8 @@ export interface StepProgress {
   readonly waitsOn?: string;
   /** Live status lines of a running step (the rollout's or the Job's verdict). */
   readonly lines: readonly string[];
+  /** A failed step's evidence, as its release recorded it: the pods' reasons and last log lines. */
+  readonly evidence?: readonly FailureEvidence[];
 }
 
 export type ServiceState =
@@ -253,8 +256,19 @@ function serviceProgress(entry: JournalService, ctx: Context): ServiceProgress {
   const recorded = new Map((record?.steps ?? []).map((s) => [s.step === "wait" ? "rollout" : s.step, s]));
   const fromRecord = (step: string): StepProgress | undefined => {
     const r = recorded.get(step);
+    const evidence =
+      r?.status === "failed" && record?.failure?.step === step && record.failure.evidence.length
+        ? { evidence: record.failure.evidence }
+        : {};
     return r
-      ? { step, state: r.status, at: r.at, ...(r.message ? { message: r.message } : {}), lines: [] }
+      ? {
+          step,
+          state: r.status,
+          at: r.at,
+          ...(r.message ? { message: r.message } : {}),
+          lines: [],
+          ...evidence,
+        }
       : undefined;
   };
   const planned = entry.finished?.revision ?? entry.revision;

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { diffObject, type FieldChange } from "../plan/diff.ts";
 import { objectKey } from "../plan/live-state.ts";
-import type { ReleaseRecord } from "../release/record.ts";
+import type { ReleaseFailure, ReleaseRecord } from "../release/record.ts";
 import type { Signoff } from "../release/signoff.ts";
 
 type Check = ReleaseRecord["checks"][number];
@@ -24,6 +24,8 @@ export interface TimelineEntry {
   readonly auditIndex: readonly Check[];
   readonly other: readonly Check[];
   readonly overrides: readonly string[];
+  /** A failed release: the step, why, and its pods' evidence (reason, last log lines), as recorded. */
+  readonly failure?: ReleaseFailure;
 }
 
 export function timelineEntry(record: ReleaseRecord, signoffs: readonly Signoff[]): TimelineEntry {
@@ -56,6 +58,7 @@ export function timelineEntry(record: ReleaseRecord, signoffs: readonly Signoff[
         !c.check.startsWith("audit-index/"),
     ),
     overrides: record.overrides ?? [],
+    ...(record.failure ? { failure: record.failure } : {}),
   };
 }
 

@@ -1,9 +1,45 @@
-import type { KubernetesObject, V1Job } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
 import { jobVerdict } from "../../checks/rollout/job.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
+import { evidenceSummary, type FailureEvidence } from "../../checks/rollout/evidence.ts";
+import { gatherEvidence, stuckBeforeStart } from "./pod-evidence.ts";
 
-/** Watches one Job until it completes or fails (or the timeout), reporting each change. */
+/** Job pods' waiting states that will not recover by waiting: the Job fails at once with it. */
+const hopelessJobPod = new Set([
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "CreateContainerConfigError",
+  "InvalidImageName",
+  "CreateContainerError",
+]);
+
+/** A Job pod that cannot start: its container's waiting reason and message. */
+export function jobPodFailure(pod: V1Pod): string | undefined {
+  for (const status of [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ]) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason && hopelessJobPod.has(waiting.reason))
+      return `${pod.metadata?.name ?? "pod"}: container ${status.name} ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
+  }
+  return undefined;
+}
+
+/** The pods whose evidence tells why a Job failed: failed or stuck ones first, newest first. */
+const tellingPods = (pods: readonly V1Pod[]): V1Pod[] => {
+  const created = (p: V1Pod): number => Date.parse(String(p.metadata?.creationTimestamp ?? 0));
+  const bad = (p: V1Pod): number => (p.status?.phase === "Failed" || jobPodFailure(p) ? 0 : 1);
+  return [...pods].sort((a, b) => bad(a) - bad(b) || created(b) - created(a));
+};
+
+/**
+ * Watches one Job and its pods until it completes or fails (or the timeout), reporting each
+ * change. A pod that cannot start (its image does not pull, a volume does not mount) fails it at
+ * once, with the reason, instead of waiting out the timeout. A failure carries its evidence: the
+ * pods' reasons and last log lines.
+ */
 export async function waitForJob(
   cluster: Cluster,
   options: {
@@ -16,33 +52,92 @@ export async function waitForJob(
   },
 ): Promise<Verdict> {
   const controller = new AbortController();
+  const pods = new Map<string, V1Pod>();
   return new Promise<Verdict>((resolve) => {
     let settled = false;
+    let concluding = false;
     const finish = (verdict: Verdict): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(stuckTimer);
       controller.abort();
       resolve(verdict);
     };
+    /** A failure, said with its pods' evidence (read once); `said` is its reason when known. */
+    const conclude = (message: string, said?: string): void => {
+      if (settled || concluding) return;
+      concluding = true;
+      const failing = tellingPods([...pods.values()]);
+      void gatherEvidence(cluster, options.namespace, failing.slice(0, 1))
+        .catch((): FailureEvidence[] => [])
+        .then((evidence) => {
+          const first = evidence[0];
+          const last = first?.logs?.at(-1);
+          const text = said
+            ? `${message}: ${said}${last ? `; last log line: ${last}` : ""}`
+            : first
+              ? `${message}: ${evidenceSummary(first)}`
+              : message;
+          finish({ ...failed(text), ...(evidence.length ? { evidence } : {}) });
+        });
+    };
     const timer = setTimeout(
-      () => finish(failed(`timed out after ${Math.round(options.timeoutMs / 1000)}s`)),
+      () => conclude(`timed out after ${Math.round(options.timeoutMs / 1000)}s`),
       options.timeoutMs,
     );
     options.signal?.addEventListener("abort", () => finish(failed("interrupted")), { once: true });
+    let looking = false;
+    const stuckTimer = setInterval(() => {
+      if (looking || settled || concluding) return;
+      looking = true;
+      void stuckBeforeStart(cluster, options.namespace, pods.values())
+        .then((stuck) => {
+          if (stuck) conclude("failed: its pod cannot start", stuck.message);
+        })
+        .catch(() => undefined)
+        .finally(() => (looking = false));
+    }, 5000);
     const judge = (job: V1Job): void => {
+      if (concluding) return;
       const verdict = jobVerdict(job);
       options.onProgress?.(verdict.message);
-      if (verdict.done) finish(verdict);
+      if (verdict.done && !verdict.successful) conclude(verdict.message);
+      else if (verdict.done) finish(verdict);
     };
     const mine = (object: KubernetesObject): void => {
       if (object.metadata?.name === options.name) judge(object as V1Job);
+    };
+    const judgePods = (): void => {
+      if (concluding) return;
+      for (const pod of pods.values()) {
+        const failure = jobPodFailure(pod);
+        if (failure) return conclude("failed: its pod cannot start", failure);
+      }
     };
     void cluster.follow(
       "Job",
       options.namespace,
       options.selector,
       { listed: (items) => items.forEach(mine), changed: (_type, object) => mine(object) },
+      controller.signal,
+    );
+    void cluster.follow(
+      "Pod",
+      options.namespace,
+      `job-name=${options.name}`,
+      {
+        listed: (items) => {
+          pods.clear();
+          for (const p of items) pods.set(p.metadata?.name ?? "", p as V1Pod);
+          judgePods();
+        },
+        changed: (type, object) => {
+          if (type === "DELETED") pods.delete(object.metadata?.name ?? "");
+          else pods.set(object.metadata?.name ?? "", object as V1Pod);
+          judgePods();
+        },
+      },
       controller.signal,
     );
   });

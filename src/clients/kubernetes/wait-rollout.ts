@@ -1,8 +1,10 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
 import { deploymentVerdict } from "../../checks/rollout/deployment.ts";
-import { podFailure } from "../../checks/rollout/pod.ts";
+import { podFailure, podReady } from "../../checks/rollout/pod.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
+import { evidenceSummary, type FailureEvidence } from "../../checks/rollout/evidence.ts";
+import { gatherEvidence, stuckBeforeStart } from "./pod-evidence.ts";
 
 export interface RolloutProgress {
   readonly service: string;
@@ -45,26 +47,68 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
   const abort = (): void => finish(failed("interrupted"));
   options.signal?.addEventListener("abort", abort, { once: true });
   if (options.signal?.aborted) abort();
+  /** This rollout's pods: created since it began, of its version. */
+  const ours = (): V1Pod[] =>
+    [...pods.values()].filter((pod) => {
+      const created = Date.parse(pod.metadata?.creationTimestamp as unknown as string);
+      if (created + 2000 < options.since.getTime()) return false;
+      return (
+        options.version === undefined ||
+        pod.metadata?.labels?.["app.kubernetes.io/version"] === options.version
+      );
+    });
+  // A failure is said with its evidence: the pods' reasons and last log lines, read once.
+  let concluding = false;
+  /** `said`: the pod's failure as its status says it; else the first pod's evidence is the reason. */
+  const conclude = (message: string, failing: readonly V1Pod[], said?: string): void => {
+    if (settled || concluding) return;
+    concluding = true;
+    void gatherEvidence(cluster, options.namespace, failing)
+      .catch((): FailureEvidence[] => [])
+      .then((evidence) => {
+        const first = evidence[0];
+        const last = first?.logs?.at(-1);
+        const text = said
+          ? `${message}: ${said}${last ? `; last log line: ${last}` : ""}`
+          : first
+            ? `${message}: ${evidenceSummary(first)}`
+            : message;
+        finish({ ...failed(text), ...(evidence.length ? { evidence } : {}) });
+      });
+  };
+  const notReady = (): V1Pod[] => ours().filter((p) => !podReady(p));
   const timer = setTimeout(() => {
     const state = deployment ? deploymentVerdict(deployment).message : "Deployment not seen";
-    finish(
-      failed(
-        `timed out after ${Math.round(options.timeoutMs / 1000)}s: ${state}${waitingReasons(pods.values())}`,
-      ),
-    );
+    const waiting = notReady();
+    if (!waiting.length) {
+      finish(
+        failed(
+          `timed out after ${Math.round(options.timeoutMs / 1000)}s: ${state}${waitingReasons(pods.values())}`,
+        ),
+      );
+      return;
+    }
+    conclude(`timed out after ${Math.round(options.timeoutMs / 1000)}s: ${state}`, waiting);
   }, options.timeoutMs);
+  // Pods stuck before they start (a volume that never mounts) send no more changes: looked at on a timer.
+  let looking = false;
+  const stuckTimer = setInterval(() => {
+    if (looking || settled || concluding) return;
+    looking = true;
+    void stuckBeforeStart(cluster, options.namespace, ours())
+      .then((stuck) => {
+        if (stuck) conclude("pod failed", [stuck.pod], stuck.message);
+      })
+      .catch(() => undefined)
+      .finally(() => (looking = false));
+  }, 5000);
 
   const evaluate = (): void => {
-    for (const pod of pods.values()) {
-      const created = Date.parse(pod.metadata?.creationTimestamp as unknown as string);
-      if (created + 2000 < options.since.getTime()) continue;
-      if (
-        options.version !== undefined &&
-        pod.metadata?.labels?.["app.kubernetes.io/version"] !== options.version
-      )
-        continue;
+    if (concluding) return;
+    for (const pod of ours()) {
       const failure = podFailure(pod);
-      if (failure) return finish(failed(`pod failed: ${failure}`));
+      if (failure)
+        return conclude("pod failed", [pod, ...ours().filter((p) => p !== pod && podFailure(p))], failure);
     }
     if (!deployment) return;
     const verdict = deploymentVerdict(deployment);
@@ -74,7 +118,8 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
       desired: deployment.spec?.replicas ?? 1,
       message: verdict.message,
     });
-    if (verdict.done) finish(verdict);
+    if (verdict.done && !verdict.successful) conclude(verdict.message, notReady());
+    else if (verdict.done) finish(verdict);
   };
 
   void cluster.follow(
@@ -124,6 +169,7 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
     return await result;
   } finally {
     clearTimeout(timer);
+    clearInterval(stuckTimer);
     options.signal?.removeEventListener("abort", abort);
     controller.abort();
   }

@@ -23,6 +23,6 @@ export const rollout: Step = {
     });
     if (verdict.successful) return succeeded(`rolled out: ${verdict.message}`);
     if (run.options.signal?.aborted) throw run.options.signal.reason ?? new Error("interrupted");
-    return failedStep(`rollout failed: ${verdict.message}`);
+    return failedStep(`rollout failed: ${verdict.message}`, false, verdict.evidence);
   },
 };

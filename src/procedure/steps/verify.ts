@@ -38,7 +38,11 @@ export const verify: Step = {
       });
       if (!result.successful) {
         if (run.options.signal?.aborted) throw run.options.signal.reason ?? new Error("interrupted");
-        return failedStep(`verification ${name} failed: Job ${result.name} ${result.message}`);
+        return failedStep(
+          `verification ${name} failed: Job ${result.name} ${result.message}`,
+          false,
+          result.evidence,
+        );
       }
       passed.push(name);
     }

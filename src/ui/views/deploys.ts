@@ -5,6 +5,7 @@ import type {
   StepProgress,
   StepState,
 } from "../../status/deploy-progress.ts";
+import { evidenceLine } from "../../checks/rollout/evidence.ts";
 import { each, html, type Html } from "../html.ts";
 
 /** Each state as word and icon: colour and border only repeat them. */
@@ -119,6 +120,13 @@ function stepView(step: StepProgress, s: ServiceProgress): Html {
         : ""
     }
     ${step.message && step.state !== "done" ? html`<span class="flag">${step.message}</span>` : ""}
+    ${each(
+      step.evidence ?? [],
+      (ev) =>
+        html`<span class="flag evidence">${evidenceLine(ev)}</span>${
+            ev.logs?.length ? html`<pre class="log">${ev.logs.join("\n")}</pre>` : ""
+          }`,
+    )}
   </li>`;
 }
 

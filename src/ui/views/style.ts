@@ -42,6 +42,8 @@ ol.timeline > li { border: 1px solid var(--line); border-radius: 6px; padding: .
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; margin: .5rem 0 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 ul.checks { margin: .25rem 0; padding-left: 1.1rem; }
+.failure { border: 1px solid var(--bad); border-radius: 6px; padding: .4rem .75rem; margin: .4rem 0; }
+ul.evidence { margin: .25rem 0; padding-left: 1.1rem; overflow-wrap: anywhere; }
 form.inline { display: inline; }
 button, .button { font: inherit; padding: .4rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); color: var(--fg); cursor: pointer; text-decoration: none; display: inline-block; }
 button.danger { border-color: var(--bad); color: var(--bad); }

@@ -1,4 +1,5 @@
-import type { ReleaseRecord } from "../../release/record.ts";
+import { evidenceLine } from "../../checks/rollout/evidence.ts";
+import type { ReleaseFailure, ReleaseRecord } from "../../release/record.ts";
 import type { RevisionDiff, TimelineEntry } from "../../status/timeline.ts";
 import { each, html, type Html } from "../html.ts";
 
@@ -22,6 +23,34 @@ const checkList = (checks: readonly Check[]): Html =>
         )}
       </ul>`
     : html`<span class="muted">none recorded</span>`;
+
+/** Why a release failed: the step's message, then each pod's reason and its last log lines. */
+const failureView = (failure: ReleaseFailure): Html =>
+  html`<div class="failure" data-failed-step="${failure.step}">
+    <p>✗ <code>${failure.step}</code> failed: ${failure.message}</p>
+    ${
+      failure.evidence.length
+        ? html`<ul class="evidence">
+            ${each(
+              failure.evidence,
+              (ev) =>
+                html`<li>
+                  ${evidenceLine(ev)}
+                  ${
+                    ev.logs?.length
+                      ? html`<div class="muted">
+                            last ${ev.logs.length} log
+                            line(s)${ev.logsFrom === "previous" ? " of the previous container" : ""}:
+                          </div>
+                          <pre class="log">${ev.logs.join("\n")}</pre>`
+                      : ""
+                  }
+                </li>`,
+            )}
+          </ul>`
+        : ""
+    }
+  </div>`;
 
 export interface TimelineView {
   readonly service: string;
@@ -90,6 +119,7 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
       <span class="muted">${r.startedAt}${r.finishedAt ? ` → ${r.finishedAt}` : ""}</span>
     </div>
     <p>${r.description}</p>
+    ${e.failure ? failureView(e.failure) : ""}
     ${
       r.rollback
         ? html`<p class="notice">
