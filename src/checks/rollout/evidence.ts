@@ -183,10 +183,25 @@ export function evidenceLine(e: FailureEvidence): string {
   return `${e.pod}${e.container ? ` (container ${e.container})` : ""}: ${e.reason}${e.message ? `: ${e.message}` : ""}${ended.length ? ` (${ended.join(", ")})` : ""}`;
 }
 
-/** The reason and the last log line, in one line: for a step's message and the report. */
+/** A line that says it failed: an error, fatal, failed, exception or panic. */
+const failing = /\b(error|fatal|fail(ed|s|ure)?|exception|panic)\b/i;
+
+/**
+ * The log line that says most, for one line of text: the last one that reads as a failure
+ * (a program often ends on an afterword: "rolled back", "exiting"), else the last one.
+ */
+export function tellingLogLine(logs: readonly string[] | undefined): string | undefined {
+  if (!logs?.length) return undefined;
+  const last = logs.at(-1);
+  if (last && failing.test(last)) return `last log line: ${last}`;
+  const telling = [...logs].reverse().find((l) => failing.test(l));
+  return telling ? `log: ${telling}` : `last log line: ${last ?? ""}`;
+}
+
+/** The reason and the log line that tells, in one line: for a step's message and the report. */
 export function evidenceSummary(e: FailureEvidence): string {
-  const last = e.logs?.at(-1);
-  return `${evidenceLine(e)}${last ? `; last log line: ${last}` : ""}`;
+  const line = tellingLogLine(e.logs);
+  return `${evidenceLine(e)}${line ? `; ${line}` : ""}`;
 }
 
 /** The evidence as the terminal shows it under a step's line: each reason, then its log lines. */

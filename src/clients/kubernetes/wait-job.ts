@@ -2,7 +2,7 @@ import type { KubernetesObject, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
 import { jobVerdict } from "../../checks/rollout/job.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
-import { evidenceSummary, type FailureEvidence } from "../../checks/rollout/evidence.ts";
+import { evidenceSummary, tellingLogLine, type FailureEvidence } from "../../checks/rollout/evidence.ts";
 import { gatherEvidence, stuckBeforeStart } from "./pod-evidence.ts";
 
 /** Job pods' waiting states that will not recover by waiting: the Job fails at once with it. */
@@ -73,9 +73,9 @@ export async function waitForJob(
         .catch((): FailureEvidence[] => [])
         .then((evidence) => {
           const first = evidence[0];
-          const last = first?.logs?.at(-1);
+          const line = tellingLogLine(first?.logs);
           const text = said
-            ? `${message}: ${said}${last ? `; last log line: ${last}` : ""}`
+            ? `${message}: ${said}${line ? `; ${line}` : ""}`
             : first
               ? `${message}: ${evidenceSummary(first)}`
               : message;

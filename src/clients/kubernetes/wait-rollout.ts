@@ -3,7 +3,7 @@ import type { Cluster } from "./cluster.ts";
 import { deploymentVerdict } from "../../checks/rollout/deployment.ts";
 import { podFailure, podReady } from "../../checks/rollout/pod.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
-import { evidenceSummary, type FailureEvidence } from "../../checks/rollout/evidence.ts";
+import { evidenceSummary, tellingLogLine, type FailureEvidence } from "../../checks/rollout/evidence.ts";
 import { gatherEvidence, stuckBeforeStart } from "./pod-evidence.ts";
 
 export interface RolloutProgress {
@@ -67,9 +67,9 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
       .catch((): FailureEvidence[] => [])
       .then((evidence) => {
         const first = evidence[0];
-        const last = first?.logs?.at(-1);
+        const line = tellingLogLine(first?.logs);
         const text = said
-          ? `${message}: ${said}${last ? `; last log line: ${last}` : ""}`
+          ? `${message}: ${said}${line ? `; ${line}` : ""}`
           : first
             ? `${message}: ${evidenceSummary(first)}`
             : message;
