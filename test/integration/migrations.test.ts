@@ -154,11 +154,27 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
   });
 
   it("refuses a migration that breaks the running version, with the finding and the fix, unless overridden with a reason", async () => {
+    // 0.9.3 really stops using subject: it keeps it inside body (app/store.js, and queries.sql,
+    // which lists what store.js runs), and drops the column. The running 0.9.2 still writes and
+    // reads it: its release recorded its queries file, and pg_stat_statements saw its insert.
+    project.edit(
+      "services/mail/app/store.js",
+      /"insert into outbox \(recipient, subject, body\) values \(\$1, \$2, \$3\) returning id",\n(\s*)\[\n(\s*)body\.recipient,\n\s*handled\.body\.subject,\n\s*JSON\.stringify\(\{ template: body\.template, params: body\.params \?\? \{\} \}\),/,
+      '"insert into outbox (recipient, body) values ($$1, $$2) returning id",\n$1[\n$2body.recipient,\n$2JSON.stringify({ subject: handled.body.subject, template: body.template, params: body.params ?? {} }),',
+    );
+    project.edit(
+      "services/mail/queries.sql",
+      /insert into outbox \(recipient, subject, body\) values \(\$1, \$2, \$3\) returning id;\nselect id, recipient, subject, body from/,
+      "insert into outbox (recipient, body) values ($$1, $$2) returning id;\nselect id, recipient, body from",
+    );
     writeFileSync(
       join(project.root, "services/mail/migrations/V2__drop_subject.sql"),
       "set lock_timeout = '5s';\nalter table outbox drop column subject;\n",
     );
-    project.edit("services/mail/service.ts", 'version: "0.9.2"', 'version: "0.9.3"');
+    // A version of this file's own: the registry is shared, and other files build mail 0.9.3
+    // from the example as it is (still writing subject).
+    const fixed = `0.9.3-${project.namespace}`;
+    project.edit("services/mail/service.ts", 'version: "0.9.2"', `version: "${fixed}"`);
     const refused = await slipway(project.config, ...dev, "mail");
     expect(refused.code).toBe(ExitCode.refused);
     expect(refused.stderr).toContain(
@@ -203,6 +219,23 @@ describe("migrations before the rollout, on the real PostgreSQL", () => {
         "select 1 from information_schema.columns where table_name = 'outbox' and column_name = 'subject'",
       ),
     ).toEqual([]);
+    // The version that runs on the dropped column works: its smoke test's message is queued,
+    // its subject kept in body.
+    expect(allowed.stderr).toMatch(/mail: .*smoke/);
+    const queued = await query<{ recipient: string; body: string }>(
+      databaseOf("mail"),
+      "select recipient, body from outbox order by id desc limit 1",
+    );
+    expect(queued).toEqual([
+      {
+        recipient: "smoke-test@example.org",
+        body: expect.stringContaining('"subject":"Welcome, smoke test"'),
+      },
+    ]);
+    expect(
+      (await kube.apps().readNamespacedDeployment({ namespace: project.namespace, name: "mail" })).metadata
+        ?.annotations?.["slipway.dev/version"],
+    ).toBe(fixed);
     const release = await new ReleaseStore(
       Cluster.open("local", platform.kubeconfig),
       project.namespace,

@@ -9,6 +9,12 @@ export interface LiveProofOptions {
   /** How long pg_stat_statements must have watched the running version for "no query touches it". */
   readonly evidenceWindowMs: number;
   readonly scratchDatabase: "pglite" | "server";
+  /**
+   * What the running version's release recorded it runs (its own queries file, what
+   * pg_stat_statements saw before): proven too, since it keeps running until the rollout ends
+   * even when the new version's queries file no longer lists them.
+   */
+  readonly runningStatements?: readonly string[];
 }
 
 export interface LiveProof {
@@ -25,6 +31,17 @@ export interface LiveProof {
   readonly unavailable?: string;
   /** The statements pg_stat_statements saw the running version run: its release records them. */
   readonly liveStatements?: readonly string[];
+}
+
+/** Each statement once, whitespace aside (a recorded one is normalised, a file's is not). */
+function distinctStatements(statements: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return statements.filter((query) => {
+    const key = query.replace(/\s+/g, " ").trim();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Static errors the proof can see through: a running query that needs the object fails to PREPARE without it. */
@@ -64,7 +81,7 @@ export async function proveWithLiveQueries(
     const proof = await proveQueries(
       url,
       pending,
-      [...new Set([...live.queries, ...shipped])],
+      distinctStatements([...live.queries, ...(options.runningStatements ?? []), ...shipped]),
       options.scratchDatabase,
     );
     const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({

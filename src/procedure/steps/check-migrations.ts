@@ -99,6 +99,7 @@ export const checkMigrations: Step = {
       const proof = await proveWithLiveQueries(run.cluster, run.env, service, pending, findings, {
         evidenceWindowMs: options.evidenceWindowMs ?? 24 * 3_600_000,
         scratchDatabase: options.scratchDatabase ?? "pglite",
+        runningStatements: run.previous?.statements?.queries,
       });
       run.detail(proof.summary);
       release.checks.push(proof.check);
