@@ -21,6 +21,9 @@ export interface WorkloadOverrides {
   readonly serving: boolean;
 }
 
+/** How long a serving pod drains before its program gets SIGTERM, unless the definition says. */
+export const defaultDrainSeconds = 5;
+
 /** The pod spec every workload of a service shares: image, env, resources, files and volumes. */
 export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1PodSpec {
   const d = containerOf(ctx.service.spec);
@@ -55,6 +58,10 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
         ...(volume.readOnly !== undefined ? { readOnly: volume.readOnly } : {}),
       });
   }
+  // A terminating pod is taken out of its Service at once, but each node's routing learns it a
+  // moment later: the pod keeps serving meanwhile, so no request reaches a closed port. The
+  // sleep action needs no shell in the image.
+  const drain = serving && ctx.service.spec.service ? (serving.drainSeconds ?? defaultDrainSeconds) : 0;
   const command = overrides.command ?? d.command;
   const args = overrides.args ?? d.args;
   const container: V1Container = {
@@ -70,6 +77,7 @@ export function podSpec(ctx: RenderContext, overrides: WorkloadOverrides): V1Pod
     ...(d.resources ? { resources: d.resources } : {}),
     ...(serving?.liveness ? { livenessProbe: probe(serving.liveness, serving.port) } : {}),
     ...(serving?.readiness ? { readinessProbe: probe(serving.readiness, serving.port) } : {}),
+    ...(drain > 0 ? { lifecycle: { preStop: { sleep: { seconds: drain } } } } : {}),
     ...(mounts.length ? { volumeMounts: mounts } : {}),
     ...(pod?.containerSecurityContext ? { securityContext: { ...pod.containerSecurityContext } } : {}),
   };
