@@ -17,7 +17,7 @@ import {
 import { platform } from "../support/platform.ts";
 import { startSlipway } from "../support/slipway-process.ts";
 
-const project = isolatedExample("outage");
+const project = isolatedExample("outage", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "90s"];

@@ -16,7 +16,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { startSlipway } from "../support/slipway-process.ts";
 
-const project = isolatedExample("apply-refused");
+const project = isolatedExample("apply-refused", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s"];

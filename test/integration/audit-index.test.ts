@@ -10,7 +10,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import type { AuditStatusDocument, HistoryDocument } from "../../src/output/documents.ts";
 
-const project = isolatedExample("audit");
+const project = isolatedExample("audit", { node: "simulated" });
 const prefix = `${project.namespace}-`;
 const alias = `${prefix}http_logs_files.browse`;
 const deploy = ["deploy", "files", "--env", "dev", "--yes", "--timeout", "60s"];

@@ -11,7 +11,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
 
-const project = isolatedExample("autoscale");
+const project = isolatedExample("autoscale", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "90s"];
 

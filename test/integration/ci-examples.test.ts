@@ -22,7 +22,7 @@ import { ExitCode } from "../../src/cli/exit-codes.ts";
 // a dev and a prod namespace of its own). What is not a Slipway command (the service's tests,
 // the image's build and push, the build report) is played by the example's CI before the first
 // deploy, where it stands in both files.
-const project = isolatedExample("ci-examples");
+const project = isolatedExample("ci-examples", { node: "simulated" });
 const prodNamespace = `${project.namespace}-prod`;
 const run = randomBytes(3).toString("hex");
 // A Jenkins job of its own: the stand-in keeps builds across runs, and this file adds failing ones.

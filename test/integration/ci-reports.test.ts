@@ -14,7 +14,7 @@ import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
 
 // What a CI job reads after `plan` and `deploy`: the step summary GitHub shows and the JUnit
 // report Jenkins shows, from the binary against the local platform, in a namespace of its own.
-const project = isolatedExample("ci-reports");
+const project = isolatedExample("ci-reports", { node: "simulated" });
 const reports = mkdtempSync(join(tmpdir(), "slipway-ci-reports-"));
 
 const slipway = (args: readonly string[], summary: string): Promise<SlipwayResult> =>

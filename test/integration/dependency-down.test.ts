@@ -79,7 +79,7 @@ describe("a dependency that is down at deploy time", () => {
   it.each(cases)(
     "%s: the deploy is refused before anything is written, naming it and its address",
     async (_part, breakIt, message, code) => {
-      const project = isolatedExample("down");
+      const project = isolatedExample("down", { node: "simulated" });
       namespaces.push(project.namespace);
       await provisionExampleDatabases(project.config, "dev");
       await publishDefinedVersions(project.config); // CI ran; then the part went away

@@ -19,7 +19,7 @@ import { expectDocument } from "../support/documents.ts";
 import { kube, platform } from "../support/platform.ts";
 import { runSlipway, slipwayBin } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("progress");
+const project = isolatedExample("progress", { node: "simulated" });
 const withConfig = (...args: string[]): string[] => [
   ...args,
   "-c",

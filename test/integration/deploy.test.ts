@@ -17,7 +17,7 @@ import { kube, platform } from "../support/platform.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import type { StatusDocument } from "../../src/output/documents.ts";
 
-const project = isolatedExample("deploy");
+const project = isolatedExample("deploy", { node: "simulated" });
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
 const cluster = Cluster.open("local", platform.kubeconfig);
 const deployment = (name: string) =>

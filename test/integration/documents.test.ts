@@ -18,7 +18,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("documents");
+const project = isolatedExample("documents", { node: "simulated" });
 // A second environment on the same cluster, for `cluster move`: its own namespace, the same
 // registry, databases and audit indices (a move keeps the platform's data where it is).
 const movedNs = `${project.namespace}-moved`;

@@ -10,7 +10,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
 
-const project = isolatedExample("drift");
+const project = isolatedExample("drift", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 // slipway() plays CI first: each defined version is built, pushed and reported as tested.
 const deploy = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];

@@ -12,7 +12,7 @@ import { captureOutput } from "../support/output.ts";
 import { kube, platform } from "../support/platform.ts";
 import type { EnvironmentListDocument } from "../../src/output/documents.ts";
 
-const project = isolatedExample("envcheck");
+const project = isolatedExample("envcheck", { node: "simulated" });
 const scratch = mkdtempSync(join(tmpdir(), "slipway-env-check-"));
 
 afterAll(() =>

@@ -15,7 +15,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("hatch");
+const project = isolatedExample("hatch", { node: "simulated" });
 const ns = project.namespace;
 
 const plan = async (): Promise<{ code: number; stdout: string }> => {

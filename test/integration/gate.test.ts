@@ -27,7 +27,7 @@ import type { HistoryDocument } from "../../src/output/documents.ts";
 
 // "Built and tested": the registry (real, with authentication on) and CI (the Jenkins stand-in,
 // a platform part, since no real Jenkins runs on these machines) are checked before any deploy.
-const project = isolatedExample("gate");
+const project = isolatedExample("gate", { node: "simulated" });
 const prodNamespace = `${project.namespace}-prod`;
 const run = randomBytes(3).toString("hex");
 let current = "1.0.0";
@@ -281,7 +281,7 @@ describe("checks an environment requires", () => {
     );
 
   it("refuses, at load time, an environment that requires a check it cannot run (exit 2, located)", async () => {
-    const copy = isolatedExample("gate-requires");
+    const copy = isolatedExample("gate-requires", { node: "simulated" });
     copy.edit(
       "slipway.config.ts",
       "defaults: { replicas: 1 },",

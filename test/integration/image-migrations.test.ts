@@ -25,7 +25,7 @@ import { kube, platform } from "../support/platform.ts";
 import { copyOfExample } from "../support/project.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("shipped");
+const project = isolatedExample("shipped", { node: "real" });
 const deploy = ["deploy", "accounting", "--env", "dev", "--yes", "--timeout", "60s"];
 const migrationsFolder = join(project.root, "services/accounting/migrations");
 const database = `${project.namespace}_accounting`.replace(/[^a-z0-9_]/g, "_");

@@ -13,7 +13,7 @@ import {
 import type { ServiceListDocument } from "../../src/output/documents.ts";
 import { platform } from "../support/platform.ts";
 
-const project = isolatedExample("jobs-only");
+const project = isolatedExample("jobs-only", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 
 const cleaner = (version: string): string => `import { defineService } from "slipway";

@@ -14,7 +14,7 @@ import {
 } from "../support/deploy-project.ts";
 import { captureOutput } from "../support/output.ts";
 
-const project = isolatedExample("least");
+const project = isolatedExample("least", { node: "simulated" });
 
 afterAll(() => removeExample(project.namespace));
 

@@ -16,7 +16,7 @@ import {
 import { platform } from "../support/platform.ts";
 import { startSlipway, type RunningSlipway } from "../support/slipway-process.ts";
 
-const project = isolatedExample("lock-lost");
+const project = isolatedExample("lock-lost", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "--lock-lease", "6s"];

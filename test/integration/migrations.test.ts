@@ -19,7 +19,7 @@ import { kube, platform, uniqueName } from "../support/platform.ts";
 import { repoRoot } from "../support/project.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
-const project = isolatedExample("migrate");
+const project = isolatedExample("migrate", { node: "real" });
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
 const dbUrl = (database: string): string =>
   `postgresql://${platform.secrets.postgresUser}:${encodeURIComponent(platform.secrets.postgresPassword)}@${platform.postgres.host}:${platform.postgres.port}/${database}`;

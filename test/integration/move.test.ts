@@ -16,7 +16,7 @@ import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 // Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
 // (contexts rancher and k3s of the local platform), the full procedure on the target.
-const project = isolatedExample("move");
+const project = isolatedExample("move", { node: "simulated" });
 const rancherNs = `${project.namespace}-rancher`;
 const k3sNs = `${project.namespace}-k3s`;
 project.edit("slipway.config.ts", 'namespace: "research"', `namespace: "${rancherNs}"`);

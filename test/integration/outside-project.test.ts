@@ -36,7 +36,7 @@ const exec = promisify(execFile);
 // The example with a dev namespace, databases and audit indices of this test's own; its
 // databases are provisioned and its images published from this in-repository copy (the support
 // code loads it in-process, with the sources), the outside project is a copy of it.
-const source = isolatedExample("outside");
+const source = isolatedExample("outside", { node: "simulated" });
 const made: string[] = [];
 let project = "";
 let tarball = "";

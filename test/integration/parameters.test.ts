@@ -12,7 +12,7 @@ import {
 } from "../support/deploy-project.ts";
 import { kube } from "../support/platform.ts";
 
-const project = isolatedExample("params");
+const project = isolatedExample("params", { node: "simulated" });
 project.edit(
   "services/auth/service.ts",
   "parameters: {",

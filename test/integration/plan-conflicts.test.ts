@@ -14,7 +14,7 @@ import {
 import { kube, platform, platformBinaries } from "../support/platform.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
-const project = isolatedExample("conflicts");
+const project = isolatedExample("conflicts", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const plan = (...args: string[]) => slipway(project.config, "plan", "--env", "dev", ...args);
 const deploy = (...args: string[]) =>

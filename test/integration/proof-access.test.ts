@@ -16,7 +16,7 @@ import { ExitCode } from "../../src/cli/exit-codes.ts";
 // The dynamic proof needs the service's database. When it cannot run (the database unreachable
 // or refusing the credentials, no pg_stat_statements), the deploy is refused before anything
 // rolls out, unless --skip-dynamic-proof --reason says why the static check alone will do.
-const project = isolatedExample("proof");
+const project = isolatedExample("proof", { node: "simulated" });
 const database = `${project.namespace}_accounting`.replace(/[^a-z0-9_]/g, "_");
 const { postgresUser: user, postgresPassword: password } = platform.secrets;
 const { host, port } = platform.postgres;

@@ -24,7 +24,7 @@ import {
 import { platform } from "../support/platform.ts";
 import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("real-faults");
+const project = isolatedExample("real-faults", { node: "real" });
 const run = randomBytes(2).toString("hex");
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);

@@ -12,7 +12,7 @@ import {
 import { kube } from "../support/platform.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
-const project = isolatedExample("refs");
+const project = isolatedExample("refs", { node: "simulated" });
 const ns = project.namespace;
 const dev = ["--env", "dev"];
 

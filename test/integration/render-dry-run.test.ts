@@ -11,7 +11,7 @@ import { isolatedExample } from "../support/deploy-project.ts";
 import { escapeHatchService, gatewayService, workerService } from "../support/feature-services.ts";
 import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
-const example = isolatedExample("dryrun");
+const example = isolatedExample("dryrun", { node: "simulated" });
 
 let project: ProjectModel;
 

@@ -12,7 +12,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 
-const project = isolatedExample("resume");
+const project = isolatedExample("resume", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 

@@ -14,7 +14,7 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
-const project = isolatedExample("rbschema");
+const project = isolatedExample("rbschema", { node: "simulated" });
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
 const rollback = ["rollback", "mail", "--env", "dev", "--timeout", "60s"];
 const database = `${project.namespace}_mail`.replace(/[^a-z0-9_]/g, "_");

@@ -24,7 +24,7 @@ import { kube, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 
 const canary = `canary-${randomBytes(12).toString("hex")}`;
-const project = isolatedExample("canary");
+const project = isolatedExample("canary", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const role = `canary_${project.namespace.replace(/[^a-z0-9]/g, "_")}`;
 const databases = ["auth", "accounting", "files", "mail", "orchestrator"];

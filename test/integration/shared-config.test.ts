@@ -10,7 +10,7 @@ import {
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
 
-const project = isolatedExample("shared-config");
+const project = isolatedExample("shared-config", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const shared = () => cluster.get("ConfigMap", "token-validation", project.namespace);
 const mount = '{ configMap: "token-validation", mountPath: "/etc/token-validation" }';

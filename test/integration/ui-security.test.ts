@@ -13,7 +13,7 @@ import {
 } from "../support/dashboard.ts";
 import { kube, platform } from "../support/platform.ts";
 
-const project = isolatedExample("ui-security");
+const project = isolatedExample("ui-security", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 let readOnly: RunningDashboard;
 let open: RunningDashboard;

@@ -26,7 +26,7 @@ import {
 import { kubeAt, platform } from "../support/platform.ts";
 import { startSlipway } from "../support/slipway-process.ts";
 
-const project = isolatedExample("ui");
+const project = isolatedExample("ui", { node: "simulated" });
 const prodNamespace = `${project.namespace}-prod`;
 const dev = ["deploy", "--env", "dev", "--yes", "--timeout", "60s"];
 const cluster = Cluster.open("local", platform.kubeconfig);

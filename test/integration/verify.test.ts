@@ -17,7 +17,7 @@ import { kube, platform } from "../support/platform.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
-const project = isolatedExample("verify");
+const project = isolatedExample("verify", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s"];

@@ -6,8 +6,16 @@ import { kube, platform, uniqueName } from "./platform.ts";
 import { copyOfExample } from "./project.ts";
 import { buildExampleImages } from "../../scripts/build-images.ts";
 
-/** A copy of the example platform whose dev environment deploys into a namespace of its own. */
-export function isolatedExample(prefix: string): {
+/**
+ * A copy of the example platform whose dev environment deploys into a namespace of its own.
+ * `node` says which node its pods need: `real` (the example's own choice: processes in
+ * containers, for tests about a pod's life) or `simulated` (KWOK's nodes: Ready at once, no
+ * process; for tests of plans, records, locks and the like, whose images need not run).
+ */
+export function isolatedExample(
+  prefix: string,
+  options: { readonly node: "real" | "simulated" },
+): {
   root: string;
   config: string;
   namespace: string;
@@ -27,6 +35,12 @@ export function isolatedExample(prefix: string): {
       )
       .replace('indexPrefix: "prod-"', `indexPrefix: "${namespace}-prod-"`),
   );
+  if (options.node === "simulated") {
+    const config = readFileSync(configPath, "utf8");
+    const placement = /\n\s*\/\/ The local platform's real node[^\n]*\n\s*pod: \{[\s\S]*?\n {4}\},/;
+    if (!placement.test(config)) throw new Error("the example's dev environment no longer places its pods");
+    writeFileSync(configPath, config.replace(placement, ""));
+  }
   const edit = (file: string, from: string | RegExp, to: string): void => {
     const path = join(copy.root, file);
     const before = readFileSync(path, "utf8");

@@ -28,7 +28,9 @@ import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 /** The kill tests of the steps of one phase, in a namespace of their own. */
 export function killSuite(phase: Phase): void {
-  const project = isolatedExample(`kill-${phase === "before-rollout" ? "before" : "rollout"}`);
+  const project = isolatedExample(`kill-${phase === "before-rollout" ? "before" : "rollout"}`, {
+    node: "simulated",
+  });
   const cluster = Cluster.open("local", platform.kubeconfig);
   const store = new ReleaseStore(cluster, project.namespace);
   const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "-o", "jsonl"];
