@@ -5,7 +5,7 @@ import { partDir } from "../layout.ts";
 import { host } from "../versions.ts";
 import { partName, planePki, planeTokens, type ControlPlane } from "./control-plane.ts";
 import { goBuilt, requireBinaries, type Part } from "./part.ts";
-import { ensureKubeletClientCert } from "./node/identity.ts";
+import { ensureKubeletClientCert, kubeletClientCertPaths } from "./node/identity.ts";
 import { caBytes, tokenFileLines, writeComponentKubeconfigs } from "./kube-identities.ts";
 
 /** A control plane's API server: its own etcd, CA, service-account key and tokens. */
@@ -23,12 +23,13 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       writeFileSync(join(dir, "tokens.csv"), tokenFileLines(ctx, plane), { mode: 0o600 });
       writeComponentKubeconfigs(ctx, plane);
+      ensureKubeletClientCert(planePki(ctx, plane));
     },
     launch(ctx) {
       const dir = partDir(ctx.layout, name);
       const pki = planePki(ctx, plane);
       const tokenFile = `--token-auth-file=${join(dir, "tokens.csv")}`;
-      const kubeletClient = ensureKubeletClientCert(ctx.layout, pki);
+      const kubeletClient = kubeletClientCertPaths(pki);
       return {
         executable: requireBinaries(ctx).kubeApiserver,
         // Both planes run the same binary: a live PID is ours only if it reads our token file.

@@ -84,12 +84,15 @@ export interface KubeletClientCert {
   readonly key: string;
 }
 
-export function ensureKubeletClientCert(layout: Layout, pki: PartContext["pki"]): KubeletClientCert {
+/** Where the certificate is, beside the plane's CA: `launch` names it, `prepare` makes it. */
+export function kubeletClientCertPaths(pki: PartContext["pki"]): KubeletClientCert {
   const dir = join(dirname(pki.caCert), "kubelet-client");
-  const paths = {
-    cert: join(dir, "apiserver-kubelet-client.crt"),
-    key: join(dir, "apiserver-kubelet-client.key"),
-  };
+  return { cert: join(dir, "apiserver-kubelet-client.crt"), key: join(dir, "apiserver-kubelet-client.key") };
+}
+
+export function ensureKubeletClientCert(pki: PartContext["pki"]): KubeletClientCert {
+  const paths = kubeletClientCertPaths(pki);
+  const dir = dirname(paths.cert);
   if (existsSync(paths.cert) && existsSync(paths.key)) return paths;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const openssl = (...args: string[]): void => {
