@@ -126,17 +126,17 @@ const deployment = z.strictObject({
   replicas: z.number().int().min(0).optional(),
   /** Seconds a new pod must stay ready before it counts as available: catches a crash right after start. */
   minReadySeconds: z.number().int().min(0).optional(),
-  /**
-   * Seconds a terminating pod keeps serving (a preStop sleep) while its endpoint leaves every
-   * node's Service routing; default 5 for a service with a Service, 0 turns it off.
-   */
-  drainSeconds: z.number().int().min(0).max(300).optional(),
   /** Extra labels on the pods (not on the selector): for policies, monitoring, fault injection. */
   podLabels: z.record(labelKey, labelValue).optional(),
   port: port.optional(),
   ...containerSettings,
   liveness: probe.optional(),
   readiness: probe.optional(),
+  /**
+   * Seconds a terminating pod keeps serving (a preStop sleep) while its endpoint leaves every
+   * node's Service routing; default 5 for a service with a Service, 0 turns it off.
+   */
+  drainSeconds: z.number().int().min(0).max(300).optional(),
   /** A PodDisruptionBudget: how many pods a node drain may take down at once. */
   disruptionBudget: z
     .strictObject({ minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() })

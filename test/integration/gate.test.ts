@@ -276,16 +276,17 @@ describe("checks an environment requires", () => {
   const requireInDev = (checks: string): void =>
     project.edit(
       "slipway.config.ts",
-      "defaults: { replicas: 1 },",
-      `defaults: { replicas: 1 },\n  requires: ${checks},`,
+      // dev's defaults come first in the file: requires goes before them.
+      "  defaults: {\n    replicas: 1,",
+      `  requires: ${checks},\n  defaults: {\n    replicas: 1,`,
     );
 
   it("refuses, at load time, an environment that requires a check it cannot run (exit 2, located)", async () => {
     const copy = isolatedExample("gate-requires", { node: "simulated" });
     copy.edit(
       "slipway.config.ts",
-      "defaults: { replicas: 1 },",
-      'defaults: { replicas: 1 },\n  requires: ["image", "ci", "promotion"],',
+      "  defaults: {\n    replicas: 1,",
+      '  requires: ["image", "ci", "promotion"],\n  defaults: {\n    replicas: 1,',
     );
     const p = await slipwayUnpublished(copy.config, "plan", "--env", "dev");
     expect(p.code).toBe(2);
