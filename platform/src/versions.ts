@@ -25,6 +25,7 @@ export const ports = {
   elasticsearchTransport: 29300,
   /** The real node's kubelet and kube-proxy health and metrics, on loopback. */
   kubeletHealthz: 26250,
+  containerdMetrics: 26251,
   kubeProxyHealthz: 26256,
   kubeProxyMetrics: 26249,
   corednsHealth: 26253,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { partDir } from "../../layout.ts";
-import { ports, versions } from "../../versions.ts";
+import { host, ports, versions } from "../../versions.ts";
 import { goBuilt, requireBinaries, type Part, type PartContext } from "../part.ts";
 import { realNode, removeNodeNetwork } from "./network.ts";
 import { stopContainers } from "./teardown.ts";
@@ -42,6 +42,10 @@ state = "${join(dir, "state")}"
 
 [debug]
   level = "info"
+
+# Its one TCP port: a second platform's containerd finds it taken and does not start.
+[metrics]
+  address = "${host}:${ports.containerdMetrics}"
 
 [plugins."io.containerd.internal.v1.opt"]
   path = "${join(dir, "opt")}"
@@ -140,7 +144,7 @@ export const containerdPart: Part = {
     },
   ],
   address: `runc, CNI bridge ${realNode.bridge}`,
-  ports: [],
+  ports: [ports.containerdMetrics],
   dependsOn: [],
   startTimeoutMs: 60_000,
   async prepare(ctx) {
