@@ -11,7 +11,11 @@ export const realNode = {
   name: "slipway-node-real",
   bridge: "slipway0",
   address: "10.89.0.1",
-  podSubnet: "10.89.0.0/24",
+  /**
+   * Wide, so host-local hands out a pod address again only after 65,000 others: a reused
+   * address could meet this machine's stale neighbour entry for the pod that had it before.
+   */
+  podSubnet: "10.89.0.0/16",
   /** KWOK's simulated nodes report 127.0.0.1, so the API server asks 127.0.0.1:10250 for their logs. */
   kubeletPort: 10350,
   /** Pods that do not tolerate it stay on the simulated nodes (tests that need no process). */
@@ -69,8 +73,12 @@ export function ensureNodeNetwork(): void {
   run("nft", ["-f", "-"], guardRules);
   if (!bridgeExists()) run("ip", ["link", "add", realNode.bridge, "type", "bridge"]);
   const addresses = run("ip", ["-o", "-4", "addr", "show", "dev", realNode.bridge]);
-  if (!addresses.includes(`${realNode.address}/`))
-    run("ip", ["addr", "add", `${realNode.address}/24`, "dev", realNode.bridge]);
+  const wanted = `${realNode.address}/${realNode.podSubnet.split("/")[1]}`;
+  if (!addresses.includes(` ${wanted} `)) {
+    // An address of an older layout (another prefix) goes first.
+    if (addresses.includes(` ${realNode.address}/`)) run("ip", ["addr", "flush", "dev", realNode.bridge]);
+    run("ip", ["addr", "add", wanted, "dev", realNode.bridge]);
+  }
   run("ip", ["link", "set", realNode.bridge, "up"]);
   run("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"]);
 }
