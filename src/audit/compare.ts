@@ -61,4 +61,24 @@ export function compareMappings(
   return { conflicts, missing, extra };
 }
 
+/**
+ * What Elasticsearch does with an entry whose field has the defined shape while the index maps it
+ * the live way. The audit indices set ignore_malformed, so a scalar of another type is kept,
+ * unindexed; an object where the mapping has a scalar, or a scalar where it has an object, is
+ * rejected: the entry is not written at all.
+ */
+export type ConflictEffect = "rejected" | "not indexed";
+
+export function conflictEffect(conflict: MappingConflict): ConflictEffect {
+  const shape = (described: string): "object" | "any" | "scalar" =>
+    described === "object" ? "object" : described.endsWith("(not indexed)") ? "any" : "scalar";
+  const live = shape(conflict.live);
+  const expected = shape(conflict.expected);
+  return live !== expected && live !== "any" && expected !== "any" ? "rejected" : "not indexed";
+}
+
+/** One conflict in words: "request.product is object, defined keyword: entries rejected". */
+export const describeConflict = (c: MappingConflict): string =>
+  `${c.field} is ${c.live}, defined ${c.expected}: entries ${conflictEffect(c)}`;
+
 export const matches = (c: MappingComparison): boolean => c.conflicts.length === 0 && c.missing.length === 0;

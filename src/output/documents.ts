@@ -93,6 +93,23 @@ export interface AuditCallStatus {
   readonly matches: boolean;
   /** "matches", "no write index", or what differs. */
   readonly mapping: string;
+  /**
+   * Fields whose live mapping cannot take the defined request type: what Elasticsearch does with
+   * the entries of a version that sends the defined type (rejected ones are lost).
+   */
+  readonly conflicts: readonly AuditFieldConflict[];
+}
+
+/** A field of an audit write index whose mapping differs from the call's request schema. */
+export interface AuditFieldConflict {
+  /** The field of the audit entry, "request.product". */
+  readonly field: string;
+  /** The write index's mapping of it, "object". */
+  readonly live: string;
+  /** What the request schema maps it to, "keyword". */
+  readonly expected: string;
+  /** "rejected": the entry is not written; "not indexed": kept, that value unindexed (ignore_malformed). */
+  readonly effect: "rejected" | "not indexed";
 }
 
 /** `audit status -o json`. */

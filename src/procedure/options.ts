@@ -32,6 +32,12 @@ export interface DeployOptions {
   readonly signal?: AbortSignal;
   /** --skip-ci-check: the reason goes into the record's description, shown by status and history. */
   readonly skippedCi?: { readonly reason: string };
+  /**
+   * --skip-audit-index: deploy without updating the audit indices of changed calls; the reason is
+   * recorded, and each call whose index then rejects or leaves unindexed the new version's
+   * entries is said and recorded with its fields.
+   */
+  readonly skipAuditIndex?: { readonly reason: string };
   /** The environment's search server: required when a planned service's audit index must change. */
   readonly search?: SearchClient;
   /** The environment's `search.indexPrefix`, for rollbacks that restore an audit index. */

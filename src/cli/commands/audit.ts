@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { readLiveAudit } from "../../audit/live.ts";
+import { conflictEffect, describeConflict } from "../../audit/compare.ts";
 import { planAuditCall } from "../../audit/plan.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
@@ -14,7 +15,7 @@ export function registerAudit(program: Command, out: Output): void {
   audit
     .command("status")
     .description(
-      "per audited call: its write alias, write index, template version, and whether the live mapping matches the definitions (exit 3 when one does not)",
+      "per audited call: its write alias, write index, template version, and whether the live mapping matches the definitions, naming each field whose entries it rejects or leaves unindexed (exit 3 when one does not match)",
     )
     .argument("[service...]", "services (default: all)")
     .requiredOption("-e, --env <name>", "environment")
@@ -47,7 +48,7 @@ export function registerAudit(program: Command, out: Output): void {
             : plan.change === "none"
               ? "matches"
               : [
-                  ...plan.conflicts.map((c) => `${c.field} is ${c.live}, defined ${c.expected}`),
+                  ...plan.conflicts.map(describeConflict),
                   ...plan.added.map((f) => `${f} missing`),
                   ...(plan.putTemplate ? ["template out of date"] : []),
                 ].join("; ");
@@ -60,6 +61,7 @@ export function registerAudit(program: Command, out: Output): void {
           templateVersion: state?.template?.version ?? null,
           matches: mapping === "matches",
           mapping,
+          conflicts: plan.conflicts.map((c) => ({ ...c, effect: conflictEffect(c) })),
         };
       });
       if (format === "json")

@@ -23,6 +23,7 @@ interface DeployFlags extends ParameterFlags {
   allowBreakingMigrations?: boolean;
   skipCiCheck?: boolean;
   skipDynamicProof?: boolean;
+  skipAuditIndex?: boolean;
   reason?: string;
   evidenceWindow: string;
   scratchDatabase: string;
@@ -72,6 +73,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "--skip-dynamic-proof",
       "deploy without the dynamic proof of the migrations (the static check still applies), e.g. when this machine cannot reach the database (needs --reason; shown in status and history)",
     )
+    .option(
+      "--skip-audit-index",
+      "deploy without updating the audit indices of changed calls: a breaking call's entries are then rejected by the search server (needs --reason; each such call and field is said and recorded)",
+    )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
       "--scratch-database <kind>",
@@ -105,6 +110,11 @@ export function registerDeploy(program: Command, out: Output): void {
       throw new UsageError(
         "--skip-dynamic-proof needs --reason",
         'say why the running version survives the migrations: --reason "the database is reachable from the cluster only; V7 only adds a table"',
+      );
+    if (opts.skipAuditIndex && !opts.reason?.trim())
+      throw new UsageError(
+        "--skip-audit-index needs --reason",
+        'say why losing or not indexing audit entries is acceptable: --reason "the search server is down; entries of files.browse are kept in the pods\' logs"',
       );
     const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
     const plan = await planFor(session, services, {
@@ -157,6 +167,7 @@ export function registerDeploy(program: Command, out: Output): void {
       digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
       ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
       ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
+      ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
     });
     ci.finish(report);
     render.report(report, started);

@@ -1,6 +1,7 @@
 import { applyAuditCall } from "../../audit/apply.ts";
-import { describeAuditCall } from "../../audit/plan.ts";
-import { failedStep, succeeded, type Step } from "../step.ts";
+import { conflictEffect, describeConflict } from "../../audit/compare.ts";
+import { describeAuditCall, type AuditCallPlan } from "../../audit/plan.ts";
+import { failedStep, succeeded, type ServiceRun, type Step, type StepResult } from "../step.ts";
 
 /**
  * Breaking call → audit index updated: each audited call whose request type changed gets its
@@ -19,6 +20,7 @@ export const auditIndex: Step = {
       .join(", ")}, then verify its live mapping`,
   async run(run) {
     const changes = run.plan.audit.filter((a) => a.change !== "none");
+    if (run.options.skipAuditIndex) return skip(run, changes, run.options.skipAuditIndex.reason);
     const search = run.options.search;
     if (!search) return failedStep("its audit index must change, but the environment names no search server");
     for (const change of changes) {
@@ -45,3 +47,24 @@ export const auditIndex: Step = {
     return succeeded(`audit index (not changed in a dry run): ${changes.map(describeAuditCall).join("; ")}`);
   },
 };
+
+/**
+ * --skip-audit-index: nothing is written to the search server. The override is recorded; each
+ * call whose write index cannot take the new request type is said, with its fields and what
+ * Elasticsearch does with the new version's entries, and recorded as a skipped check.
+ */
+function skip(run: ServiceRun, changes: readonly AuditCallPlan[], reason: string): StepResult {
+  const said = `audit index update skipped by ${run.options.deployedBy}: ${reason}`;
+  if (run.release) run.release.overrides = [...(run.release.overrides ?? []), said];
+  run.detail(said);
+  for (const change of changes) {
+    const rejected = change.conflicts.filter((c) => conflictEffect(c) === "rejected");
+    const message =
+      change.conflicts.length === 0
+        ? `${change.call}: not updated (${change.change}): ${describeAuditCall(change)}`
+        : `${change.call}: ${rejected.length ? "Elasticsearch REJECTS this version's entries" : "this version's entries are not fully indexed"}: ${change.conflicts.map(describeConflict).join("; ")} (write index ${change.writeIndex}); fix: deploy again without --skip-audit-index, which rolls ${change.names.alias} over`;
+    run.detail(`warning: audit index ${message}`);
+    run.release?.checks.push({ check: `audit-index/${change.call}`, outcome: "skipped", message });
+  }
+  return succeeded(`audit index not updated (${said}): ${changes.map((c) => c.call).join(", ")}`);
+}
