@@ -274,7 +274,7 @@ describe("accounting's main.js, run as the image runs it", () => {
   });
 
   it("on SIGTERM stops accepting, finishes the request in flight, and exits 0", async () => {
-    const app = await start();
+    const app = await start({ SHUTDOWN_LINGER_MS: "0" });
     const port = Number(new URL(app.url).port);
     const body = JSON.stringify({ walletId: 1, amount: 1 });
     // A request whose body is still arriving when SIGTERM comes.

@@ -94,15 +94,18 @@ async function serveUntilTerminated(program: ServiceProgram, settings: Settings,
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    out.log(`${signal}: no new connections; finishing the requests in flight`);
     // A request that never finishes must not hold the pod past its grace period.
     const deadline = setTimeout(() => {
       out.warn(`${signal}: requests still in flight after 20 s; exiting anyway`);
       process.exit(1);
-    }, 20_000);
+    }, 20_000 + settings.shutdownLingerMs);
     deadline.unref();
+    if (settings.shutdownLingerMs > 0)
+      out.log(`${signal}: answering with "Connection: close" for ${settings.shutdownLingerMs} ms`);
     running
-      .close()
+      .close(settings.shutdownLingerMs, () =>
+        out.log(`${signal}: no new connections; finishing the requests in flight`),
+      )
       .then(() => db?.end())
       .then(() => {
         out.log(`${signal}: stopped`);

@@ -16,8 +16,11 @@ export interface Output {
 export interface RunningServer {
   readonly server: Server;
   readonly audit: AuditWriter | undefined;
-  /** Stops accepting, lets the requests in flight and the audit writes finish. */
-  close(): Promise<void>;
+  /**
+   * Answers with "Connection: close" for `lingerMs`, then stops accepting (`onStopAccepting`),
+   * lets the requests in flight and the audit writes finish.
+   */
+  close(lingerMs?: number, onStopAccepting?: () => void): Promise<void>;
 }
 
 /** Answers one request: the runtime's own routes, else the service's handle() and store. */
@@ -134,8 +137,13 @@ export async function serve(
   return {
     server,
     audit,
-    async close() {
+    async close(lingerMs = 0, onStopAccepting?: () => void) {
       closing = true;
+      // A client may be writing its next request on a kept-alive connection right now: closing
+      // it at once resets that request. For a while, every answer closes its connection instead,
+      // and a client closes an idle one itself after its keep-alive timeout (undici's: 4 s).
+      if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
+      onStopAccepting?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

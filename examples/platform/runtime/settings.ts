@@ -17,6 +17,8 @@ export interface Settings {
   readonly namespace: string | undefined;
   readonly smokeTestUrl: string | undefined;
   readonly faults: ReadonlySet<Fault>;
+  /** After SIGTERM, how long kept-alive connections are still answered (each then closed). */
+  readonly shutdownLingerMs: number;
 }
 
 /** Where Kubernetes mounts the pod's namespace when a ServiceAccount token is mounted. */
@@ -50,5 +52,15 @@ export function readSettings(
     namespace: namespace || undefined,
     smokeTestUrl: env.SMOKE_TEST_URL ? env.SMOKE_TEST_URL.replace(/\/+$/, "") : undefined,
     faults: parseFaults(env[faultVariable]),
+    shutdownLingerMs: lingerOf(env.SHUTDOWN_LINGER_MS),
   };
+}
+
+/** SHUTDOWN_LINGER_MS: default 5000 (longer than a client's keep-alive timeout); 0 for tests. */
+function lingerOf(value: string | undefined): number {
+  if (value === undefined || value === "") return 5000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new Error(`SHUTDOWN_LINGER_MS must be a number of milliseconds, not "${value}"`);
+  return ms;
 }
