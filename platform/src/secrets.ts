@@ -125,13 +125,32 @@ function generatePki(dir: string, cluster: ClusterName): void {
     "-out",
     pki.caCert,
   );
-  const extFile = join(dir, "apiserver.ext");
-  writeFileSync(
-    extFile,
-    "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n" +
+  issueCertificate({
+    ca: pki,
+    subject: "/CN=kube-apiserver",
+    extensions:
+      "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n" +
       "extendedKeyUsage=serverAuth\n",
-  );
-  const csr = join(dir, "apiserver.csr");
+    cert: pki.apiserverCert,
+    key: pki.apiserverKey,
+  });
+  openssl("genrsa", "-out", pki.serviceAccountKey, "2048");
+  openssl("rsa", "-in", pki.serviceAccountKey, "-pubout", "-out", pki.serviceAccountPub);
+}
+
+/** A key and a certificate for it, signed by a plane's CA (files beside `cert`: .csr, .ext). */
+export function issueCertificate(request: {
+  readonly ca: Pick<Pki, "caCert" | "caKey">;
+  readonly subject: string;
+  readonly extensions: string;
+  readonly cert: string;
+  readonly key: string;
+}): void {
+  const openssl = (...args: string[]): void => {
+    execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+  };
+  const base = request.cert.replace(/\.crt$/, "");
+  writeFileSync(`${base}.ext`, request.extensions);
   openssl(
     "req",
     "-new",
@@ -139,29 +158,27 @@ function generatePki(dir: string, cluster: ClusterName): void {
     "rsa:2048",
     "-nodes",
     "-subj",
-    "/CN=kube-apiserver",
+    request.subject,
     "-keyout",
-    pki.apiserverKey,
+    request.key,
     "-out",
-    csr,
+    `${base}.csr`,
   );
   openssl(
     "x509",
     "-req",
     "-in",
-    csr,
+    `${base}.csr`,
     "-CA",
-    pki.caCert,
+    request.ca.caCert,
     "-CAkey",
-    pki.caKey,
+    request.ca.caKey,
     "-CAcreateserial",
     "-days",
     "3650",
     "-extfile",
-    extFile,
+    `${base}.ext`,
     "-out",
-    pki.apiserverCert,
+    request.cert,
   );
-  openssl("genrsa", "-out", pki.serviceAccountKey, "2048");
-  openssl("rsa", "-in", pki.serviceAccountKey, "-pubout", "-out", pki.serviceAccountPub);
 }

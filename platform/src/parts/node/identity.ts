@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeKubeconfig } from "../../kubeconfig.ts";
 import type { Layout } from "../../layout.ts";
+import { issueCertificate } from "../../secrets.ts";
 import { localPlane } from "../control-plane.ts";
 import { componentKubeconfigPath } from "../kube-identities.ts";
 import type { PartContext } from "../part.ts";
@@ -95,42 +95,12 @@ export function ensureKubeletClientCert(pki: PartContext["pki"]): KubeletClientC
   const dir = dirname(paths.cert);
   if (existsSync(paths.cert) && existsSync(paths.key)) return paths;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const openssl = (...args: string[]): void => {
-    execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
-  };
-  const csr = join(dir, "client.csr");
-  const ext = join(dir, "client.ext");
-  writeFileSync(ext, "extendedKeyUsage=clientAuth\n");
   // As kubeadm's: the kubelet authorizes it through the API server, which grants masters all.
-  openssl(
-    "req",
-    "-new",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    "/O=system:masters/CN=kube-apiserver-kubelet-client",
-    "-keyout",
-    paths.key,
-    "-out",
-    csr,
-  );
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    pki.caCert,
-    "-CAkey",
-    pki.caKey,
-    "-CAcreateserial",
-    "-days",
-    "3650",
-    "-extfile",
-    ext,
-    "-out",
-    paths.cert,
-  );
+  issueCertificate({
+    ca: pki,
+    subject: "/O=system:masters/CN=kube-apiserver-kubelet-client",
+    extensions: "extendedKeyUsage=clientAuth\n",
+    ...paths,
+  });
   return paths;
 }
