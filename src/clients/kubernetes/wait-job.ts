@@ -1,5 +1,6 @@
 import type { KubernetesObject, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
+import { followPods } from "./follow-pods.ts";
 import { jobVerdict } from "../../checks/rollout/job.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
 import { evidenceSummary, tellingLogLine, type FailureEvidence } from "../../checks/rollout/evidence.ts";
@@ -122,24 +123,7 @@ export async function waitForJob(
       { listed: (items) => items.forEach(mine), changed: (_type, object) => mine(object) },
       controller.signal,
     );
-    void cluster.follow(
-      "Pod",
-      options.namespace,
-      `job-name=${options.name}`,
-      {
-        listed: (items) => {
-          pods.clear();
-          for (const p of items) pods.set(p.metadata?.name ?? "", p as V1Pod);
-          judgePods();
-        },
-        changed: (type, object) => {
-          if (type === "DELETED") pods.delete(object.metadata?.name ?? "");
-          else pods.set(object.metadata?.name ?? "", object as V1Pod);
-          judgePods();
-        },
-      },
-      controller.signal,
-    );
+    followPods(cluster, options.namespace, `job-name=${options.name}`, pods, judgePods, controller.signal);
   });
 }
 

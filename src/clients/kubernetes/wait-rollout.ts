@@ -1,5 +1,6 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
+import { followPods } from "./follow-pods.ts";
 import { deploymentVerdict } from "../../checks/rollout/deployment.ts";
 import { podFailure, podReady } from "../../checks/rollout/pod.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
@@ -147,24 +148,7 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
     },
     controller.signal,
   );
-  void cluster.follow(
-    "Pod",
-    options.namespace,
-    selector,
-    {
-      listed: (items) => {
-        pods.clear();
-        for (const p of items) pods.set(p.metadata?.name ?? "", p as V1Pod);
-        evaluate();
-      },
-      changed: (type, object) => {
-        if (type === "DELETED") pods.delete(object.metadata?.name ?? "");
-        else pods.set(object.metadata?.name ?? "", object as V1Pod);
-        evaluate();
-      },
-    },
-    controller.signal,
-  );
+  followPods(cluster, options.namespace, selector, pods, evaluate, controller.signal);
   try {
     return await result;
   } finally {
