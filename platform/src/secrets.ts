@@ -24,7 +24,7 @@ export interface Pki {
   readonly serviceAccountPub: string;
 }
 
-const token = (): string => randomBytes(24).toString("hex");
+export const token = (): string => randomBytes(24).toString("hex");
 
 const controlPlaneTokens = (): ControlPlaneTokens => ({
   adminToken: token(),
@@ -40,7 +40,7 @@ const rancherSecretsPath = (layout: Layout): string => join(layout.stateDir, "ra
  * Reads a credentials file, creating it first if there is none. Created whole under a
  * temporary name and linked into place, so two `up`s at once agree on one set of tokens.
  */
-function readOrCreate<T>(path: string, create: () => T): T {
+export function readOrCreate<T>(path: string, create: () => T): T {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;

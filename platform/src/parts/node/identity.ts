@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeKubeconfig } from "../../kubeconfig.ts";
 import type { Layout } from "../../layout.ts";
-import { issueCertificate } from "../../secrets.ts";
+import { issueCertificate, readOrCreate, token } from "../../secrets.ts";
 import { localPlane } from "../control-plane.ts";
 import { componentKubeconfigPath } from "../kube-identities.ts";
 import type { PartContext } from "../part.ts";
@@ -18,24 +17,13 @@ export interface NodeTokens {
 
 const nodeSecretsPath = (layout: Layout): string => join(layout.stateDir, "node", "secrets.json");
 
-/** Created once, whole, then linked into place: two `up`s at once agree on one set. */
+/** Created once; two `up`s at once agree on one set. */
 export function ensureNodeTokens(layout: Layout): NodeTokens {
-  const path = nodeSecretsPath(layout);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const token = (): string => randomBytes(24).toString("hex");
-    const temporary = `${path}.${process.pid}.tmp`;
-    const tokens: NodeTokens = { kubeletToken: token(), kubeProxyToken: token(), corednsToken: token() };
-    writeFileSync(temporary, JSON.stringify(tokens, null, 2) + "\n", { mode: 0o600 });
-    try {
-      linkSync(temporary, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      rmSync(temporary, { force: true });
-    }
-  }
-  return JSON.parse(readFileSync(path, "utf8")) as NodeTokens;
+  return readOrCreate<NodeTokens>(nodeSecretsPath(layout), () => ({
+    kubeletToken: token(),
+    kubeProxyToken: token(),
+    corednsToken: token(),
+  }));
 }
 
 export const corednsUser = "slipway:coredns";
