@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { partDir } from "../../layout.ts";
 import { host, ports, versions } from "../../versions.ts";
 import { goBuilt, requireBinaries, type Part, type PartContext } from "../part.ts";
 import { realNode, removeNodeNetwork } from "./network.ts";
-import { stopContainers } from "./teardown.ts";
+import { removeHostLeftovers, stopContainers } from "./teardown.ts";
+import { podLogsDir } from "./paths.ts";
 import { importPauseImage, pauseImage } from "./pause-image.ts";
 
 export const containerdPartName = "node/containerd";
@@ -67,6 +68,7 @@ state = "${join(dir, "state")}"
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
         BinaryName = "${runcPath}"
+        Root = "${join(dir, "runc")}"
         SystemdCgroup = false
   [plugins."io.containerd.cri.v1.runtime".cni]
     bin_dirs = ["${cniBinDir}"]
@@ -81,12 +83,14 @@ state = "${join(dir, "state")}"
 `;
 }
 
+export const podNetworkName = "slipway-pods";
+
 /** The pods' network: one bridge (the node's own), addresses from its subnet, the host as gateway. */
 function cniConfig(): string {
   return JSON.stringify(
     {
       cniVersion: "1.0.0",
-      name: "slipway-pods",
+      name: podNetworkName,
       plugins: [
         {
           type: "bridge",
@@ -179,6 +183,12 @@ export const containerdPart: Part = {
   },
   afterStop(layout) {
     stopContainers(partDir(layout, "node"));
+    const sandboxes = join(containerdDir({ layout }), "root", "io.containerd.grpc.v1.cri", "sandboxes");
+    removeHostLeftovers({
+      podLogsDir: podLogsDir(layout),
+      networkName: podNetworkName,
+      sandboxIds: existsSync(sandboxes) ? readdirSync(sandboxes) : [],
+    });
     removeNodeNetwork();
   },
   async version() {

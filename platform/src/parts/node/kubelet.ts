@@ -4,6 +4,7 @@ import { CoreV1Api } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { httpGet } from "../../process/http-probe.ts";
 import { partDir } from "../../layout.ts";
+import { podLogsDir } from "./paths.ts";
 import { host, ports, versions } from "../../versions.ts";
 import { localPlane, partName } from "../control-plane.ts";
 import { planeAdminKubeConfig } from "../kube-identities.ts";
@@ -45,7 +46,10 @@ function kubeletConfiguration(ctx: PartContext): Record<string, unknown> {
     clusterDomain: "cluster.local",
     resolvConf: join(kubeletDir(ctx), "resolv.conf"),
     failSwapOn: false,
-    podLogsDirectory: join(kubeletDir(ctx), "pod-logs"),
+    // Its iptables chains (KUBE-FIREWALL, the canaries) would outlive it in this machine's
+    // tables; kube-proxy in nftables mode needs none of them.
+    makeIPTablesUtilChains: false,
+    podLogsDir: podLogsDir(ctx.layout),
     registerWithTaints: [realNode.taint],
     serializeImagePulls: false,
     evictionHard: { "memory.available": "100Mi", "nodefs.available": "1%", "imagefs.available": "1%" },
@@ -71,7 +75,7 @@ export const kubeletPart: Part = {
   async prepare(ctx) {
     const dir = kubeletDir(ctx);
     mkdirSync(join(dir, "root"), { recursive: true, mode: 0o700 });
-    mkdirSync(join(dir, "pod-logs"), { recursive: true });
+    mkdirSync(podLogsDir(ctx.layout), { recursive: true });
     // Pods resolve cluster names only: this machine has no upstream DNS to forward to.
     writeFileSync(join(dir, "resolv.conf"), `nameserver ${realNode.address}\n`);
     writeFileSync(join(dir, "config.yaml"), stringify(kubeletConfiguration(ctx)));

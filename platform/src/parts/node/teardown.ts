@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 /** Where the kubelet puts every pod's cgroup, under each v1 controller (its `cgroupRoot`). */
@@ -105,4 +114,58 @@ export function removeKubeProxyRules(): void {
       // none
     }
   }
+}
+
+/**
+ * What containerd, its shims, libcni and the kubelet write to paths they hard-code, removed
+ * where it is ours: the kubelet's symlinks into our pod logs, libcni's results for our network
+ * and for the sandboxes our containerd made, shim sockets nothing listens on any more; then
+ * each of those folders if that left it empty.
+ */
+export function removeHostLeftovers(options: {
+  readonly podLogsDir: string;
+  readonly networkName: string;
+  readonly sandboxIds: readonly string[];
+}): void {
+  const remove = (path: string): void => rmSync(path, { force: true });
+  const entries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
+  for (const name of entries("/var/log/containers")) {
+    const link = join("/var/log/containers", name);
+    try {
+      if (readlinkSync(link).startsWith(`${options.podLogsDir}/`)) remove(link);
+    } catch {
+      // not a link
+    }
+  }
+  const results = "/var/lib/cni/results";
+  for (const name of entries(results))
+    if (
+      name.startsWith(`${options.networkName}-`) ||
+      options.sandboxIds.some((id) => name.startsWith(`cni-loopback-${id}-`))
+    )
+      remove(join(results, name));
+  const bound = new Set(
+    readFileSync("/proc/net/unix", "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[7] ?? "")
+      .filter((path) => path.startsWith("/")),
+  );
+  const shimSockets = "/run/containerd/s";
+  const devicePlugins = "/var/lib/kubelet/device-plugins";
+  for (const dir of [shimSockets, devicePlugins])
+    for (const name of entries(dir)) if (!bound.has(join(dir, name))) remove(join(dir, name));
+  for (const dir of [
+    "/var/log/containers",
+    results,
+    "/var/lib/cni",
+    devicePlugins,
+    "/var/lib/kubelet",
+    shimSockets,
+    // The shim makes runc's default root though runc is told another.
+    "/run/containerd/runc/k8s.io",
+    "/run/containerd/runc",
+    "/run/containerd",
+  ])
+    if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
