@@ -108,7 +108,10 @@ describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
       .evaluateAll((els) => els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-step-state")]));
     expect(steps.map(([step]) => step)).toEqual(expect.arrayContaining(["apply", "rollout", "record"]));
     expect(steps.filter(([, state]) => state !== "done" && state !== "skipped")).toEqual([]);
-    expect(await page.locator('section[data-env="dev"] [data-deploy-state]').innerText()).toContain("✓ done");
+    // The deploy's own line is a live region of its own: it may turn done a moment after the service's.
+    expect(await waitForText(page, 'section[data-env="dev"] [data-deploy-state]', "✓ done")).toContain(
+      "✓ done",
+    );
     expect(await stillSameDocument(page)).toBe(true);
     const matrix = await openLive("/");
     expect(await waitForText(matrix, cell("files"), "1.5.0")).toContain("✓ deployed (r2)");
