@@ -2,9 +2,12 @@ import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 
-/** Who deploys: the cluster's view of the credentials, and the local user. */
+/**
+ * Who deploys: the cluster's view of the credentials, and where they came from: the local
+ * user, or (a dashboard session) the dashboard.
+ */
 export async function deployer(cluster: Cluster): Promise<string> {
-  const local = userInfo().username;
+  const local = cluster.options.origin ?? userInfo().username;
   const remote = await cluster.whoami().catch(() => "unknown");
   return `${remote} (${local})`;
 }

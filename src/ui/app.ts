@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import type { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { deployer } from "../procedure/identity.ts";
@@ -19,11 +21,13 @@ import { ReleaseRecordCache } from "../status/record-cache.ts";
 import { DeployProgressSource } from "./deploy-progress-source.ts";
 import { textOf, type Html } from "./html.ts";
 import { sameOrigin, sameToken } from "./security.ts";
+import type { Session, SessionStore } from "./sessions.ts";
 import { confirmPage, resultPage } from "./views/actions.ts";
 import { deploysFragment, deploysPage } from "./views/deploys.ts";
-import { page } from "./views/layout.ts";
+import { page, type PageContext } from "./views/layout.ts";
 import { matrixFragment, matrixPage } from "./views/matrix.ts";
 import { liveScript } from "./views/live-script.ts";
+import { signInPage } from "./views/sign-in.ts";
 import { stylesheet } from "./views/style.ts";
 import { diffPage, timelinePage } from "./views/timeline.ts";
 
@@ -35,20 +39,43 @@ export interface Dashboard {
   readonly clusterFor: (env: EnvironmentModel) => Cluster;
   readonly searchFor: (env: EnvironmentModel) => SearchClient | undefined;
   readonly readOnly: boolean;
+  /** The form token when nobody signs in (one per server start). */
   readonly csrf: string;
   /** The Host values this server answers to (its address and port, localhost's too). */
   readonly hosts: readonly string[];
+  /**
+   * With sign-in: every page needs a session, and every action runs with the signed-in
+   * person's own token. Without: one person on loopback, acting as the kubeconfig's identity.
+   */
+  readonly sessions?: SessionStore;
+  /** Served over TLS: the session cookie is then `Secure`. */
+  readonly secure: boolean;
 }
+
+/** Who acts for a request: the signed-in person, or the kubeconfig's identity on loopback. */
+interface Actor {
+  readonly session?: Session;
+  readonly csrf: string;
+  readonly clusterFor: (env: EnvironmentModel) => Cluster;
+}
+
+const sessionCookie = "slipway_session";
 
 const require = createRequire(import.meta.url);
 /** htmx as its package ships it: no bundling, no build step at run time. */
 const asset = (path: string): string => readFileSync(require.resolve(path), "utf8");
 
-export function dashboardApp(d: Dashboard): Hono {
-  const app = new Hono();
+type Env = { Variables: { actor: Actor } };
+
+export function dashboardApp(d: Dashboard): Hono<Env> {
+  const app = new Hono<Env>();
   const ctx = { project: d.project.name, readOnly: d.readOnly };
-  const render = async (c: Context, title: string, body: Html, status = 200): Promise<Response> =>
-    c.html(await textOf(page(ctx, title, body)), status as 200);
+  const pageContext = (c: Context<Env>): PageContext => {
+    const session = c.get("actor")?.session;
+    return session ? { ...ctx, person: session.person.username, csrf: session.csrf } : ctx;
+  };
+  const render = async (c: Context<Env>, title: string, body: Html, status = 200): Promise<Response> =>
+    c.html(await textOf(page(pageContext(c), title, body)), status as 200);
   const envNamed = (name: string | undefined): EnvironmentModel | undefined =>
     d.environments.find((e) => e.name === name) ?? (name === undefined ? d.environments[0] : undefined);
   const records = new ReleaseRecordCache();
@@ -72,6 +99,61 @@ export function dashboardApp(d: Dashboard): Hono {
     c.header("x-content-type-options", "nosniff");
     c.header("x-frame-options", "DENY");
     c.header("referrer-policy", "same-origin");
+    if (d.sessions) c.header("cache-control", "no-store");
+  });
+
+  // Sign-in: the token is reviewed by the API server, and the session cookie is all the
+  // browser keeps (HTTP-only, SameSite=Strict, with an expiry).
+  const sessions = d.sessions;
+  if (sessions) {
+    app.get("/sign-in", (c) => render(c, "Sign in", signInPage({ next: safeNext(c.req.query("next")) })));
+    app.post("/sign-in", async (c) => {
+      const form = await c.req.parseBody();
+      const next = safeNext(typeof form.next === "string" ? form.next : undefined);
+      const signedIn = await sessions.signIn(typeof form.token === "string" ? form.token : "");
+      if (!signedIn.ok) return render(c, "Sign in", signInPage({ next, refusal: signedIn.refusal }), 401);
+      setCookie(c, sessionCookie, signedIn.session.id, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: d.secure,
+        path: "/",
+        expires: new Date(signedIn.session.expiresAt),
+      });
+      return c.redirect(next, 303);
+    });
+    app.post("/sign-out", async (c) => {
+      const id = getCookie(c, sessionCookie);
+      const session = sessions.find(id);
+      const form = await c.req.parseBody();
+      if (session && sameToken(typeof form.csrf === "string" ? form.csrf : undefined, session.csrf))
+        sessions.end(session.id);
+      deleteCookie(c, sessionCookie, { path: "/", secure: d.secure });
+      return c.redirect("/sign-in", 303);
+    });
+  }
+  app.use("*", async (c, next) => {
+    if (!sessions) {
+      c.set("actor", { csrf: d.csrf, clusterFor: d.clusterFor });
+      return next();
+    }
+    if (c.req.path === "/sign-in" || c.req.path === "/sign-out" || c.req.path.startsWith("/assets/"))
+      return next();
+    const session = sessions.find(getCookie(c, sessionCookie));
+    if (!session) {
+      // A page asks the person to sign in; a live stream or a form post is refused outright.
+      if (c.req.method === "GET" && !c.req.path.startsWith("/events/"))
+        return c.redirect(
+          `/sign-in?next=${encodeURIComponent(c.req.url.slice(new URL(c.req.url).origin.length))}`,
+          303,
+        );
+      return c.text("refused: sign in first (no session, or it expired)", 401);
+    }
+    c.set("actor", {
+      session,
+      csrf: session.csrf,
+      clusterFor: (env) => session.clusterLike(d.clusterFor(env)),
+    });
+    return next();
   });
 
   const htmx = asset("htmx.org/dist/htmx.min.js");
@@ -144,7 +226,7 @@ export function dashboardApp(d: Dashboard): Hono {
   });
 
   // Actions: a confirmation page (GET), then the POST with the token. None in read-only mode.
-  const actionsOff = (c: Context) =>
+  const actionsOff = (c: Context<Env>) =>
     render(
       c,
       "Read-only",
@@ -156,12 +238,12 @@ export function dashboardApp(d: Dashboard): Hono {
       }),
       403,
     );
-  const checkPost = async (c: Context): Promise<Record<string, string> | Response> => {
+  const checkPost = async (c: Context<Env>): Promise<Record<string, string> | Response> => {
     if (d.readOnly) return actionsOff(c);
     const form = Object.fromEntries(
       Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v : ""]),
     );
-    if (!sameToken(form.csrf, d.csrf))
+    if (!sameToken(form.csrf, c.get("actor").csrf))
       return render(
         c,
         "Refused",
@@ -186,7 +268,7 @@ export function dashboardApp(d: Dashboard): Hono {
         title: `Sign off ${service} ${version} in ${env}`,
         explain: `Record that ${service} ${version}, as deployed in ${env}, was tested by hand. A later environment's promotion check requires it.`,
         action: "/actions/signoff",
-        csrf: d.csrf,
+        csrf: c.get("actor").csrf,
         fields: { env, service, version },
         back: `/services/${service}?env=${env}`,
         confirm: "Sign off",
@@ -208,7 +290,7 @@ export function dashboardApp(d: Dashboard): Hono {
         resultPage({ title: "Refused", ok: false, text: "error: --note must say what was tested", back }),
         400,
       );
-    const cluster = d.clusterFor(env);
+    const cluster = c.get("actor").clusterFor(env);
     const result = await signOff(
       cluster,
       { name: env.name, namespace: env.cluster.namespace },
@@ -239,7 +321,7 @@ export function dashboardApp(d: Dashboard): Hono {
         title: `Roll back ${service} in ${env} to revision ${to}`,
         explain: `${service} runs ${cell?.liveVersion ?? "nothing"} in ${env} now. Rolling back re-applies revision ${to}'s objects with the same checks as slipway rollback (the schema check where the service has migrations) and records a new revision under your kubeconfig identity.`,
         action: "/actions/rollback",
-        csrf: d.csrf,
+        csrf: c.get("actor").csrf,
         fields: { env, service, to },
         back: `/services/${service}?env=${env}`,
         confirm: `Roll back to r${to}`,
@@ -263,7 +345,7 @@ export function dashboardApp(d: Dashboard): Hono {
         {
           project: d.project,
           env,
-          cluster: d.clusterFor(env),
+          cluster: c.get("actor").clusterFor(env),
           ...(search ? { search } : {}),
           service,
           ...(form.to ? { to: Number(form.to) } : {}),
@@ -308,7 +390,7 @@ export function dashboardApp(d: Dashboard): Hono {
         title: `Remove the deploy lock of ${env}`,
         explain: `${lock ? `${lock.holder} holds it since ${lock.since}.` : "Nobody holds it now."} Only remove it when you know the holder is gone: this can let two deploys run at once. It is recorded as an Event with your identity.`,
         action: "/actions/unlock",
-        csrf: d.csrf,
+        csrf: c.get("actor").csrf,
         fields: { env },
         back: "/",
         confirm: "Unlock --force",
@@ -321,7 +403,7 @@ export function dashboardApp(d: Dashboard): Hono {
     if (form instanceof Response) return form;
     const env = envNamed(form.env ?? "");
     if (!env) return render(c, "Refused", resultPage(notFound(`no environment ${form.env}`)), 404);
-    const cluster = d.clusterFor(env);
+    const cluster = c.get("actor").clusterFor(env);
     const holder = await forceUnlock(cluster, env.cluster.namespace, await deployer(cluster));
     return render(
       c,
@@ -335,18 +417,50 @@ export function dashboardApp(d: Dashboard): Hono {
     );
   });
 
-  app.onError(async (error, c) =>
-    render(
+  app.onError(async (error, c) => {
+    // The API server judged the person's own credentials: its words are the answer.
+    if (error instanceof KubernetesApiError && error.status === 403)
+      return render(
+        c,
+        "Refused",
+        resultPage({
+          title: "Refused",
+          ok: false,
+          text: `refused by the API server: ${error.message}`,
+          back: "/",
+        }),
+        403,
+      );
+    const session = c.get("actor")?.session;
+    if (error instanceof KubernetesApiError && error.status === 401 && session) {
+      sessions?.end(session.id);
+      return render(
+        c,
+        "Signed out",
+        resultPage({
+          title: "Signed out",
+          ok: false,
+          text: "the API server no longer accepts your token (expired or revoked): sign in again",
+          back: "/sign-in",
+        }),
+        401,
+      );
+    }
+    return render(
       c,
       "Error",
       resultPage({ title: "Error", ok: false, text: `error: ${error.message}`, back: "/" }),
       500,
-    ),
-  );
+    );
+  });
   return app;
 }
 
 const notFound = (text: string) => ({ title: "Not found", ok: false, text, back: "/" });
+
+/** Where to go after signing in: a path on this server, never another site. */
+const safeNext = (next: string | undefined): string =>
+  next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 
 /**
  * A page's live part over Server-Sent Events: the fragment at once (a reconnect misses
@@ -354,7 +468,7 @@ const notFound = (text: string) => ({ title: "Not found", ok: false, text, back:
  * stream open and the page knows it lives. htmx swaps each message into the element and
  * reconnects a stream that ends; live.js replaces one that went silent.
  */
-function live(c: Context, cache: PlatformCache, fragment: () => Html | Promise<Html>): Response {
+function live(c: Context<Env>, cache: PlatformCache, fragment: () => Html | Promise<Html>): Response {
   return streamSSE(c, async (stream) => {
     let last = "";
     let sending = Promise.resolve();

@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
@@ -10,8 +11,9 @@ export interface RunningDashboard {
 }
 
 const wildcard = (address: string): boolean => address === "0.0.0.0" || address === "::";
-const loopback = (address: string): boolean =>
-  address === "127.0.0.1" || address === "::1" || address === "localhost";
+/** Only this machine can reach it: 127.0.0.0/8, ::1, localhost. */
+export const loopback = (address: string): boolean =>
+  /^127\.\d+\.\d+\.\d+$/.test(address) || address === "::1" || address === "localhost";
 const hostPart = (address: string): string => (address.includes(":") ? `[${address}]` : address);
 
 /** The Host values a browser sends to this server: its address, and localhost's names for it. */
@@ -27,22 +29,30 @@ function hostsFor(address: string, port: number): string[] {
 
 /** Starts the HTTP server (port 0: any free one) once the cache answered its first LISTs. */
 export async function startDashboard(
-  options: Omit<Dashboard, "hosts"> & { readonly address: string; readonly port: number },
+  options: Omit<Dashboard, "hosts" | "secure"> & {
+    readonly address: string;
+    readonly port: number;
+    /** PEM key and certificate: served over HTTPS (and the session cookie is Secure). */
+    readonly tls?: { readonly key: string; readonly cert: string };
+  },
 ): Promise<RunningDashboard> {
   await options.cache.start();
   let hosts: string[] = [];
+  const tls = options.tls;
   const app = dashboardApp({
     ...options,
+    secure: tls !== undefined,
     get hosts() {
       return hosts;
     },
   });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.address, port: options.port }, (info) => {
-      const port = (info as AddressInfo).port;
+    const listen = { fetch: app.fetch, hostname: options.address, port: options.port };
+    const started = (info: AddressInfo): void => {
+      const port = info.port;
       hosts = hostsFor(options.address, port);
       resolve({
-        url: `http://${hostPart(wildcard(options.address) ? "127.0.0.1" : options.address)}:${port}`,
+        url: `${tls ? "https" : "http"}://${hostPart(wildcard(options.address) ? "127.0.0.1" : options.address)}:${port}`,
         port,
         close: () =>
           new Promise<void>((done) => {
@@ -51,7 +61,13 @@ export async function startDashboard(
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
-    });
+    };
+    const server = tls
+      ? serve(
+          { ...listen, createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } },
+          started,
+        )
+      : serve(listen, started);
     server.on("error", reject);
   });
 }

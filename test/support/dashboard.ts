@@ -21,8 +21,8 @@ export interface RunningDashboard {
 /** `slipway ui` through the installed binary, on a free port; resolves once it listens. */
 export async function startDashboard(config: string, ...args: string[]): Promise<RunningDashboard> {
   const process = startSlipway(config, "ui", "--port", "0", ...args);
-  await process.until(/slipway ui: http:\/\/\S+/);
-  const url = /slipway ui: (http:\/\/\S+)/.exec(process.stderr())?.[1] ?? "";
+  await process.until(/slipway ui: https?:\/\/\S+/);
+  const url = /slipway ui: (https?:\/\/\S+)/.exec(process.stderr())?.[1] ?? "";
   return {
     url,
     process,

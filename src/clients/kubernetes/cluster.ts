@@ -35,6 +35,8 @@ export class Cluster {
   constructor(
     readonly kubeConfig: KubeConfig,
     readonly context: string,
+    /** How these credentials reached Slipway, when not from the local user's kubeconfig. */
+    readonly options: { readonly origin?: string } = {},
   ) {}
 
   /** Opens a kubeconfig context (the default kubeconfig when no path is given). */

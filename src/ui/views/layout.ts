@@ -3,6 +3,9 @@ import { html, type Html } from "../html.ts";
 export interface PageContext {
   readonly project: string;
   readonly readOnly: boolean;
+  /** Signed in: who, and their form token for signing out. */
+  readonly person?: string;
+  readonly csrf?: string;
 }
 
 /** Every page: the top bar, the stylesheet, and htmx with its SSE extension (no build step). */
@@ -26,6 +29,15 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
           <h1>slipway · ${ctx.project}</h1>
           <nav aria-label="Pages"><a href="/">Matrix</a><a href="/deploys">Live deploys</a></nav>
           ${ctx.readOnly ? html`<span class="muted">read-only: no actions</span>` : ""}
+          ${
+            ctx.person
+              ? html`<form method="post" action="/sign-out" class="person">
+                  <span data-person>signed in as ${ctx.person}</span>
+                  <input type="hidden" name="csrf" value="${ctx.csrf ?? ""}" />
+                  <button type="submit">Sign out</button>
+                </form>`
+              : ""
+          }
         </header>
         <main id="main">${body}</main>
       </body>

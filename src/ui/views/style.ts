@@ -10,6 +10,8 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-ser
 header.top { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: baseline; padding: .75rem 1rem; border-bottom: 1px solid var(--line); background: var(--panel); }
 header.top h1 { font-size: 1.1rem; margin: 0; }
 header.top nav a { margin-right: 1rem; }
+header.top form.person { margin-left: auto; display: flex; gap: .5rem; align-items: baseline; }
+input[type=password] { font: inherit; padding: .4rem; width: min(40rem, 100%); display: block; margin: .25rem 0 .75rem; }
 main { padding: 1rem; max-width: 1400px; }
 a { color: var(--run); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible {
