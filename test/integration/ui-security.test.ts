@@ -2,7 +2,10 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { openProject } from "../../src/cli/project.ts";
 import { DeployLock } from "../../src/procedure/lock.ts";
+import { PlatformCache } from "../../src/status/platform-cache.ts";
+import { dashboardApp } from "../../src/ui/app.ts";
 import { isolatedExample, removeExample } from "../support/deploy-project.ts";
 import {
   haveChromium,
@@ -31,10 +34,30 @@ const post = (dashboard: RunningDashboard, path: string, fields: Record<string, 
     redirect: "manual",
   });
 
+/**
+ * Every POST route the dashboard has, listed from the app itself: a route added later is tried
+ * too, without anyone remembering to add it here.
+ */
+async function postRoutes(): Promise<string[]> {
+  const model = await openProject(project.config);
+  const app = dashboardApp({
+    project: model,
+    environments: model.environments,
+    cache: new PlatformCache(model, model.environments, () => cluster),
+    clusterFor: () => cluster,
+    searchFor: () => undefined,
+    readOnly: false,
+    csrf: "unused",
+    hosts: [],
+    secure: false,
+  });
+  return [...new Set(app.routes.filter((r) => r.method === "POST").map((r) => r.path))];
+}
+
 /** fetch sets Host itself; node:http sends the one given. */
-const statusWithHost = (url: string, host: string): Promise<number> =>
+const statusWithHost = (url: string, host: string, method = "GET"): Promise<number> =>
   new Promise((resolve, reject) => {
-    const r = request(url, { headers: { host } }, (res) => {
+    const r = request(url, { method, headers: { host } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -62,38 +85,52 @@ describe.skipIf(!haveChromium)("the dashboard's actions are guarded", () => {
     await page.goto(`${readOnly.url}/`);
     expect(await page.locator("header").innerText()).toContain("read-only: no actions");
     expect(await page.locator('a[href^="/actions/"], form[method="post"]').count()).toBe(0);
-    const confirm = await fetch(`${readOnly.url}/actions/unlock?env=dev`);
-    expect(confirm.status).toBe(403);
-    const forged = await post(readOnly, "/actions/unlock", { env: "dev" }, readOnly.url);
-    expect(forged.status).toBe(403);
-    expect(await forged.text()).toContain("read-only");
+    const readOnlyToken = await fetch(`${open.url}/actions/unlock?env=dev`)
+      .then((r) => r.text())
+      .then((t) => /name="csrf" value="([^"]+)"/.exec(t)?.[1] ?? "");
+    for (const path of await postRoutes()) {
+      const confirm = await fetch(`${readOnly.url}${path}?env=dev`);
+      expect(confirm.status, `GET ${path}`).toBe(403);
+      const forged = await post(readOnly, path, { env: "dev", csrf: readOnlyToken }, readOnly.url);
+      expect(forged.status, `POST ${path}`).toBe(403);
+      expect(await forged.text()).toContain("read-only");
+    }
     await page.close();
   });
 
-  it("refuses a POST without this server's CSRF token, or from another origin", async () => {
+  it("refuses a POST to every action without this server's CSRF token, or from another origin or Host", async () => {
+    const routes = await postRoutes();
+    // Sign-off, rollback and unlock at least: an empty listing must not pass.
+    expect(routes).toEqual(
+      expect.arrayContaining(["/actions/signoff", "/actions/rollback", "/actions/unlock"]),
+    );
     const other = new DeployLock(cluster, project.namespace);
     await other.acquire();
     try {
       const page = await fetch(`${open.url}/actions/unlock?env=dev`);
       const token = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
       expect(token).not.toBe("");
-      const noToken = await post(open, "/actions/unlock", { env: "dev" }, open.url);
-      expect(noToken.status).toBe(403);
-      expect(await noToken.text()).toContain("CSRF token is missing or wrong");
-      const wrong = await post(open, "/actions/unlock", { env: "dev", csrf: `${token}x` }, open.url);
-      expect(wrong.status).toBe(403);
-      const elsewhere = await post(
-        open,
-        "/actions/unlock",
-        { env: "dev", csrf: token },
-        "http://evil.example",
-      );
-      expect(elsewhere.status).toBe(403);
-      expect(await elsewhere.text()).toContain("did not come from this dashboard");
-      // A DNS name rebound to 127.0.0.1: the browser sends that name as Host.
-      expect(await statusWithHost(open.url, "evil.example:80")).toBe(421);
-      // None of them removed the lock.
+      // Fields that would let each action do its work, were the request genuine.
+      const fields = { env: "dev", service: "auth", version: "1.0.0", to: "1", note: "forged" };
+      for (const path of routes) {
+        const noToken = await post(open, path, fields, open.url);
+        expect(noToken.status, `POST ${path} without a token`).toBe(403);
+        expect(await noToken.text()).toContain("CSRF token is missing or wrong");
+        const wrong = await post(open, path, { ...fields, csrf: `${token}x` }, open.url);
+        expect(wrong.status, `POST ${path} with a wrong token`).toBe(403);
+        const elsewhere = await post(open, path, { ...fields, csrf: token }, "http://evil.example");
+        expect(elsewhere.status, `POST ${path} from another origin`).toBe(403);
+        expect(await elsewhere.text()).toContain("did not come from this dashboard");
+        // A DNS name rebound to 127.0.0.1: the browser sends that name as Host.
+        expect(
+          await statusWithHost(`${open.url}${path}`, "evil.example:80", "POST"),
+          `POST ${path} to another Host`,
+        ).toBe(421);
+      }
+      // None of them removed the lock, or signed anything off.
       expect(await cluster.get("Lease", "slipway-deploy-lock", project.namespace)).toBeDefined();
+      const signoffs = await kube.core().listNamespacedConfigMap({ namespace: project.namespace });
+      expect(signoffs.items.filter((c) => c.metadata?.name?.startsWith("slipway.signoff."))).toEqual([]);
     } finally {
       await other.release();
     }
