@@ -17,6 +17,11 @@ export interface TimelineEntry {
     readonly tests?: string;
     readonly commit?: string;
   };
+  /**
+   * The commit the image was built from, as the CI build recorded it; or, when it recorded
+   * none, the gate's warning that says so and where it should have come from.
+   */
+  readonly builtFrom: { readonly commit: string } | { readonly missing: string };
   readonly signoff?: Signoff;
   readonly gate: readonly Check[];
   readonly migrations: readonly Check[];
@@ -33,6 +38,8 @@ export function timelineEntry(record: ReleaseRecord, signoffs: readonly Signoff[
   const ci = record.checks.find((c) => c.check === "gate/ci" && c.outcome !== "warning");
   const digest = record.digests[record.service];
   const signoff = signoffs.find((s) => s.service === record.service && s.version === record.version);
+  const commit = ci ? /commit ([0-9a-f]{7,40})/.exec(ci.message)?.[1] : undefined;
+  const noRevision = record.checks.find((c) => c.check === "gate/ci" && c.outcome === "warning");
   return {
     record,
     ...(digest ? { digest } : {}),
@@ -42,10 +49,19 @@ export function timelineEntry(record: ReleaseRecord, signoffs: readonly Signoff[
             check: ci,
             ...matchField(ci.message, /(https?:\/\/[^\s)]+)/, "url"),
             ...matchField(ci.message, /(\d+ tests?[^,;)]*)/, "tests"),
-            ...matchField(ci.message, /commit ([0-9a-f]{7,40})/, "commit"),
+            ...(commit ? { commit } : {}),
           },
         }
       : {}),
+    builtFrom: commit
+      ? { commit }
+      : {
+          missing: noRevision
+            ? `a recorded warning: ${noRevision.message}`
+            : ci
+              ? "the CI build named no commit"
+              : "no CI build was checked, so nothing names the commit",
+        },
     ...(signoff ? { signoff } : {}),
     gate: by((c) => c.check.startsWith("gate/") && c.check !== "gate/ci"),
     migrations: by((c) => c.check.startsWith("migrations/") && c.check !== "migrations/dynamic-proof"),

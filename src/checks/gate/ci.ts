@@ -42,7 +42,7 @@ export async function checkServiceBuild(
       ? `${result.tests.total} tests, ${result.tests.failed} failed`
       : "no test report";
     const summary = build
-      ? `Jenkins build #${build.number} ${build.result ?? "running"}, ${tests} (${build.url})`
+      ? `Jenkins build #${build.number} ${build.result ?? "running"}, ${tests}${build.revision ? `, commit ${build.revision}` : ""} (${build.url})`
       : `no Jenkins build of ${subject}`;
     return problems.length ? failed("ci", summary, problems, warnings) : passed("ci", summary, warnings);
   } catch (error) {

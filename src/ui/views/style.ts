@@ -19,6 +19,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .25rem .5rem; z-index: 2; }
 h2 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .muted { color: var(--muted); }
+.warning { color: var(--warn); }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; }
 .locks { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .locks li { border: 1px solid var(--line); border-radius: 6px; padding: .35rem .6rem; background: var(--panel); }

@@ -142,8 +142,22 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
             : html`<span class="muted">not checked</span>`
         }
       </dd>
-      <dt>Commit</dt>
-      <dd class="mono">${e.ci?.commit ?? r.commit}</dd>
+      <dt>Built from</dt>
+      <dd data-built-from>
+        ${
+          "commit" in e.builtFrom
+            ? html`<span class="mono">${e.builtFrom.commit}</span>`
+            : html`<span class="warning">commit unknown: ${e.builtFrom.missing}</span>`
+        }
+      </dd>
+      <dt>Definitions</dt>
+      <dd data-definitions-commit>
+        ${
+          r.commit === "unknown"
+            ? html`<span class="muted">not deployed from a git work tree: no commit</span>`
+            : html`<span class="mono">${r.commit}</span>`
+        }
+      </dd>
       <dt>Sign-off</dt>
       <dd>
         ${
@@ -157,9 +171,16 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
       <dt>Migration findings</dt>
       <dd>${checkList(e.migrations)}</dd>
       <dt>Dynamic proof</dt>
-      <dd>
-        ${checkList(e.dynamicProof)}
-        ${r.statements ? html`<span class="muted">${r.statements.queries.length} statement(s) recorded</span>` : ""}
+      <dd data-dynamic-proof>
+        ${e.dynamicProof.length ? checkList(e.dynamicProof) : html`<p class="muted">no proof ran in this deploy</p>`}
+        ${
+          r.statements
+            ? html`<p class="muted">
+                this version's statements: ${r.statements.queries.length} recorded
+                (${r.statements.sources.join(", ")}), for a later deploy's proof and rollback check
+              </p>`
+            : ""
+        }
       </dd>
       <dt>Audit index</dt>
       <dd>${checkList(e.auditIndex)}</dd>
