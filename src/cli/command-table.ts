@@ -53,6 +53,27 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/deploy.ts")).registerDeploy,
   },
   {
+    name: "promote",
+    term: "promote [options] [service...]",
+    description:
+      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve)",
+    load: async () => (await import("./commands/promote.ts")).registerPromote,
+  },
+  {
+    name: "approve",
+    term: "approve [options] <id>",
+    description:
+      "approve a pending promotion (never your own): checked to be current, then deployed through the whole procedure with your credentials, recording who requested and who approved it",
+    load: async () => (await import("./commands/approve.ts")).registerApprove,
+  },
+  {
+    name: "promotions",
+    term: "promotions [options]",
+    description:
+      "the promotions requested to an environment, newest first: pending, deployed or failed, who asked and who approved",
+    load: async () => (await import("./commands/promotions.ts")).registerPromotions,
+  },
+  {
     name: "status",
     term: "status [options]",
     description: "each service: live and defined version, up to date or not, ready pods, last deploy",

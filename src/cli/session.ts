@@ -3,6 +3,7 @@ import { readLiveAudit } from "../audit/live.ts";
 import pLimit from "p-limit";
 import { GATE_CONCURRENCY, resolveImages, runGate } from "../checks/gate/gate.ts";
 import { checkMigrationFiles, type MigrationFilesVerdict } from "../checks/gate/migration-files.ts";
+import { checkApproval, type ApprovalContext } from "../checks/gate/approval.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
 import { checkDatabases } from "../checks/gate/database.ts";
@@ -84,6 +85,8 @@ export interface PlanOptions {
   readonly movingIn?: boolean;
   /** --force-conflicts: the server's dry run takes over fields other managers own, as the apply will. */
   readonly forceConflicts?: boolean;
+  /** Where an environment that requires approval stands: a request being made, or approved. */
+  readonly approval?: ApprovalContext;
 }
 
 /**
@@ -176,7 +179,8 @@ export async function planFor(
         live,
         planned.map((s) => s.spec.name),
       );
-  const checks = [pullSecret, databases, cutover].filter((c): c is GateCheck => c !== undefined);
+  const approval = changing.size ? checkApproval(session.env, services, options.approval) : undefined;
+  const checks = [approval, pullSecret, databases, cutover].filter((c): c is GateCheck => c !== undefined);
   const rendered = plan.services.flatMap((s) => s.rendered);
   const referencesOf = (s: Plan["services"][number]): GateCheck[] => {
     const model = changingModels.find((m) => m.spec.name === s.service);

@@ -160,6 +160,12 @@ export async function loadProjectWith(
   });
 
   environments.forEach((env) => {
+    if (env.approval && !env.promotion)
+      problems.push({
+        file: rel(configFile),
+        path: `environments[${indexOf.get(env) ?? 0}].approval`,
+        message: `approval is of a promotion, but environment "${env.name}" names no earlier environment to promote from (add promotion: { from: "dev" })`,
+      });
     const from = env.promotion?.from;
     if (from !== undefined && invalidNames.has(from)) return;
     if (from !== undefined && (from === env.name || !environments.some((e) => e.name === from)))

@@ -589,6 +589,17 @@ export const environmentSchema = z.strictObject({
   /** Versions must have run in an earlier environment first (same image digest), signed off by hand. */
   promotion: z.strictObject({ from: labelName(30), signoff: z.boolean().optional() }).optional(),
   /**
+   * Deploys here are promotions from `promotion.from`: one person requests (slipway promote),
+   * `required` others approve (slipway approve), never the requester. Approvers are Kubernetes
+   * user names as the API server reports them, or `group:<name>` for a group.
+   */
+  approval: z
+    .strictObject({
+      required: z.number().int().min(1).max(5).optional(),
+      approvers: z.array(z.string().trim().min(1)).min(1),
+    })
+    .optional(),
+  /**
    * The checks of "built and tested" a deploy here cannot go without: one that does not run
    * blocks (only --skip-ci-check --reason, an emergency override, skips ci and promotion).
    */

@@ -14,6 +14,7 @@ import type { CopyResult, Reference } from "../move/references.ts";
 import type { PlanJson } from "../plan/format.ts";
 import type { DeployEvent } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
+import type { PromotionRequest } from "../promotion/request.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
@@ -253,6 +254,17 @@ export type SlipwayDocument =
   | ImportReportDocument
   | DeployProgressDocument
   | MigrationCheckDocument
-  | CallsDiffDocument;
+  | CallsDiffDocument
+  | PromotionRequestDocument
+  | PromotionListDocument;
 
 export type DocumentKind = SlipwayDocument["kind"];
+
+/** slipway promote -o json: the request as it is kept in the target's namespace. */
+export interface PromotionRequestDocument extends DocumentHeader<"PromotionRequest">, PromotionRequest {}
+
+/** slipway promotions -o json: the requests to one environment, newest first. */
+export interface PromotionListDocument extends DocumentHeader<"PromotionList"> {
+  readonly environment: string;
+  readonly promotions: readonly PromotionRequest[];
+}

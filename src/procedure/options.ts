@@ -1,4 +1,5 @@
 import type { SearchClient } from "../clients/search/client.ts";
+import type { PromotionOnRecord } from "../promotion/request.ts";
 
 export interface DeployOptions {
   readonly only: readonly string[];
@@ -42,6 +43,8 @@ export interface DeployOptions {
   readonly search?: SearchClient;
   /** The environment's `search.indexPrefix`, for rollbacks that restore an audit index. */
   readonly auditIndexPrefix?: string;
+  /** The approved promotion this deploy carries out: who asked, who approved, recorded. */
+  readonly promotion?: PromotionOnRecord;
 }
 
 /** What a restore of a recorded release needs: a rollback, or undoing a cutover. */

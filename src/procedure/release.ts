@@ -74,7 +74,8 @@ export async function beginRelease(
     deployedBy: options.deployedBy,
     commit: options.commit,
     startedAt: new Date().toISOString(),
-    description: `deploy ${service.spec.version}${skipped ? ` (${skipped})` : ""}`,
+    description: `${options.promotion ? `promote ${service.spec.version} from ${options.promotion.from}` : `deploy ${service.spec.version}`}${skipped ? ` (${skipped})` : ""}`,
+    ...(options.promotion ? { promotion: options.promotion } : {}),
     overrides: skipped ? [skipped] : [],
   };
   await store.create(release);

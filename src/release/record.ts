@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { CallContract } from "../definitions/model.ts";
 import type { ParameterValue } from "../definitions/parameters.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
+import type { PromotionOnRecord } from "../promotion/request.ts";
 
 export type ReleaseStatus = "pending" | "deployed" | "superseded" | "failed";
 
@@ -42,6 +43,8 @@ export interface ReleaseRecord {
   statements?: RecordedStatements;
   steps: StepRecord[];
   readonly deployedBy: string;
+  /** Deployed as an approved promotion: its id, who requested it and who approved it. */
+  readonly promotion?: PromotionOnRecord;
   readonly commit: string;
   readonly startedAt: string;
   finishedAt?: string;
@@ -126,4 +129,6 @@ export interface ReleaseSummary {
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
   /** A failed release: the step that failed and why, in a line (the record holds its evidence). */
   readonly failure?: string;
+  /** Deployed as an approved promotion: who asked and who approved (history shows them). */
+  readonly promotion?: PromotionOnRecord;
 }

@@ -211,6 +211,7 @@ export class ReleaseStore {
         ? { parameters: record.parameters }
         : {}),
       ...(record.failure ? { failure: failureLine(record.failure) } : {}),
+      ...(record.promotion ? { promotion: record.promotion } : {}),
     };
     return {
       apiVersion: "v1",

@@ -4,14 +4,17 @@ import { currentCommit, deployer } from "../../procedure/identity.ts";
 import { DeployCiReports } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
-import { openSession, planFor } from "../session.ts";
+import type { Plan } from "../../plan/plan.ts";
+import type { DeployReport } from "../../procedure/report.ts";
+import type { PromotionOnRecord } from "../../promotion/request.ts";
+import { openSession, planFor, type Session } from "../session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
 import { deployRenderer } from "../deploy-report.ts";
 import { outputFormat } from "../output-format.ts";
 import { parseDuration } from "../duration.ts";
 
-interface DeployFlags extends ParameterFlags {
+export interface DeployFlags extends ParameterFlags {
   env: string;
   yes?: boolean;
   dryRun?: boolean;
@@ -93,7 +96,7 @@ export function registerDeploy(program: Command, out: Output): void {
     const parallel = Number(opts.parallel);
     if (!Number.isInteger(parallel) || parallel < 1)
       throw new UsageError(`--parallel must be a positive integer, found "${opts.parallel}"`);
-    const timeoutMs = parseDuration(opts.timeout, "--timeout");
+    parseDuration(opts.timeout, "--timeout"); // a wrong value is exit 2 before anything is read
     if (!["pglite", "server"].includes(opts.scratchDatabase))
       throw new UsageError(`--scratch-database must be pglite or server, found "${opts.scratchDatabase}"`);
     if (opts.allowBreakingMigrations && !opts.reason?.trim())
@@ -124,52 +127,77 @@ export function registerDeploy(program: Command, out: Output): void {
       forceConflicts: opts.forceConflicts === true,
     });
     render.plan(plan);
-    const ci = new DeployCiReports(plan, opts.junit);
-    if (plan.blocked) {
-      ci.finish();
-      return render.refused(plan);
-    }
-    if (!plan.changed) {
-      ci.finish({ ok: true, services: [] });
-      return render.nothingToDeploy();
-    }
-    if (
-      !opts.dryRun &&
-      !(await confirm(render.human, {
-        yes: opts.yes === true,
-        verb: "deploy",
-        question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
-        declined: "Not deployed.",
-      }))
-    )
-      return;
-    const started = Date.now();
-    const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
-    const report = await deploy.run(session.project, session.env, plan, {
-      only: services,
-      dryRun: opts.dryRun === true,
-      forceConflicts: opts.forceConflicts === true,
-      rollback: opts.rollback,
-      timeoutMs,
-      parallel,
-      waitForLock: opts.waitForLock === true,
-      leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
-      deployedBy: opts.dryRun ? "dry-run" : await deployer(session.cluster),
-      commit: currentCommit(session.project.root),
-      ...(opts.allowBreakingMigrations && opts.reason
-        ? { allowBreakingMigrations: { reason: opts.reason } }
-        : {}),
-      evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
-      scratchDatabase: opts.scratchDatabase as "pglite" | "server",
-      ...(out.signal ? { signal: out.signal } : {}),
-      ...(session.search ? { search: session.search } : {}),
-      ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
-      digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
-      ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
-      ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
-      ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
-    });
-    ci.finish(report);
-    render.report(report, started);
+    await deployPlanned({ out, render, session, plan, services, opts });
   });
+}
+
+/**
+ * After the plan is shown: refuse it if blocked, ask, then run the procedure and report. Shared
+ * by `deploy` and `approve` (which deploys an approved promotion), so both go the same way.
+ */
+export async function deployPlanned(args: {
+  readonly out: Output;
+  readonly render: ReturnType<typeof deployRenderer>;
+  readonly session: Session;
+  readonly plan: Plan;
+  readonly services: readonly string[];
+  readonly opts: DeployFlags;
+  readonly promotion?: PromotionOnRecord;
+  /** Who deploys, when already known (an approver). */
+  readonly deployedBy?: string;
+}): Promise<DeployReport | undefined> {
+  const { out, render, session, plan, services, opts } = args;
+  const timeoutMs = parseDuration(opts.timeout, "--timeout");
+  const parallel = Number(opts.parallel);
+  const ci = new DeployCiReports(plan, opts.junit);
+  if (plan.blocked) {
+    ci.finish();
+    render.refused(plan);
+    return undefined;
+  }
+  if (!plan.changed) {
+    ci.finish({ ok: true, services: [] });
+    render.nothingToDeploy();
+    return undefined;
+  }
+  if (
+    !opts.dryRun &&
+    !(await confirm(render.human, {
+      yes: opts.yes === true,
+      verb: "deploy",
+      question: `Deploy to ${session.env.name} (${session.env.cluster.context}/${session.env.cluster.namespace})?`,
+      declined: "Not deployed.",
+    }))
+  )
+    return undefined;
+  const started = Date.now();
+  const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
+  const report = await deploy.run(session.project, session.env, plan, {
+    only: services,
+    dryRun: opts.dryRun === true,
+    forceConflicts: opts.forceConflicts === true,
+    rollback: opts.rollback,
+    timeoutMs,
+    parallel,
+    waitForLock: opts.waitForLock === true,
+    leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
+    deployedBy: opts.dryRun ? "dry-run" : (args.deployedBy ?? (await deployer(session.cluster))),
+    ...(args.promotion ? { promotion: args.promotion } : {}),
+    commit: currentCommit(session.project.root),
+    ...(opts.allowBreakingMigrations && opts.reason
+      ? { allowBreakingMigrations: { reason: opts.reason } }
+      : {}),
+    evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
+    scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+    ...(out.signal ? { signal: out.signal } : {}),
+    ...(session.search ? { search: session.search } : {}),
+    ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
+    digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
+    ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
+    ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
+    ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
+  });
+  ci.finish(report);
+  render.report(report, started);
+  return report;
 }

@@ -41,7 +41,9 @@ export function registerHistory(program: Command, out: Output): void {
           s.status,
           s.startedAt,
           s.finishedAt ?? "-",
-          s.deployedBy,
+          s.promotion
+            ? `${s.deployedBy}, approving ${s.promotion.id} requested by ${s.promotion.requestedBy}`
+            : s.deployedBy,
           s.description,
           parameterText(s.parameters ?? {}) || "-",
           // A skipped CI check is in the description already.

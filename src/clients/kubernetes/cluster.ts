@@ -244,11 +244,21 @@ export class Cluster {
 
   /** Who the cluster says we are (SelfSubjectReview). */
   async whoami(): Promise<string> {
-    const review = await this.request<{ status?: { userInfo?: { username?: string } } }>({
+    return (await this.identity()).username;
+  }
+
+  /** Who these credentials are, and their groups, as the API server says (a SelfSubjectReview). */
+  async identity(): Promise<{ readonly username: string; readonly groups: readonly string[] }> {
+    const review = await this.request<{
+      status?: { userInfo?: { username?: string; groups?: string[] } };
+    }>({
       method: "POST",
       path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
       body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
     });
-    return review.status?.userInfo?.username ?? "unknown";
+    return {
+      username: review.status?.userInfo?.username ?? "unknown",
+      groups: review.status?.userInfo?.groups ?? [],
+    };
   }
 }

@@ -158,6 +158,15 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
             : html`<span class="mono">${r.commit}</span>`
         }
       </dd>
+      ${
+        r.promotion
+          ? html`<dt>Promotion</dt>
+              <dd data-promotion>
+                ${r.promotion.id} from ${r.promotion.from}: requested by ${r.promotion.requestedBy} at
+                ${r.promotion.requestedAt}, approved by ${r.promotion.approvedBy.join(", ")}
+              </dd>`
+          : ""
+      }
       <dt>Sign-off</dt>
       <dd>
         ${

@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { document } from "../../output/document.ts";
+import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { requestPromotion } from "../../promotion/promote.ts";
+import { ExitCode } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+import { outputFormat, printDocument } from "../output-format.ts";
+import { environmentNamed } from "../project.ts";
+import { openSession, planFor } from "../session.ts";
+import { UsageError } from "../usage-error.ts";
+
+export function registerPromote(program: Command, out: Output): void {
+  program
+    .command("promote")
+    .description(
+      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve)",
+    )
+    .argument("[service...]", "services to promote (default: every one that differs)")
+    .requiredOption("--from <env>", "the environment whose versions are promoted")
+    .requiredOption("--to <env>", "the environment that requires approval")
+    .option("-o, --output <format>", "text; json: the PromotionRequest document on stdout", "text")
+    .action(async (services: string[], opts: { from: string; to: string; output: string }, cmd: Command) => {
+      const format = outputFormat(opts.output, ["text", "json"]);
+      const session = await openSession(cmd, opts.to, services, []);
+      const from = environmentNamed(session.project, opts.from);
+      const declared = session.env.promotion?.from;
+      if (declared !== from.name)
+        throw new UsageError(
+          declared
+            ? `${session.env.name} is promoted from ${declared}, not from ${from.name}`
+            : `${session.env.name} names no environment to promote from`,
+          declared
+            ? `slipway promote --from ${declared} --to ${session.env.name}`
+            : `add promotion: { from: "${from.name}" } and approval: { approvers: [...] } to environment ${session.env.name}`,
+        );
+      if (!session.env.approval)
+        throw new UsageError(
+          `${session.env.name} requires no approval: deploy it (slipway deploy --env ${session.env.name})`,
+          `to require one, add approval: { approvers: ["..."] } to environment ${session.env.name}`,
+        );
+      const plan = await planFor(session, services, {
+        approval: { kind: "requesting" },
+        ...(out.signal ? { signal: out.signal } : {}),
+      });
+      const human = format === "text" ? out.line.bind(out) : out.note.bind(out);
+      human(formatPlan(plan, out.colour ? colour : plain).trimEnd());
+      const result = await requestPromotion({
+        from,
+        fromCluster: session.clusterFor(from),
+        to: session.env,
+        toCluster: session.cluster,
+        plan,
+        requestedBy: await session.cluster.whoami(),
+      });
+      if (!result.ok) {
+        if (result.nothingToDo) {
+          out.note(result.refusal);
+          return;
+        }
+        out.error(`error: ${result.refusal}`);
+        out.exitCode(ExitCode.refused);
+        return;
+      }
+      if (format === "json") printDocument(out, document("PromotionRequest", result.request));
+      out.note(result.said);
+    });
+}

@@ -1,0 +1,67 @@
+import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import type { EnvironmentModel } from "../definitions/model.ts";
+import { formatPlan, plain } from "../plan/format.ts";
+import type { Plan } from "../plan/plan.ts";
+import { promotionBasis } from "./basis.ts";
+import { newPromotionId, PromotionStore, type PromotionRequest } from "./request.ts";
+
+export type RequestResult =
+  | { readonly ok: true; readonly request: PromotionRequest; readonly said: string }
+  | { readonly ok: false; readonly refusal: string; readonly nothingToDo?: boolean };
+
+/**
+ * Asks for a promotion of what `from` runs into `to`, as the target's plan shows it: kept in the
+ * target's namespace until others approve it. Refused when the plan is blocked (a missing
+ * sign-off in `from`, a failed CI build, ...), or when what `to` would get is not exactly what
+ * `from` runs.
+ */
+export async function requestPromotion(args: {
+  readonly from: EnvironmentModel;
+  readonly fromCluster: Cluster;
+  readonly to: EnvironmentModel;
+  readonly toCluster: Cluster;
+  /** The target's plan, made with `approval: { kind: "requesting" }`. */
+  readonly plan: Plan;
+  readonly requestedBy: string;
+}): Promise<RequestResult> {
+  const { from, to, plan } = args;
+  if (plan.blocked)
+    return {
+      ok: false,
+      refusal: `a check of the procedure failed (see the plan above): no promotion of ${to.name} was requested`,
+    };
+  if (!plan.changed)
+    return {
+      ok: false,
+      nothingToDo: true,
+      refusal: `${to.name} already runs what ${from.name} runs: nothing to promote`,
+    };
+  const basis = await promotionBasis(args);
+  if (basis.problems.length)
+    return {
+      ok: false,
+      refusal: `no promotion requested:\n  ${basis.problems.map((p) => p.message).join("\n  ")}`,
+    };
+  const request: PromotionRequest = {
+    id: newPromotionId(),
+    from: from.name,
+    to: to.name,
+    services: basis.services,
+    requestedBy: args.requestedBy,
+    requestedAt: new Date().toISOString(),
+    plan: formatPlan(plan, plain),
+    approvals: [],
+    state: "pending",
+  };
+  await new PromotionStore(args.toCluster, to.cluster.namespace, to.name).create(request);
+  const required = to.approval?.required ?? 1;
+  return {
+    ok: true,
+    request,
+    said: `requested promotion ${request.id} from ${from.name} to ${to.name} by ${request.requestedBy}: ${request.services
+      .map((s) => `${s.service} ${s.version} (${s.digest})`)
+      .join(
+        ", ",
+      )}\n${required === 1 ? "another person" : `${required} other people`} among ${to.name}'s approvers (${(to.approval?.approvers ?? []).join(", ")}) approve it with: slipway approve ${request.id} --env ${to.name}`,
+  };
+}
