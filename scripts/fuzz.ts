@@ -1,9 +1,9 @@
 // Fuzzes the definitions, call schemas and migrations of the example platform (see
 // test/support/fuzz.ts): `npm run fuzz -- [--seed N] [--runs N] [--case I]`. Prints the seed,
-// the cases per kind and their outcomes; exits 1 with a replay command and the input when a
-// case ends in anything but a located error.
+// the cases per kind, their outcomes and how many came out unmutated; exits 1 with a replay
+// command and the input when a case ends in anything but a located error.
 import { parseArgs } from "node:util";
-import { formatReport, runFuzz } from "../test/support/fuzz.ts";
+import { formatReport, runFuzz, type CaseRun } from "../test/support/fuzz.ts";
 import { removeScratchMadeHere } from "../test/support/project.ts";
 
 const { values } = parseArgs({
@@ -32,6 +32,10 @@ try {
     seed,
     runs,
     ...(only !== undefined ? { only } : {}),
+    // A case replayed alone shows its input: the way to store it under test/fixtures/fuzz-replays.
+    ...(only !== undefined
+      ? { onCase: (c: CaseRun) => console.log(`case ${c.index} (${c.kind}): ${c.where}\ninput: ${c.input}`) }
+      : {}),
     progress: (done) => {
       if (done % 1000 === 0)
         console.log(`  ${done} cases, ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -89,7 +89,11 @@ async function restoreAuditIndices(
  * A failed rollout (or verification): the release is marked failed and, unless told not to,
  * the previous release is restored and what only the failed one had is removed.
  */
-export async function rollBack(run: ServiceRun, reason: string): Promise<ServiceResult> {
+export async function rollBack(
+  run: ServiceRun,
+  reason: string,
+  how: { readonly resumed?: boolean } = {},
+): Promise<ServiceResult> {
   const { store, previous, options } = run;
   const release = run.release as ReleaseRecord;
   release.status = "failed";
@@ -114,7 +118,7 @@ export async function rollBack(run: ServiceRun, reason: string): Promise<Service
   run.emit({
     ...event,
     phase: "started",
-    message: `rolling back to revision ${previous.revision} (${previous.version})`,
+    message: `${how.resumed ? "resuming the interrupted rollback" : "rolling back"} to revision ${previous.revision} (${previous.version})`,
   });
   const restored = await restoreRelease(run.cluster, previous, options, run.emit);
   if (restored.successful) {

@@ -120,6 +120,15 @@ export async function runService(
     revision: release.revision,
     ...(begun.resumedAfter ? { resumedAfter: begun.resumedAfter } : {}),
   });
+  // Killed during its automatic rollback: the step that failed from the rollout on is journalled,
+  // so the rollback is what resumes, not another try of that step.
+  const failure = begun.resumedAfter ? release.failure : undefined;
+  const failedFrom = steps.find((s) => s.name === failure?.step)?.phase;
+  if (failure && failedFrom && failedFrom !== "before-rollout") {
+    const evidence = failure.evidence.length ? { evidence: failure.evidence } : {};
+    await deploy.guard();
+    return { ...(await rollBack(run, failure.message, { resumed: true })), ...evidence };
+  }
   const done = new Set(begun.resumedAfter ?? []);
   for (const step of steps.filter((s) => !done.has(s.name))) {
     await deploy.guard();

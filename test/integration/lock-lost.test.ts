@@ -1,10 +1,12 @@
 // Losing the lock, with two real deploy processes: the first is paused (SIGSTOP) for longer
 // than its lease, as if the API server had been out of reach; the second, waiting with
-// --wait-for-lock, takes the expired lock over and finishes the deploy. When the first comes
-// back it must notice, stop before its next write, and say it lost the lock.
+// --wait-for-lock, takes the expired lock over and is paused in turn, holding it. When the first
+// comes back it must notice, stop before its next write, say it lost the lock, and leave the
+// second's Lease as it was; then the second finishes the deploy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { readDeployJournal } from "../../src/procedure/deploy-journal.ts";
+import { lockName, type LeaseObject } from "../../src/procedure/lock.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
@@ -38,23 +40,34 @@ describe("a deploy that loses its lock", () => {
     const first = start();
     await first.until(/mail: rollout: /);
     const firstJournal = await readDeployJournal(cluster, project.namespace);
-    let secondJournal: Awaited<ReturnType<typeof readDeployJournal>>;
     first.child.kill("SIGSTOP");
+    const second = start("--wait-for-lock");
+    let held: LeaseObject | undefined;
     try {
-      const second = start("--wait-for-lock");
       await second.until(/took over the lock from .*pid \d+/);
-      expect(await second.exited, second.stderr()).toBe(0);
-      expect(second.stderr()).toMatch(/mail: resuming revision 2, interrupted after: .*apply\n/);
-      secondJournal = await readDeployJournal(cluster, project.namespace);
+      // The second holds the lock while the first comes back: if the first removed a Lease no
+      // longer its own, this one would be gone (or changed) when the first has stopped.
+      second.child.kill("SIGSTOP");
+      held = (await cluster.get("Lease", lockName, project.namespace)) as LeaseObject | undefined;
+      expect(held?.spec?.holderIdentity).toMatch(new RegExp(`pid ${second.child.pid} \\(`));
     } finally {
       first.child.kill("SIGCONT");
     }
-    const code = await first.exited;
+    let code: number;
+    try {
+      code = await first.exited;
+      expect(await cluster.get("Lease", lockName, project.namespace)).toEqual(held);
+    } finally {
+      second.child.kill("SIGCONT");
+    }
     expect(code, first.stderr()).toBe(1);
     expect(first.stderr()).toMatch(
-      /error: lost the deploy lock: .*; this deploy stopped before its next write/,
+      /error: lost the deploy lock: .*pid \d+ \(\w+\) holds it now; this deploy stopped before its next write/,
     );
     expect(first.stderr()).not.toMatch(/Traceback|\n\s+at /);
+    expect(await second.exited, second.stderr()).toBe(0);
+    expect(second.stderr()).toMatch(/mail: resuming revision 2, interrupted after: .*apply\n/);
+    const secondJournal = await readDeployJournal(cluster, project.namespace);
 
     // Nothing the first deploy did after losing the lock: one record step, the second's.
     const release = await store.get("mail", 2);
@@ -68,7 +81,7 @@ describe("a deploy that loses its lock", () => {
     expect(secondJournal?.id).not.toBe(firstJournal?.id);
     expect(await readDeployJournal(cluster, project.namespace)).toEqual(secondJournal);
     // The first deploy did not remove a lock that was no longer its own; none is left behind.
-    const lease = await cluster.get("Lease", "slipway-deploy-lock", project.namespace);
+    const lease = await cluster.get("Lease", lockName, project.namespace);
     expect(lease).toBeUndefined();
   });
 });

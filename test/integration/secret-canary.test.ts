@@ -1,8 +1,11 @@
 // A secret canary: one value planted in every secret input Slipway handles here (the database
 // password, a Secret the workloads reference, the registry password, the Jenkins token), then
-// every command run through the real binary. The canary must appear nowhere: not in stdout or
-// stderr (text and -o json), not in any release record (decoded), not in Events or Job logs,
-// and not in any process's command line while the deploy (pg_dump, migrations) runs.
+// every command run through the real binary. The canary must appear nowhere, in none of the forms
+// it takes on the way (URL-encoded, base64 at any offset as in a Secret's `data`, a Basic
+// `user:password`): not in stdout or stderr (text and -o json), not in any release record
+// (decoded), not in Events or Job logs, and not in any process's command line while the deploy
+// (pg_dump, migrations) runs. It holds characters that URL encoding changes, so the URL-encoded
+// form differs from the value and the database URLs must carry it encoded.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,9 +24,14 @@ import {
   removeExample,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
+import { leakedForms, secretForms } from "../support/secret-forms.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
 
-const canary = `canary-${randomBytes(12).toString("hex")}`;
+const canary = `canary-${randomBytes(12).toString("hex")}/+=&`;
+/** The user beside it in the registry and Jenkins credentials: a Basic header is `user:canary`. */
+const canaryUser = "canary";
+const forms = secretForms(canary, canaryUser);
+const leaks = (text: string): string[] => leakedForms(text, forms);
 const project = isolatedExample("canary", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const role = `canary_${project.namespace.replace(/[^a-z0-9]/g, "_")}`;
@@ -34,6 +42,7 @@ interface Ran {
   readonly command: string;
   readonly code: number;
   readonly output: string;
+  readonly stdout: string;
   /** Command lines of every process seen while it ran. */
   readonly commandLines: readonly string[];
 }
@@ -60,19 +69,25 @@ function slipwayBinary(env: Record<string, string>, ...args: string[]): Promise<
       { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
+    let stdout = "";
     const seen = new Set<string>();
     const watch = setInterval(() => commandLines().forEach((l) => seen.add(l)), 25);
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stdout.on("data", (c: Buffer) => {
+      output += c.toString();
+      stdout += c.toString();
+    });
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
       clearInterval(watch);
-      resolve({ command: args.join(" "), code: code ?? -1, output, commandLines: [...seen] });
+      resolve({ command: args.join(" "), code: code ?? -1, output, stdout, commandLines: [...seen] });
     });
   });
 }
 
 const runs: Ran[] = [];
+let registryRefusal: Ran;
+let jenkinsRefusal: Ran;
 const dev = ["--env", "dev"];
 
 afterAll(async () => {
@@ -105,7 +120,9 @@ describe("a secret canary in every secret input", () => {
         body: {
           metadata: { name: secret },
           type: "Opaque",
-          stringData: { url: `postgresql://${role}:${canary}@${host}:${port}/${databaseOf(name)}` },
+          stringData: {
+            url: `postgresql://${role}:${encodeURIComponent(canary)}@${host}:${port}/${databaseOf(name)}`,
+          },
         },
       });
     }
@@ -141,18 +158,18 @@ describe("a secret canary in every secret input", () => {
     runs.push(await slipwayBinary({}, "deploy", ...dev, "--yes", "-o", "jsonl"));
     runs.push(await slipwayBinary({}, "rollback", "mail", ...dev));
     // The registry password and the Jenkins token: refused, and never repeated.
-    runs.push(
-      await slipwayBinary(
-        { SLIPWAY_REGISTRY_USERNAME: "canary", SLIPWAY_REGISTRY_PASSWORD: canary },
-        "plan",
-        ...dev,
-        "-o",
-        "json",
-      ),
+    registryRefusal = await slipwayBinary(
+      { SLIPWAY_REGISTRY_USERNAME: canaryUser, SLIPWAY_REGISTRY_PASSWORD: canary },
+      "plan",
+      ...dev,
+      "-o",
+      "json",
     );
+    runs.push(registryRefusal);
     const credentials = join(tmpdir(), `canary-jenkins-${process.pid}.json`);
-    writeFileSync(credentials, JSON.stringify({ user: "canary", token: canary }), { mode: 0o600 });
-    runs.push(await slipwayBinary({ SLIPWAY_JENKINS_CREDENTIALS: credentials }, "plan", ...dev));
+    writeFileSync(credentials, JSON.stringify({ user: canaryUser, token: canary }), { mode: 0o600 });
+    jenkinsRefusal = await slipwayBinary({ SLIPWAY_JENKINS_CREDENTIALS: credentials }, "plan", ...dev);
+    runs.push(jenkinsRefusal);
   });
 
   it("the commands worked (so the canary was really used)", () => {
@@ -167,14 +184,53 @@ describe("a secret canary in every secret input", () => {
     );
   });
 
-  it("is not in any command's output", () => {
-    expect(runs.filter((r) => r.output.includes(canary)).map((r) => r.command)).toEqual([]);
+  it("refuses the registry password and the Jenkins token for what they are, not for another reason", () => {
+    expect(registryRefusal.code, registryRefusal.output).toBe(1);
+    // Every check that failed is an image check, failed for the credentials, not for another reason.
+    const plan = JSON.parse(registryRefusal.stdout) as {
+      services: {
+        service: string;
+        gate?: { checks: { check: string; outcome: string; problems: string[] }[] };
+      }[];
+    };
+    const failed = plan.services.flatMap((s) =>
+      (s.gate?.checks ?? []).filter((c) => c.outcome !== "passed").map((c) => ({ service: s.service, ...c })),
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    for (const c of failed)
+      expect(c).toMatchObject({
+        check: "image",
+        problems: [
+          expect.stringMatching(
+            /: unauthorized \(wrong credentials\?\): the registry refused user "canary";/,
+          ),
+        ],
+      });
+    expect(jenkinsRefusal.code, jenkinsRefusal.output).toBe(1);
+    expect(jenkinsRefusal.output).toMatch(
+      /Jenkins at \S+ rejected the user or API token \(HTTP 401 for \S+\): check SLIPWAY_JENKINS_USER\/TOKEN; the credentials came from .*canary-jenkins-/,
+    );
+  });
+
+  it("is found where it is meant to be: the Secrets' data holds it, in the forms searched for", async () => {
+    // The search's own control: had it missed these, its silence elsewhere would mean nothing.
+    const smtp = await kube.core().readNamespacedSecret({ name: "mail-smtp", namespace: project.namespace });
+    expect(leaks(JSON.stringify(smtp.data))).not.toEqual([]);
+    const db = await kube.core().readNamespacedSecret({ name: "mail-db", namespace: project.namespace });
+    expect(leaks(JSON.stringify(db.data))).toEqual([expect.stringMatching(/^URL-encoded, in base64/)]);
+    expect(leaks(`Authorization: Basic ${btoa(`${canaryUser}:${canary}`)}`)).not.toEqual([]);
+  });
+
+  it("is not in any command's output, in any form", () => {
+    expect(
+      runs.map((r) => ({ command: r.command, leaks: leaks(r.output) })).filter((r) => r.leaks.length),
+    ).toEqual([]);
   });
 
   it("is not on any process's command line while the commands ran (pg_dump and migrations included)", () => {
     const seen = runs.flatMap((r) => r.commandLines);
     expect(seen.some((l) => l.includes("pg_dump"))).toBe(true);
-    expect(seen.filter((l) => l.includes(canary))).toEqual([]);
+    expect(seen.filter((l) => leaks(l).length)).toEqual([]);
   });
 
   it("is not in any release record, Event or Job log", async () => {
@@ -182,12 +238,27 @@ describe("a secret canary in every secret input", () => {
     const summaries = await store.summaries();
     expect(summaries.length).toBeGreaterThan(5);
     for (const s of summaries)
-      expect(JSON.stringify(await store.get(s.service, s.revision))).not.toContain(canary);
+      expect(
+        leaks(JSON.stringify(await store.get(s.service, s.revision))),
+        `${s.service} ${s.revision}`,
+      ).toEqual([]);
+    // Nor in any other Secret or ConfigMap of the namespace: only the ones planted hold it.
+    const planted = new Set(["mail-smtp", ...databases.map((d) => `${d}-db`)]);
+    const secrets = await kube.core().listNamespacedSecret({ namespace: project.namespace });
+    const others = secrets.items.filter((x) => !planted.has(x.metadata?.name ?? ""));
+    expect(others.length).toBeGreaterThan(0);
+    for (const x of others) expect(leaks(JSON.stringify(x)), `Secret ${x.metadata?.name}`).toEqual([]);
+    const configMaps = await kube.core().listNamespacedConfigMap({ namespace: project.namespace });
+    for (const x of configMaps.items)
+      expect(leaks(JSON.stringify(x)), `ConfigMap ${x.metadata?.name}`).toEqual([]);
     const events = await kube.core().listNamespacedEvent({ namespace: project.namespace });
-    expect(JSON.stringify(events.items)).not.toContain(canary);
+    expect(leaks(JSON.stringify(events.items))).toEqual([]);
     const jobs = await kube.batch().listNamespacedJob({ namespace: project.namespace });
     expect(jobs.items.length).toBeGreaterThan(0);
     for (const job of jobs.items)
-      expect(await jobLogs(cluster, project.namespace, job.metadata?.name ?? "")).not.toContain(canary);
+      expect(
+        leaks(await jobLogs(cluster, project.namespace, job.metadata?.name ?? "")),
+        job.metadata?.name,
+      ).toEqual([]);
   });
 });

@@ -8,8 +8,8 @@ import { PlatformCache } from "../../src/status/platform-cache.ts";
 import { dashboardApp } from "../../src/ui/app.ts";
 import { isolatedExample, removeExample } from "../support/deploy-project.ts";
 import {
-  haveChromium,
   launchBrowser,
+  skipBrowserTests,
   startDashboard,
   waitForText,
   type RunningDashboard,
@@ -65,7 +65,7 @@ const statusWithHost = (url: string, host: string, method = "GET"): Promise<numb
     r.end();
   });
 
-describe.skipIf(!haveChromium)("the dashboard's actions are guarded", () => {
+describe.skipIf(skipBrowserTests)("the dashboard's actions are guarded", () => {
   beforeAll(async () => {
     await kube.core().createNamespace({ body: { metadata: { name: project.namespace } } });
     [readOnly, open] = await Promise.all([

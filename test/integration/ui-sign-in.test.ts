@@ -19,7 +19,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import {
-  haveChromium,
+  skipBrowserTests,
   launchBrowser,
   screenshot,
   startDashboard,
@@ -105,7 +105,7 @@ describe("a dashboard on an address other than loopback", () => {
   });
 });
 
-describe.skipIf(!haveChromium)("sign-in: each person acts with their own credentials", () => {
+describe.skipIf(skipBrowserTests)("sign-in: each person acts with their own credentials", () => {
   beforeAll(async () => {
     expect(
       Object.values(networkInterfaces())
@@ -265,7 +265,7 @@ describe.skipIf(!haveChromium)("sign-in: each person acts with their own credent
   });
 });
 
-describe.skipIf(!haveChromium)("sign-in over TLS", () => {
+describe.skipIf(skipBrowserTests)("sign-in over TLS", () => {
   let tlsDashboard: RunningDashboard;
   let tlsBrowser: Browser;
   beforeAll(async () => {

@@ -15,10 +15,10 @@ import {
   slipwayUnpublished,
 } from "../support/deploy-project.ts";
 import {
-  haveChromium,
   launchBrowser,
   liveUpdateGuard,
   screenshot,
+  skipBrowserTests,
   startDashboard,
   waitForText,
   type RunningDashboard,
@@ -45,7 +45,7 @@ async function openLive(path: string, width = 1280, height = 800): Promise<Page>
 const stillSameDocument = (page: Page): Promise<boolean> =>
   page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
 
-describe.skipIf(!haveChromium)("the web dashboard, in a real browser", () => {
+describe.skipIf(skipBrowserTests)("the web dashboard, in a real browser", () => {
   beforeAll(async () => {
     // prod promotes from dev, in a namespace of this test's own on the second control plane.
     project.edit("slipway.config.ts", 'namespace: "research"', `namespace: "${prodNamespace}"`);

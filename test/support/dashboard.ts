@@ -1,16 +1,18 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { browserGate } from "./browser-gate.ts";
 import { repoRoot } from "./project.ts";
 import { startSlipway, type RunningSlipway } from "./slipway-process.ts";
 
 /** Debian's browser: the tests drive it, never a downloaded build. */
 export const chromiumPath = "/usr/bin/chromium";
-export const haveChromium = existsSync(chromiumPath);
-if (!haveChromium)
-  console.warn(
-    `skipping the dashboard's browser tests: ${chromiumPath} is missing (apt-get install chromium)`,
-  );
+const gate = browserGate(chromiumPath, existsSync(chromiumPath), process.env);
+// Thrown as the test file loads: the file fails at once, before its setup deploys anything.
+if (gate.verdict === "fail") throw new Error(gate.message);
+if (gate.verdict === "skip") console.warn(gate.message);
+/** True only when the browser is missing and SLIPWAY_TEST_ALLOW_NO_BROWSER=1 allows that. */
+export const skipBrowserTests = gate.verdict === "skip";
 
 export interface RunningDashboard {
   readonly url: string;

@@ -47,7 +47,18 @@ export interface FuzzReport {
   readonly runs: number;
   readonly cases: Record<Kind, number>;
   readonly outcomes: Record<Kind, Record<Outcome, number>>;
+  /** Cases whose input came out as it went in: a generator that stopped mutating shows here. */
+  readonly unchanged: Record<Kind, number>;
   readonly failures: readonly Failure[];
+}
+
+/** One case as it ran: what `--case I` prints, and what a replay fixture is written from. */
+export interface CaseRun {
+  readonly kind: Kind;
+  readonly index: number;
+  readonly where: string;
+  readonly input: string;
+  readonly outcome?: Outcome;
 }
 
 export interface FuzzOptions {
@@ -58,6 +69,7 @@ export interface FuzzOptions {
   /** Stop after this many failures (default 10). */
   readonly maxFailures?: number;
   readonly progress?: (done: number) => void;
+  readonly onCase?: (run: CaseRun) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,6 +593,8 @@ interface Context {
   readonly touched: Map<string, string | undefined>;
   where: string;
   input: string;
+  /** The input before the case changed it, shown as `input` is. */
+  original: string;
 }
 
 function write(ctx: Context, file: string, text: string): void {
@@ -601,6 +615,7 @@ const rel = (ctx: Context, file: string): string => relative(ctx.seeds.root, fil
 async function definitionCase(ctx: Context, rnd: Random, file: string): Promise<CaseResult> {
   const definition = clone(ctx.seeds.definitions.get(file));
   if (!isTree(definition)) throw new Error(`internal: ${file} exports no object`);
+  ctx.original = show(definition);
   const done: string[] = [];
   for (let i = 1 + int(rnd, 3); i > 0; i--) done.push(mutateTree(rnd, definition));
   ctx.where = `${rel(ctx, file)} (in memory): ${done.join("; ")}`;
@@ -611,6 +626,7 @@ async function definitionCase(ctx: Context, rnd: Random, file: string): Promise<
 async function callSchemaCase(ctx: Context, rnd: Random): Promise<CaseResult> {
   const file = pick(rnd, ctx.seeds.schemaFiles);
   const original = ctx.seeds.texts.get(file) ?? "";
+  ctx.original = original;
   let text: string;
   let schema: unknown;
   if (rnd() < 0.3) {
@@ -628,6 +644,8 @@ async function callSchemaCase(ctx: Context, rnd: Random): Promise<CaseResult> {
     text = JSON.stringify(tree, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v), 2) ?? "";
     schema = JSON.parse(text === "" ? "null" : text);
     ctx.where = done.join("; ");
+    // Written back in JSON.stringify's layout: unchanged means the same in that layout.
+    ctx.original = JSON.stringify(JSON.parse(original), null, 2);
   }
   ctx.where = `${rel(ctx, file)}${ctx.where ? `: ${ctx.where}` : ""}`;
   ctx.input = text;
@@ -665,6 +683,7 @@ async function sqlCase(ctx: Context, rnd: Random): Promise<CaseResult> {
   const sql = mutateTextTimes(rnd, ctx.seeds.texts.get(file) ?? "", sqlTokens);
   ctx.where = rel(ctx, file);
   ctx.input = sql;
+  ctx.original = ctx.seeds.texts.get(file) ?? "";
   const pending = [{ name: basename(file), sql }];
   const findings = await lintMigrations(pending, history);
   checkFindings(findings, pending);
@@ -694,6 +713,7 @@ async function tsTextCase(ctx: Context, rnd: Random): Promise<CaseResult> {
   const copy = join(resolve(file, ".."), `.fuzz-${process.pid}-${imports++}.ts`);
   ctx.where = `${rel(ctx, file)} (imported as ${basename(copy)})`;
   ctx.input = text;
+  ctx.original = ctx.seeds.texts.get(file) ?? "";
   write(ctx, copy, text);
   return throughPipeline(ctx.seeds, (f) =>
     f === file ? ctx.loader.importDefault(copy) : fromMemory(ctx.seeds)(f),
@@ -715,6 +735,62 @@ async function runCase(ctx: Context, kind: Kind, rnd: Random): Promise<CaseResul
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Replays: inputs that once failed, stored as inputs (test/fixtures/fuzz-replays), so they stay
+// the same whatever the generator draws for a case number after it changes.
+
+/** A key path into a definition, one key a step (call names hold dots). */
+export type KeyPath = readonly string[];
+
+/** One edit of the example's definition, the way the harness mutates it. */
+export type Edit =
+  | { readonly at: KeyPath; readonly set: unknown }
+  | { readonly at: KeyPath; readonly remove: true }
+  /** A definition that contains itself: the value at `at` becomes the node at `ancestor`. */
+  | { readonly at: KeyPath; readonly ancestor: KeyPath };
+
+export interface Replay {
+  /** What failed on it once, and how. */
+  readonly crashed: string;
+  /** The example's definition file (project-relative) the input replaces. */
+  readonly file: string;
+  readonly edits: readonly Edit[];
+}
+
+function applyEdit(root: Tree, edit: Edit): void {
+  const parent = at(root, edit.at.slice(0, -1));
+  const last = edit.at.at(-1);
+  if (!isTree(parent) || last === undefined) throw new Error(`internal: no ${edit.at.join(".")} to edit`);
+  const target = parent as Record<string, unknown>;
+  if ("remove" in edit) {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete target[last];
+  } else target[last] = "set" in edit ? edit.set : at(root, edit.ancestor);
+}
+
+/** Runs a stored input through the loader, render and plan, as its case ran it. */
+export async function replay(
+  input: Replay,
+): Promise<{ readonly input: string; readonly outcome?: Outcome; readonly error?: string }> {
+  const loader = new DefinitionLoader();
+  try {
+    const seeds = await prepare(loader);
+    const file = join(seeds.root, input.file);
+    const definition = clone(seeds.definitions.get(file));
+    if (!isTree(definition)) throw new Error(`${input.file} is no definition of the example`);
+    for (const edit of input.edits) applyEdit(definition, edit);
+    const shown = show(definition);
+    try {
+      const { outcome } = await throughPipeline(seeds, fromMemory(seeds, new Map([[file, definition]])));
+      return { input: shown, outcome };
+    } catch (error) {
+      return { input: shown, error: describeError(error) };
+    }
+  } finally {
+    await loader.close();
+  }
+}
+
 const describeError = (error: unknown): string =>
   error instanceof Error
     ? `${error.constructor.name}: ${error.message}\n${(error.stack ?? "").split("\n").slice(1, 8).join("\n")}`
@@ -725,10 +801,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const zero = (): Record<Outcome, number> => ({ accepted: 0, "located error": 0 });
   const cases = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
   const outcomes = Object.fromEntries(kinds.map((k) => [k, zero()])) as Record<Kind, Record<Outcome, number>>;
+  const unchanged = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
   const failures: Failure[] = [];
   try {
     const seeds = await prepare(loader);
-    const ctx: Context = { seeds, loader, touched: new Map(), where: "", input: "" };
+    const ctx: Context = { seeds, loader, touched: new Map(), where: "", input: "", original: "" };
     const indices =
       options.only !== undefined ? [options.only] : Array.from({ length: options.runs }, (_, i) => i);
     for (const index of indices) {
@@ -737,15 +814,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       cases[kind]++;
       ctx.where = "";
       ctx.input = "";
+      ctx.original = "";
+      let outcome: Outcome | undefined;
       try {
-        const { outcome } = await runCase(ctx, kind, rnd);
+        outcome = (await runCase(ctx, kind, rnd)).outcome;
         outcomes[kind][outcome]++;
       } catch (error) {
         failures.push({ kind, index, where: ctx.where, input: ctx.input, error: describeError(error) });
-        if (failures.length >= (options.maxFailures ?? 10)) break;
       } finally {
         restore(ctx);
       }
+      if (ctx.input === ctx.original) unchanged[kind]++;
+      options.onCase?.({ kind, index, where: ctx.where, input: ctx.input, ...(outcome ? { outcome } : {}) });
+      if (failures.length >= (options.maxFailures ?? 10)) break;
       options.progress?.(index + 1);
     }
   } finally {
@@ -756,6 +837,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     runs: options.only !== undefined ? 1 : options.runs,
     cases,
     outcomes,
+    unchanged,
     failures,
   };
 }
@@ -764,7 +846,7 @@ export function formatReport(report: FuzzReport, command = "npm run fuzz --"): s
   const lines = [`seed ${report.seed}, ${report.runs} cases`];
   for (const k of kinds)
     lines.push(
-      `  ${k.padEnd(12)} ${String(report.cases[k]).padStart(6)} cases: ${report.outcomes[k].accepted} accepted, ${report.outcomes[k]["located error"]} located error`,
+      `  ${k.padEnd(12)} ${String(report.cases[k]).padStart(6)} cases: ${report.outcomes[k].accepted} accepted, ${report.outcomes[k]["located error"]} located error, ${report.unchanged[k]} unchanged`,
     );
   lines.push(`unlocated errors: ${report.failures.length}`);
   for (const f of report.failures) {

@@ -80,13 +80,17 @@ export function killSuite(phase: Phase): void {
   }
 
   /** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
-  const deployKilledAt = (at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> =>
+  const deployKilledAt = (at: (e: Event) => boolean): Promise<Killed> =>
     deployKilledAtFor(["auth", "mail"], at);
 
-  async function deployKilledAtFor(
-    services: readonly string[],
-    at: (e: Event) => boolean,
-  ): Promise<{ killed?: Event; events: Event[] }> {
+  /** What a killed deploy said before it died, and its process id (its lock names it). */
+  interface Killed {
+    readonly killed?: Event;
+    readonly events: Event[];
+    readonly pid: number;
+  }
+
+  async function deployKilledAtFor(services: readonly string[], at: (e: Event) => boolean): Promise<Killed> {
     await publishDefinedVersions(project.config);
     const args = ["deploy", ...services, ...deploy.slice(3)];
     return new Promise((resolve, reject) => {
@@ -104,7 +108,9 @@ export function killSuite(phase: Phase): void {
         if (killed) child.kill("SIGKILL");
       });
       child.on("error", reject);
-      child.on("exit", () => resolve({ ...(killed ? { killed } : {}), events: eventsOf(stdout) }));
+      child.on("exit", () =>
+        resolve({ ...(killed ? { killed } : {}), events: eventsOf(stdout), pid: child.pid ?? -1 }),
+      );
     });
   }
 
@@ -265,12 +271,37 @@ export function killSuite(phase: Phase): void {
         writeVersion(points.length + 1, { failingPods: true });
         const killed = await deployKilledAt((e) => e.type === "rollback" && e.phase === "started");
         expect(killed.killed).toBeDefined();
+        const begun = killed.events.find((e) => e.type === "service-started" && e.service === "mail");
+        const revision = begun?.type === "service-started" ? begun.revision : -1;
         const again = await slipway(project.config, ...deploy);
         expect(again.code, again.stderr).toBe(ExitCode.rolledBack);
         const events = eventsOf(again.stdout);
+        // A fresh deploy of the same failing version would roll back too: what tells them apart
+        // is that this one took the killed one's lock over and finished its rollback, on its
+        // release, without trying the rollout again.
         expect(events).toContainEqual(
-          expect.objectContaining({ type: "rollback", phase: "finished", successful: true }),
+          expect.objectContaining({
+            type: "lock-taken-over",
+            from: expect.stringMatching(new RegExp(` pid ${killed.pid} \\(`)) as string,
+          }),
         );
+        const resumed = events.find((e) => e.type === "service-started" && e.service === "mail");
+        expect(resumed).toMatchObject({
+          revision,
+          resumedAfter: expect.arrayContaining(["apply"]) as string[],
+        });
+        expect(events.filter((e) => e.type === "step-started" && e.service === "mail")).toEqual([]);
+        expect(events.filter((e) => e.type === "rollback" && e.phase !== "progress")).toEqual([
+          expect.objectContaining({
+            phase: "started",
+            message: `resuming the interrupted rollback to revision ${good?.revision} (${good?.version})`,
+          }),
+          expect.objectContaining({ phase: "finished", successful: true }),
+        ]);
+        const record = await store.get("mail", revision);
+        expect(record).toMatchObject({ status: "failed", rollback: { outcome: "succeeded" } });
+        expect(record.steps.filter((s) => s.status === "failed").map((s) => s.step)).toEqual(["rollout"]);
+        expect((await store.summaries("mail"))[0]?.revision).toBe(revision);
         const mail = await kube
           .apps()
           .readNamespacedDeployment({ namespace: project.namespace, name: "mail" });
