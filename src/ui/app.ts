@@ -21,13 +21,16 @@ import { ReleaseRecordCache } from "../status/record-cache.ts";
 import { DeployProgressSource } from "./deploy-progress-source.ts";
 import { textOf, type Html } from "./html.ts";
 import { sameOrigin, sameToken } from "./security.ts";
-import type { Session, SessionStore } from "./sessions.ts";
+import { NotSignedInThere, type Session, type SessionStore } from "./sessions.ts";
 import { confirmPage, resultPage } from "./views/actions.ts";
 import { deploysFragment, deploysPage } from "./views/deploys.ts";
 import { page, type PageContext } from "./views/layout.ts";
 import { matrixFragment, matrixPage } from "./views/matrix.ts";
 import { liveScript } from "./views/live-script.ts";
 import { signInPage } from "./views/sign-in.ts";
+import { promotionsPage } from "./views/promotions.ts";
+import { PromotionStore } from "../promotion/request.ts";
+import { approveAndDeploy } from "../promotion/approve-and-deploy.ts";
 import { stylesheet } from "./views/style.ts";
 import { diffPage, timelinePage } from "./views/timeline.ts";
 
@@ -379,6 +382,73 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
     }
   });
 
+  // Promotions: read with the dashboard's identity like every page; approved with the person's.
+  app.get("/promotions", async (c) => {
+    const environments = await Promise.all(
+      d.environments
+        .filter((e) => e.approval && e.promotion)
+        .map(async (e) => ({
+          name: e.name,
+          from: e.promotion?.from ?? "",
+          approvers: e.approval?.approvers ?? [],
+          required: e.approval?.required ?? 1,
+          promotions: await new PromotionStore(d.clusterFor(e), e.cluster.namespace, e.name).list(),
+        })),
+    );
+    return render(c, "Promotions", promotionsPage({ environments, readOnly: d.readOnly }));
+  });
+  app.get("/actions/approve", async (c) => {
+    if (d.readOnly) return actionsOff(c);
+    const { env = "", id = "" } = c.req.query();
+    const target = envNamed(env);
+    const found = target
+      ? await new PromotionStore(d.clusterFor(target), target.cluster.namespace, target.name).get(id)
+      : undefined;
+    if (!target || !found)
+      return render(c, "Not found", resultPage(notFound(`no promotion ${id} in ${env}`)), 404);
+    const p = found.request;
+    return render(
+      c,
+      "Approve",
+      confirmPage({
+        title: `Approve promotion ${p.id} to ${p.to}`,
+        explain: `${p.requestedBy} asked at ${p.requestedAt} to promote ${p.services.map((s) => `${s.service} ${s.version}`).join(", ")} from ${p.from}. Approving checks that nothing moved since, then deploys it to ${p.to} now with your credentials, through the whole procedure (migrations, audit index, rollout, automatic rollback). The requester cannot approve it.`,
+        action: "/actions/approve",
+        csrf: c.get("actor").csrf,
+        fields: { env, id },
+        back: "/promotions",
+        confirm: "Approve and deploy",
+        danger: true,
+        detail: p.plan,
+      }),
+    );
+  });
+  app.post("/actions/approve", async (c) => {
+    const form = await checkPost(c);
+    if (form instanceof Response) return form;
+    const env = envNamed(form.env ?? "");
+    if (!env) return render(c, "Refused", resultPage(notFound(`no environment ${form.env}`)), 404);
+    const search = d.searchFor(env);
+    const outcome = await approveAndDeploy({
+      project: d.project,
+      env,
+      id: form.id ?? "",
+      clusterFor: c.get("actor").clusterFor,
+      readerFor: d.clusterFor,
+      ...(search ? { search } : {}),
+      events: () => undefined,
+    });
+    const title = { refused: "Refused", counted: "Approved", deployed: "Deployed", failed: "Deploy failed" }[
+      outcome.kind
+    ];
+    return render(
+      c,
+      title,
+      resultPage({ title, ok: outcome.ok, text: outcome.said, back: "/promotions" }),
+      outcome.kind === "refused" ? 409 : outcome.ok ? 200 : 500,
+    );
+  });
+
   app.get("/actions/unlock", (c) => {
     if (d.readOnly) return actionsOff(c);
     const env = c.req.query("env") ?? "";
@@ -418,6 +488,13 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
   });
 
   app.onError(async (error, c) => {
+    if (error instanceof NotSignedInThere)
+      return render(
+        c,
+        "Refused",
+        resultPage({ title: "Refused", ok: false, text: `refused: ${error.message}`, back: "/" }),
+        403,
+      );
     // The API server judged the person's own credentials: its words are the answer.
     if (error instanceof KubernetesApiError && error.status === 403)
       return render(

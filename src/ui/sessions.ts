@@ -24,6 +24,16 @@ export interface Session {
   clusterLike(base: Cluster): Cluster;
 }
 
+/** An action on a cluster that did not accept the person's token at sign-in. */
+export class NotSignedInThere extends Error {
+  constructor(readonly context: string) {
+    super(
+      `your token is not valid on the cluster of context "${context}": sign in with one that is to act there`,
+    );
+    this.name = "NotSignedInThere";
+  }
+}
+
 export type SignInResult =
   { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly refusal: string };
 
@@ -44,30 +54,33 @@ export class SessionStore {
   ) {}
 
   /**
-   * Reviews the token with the API server (a SelfSubjectReview made with the token itself): the
-   * server that will judge every action also says who this is. Accepted by every cluster, or
-   * refused with the server's reason.
+   * Reviews the token with each cluster's API server (a SelfSubjectReview made with the token
+   * itself): the server that will judge every action also says who this is. A token is often
+   * valid on one cluster only (a ServiceAccount's); the session then acts on the clusters that
+   * accepted it, and an action elsewhere is refused saying so. Refused when no cluster accepts
+   * it, or when two name different people.
    */
   async signIn(token: string): Promise<SignInResult> {
     const trimmed = token.trim();
     if (!trimmed) return { ok: false, refusal: "no token given" };
     if (/\s/.test(trimmed)) return { ok: false, refusal: "a bearer token has no spaces or line breaks" };
     let person: Person | undefined;
+    const accepted = new Set<string>();
+    const refusals: string[] = [];
     for (const base of this.clusters()) {
       const reviewed = await review(clusterWithToken(base, trimmed, origin)).catch((error: unknown) => error);
-      if (reviewed instanceof KubernetesApiError)
-        return {
-          ok: false,
-          refusal:
-            reviewed.status === 401
-              ? `the API server of context "${base.context}" did not accept this token (401 Unauthorized: wrong, expired or revoked)`
-              : `the API server of context "${base.context}" refused to say who this token is: ${reviewed.message}`,
-        };
-      if (reviewed instanceof Error)
-        return {
-          ok: false,
-          refusal: `cannot reach the API server of context "${base.context}": ${reviewed.message}`,
-        };
+      if (reviewed instanceof KubernetesApiError) {
+        refusals.push(
+          reviewed.status === 401
+            ? `the API server of context "${base.context}" did not accept this token (401 Unauthorized: wrong, expired or revoked)`
+            : `the API server of context "${base.context}" refused to say who this token is: ${reviewed.message}`,
+        );
+        continue;
+      }
+      if (reviewed instanceof Error) {
+        refusals.push(`cannot reach the API server of context "${base.context}": ${reviewed.message}`);
+        continue;
+      }
       const found = reviewed as Person;
       if (person && person.username !== found.username)
         return {
@@ -75,8 +88,10 @@ export class SessionStore {
           refusal: `this token is ${person.username} on one cluster and ${found.username} on "${base.context}": one identity per session`,
         };
       person = found;
+      accepted.add(base.context);
     }
-    if (!person) return { ok: false, refusal: "this dashboard shows no cluster to sign in to" };
+    if (!person)
+      return { ok: false, refusal: refusals.join("; ") || "this dashboard shows no cluster to sign in to" };
     this.sweep();
     const clients = new Map<string, Cluster>();
     const session: Session = {
@@ -85,6 +100,7 @@ export class SessionStore {
       csrf: newCsrfToken(),
       expiresAt: this.now() + this.ttlMs,
       clusterLike(base) {
+        if (!accepted.has(base.context)) throw new NotSignedInThere(base.context);
         let client = clients.get(base.context);
         if (!client) {
           client = clusterWithToken(base, trimmed, origin);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Role } from "@kubernetes/client-node";
+import type { Browser, Page } from "playwright-core";
 import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
@@ -18,12 +19,22 @@ import {
 } from "../support/deploy-project.ts";
 import { kubeAt, platform } from "../support/platform.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
+import {
+  launchBrowser,
+  screenshot,
+  skipBrowserTests,
+  startDashboard,
+  waitForText,
+  type RunningDashboard,
+} from "../support/dashboard.ts";
 
 const project = isolatedExample("promote", { node: "simulated" });
 const prodNamespace = `${project.namespace}-prod`;
 const approver = `system:serviceaccount:${prodNamespace}:release-manager`;
 const bystander = `system:serviceaccount:${prodNamespace}:bystander`;
 let kubeconfigs: { approver: string; bystander: string };
+/** Their tokens for prod's cluster: what each pastes into the dashboard. */
+let prodTokens: { approver: string; bystander: string };
 let admin = "";
 
 /** The binary, as a person with this kubeconfig runs it. */
@@ -56,7 +67,10 @@ function mergedKubeconfig(name: string, ...documents: string[]): string {
   return file;
 }
 
-async function personWith(serviceAccount: string, prodRole: V1Role | "view"): Promise<string> {
+async function personWith(
+  serviceAccount: string,
+  prodRole: V1Role | "view",
+): Promise<{ kubeconfig: string; prodToken: string }> {
   const [dev, prod] = await Promise.all([
     mintNamespaceToken({
       namespace: project.namespace,
@@ -72,7 +86,10 @@ async function personWith(serviceAccount: string, prodRole: V1Role | "view"): Pr
       ...(prodRole === "view" ? { clusterRole: "view" as const } : { role: prodRole }),
     }),
   ]);
-  return mergedKubeconfig(serviceAccount, dev.kubeconfig, prod.kubeconfig);
+  return {
+    kubeconfig: mergedKubeconfig(serviceAccount, dev.kubeconfig, prod.kubeconfig),
+    prodToken: prod.token,
+  };
 }
 
 const requestId = (text: string): string =>
@@ -94,10 +111,9 @@ beforeAll(async () => {
   const dev = await slipway(project.config, "deploy", "auth", "--env", "dev", "--yes", "--timeout", "90s");
   if (dev.code !== 0) throw new Error(`the dev deploy failed:\n${dev.stdout}${dev.stderr}`);
   const role = parse((await slipway(project.config, "rbac", "--env", "prod")).stdout) as V1Role;
-  kubeconfigs = {
-    approver: await personWith("release-manager", role),
-    bystander: await personWith("bystander", role),
-  };
+  const [a, b] = await Promise.all([personWith("release-manager", role), personWith("bystander", role)]);
+  kubeconfigs = { approver: a.kubeconfig, bystander: b.kubeconfig };
+  prodTokens = { approver: a.prodToken, bystander: b.prodToken };
   admin = await Cluster.open("rancher", platform.kubeconfig).whoami();
 });
 
@@ -225,5 +241,66 @@ describe("promotion to prod: requested by one person, approved by another", () =
     const again = await as(kubeconfigs.approver, "approve", request.id, "--env", "prod", "--yes");
     expect(again.code).toBe(ExitCode.refused);
     expect(again.stderr).toContain(`promotion ${request.id} is deployed already`);
+  });
+});
+
+describe.skipIf(skipBrowserTests)("promotion in the dashboard, in a real browser", () => {
+  let dashboard: RunningDashboard;
+  let browser: Browser;
+  beforeAll(async () => {
+    project.edit("slipway.config.ts", 'auth: { logLevel: "warn" }', 'auth: { logLevel: "error" }');
+    dashboard = await startDashboard(project.config, "--sign-in", "token");
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  async function signedIn(token: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${dashboard.url}/promotions`);
+    await page.locator("#token").fill(token);
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/promotions$/);
+    return page;
+  }
+
+  it("lists a pending request, refuses it to its requester, and deploys it when an approver approves", async () => {
+    // A change for prod alone (its log level, set before the dashboard loaded the definitions),
+    // requested by the bystander from the CLI.
+    const requested = await as(kubeconfigs.bystander, "promote", "--from", "dev", "--to", "prod", "auth");
+    expect(requested.code, requested.stdout + requested.stderr).toBe(0);
+    const id = requestId(requested.stderr);
+
+    const requester = await signedIn(prodTokens.bystander);
+    const entry = `li[data-promotion="${id}"]`;
+    expect(await requester.locator(`${entry}`).getAttribute("data-state")).toBe("pending");
+    expect(await requester.locator(entry).innerText()).toContain(`requested by ${bystander}`);
+    await requester.locator(`${entry} a[href^="/actions/approve"]`).click();
+    await requester.locator('main button[type="submit"]').click();
+    expect(await requester.locator("[data-result]").innerText()).toContain(
+      `${bystander} requested promotion ${id}: another person must approve it`,
+    );
+
+    const approving = await signedIn(prodTokens.approver);
+    await approving.locator(`${entry} a[href^="/actions/approve"]`).click();
+    // The confirmation shows the plan the request was made with.
+    expect(await approving.locator("pre.detail").innerText()).toContain('logLevel="error"');
+    await screenshot(approving, "dashboard-approve-promotion");
+    await approving.locator('main button[type="submit"]').click();
+    await waitForText(
+      approving,
+      "[data-result]",
+      new RegExp(`promotion ${id} deployed to prod: auth: deployed \\(revision 2\\)`),
+    );
+    const record = await new ReleaseStore(Cluster.open("rancher", platform.kubeconfig), prodNamespace).get(
+      "auth",
+      2,
+    );
+    expect(record.deployedBy).toBe(`${approver} (slipway ui)`);
+    expect(record.promotion).toMatchObject({ id, requestedBy: bystander, approvedBy: [approver] });
+    await approving.goto(`${dashboard.url}/promotions`);
+    expect(await approving.locator(entry).getAttribute("data-state")).toBe("deployed");
   });
 });

@@ -23,7 +23,10 @@ export function checkApproval(
   const required = approval.required ?? 1;
   const others = `${required} other ${required === 1 ? "person" : "people"}`;
   if (context?.kind === "requesting")
-    return skipped("approval", `requested now: the deploy runs once ${others} approve it`);
+    return skipped(
+      "approval",
+      `requested now: the deploy runs once ${others} ${required === 1 ? "approves" : "approve"} it`,
+    );
   if (context?.kind === "approved")
     return passed(
       "approval",

@@ -11,9 +11,12 @@ export function confirmPage(options: {
   readonly confirm: string;
   readonly note?: boolean;
   readonly danger?: boolean;
+  /** Text to read before confirming (a promotion's plan). */
+  readonly detail?: string;
 }): Html {
   return html`<h2>${options.title}</h2>
     <p>${options.explain}</p>
+    ${options.detail ? html`<pre class="detail">${options.detail}</pre>` : ""}
     <form method="post" action="${options.action}">
       <input type="hidden" name="csrf" value="${options.csrf}" />
       ${Object.entries(options.fields).map(

@@ -27,7 +27,9 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <h1>slipway · ${ctx.project}</h1>
-          <nav aria-label="Pages"><a href="/">Matrix</a><a href="/deploys">Live deploys</a></nav>
+          <nav aria-label="Pages">
+            <a href="/">Matrix</a><a href="/deploys">Live deploys</a><a href="/promotions">Promotions</a>
+          </nav>
           ${ctx.readOnly ? html`<span class="muted">read-only: no actions</span>` : ""}
           ${
             ctx.person

@@ -70,6 +70,7 @@ ol.graph { list-style: none; padding: 0; }
 .step::after { content: ""; }
 .step .name { font-weight: 600; display: block; }
 pre.log { background: #0d1117; color: #e6edf3; padding: .5rem; border-radius: 6px; overflow-x: auto; max-height: 20rem; font-size: .8em; }
+pre.detail, details pre { background: var(--panel); padding: .5rem; border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 30rem; font-size: .8em; }
 @media (max-width: 600px) {
   main { padding: .5rem; }
   td.cell { min-width: 10.5rem; }
