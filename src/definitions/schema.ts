@@ -444,7 +444,8 @@ export const parameterName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, {
 });
 
 export const parameterDeclaration = z.strictObject({
-  type: z.enum(["string", "number", "boolean"]),
+  /** `integer`: a number without a fraction (a version of the terms, a count). */
+  type: z.enum(["string", "number", "integer", "boolean"]),
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),
   /** A deploy is refused until an environment or --set gives it a value. */
   required: z.boolean().optional(),
