@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DefinitionProblem } from "./errors.ts";
+import type { UnsetParameter } from "./model.ts";
 import type { ParameterDeclaration } from "./schema.ts";
 
 /**
@@ -179,4 +180,31 @@ export function secretParametersHash(
 ): string | undefined {
   const names = secretParameterNames(declared, values);
   return names.length ? secretHash(JSON.stringify(names.map((n) => [n, values[n]]))) : undefined;
+}
+
+/** How a required parameter without a value shows where `render --placeholders` asks for it. */
+export const placeholderFor = (service: string, parameter: string): string =>
+  `<${service}.${parameter}: required, not set>`;
+
+/**
+ * Required parameters without a value, as problems: one per parameter, with the environments it
+ * lacks a value in and how to give it one. `render` names its --placeholders flag.
+ */
+export function unsetParameterProblems(
+  unset: readonly UnsetParameter[],
+  command: "validate" | "render",
+): DefinitionProblem[] {
+  const byParameter = new Map<string, { first: UnsetParameter; environments: string[] }>();
+  for (const u of unset) {
+    const key = `${u.file}\0${u.service}\0${u.parameter}`;
+    const entry = byParameter.get(key);
+    if (entry) entry.environments.push(u.environment);
+    else byParameter.set(key, { first: u, environments: [u.environment] });
+  }
+  return [...byParameter.values()].map(({ first: { file, service, parameter }, environments }) => ({
+    file,
+    path: `parameters.${parameter}`,
+    message: `parameter "${parameter}" of service "${service}" is required and has no value: give it in the environment's parameters.${service} (${service}: { ${parameter}: ... }), or with --set ${service}.${parameter}=...${command === "render" ? "; or render --placeholders to show a placeholder in its place" : " when deploying (render shows a placeholder for it only with --placeholders)"}`,
+    environments,
+  }));
 }
