@@ -1,12 +1,10 @@
-import { setMaxListeners } from "node:events";
 import { streamOutput } from "./output.ts";
 import { run } from "./run.ts";
 
-// Ctrl-C aborts the running command: a deploy stops where it is and stays resumable.
+// Ctrl-C aborts the running command: a deploy stops where it is and stays resumable. Every
+// request and wait listens on it through one listener (util/on-abort.ts), so Node's limit of ten
+// listeners stays as it is, to catch one that is left behind.
 const controller = new AbortController();
-// Every request listens on it, and a plan LISTs each managed kind at once (a dozen and more):
-// Node's warning at ten listeners would be noise on every command, not a leak.
-setMaxListeners(100, controller.signal);
 process.once("SIGINT", () => controller.abort(new Error("interrupted (SIGINT)")));
 process.once("SIGTERM", () => controller.abort(new Error("interrupted (SIGTERM)")));
 

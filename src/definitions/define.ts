@@ -45,7 +45,11 @@ export interface EnvironmentInfo {
 /** A service's parameter declarations, as written. */
 export type ParameterDeclarations = Readonly<Record<string, z.input<typeof parameterDeclaration>>>;
 
-type ValueOf<D> = D extends { type: "string" } ? string : D extends { type: "number" } ? number : boolean;
+type ValueOf<D> = D extends { type: "string" }
+  ? string
+  : D extends { type: "number" | "integer" }
+    ? number
+    : boolean;
 
 /** What a service's functions read of its parameters: typed, and possibly absent unless required or defaulted. */
 export type ParameterValues<P extends ParameterDeclarations> = {

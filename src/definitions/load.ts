@@ -7,6 +7,7 @@ import { migrationSet } from "./flyway.ts";
 import { DefinitionLoader, loadFailureMessage } from "./import-module.ts";
 import {
   flavourDefaults,
+  type UnsetParameter,
   type CallContract,
   type EnvironmentModel,
   type JsonSchema,
@@ -17,11 +18,18 @@ import {
 import {
   parametersSecretName,
   parameterValues,
+  placeholderFor,
   type ParameterOverride,
   type ParameterValue,
 } from "./parameters.ts";
 import { resolveForEnvironment } from "./resolve.ts";
-import { environmentSchema, projectSchema, serviceSchema, type ResolvedService } from "./schema.ts";
+import {
+  environmentSchema,
+  projectSchema,
+  serviceSchema,
+  type ParameterDeclaration,
+  type ResolvedService,
+} from "./schema.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
 import { PatchError } from "../render/patches.ts";
 import { renderJobTemplates, renderServiceObjects } from "../render/render.ts";
@@ -57,6 +65,11 @@ export interface LoadOptions {
    * rollback, status) read the project without the deploy-time values a secret comes with.
    */
   readonly requireParameters?: boolean;
+  /**
+   * A required parameter without a value (where it is not refused) reaches the functions as a
+   * visible placeholder instead of nothing: `render --placeholders`.
+   */
+  readonly placeholders?: boolean;
 }
 
 /** Gives a definition file's default export (undefined when it has none); throws when the file cannot be loaded. */
@@ -213,6 +226,7 @@ export async function loadProjectWith(
   }
 
   const services = new Map<string, ServiceModel[]>();
+  const unsetParameters: UnsetParameter[] = [];
   for (const env of environments) {
     // The declared type of `values` is the project's promise; the schema checked they are JSON.
     const info = {
@@ -232,36 +246,62 @@ export async function loadProjectWith(
         environments: [env.name],
       })),
     );
+    // What the services that fail to load would have offered the others: a reference to it is
+    // not a second mistake.
+    const unloaded = { services: new Set<string>(), configMaps: new Set<string>() };
     for (const source of sources) {
       const envProblems: DefinitionProblem[] = [];
       const name = serviceName(source.definition);
+      // Only where this plan or deploy goes: another environment's values come with its own deploy.
+      const required = options.requireParameters === true && options.overrides?.environment === env.name;
       const params = parametersOf(
         source,
         env,
         overrides,
-        {
-          configFile: rel(configFile),
-          environmentPath, // Only where this plan or deploy goes: another environment's values come with its own deploy.
-          required: options.requireParameters === true && options.overrides?.environment === env.name,
-        },
+        { configFile: rel(configFile), environmentPath, required },
         envProblems,
       );
+      // Refused where required; elsewhere said by validate and render, which may show a placeholder.
+      const unset = required ? [] : unsetOpenParameters(source, params);
+      unsetParameters.push(
+        ...unset.map((parameter) => ({
+          environment: env.name,
+          service: name ?? "",
+          parameter,
+          file: source.file,
+        })),
+      );
+      const placeholders = options.placeholders ? unset : [];
+      const resolveProblems: DefinitionProblem[] = [];
       const resolved = resolveForEnvironment(
         source.definition,
         info,
         source.file,
-        envProblems,
-        frozenCopy(openParameters(source, params)),
+        resolveProblems,
+        frozenCopy(openParameters(source, params, placeholders)),
       );
+      envProblems.push(...resolveProblems);
       const parsed = serviceSchema.safeParse(resolved);
-      if (!parsed.success) {
-        envProblems.push(...problemsFromIssues(source.file, resolved, serviceSchema, parsed.error.issues));
+      if (!parsed.success)
+        envProblems.push(
+          ...withoutFollowOns(
+            resolveProblems,
+            problemsFromIssues(source.file, resolved, serviceSchema, parsed.error.issues),
+          ),
+        );
+      // A service whose function threw has a hole where that value goes: checked with the
+      // others, it would be blamed again for the hole ("needs host").
+      if (!parsed.success || resolveProblems.length > 0) {
+        if (name !== undefined) unloaded.services.add(name);
+        const configMaps = (resolved as { configMaps?: unknown } | null)?.configMaps;
+        if (configMaps !== null && typeof configMaps === "object")
+          for (const configMap of Object.keys(configMaps)) unloaded.configMaps.add(configMap);
       } else if (name !== undefined) {
         models.push({ ...readAssets(source, parsed.data, envProblems), parameters: params });
       }
       problems.push(...envProblems.map((p) => ({ ...p, environments: [env.name] })));
     }
-    problems.push(...crossCheck(models, env).map((p) => ({ ...p, environments: [env.name] })));
+    problems.push(...crossCheck(models, env, unloaded).map((p) => ({ ...p, environments: [env.name] })));
     problems.push(...patchProblems(project.data.name, env, models));
     services.set(env.name, dependencyOrder(models));
   }
@@ -273,8 +313,42 @@ export async function loadProjectWith(
         environments.map((e) => e.name),
       ),
     );
-  return { root, name: project.data.name, environments, services };
+  return { root, name: project.data.name, environments, services, unsetParameters };
 }
+
+/**
+ * Schema problems at a field whose function threw: the field has no value because of the
+ * problem said already, so "is required" there would be a second error for one mistake.
+ */
+function withoutFollowOns(
+  resolveProblems: readonly DefinitionProblem[],
+  schemaProblems: readonly DefinitionProblem[],
+): DefinitionProblem[] {
+  const failed = resolveProblems.map((p) => p.path);
+  return schemaProblems.filter(
+    (p) =>
+      !failed.some(
+        (path) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`),
+      ),
+  );
+}
+
+/** The parameters as the service declares them; none when the declarations are wrong (the schema says so). */
+const declaredParameters = (source: ServiceSource): Readonly<Record<string, ParameterDeclaration>> =>
+  serviceSchema.shape.parameters.safeParse((source.definition as { parameters?: unknown } | null)?.parameters)
+    .data ?? {};
+
+/**
+ * Required parameters without a value, other than secret ones: a secret one is a reference to a
+ * key of a Secret wherever it is read, given at deploy time with --set-from-env.
+ */
+const unsetOpenParameters = (
+  source: ServiceSource,
+  values: Readonly<Record<string, ParameterValue>>,
+): string[] =>
+  Object.entries(declaredParameters(source))
+    .filter(([name, d]) => d.required === true && d.secret !== true && !(name in values))
+    .map(([name]) => name);
 
 const serviceName = (definition: unknown): string | undefined => {
   const name = (definition as { name?: unknown } | null)?.name;
@@ -317,21 +391,21 @@ function parametersOf(
 function openParameters(
   source: ServiceSource,
   values: Readonly<Record<string, ParameterValue>>,
+  placeholders: readonly string[],
 ): Record<string, ParameterValue | { secret: string; key: string }> {
-  const declared = serviceSchema.shape.parameters.safeParse(
-    (source.definition as { parameters?: unknown } | null)?.parameters,
-  );
-  const secret = (name: string): boolean => declared.data?.[name]?.secret === true;
+  const declared = declaredParameters(source);
+  const secret = (name: string): boolean => declared[name]?.secret === true;
   const service = serviceName(source.definition) ?? "";
   const reference = (name: string) => ({ secret: parametersSecretName(service), key: name });
   // A required one is a reference even without its value: that is reported once, as missing
   // where a deploy needs it, not again by each field that reads it.
-  const required = Object.entries(declared.data ?? {})
+  const required = Object.entries(declared)
     .filter(([name, d]) => d.secret && d.required && !(name in values))
     .map(([name]) => [name, reference(name)] as const);
   return Object.fromEntries([
     ...Object.entries(values).map(([name, value]) => [name, secret(name) ? reference(name) : value] as const),
     ...required,
+    ...placeholders.map((name) => [name, placeholderFor(service, name)] as const),
   ]);
 }
 

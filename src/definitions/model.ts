@@ -47,6 +47,19 @@ export interface ProjectModel {
   readonly environments: readonly EnvironmentModel[];
   /** Environment name → its services, in dependency order. */
   readonly services: ReadonlyMap<string, readonly ServiceModel[]>;
+  /**
+   * Required parameters without a value, where the command loading the project did not refuse
+   * them (it does not deploy there): validate and render say so. Secret ones are not listed.
+   */
+  readonly unsetParameters?: readonly UnsetParameter[];
+}
+
+export interface UnsetParameter {
+  readonly environment: string;
+  readonly service: string;
+  readonly parameter: string;
+  /** The service's definition file. */
+  readonly file: string;
 }
 
 /** An environment's services in dependency order: only the named ones, when any are named. */

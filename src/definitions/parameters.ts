@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DefinitionProblem } from "./errors.ts";
+import type { UnsetParameter } from "./model.ts";
 import type { ParameterDeclaration } from "./schema.ts";
 
 /**
@@ -8,7 +9,7 @@ import type { ParameterDeclaration } from "./schema.ts";
  * service's functions as their second argument.
  */
 
-export type ParameterType = "string" | "number" | "boolean";
+export type ParameterType = "string" | "number" | "integer" | "boolean";
 export type ParameterValue = string | number | boolean;
 
 /** One `--set service.parameter=value`, before it is read as the parameter's type. */
@@ -22,15 +23,27 @@ export interface ParameterOverride {
   readonly fromEnv: boolean;
 }
 
-export const typeOf = (value: ParameterValue): ParameterType =>
-  typeof value as "string" | "number" | "boolean";
+/** Whether a value is of a declared type: an integer is a number without a fraction. */
+export const isOfType = (value: ParameterValue, type: ParameterType): boolean =>
+  type === "integer" ? Number.isSafeInteger(value) : typeof value === type;
+
+/** A value as a message says it: "number 1.5", "string". */
+const describeValue = (value: ParameterValue): string =>
+  typeof value === "number" ? `number ${value}` : typeof value;
+
+/** A type with its article: "an integer", "a boolean". */
+const aType = (type: ParameterType): string => (type === "integer" ? "an integer" : `a ${type}`);
 
 /** A --set value read as the declared type; undefined when it is not one. */
 export function parseAs(type: ParameterType, text: string): ParameterValue | undefined {
   if (type === "string") return text;
   if (type === "boolean") return text === "true" ? true : text === "false" ? false : undefined;
   const number = Number(text);
-  return text.trim() !== "" && Number.isFinite(number) ? number : undefined;
+  if (text.trim() === "" || !Number.isFinite(number)) return undefined;
+  // "1e3" and "0x10" are numbers to JavaScript, not the whole numbers a person means.
+  if (type === "integer")
+    return /^[-+]?\d+$/.test(text.trim()) && Number.isSafeInteger(number) ? number : undefined;
+  return number;
 }
 
 /**
@@ -69,11 +82,11 @@ export function parameterValues(
         path: `parameters.${name}.default`,
         message: "a secret parameter has no default: a definition never holds a secret value",
       });
-    if (declaration.default !== undefined && typeOf(declaration.default) !== declaration.type)
+    if (declaration.default !== undefined && !isOfType(declaration.default, declaration.type))
       problems.push({
         file: where.serviceFile,
         path: `parameters.${name}.default`,
-        message: `expected ${declaration.type}, found ${typeOf(declaration.default)}`,
+        message: `expected ${aType(declaration.type)}, found ${describeValue(declaration.default)}`,
       });
     else if (declaration.default !== undefined) values[name] = declaration.default;
   }
@@ -81,11 +94,11 @@ export function parameterValues(
     const declaration = declared[name];
     const path = `${where.environmentPath}.${service}.${name}`;
     if (!declaration) problems.push({ file: where.configFile, path, message: unknown(name) });
-    else if (typeOf(value) !== declaration.type)
+    else if (!isOfType(value, declaration.type))
       problems.push({
         file: where.configFile,
         path,
-        message: `parameter "${name}" of service "${service}" is a ${declaration.type}, found ${typeOf(value)}`,
+        message: `parameter "${name}" of service "${service}" is ${aType(declaration.type)}, found ${describeValue(value)}`,
       });
     else values[name] = value;
   }
@@ -109,7 +122,7 @@ export function parameterValues(
       problems.push({
         file: override.origin,
         path: "",
-        message: `parameter "${override.parameter}" of service "${service}" is a ${declaration.type}, found ${declaration.secret ? "a value that is not one" : JSON.stringify(override.text)}${declaration.type === "boolean" ? " (expected true or false)" : ""}`,
+        message: `parameter "${override.parameter}" of service "${service}" is ${aType(declaration.type)}, found ${declaration.secret ? "a value that is not one" : JSON.stringify(override.text)}${declaration.type === "boolean" ? " (expected true or false)" : declaration.type === "integer" ? " (expected a whole number such as 3)" : ""}`,
       });
     else values[override.parameter] = value;
   }
@@ -167,4 +180,31 @@ export function secretParametersHash(
 ): string | undefined {
   const names = secretParameterNames(declared, values);
   return names.length ? secretHash(JSON.stringify(names.map((n) => [n, values[n]]))) : undefined;
+}
+
+/** How a required parameter without a value shows where `render --placeholders` asks for it. */
+export const placeholderFor = (service: string, parameter: string): string =>
+  `<${service}.${parameter}: required, not set>`;
+
+/**
+ * Required parameters without a value, as problems: one per parameter, with the environments it
+ * lacks a value in and how to give it one. `render` names its --placeholders flag.
+ */
+export function unsetParameterProblems(
+  unset: readonly UnsetParameter[],
+  command: "validate" | "render",
+): DefinitionProblem[] {
+  const byParameter = new Map<string, { first: UnsetParameter; environments: string[] }>();
+  for (const u of unset) {
+    const key = `${u.file}\0${u.service}\0${u.parameter}`;
+    const entry = byParameter.get(key);
+    if (entry) entry.environments.push(u.environment);
+    else byParameter.set(key, { first: u, environments: [u.environment] });
+  }
+  return [...byParameter.values()].map(({ first: { file, service, parameter }, environments }) => ({
+    file,
+    path: `parameters.${parameter}`,
+    message: `parameter "${parameter}" of service "${service}" is required and has no value: give it in the environment's parameters.${service} (${service}: { ${parameter}: ... }), or with --set ${service}.${parameter}=...${command === "render" ? "; or render --placeholders to show a placeholder in its place" : " when deploying (render shows a placeholder for it only with --placeholders)"}`,
+    environments,
+  }));
 }

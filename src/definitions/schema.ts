@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scheduleProblem, timeZoneProblem } from "./cron-schedule.ts";
 import { jsonObject } from "./json-value.ts";
 
 /**
@@ -214,18 +215,23 @@ const pod = z.strictObject({
   volumes: z.record(labelName(30), podVolume).optional(),
 });
 
+/** A check written as a function of the value, which says what is wrong with it. */
+const refuse =
+  (problem: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", message });
+  };
+
 const cronJob = z.strictObject({
-  schedule: z
-    .string()
-    .regex(/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/, {
-      message: 'must be a cron schedule such as "0 3 * * *" or "@daily"',
-    }),
+  /** Five cron fields or a macro, as the API server takes them (cron-schedule.ts). */
+  schedule: z.string().superRefine(refuse(scheduleProblem)),
   args: z.array(z.string()).optional(),
   command: z.array(z.string()).optional(),
   concurrency: z.enum(["Forbid", "Allow", "Replace"]).optional(),
   suspend: z.boolean().optional(),
   /** An IANA time zone for the schedule, such as "Europe/Oslo"; the controller's (UTC) by default. */
-  timeZone: z.string().min(1).optional(),
+  timeZone: z.string().superRefine(refuse(timeZoneProblem)).optional(),
   /** Seconds after a missed start within which it still starts. */
   startingDeadlineSeconds: z.number().int().min(0).optional(),
   successfulJobsHistoryLimit: z.number().int().min(0).optional(),
@@ -438,7 +444,8 @@ export const parameterName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, {
 });
 
 export const parameterDeclaration = z.strictObject({
-  type: z.enum(["string", "number", "boolean"]),
+  /** `integer`: a number without a fraction (a version of the terms, a count). */
+  type: z.enum(["string", "number", "integer", "boolean"]),
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),
   /** A deploy is refused until an environment or --set gives it a value. */
   required: z.boolean().optional(),

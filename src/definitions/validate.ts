@@ -10,7 +10,15 @@ import { findServicePort, servicePorts } from "./networking.ts";
  * references to things that are not defined, dependency cycles, name collisions
  * of the objects services would render into one namespace.
  */
-export function crossCheck(services: readonly ServiceModel[], env: EnvironmentModel): DefinitionProblem[] {
+export function crossCheck(
+  services: readonly ServiceModel[],
+  env: EnvironmentModel,
+  /** Services that failed to load, and the ConfigMaps they define: references to them are not reported again. */
+  unloaded: { readonly services: ReadonlySet<string>; readonly configMaps: ReadonlySet<string> } = {
+    services: new Set(),
+    configMaps: new Set(),
+  },
+): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const byName = new Map<string, ServiceModel>();
   for (const service of services) {
@@ -41,10 +49,11 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     const problem = (path: string, message: string): void => void problems.push({ file, path, message });
     spec.dependsOn?.forEach((dep, i) => {
       if (dep === spec.name) problem(`dependsOn[${i}]`, "a service cannot depend on itself");
-      else if (!byName.has(dep)) problem(`dependsOn[${i}]`, `no service named "${dep}" (services: ${names})`);
+      else if (!byName.has(dep) && !unloaded.services.has(dep))
+        problem(`dependsOn[${i}]`, `no service named "${dep}" (services: ${names})`);
     });
     spec.networkPolicy?.allowFrom.forEach((from, i) => {
-      if (!byName.has(from))
+      if (!byName.has(from) && !unloaded.services.has(from))
         problem(`networkPolicy.allowFrom[${i}]`, `no service named "${from}" (services: ${names})`);
     });
 
@@ -55,7 +64,7 @@ export function crossCheck(services: readonly ServiceModel[], env: EnvironmentMo
     const configMaps = new Set(Object.keys(spec.configMaps ?? {}));
     // A ConfigMap of its own, or one another service shares: anything else names nothing.
     const configMapProblem = (name: string): string | undefined => {
-      if (configMaps.has(name) || sharedOwners.has(name)) return undefined;
+      if (configMaps.has(name) || sharedOwners.has(name) || unloaded.configMaps.has(name)) return undefined;
       const owner = services.find((s) => s.spec.configMaps?.[name]);
       return owner
         ? `ConfigMap "${name}" belongs to ${owner.spec.name}, which does not share it (add shared: true there)`

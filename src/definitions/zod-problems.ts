@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { DefinitionProblem } from "./errors.ts";
 
 /** Turns schema issues into problems that say what was found and what was expected. */
@@ -24,16 +24,18 @@ export function problemsFromIssues(
           });
         }
         break;
-      case "invalid_type":
+      case "invalid_type": {
+        const what = issue.expected === "int" ? "an integer" : issue.expected;
         problems.push({
           file,
           path: joinPath(path),
           message:
             found === undefined
-              ? `is required: expected ${issue.expected}`
-              : `expected ${issue.expected}, found ${describe(found)}`,
+              ? `is required: expected ${what}`
+              : `expected ${what}, found ${describe(found)}`,
         });
         break;
+      }
       case "invalid_value":
         problems.push({
           file,
@@ -60,10 +62,60 @@ export function problemsFromIssues(
         });
         break;
       default:
-        problems.push({ file, path: joinPath(path), message: `${issue.message}, found ${describe(found)}` });
+        problems.push({
+          file,
+          path: joinPath(path),
+          message: `${expected(issue)}, found ${describe(found)}`,
+        });
     }
   }
   return problems;
+}
+
+/** zod's own wording, to tell a message the schema gives from the validator's default one. */
+const zodWording = z.locales.en().localeError;
+
+/**
+ * What the field should have been, in the words of the other problems ("expected ..."): the
+ * schema's own message where it gives one, else one made from the issue, never zod's default
+ * wording ("Invalid string: must start with ...").
+ */
+function expected(issue: z.core.$ZodIssue): string {
+  const wording = zodWording(issue as unknown as Parameters<typeof zodWording>[0]);
+  const own = typeof wording === "string" ? wording : wording?.message;
+  if (issue.message !== own) return issue.message;
+  const size = (
+    bound: number | bigint,
+    exact: boolean | undefined,
+    inclusive: boolean | undefined,
+    more: boolean,
+  ) =>
+    `${exact ? "exactly" : more ? (inclusive ? "at least" : "more than") : inclusive ? "at most" : "fewer than"} ${bound}`;
+  switch (issue.code) {
+    case "invalid_format":
+      if (issue.format === "starts_with")
+        return `expected a string starting with ${JSON.stringify((issue as z.core.$ZodIssueStringStartsWith).prefix)}`;
+      if (issue.format === "ends_with")
+        return `expected a string ending with ${JSON.stringify((issue as z.core.$ZodIssueStringEndsWith).suffix)}`;
+      if (issue.format === "includes")
+        return `expected a string containing ${JSON.stringify((issue as z.core.$ZodIssueStringIncludes).includes)}`;
+      if (issue.format === "regex") return `expected a string matching ${issue.pattern}`;
+      return `expected ${issue.format === "url" ? "a URL" : `a value of format ${issue.format}`}`;
+    case "too_small":
+    case "too_big": {
+      const more = issue.code === "too_small";
+      const bound = more ? issue.minimum : issue.maximum;
+      const units: Record<string, string> = { string: "characters", array: "items", set: "items" };
+      const unit = units[issue.origin];
+      if (unit) return `expected ${size(bound, issue.exact, issue.inclusive, more)} ${unit}`;
+      const sign = more ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+      return `expected ${issue.origin === "number" || issue.origin === "int" ? "a number" : `a ${issue.origin}`} ${sign} ${bound}`;
+    }
+    case "not_multiple_of":
+      return `expected a multiple of ${issue.divisor}`;
+    default:
+      return issue.message;
+  }
 }
 
 export function joinPath(path: readonly string[]): string {

@@ -21,6 +21,7 @@ const project = scratchProject({
     parameters: {
       wayfEnabled: { type: "boolean", default: false },
       apiToken: { type: "string", secret: true },
+      tosVersion: { type: "integer", default: 1 },
     },
     deployment: { port: 8080, env: { WAYF: (env, params) => String(params.wayfEnabled) } },
   }`),
@@ -61,8 +62,12 @@ describe.each(["plan", "deploy"])("%s --set", (command) => {
       /--set auth\.wayfEnabled: parameter "wayfEnabled" of service "auth" is a boolean, found "maybe" \(expected true or false\)/,
     ],
     [
+      ["--set", "auth.tosVersion=1.5"],
+      /--set auth\.tosVersion: parameter "tosVersion" of service "auth" is an integer, found "1\.5" \(expected a whole number such as 3\)/,
+    ],
+    [
       ["--set", "auth.colour=red"],
-      /--set auth\.colour: service "auth" has no parameter "colour" \(its parameters: wayfEnabled, apiToken\)/,
+      /--set auth\.colour: service "auth" has no parameter "colour" \(its parameters: wayfEnabled, apiToken, tosVersion\)/,
     ],
     [["--set", "mail.x=1"], /--set mail\.x: no service "mail" \(services: auth\)/],
     [

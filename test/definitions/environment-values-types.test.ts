@@ -67,6 +67,7 @@ export default defineService({
   parameters: {
     wayfEnabled: { type: "boolean", default: false },
     sessionMinutes: { type: "number", required: true },
+    tosVersion: { type: "integer", default: 1 },
     theme: { type: "string" },
     apiToken: { type: "string", secret: true, required: true },
     optionalToken: { type: "string", secret: true },
@@ -75,6 +76,9 @@ export default defineService({
     replicas: (env, params) => (params.wayfEnabled ? params.sessionMinutes : 1),
     env: {
       THEME: (env, params) => params.theme ?? "plain",
+      TOS: (env, params) => String(params.tosVersion),
+      // @ts-expect-error an integer reaches functions as a number
+      TOS_UNCHECKED: (env, params) => params.tosVersion,
       // @ts-expect-error an optional parameter without a default may be undefined
       THEME_UNCHECKED: (env, params) => params.theme,
       // @ts-expect-error a boolean is not an environment variable's value

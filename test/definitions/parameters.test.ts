@@ -157,7 +157,7 @@ describe("service parameters", () => {
     ]);
     expect(await problems(p)).toEqual([
       expect.stringMatching(
-        /^services\/auth\/service\.ts: parameters\.a\.type: expected one of "string", "number", "boolean", found string "list"$/,
+        /^services\/auth\/service\.ts: parameters\.a\.type: expected one of "string", "number", "integer", "boolean", found string "list"$/,
       ),
       expect.stringMatching(
         /^services\/auth\/service\.ts: parameters: the name "Bad-Name" must be a parameter name/,

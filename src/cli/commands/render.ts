@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { DefinitionError } from "../../definitions/errors.ts";
+import { placeholderFor, unsetParameterProblems } from "../../definitions/parameters.ts";
 import { renderEnvironment } from "../../render/render.ts";
 import { fileNameFor, toJson, toYaml } from "../../render/serialize.ts";
 import { checkServiceNames, environmentNamed, openProject } from "../project.ts";
@@ -15,11 +17,15 @@ export function registerRender(program: Command, out: Output): void {
     .argument("[service...]", "services to render")
     .requiredOption("-e, --env <name>", "environment")
     .option("-o, --output <format>", "yaml or json", "yaml")
-    .option("--out <dir>", "write one file per object into this folder instead of printing");
+    .option("--out <dir>", "write one file per object into this folder instead of printing")
+    .option(
+      "--placeholders",
+      "render a required parameter that has no value as a visible placeholder, instead of refusing",
+    );
   addParameterFlags(command).action(
     async (
       services: string[],
-      opts: { env: string; output: string; out?: string } & ParameterFlags,
+      opts: { env: string; output: string; out?: string; placeholders?: boolean } & ParameterFlags,
       cmd: Command,
     ) => {
       if (!["yaml", "json"].includes(opts.output))
@@ -27,9 +33,20 @@ export function registerRender(program: Command, out: Output): void {
       // The objects as a deploy with these values would render them (a secret one needs no value here).
       const project = await openProject(cmd.optsWithGlobals<{ config?: string }>().config, {
         overrides: { environment: opts.env, set: parameterOverrides(opts) },
+        placeholders: opts.placeholders === true,
       });
       const env = environmentNamed(project, opts.env);
       checkServiceNames(project, env.name, services);
+      // A deploy would refuse them: objects rendered without them are not what it would apply.
+      const unset = (project.unsetParameters ?? []).filter(
+        (u) => u.environment === env.name && (services.length === 0 || services.includes(u.service)),
+      );
+      if (unset.length && !opts.placeholders)
+        throw new DefinitionError(unsetParameterProblems(unset, "render"));
+      for (const u of unset)
+        out.note(
+          `placeholder for ${u.service}.${u.parameter} (required, not set): ${placeholderFor(u.service, u.parameter)}`,
+        );
       const objects = renderEnvironment(project, env.name, services);
       if (opts.out) {
         mkdirSync(opts.out, { recursive: true });

@@ -1,6 +1,7 @@
 import { KubeConfig, Watch, type KubernetesObject } from "@kubernetes/client-node";
 import { KubernetesApiError, kubeRequest, type RawRequest } from "./request.ts";
 import { objectPath, resources } from "./resources.ts";
+import { onAbort } from "../../util/on-abort.ts";
 import { sleep } from "../../util/sleep.ts";
 
 export interface ObjectList {
@@ -177,11 +178,10 @@ export class Cluster {
     const base = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
     this.requests++;
     return new Promise<Error | null>((resolve) => {
-      // Removed when the watch ends: a long wait watches again and again on the same signal,
-      // and a listener left per watch would pile up (Node warns past ten).
-      let stop: (() => void) | undefined;
+      // Let go of when the watch ends: a long wait watches again and again on the same signal.
+      let stopListening = (): void => undefined;
       const done = (error: Error | null): void => {
-        if (stop) signal.removeEventListener("abort", stop);
+        stopListening();
         resolve(error);
       };
       const watch = new Watch(this.kubeConfig);
@@ -194,9 +194,7 @@ export class Cluster {
           (error: unknown) => done(error ? (error as Error) : null),
         )
         .then((controller) => {
-          if (signal.aborted) return controller.abort();
-          stop = () => controller.abort();
-          signal.addEventListener("abort", stop, { once: true });
+          stopListening = onAbort(signal, () => controller.abort());
         })
         .catch((error: unknown) => done(error as Error));
     });

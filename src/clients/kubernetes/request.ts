@@ -1,5 +1,6 @@
 import { request } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { signalFor } from "../../util/on-abort.ts";
 
 /** A Kubernetes API error as the server said it: status code, reason and message. */
 export class KubernetesApiError extends Error {
@@ -43,8 +44,10 @@ export async function kubeRequest<T>(kc: KubeConfig, req: RawRequest): Promise<T
   };
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
   if (payload !== undefined) headers["content-type"] = req.contentType ?? "application/json";
+  // A signal of its own, let go of when the request ends: many requests share a command's signal.
+  const own = req.signal ? signalFor(req.signal) : undefined;
   return new Promise<T>((resolve, reject) => {
-    const r = request(url, { ...options, headers, signal: req.signal }, (res) => {
+    const r = request(url, { ...options, headers, ...(own ? { signal: own.signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -68,5 +71,5 @@ export async function kubeRequest<T>(kc: KubeConfig, req: RawRequest): Promise<T
     r.on("error", reject);
     if (payload !== undefined) r.write(payload);
     r.end();
-  });
+  }).finally(() => own?.release());
 }

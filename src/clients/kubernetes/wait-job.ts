@@ -1,6 +1,7 @@
 import type { KubernetesObject, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
 import { followPods } from "./follow-pods.ts";
+import { onAbort } from "../../util/on-abort.ts";
 import { jobVerdict } from "../../checks/rollout/job.ts";
 import { failed, type Verdict } from "../../checks/rollout/verdict.ts";
 import { evidenceSummary, tellingLogLine, type FailureEvidence } from "../../checks/rollout/evidence.ts";
@@ -57,9 +58,12 @@ export async function waitForJob(
   return new Promise<Verdict>((resolve) => {
     let settled = false;
     let concluding = false;
+    // Let go of when the wait ends: the deploy's signal outlives every Job's wait on it.
+    let stopListening = (): void => undefined;
     const finish = (verdict: Verdict): void => {
       if (settled) return;
       settled = true;
+      stopListening();
       clearTimeout(timer);
       clearInterval(stuckTimer);
       controller.abort();
@@ -87,7 +91,6 @@ export async function waitForJob(
       () => conclude(`timed out after ${Math.round(options.timeoutMs / 1000)}s`),
       options.timeoutMs,
     );
-    options.signal?.addEventListener("abort", () => finish(failed("interrupted")), { once: true });
     let looking = false;
     const stuckTimer = setInterval(() => {
       if (looking || settled || concluding) return;
@@ -116,6 +119,8 @@ export async function waitForJob(
         if (failure) return conclude("failed: its pod cannot start", failure);
       }
     };
+    // Last: an aborted signal finishes at once, and finish clears the timers above.
+    if (options.signal) stopListening = onAbort(options.signal, () => finish(failed("interrupted")));
     void cluster.follow(
       "Job",
       options.namespace,

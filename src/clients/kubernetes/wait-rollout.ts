@@ -1,5 +1,6 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { Cluster } from "./cluster.ts";
+import { onAbort } from "../../util/on-abort.ts";
 import { followPods } from "./follow-pods.ts";
 import { deploymentVerdict } from "../../checks/rollout/deployment.ts";
 import { podFailure, podReady } from "../../checks/rollout/pod.ts";
@@ -39,15 +40,16 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
   let settle!: (v: Verdict) => void;
   const result = new Promise<Verdict>((resolve) => (settle = resolve));
   let settled = false;
+  // Let go of when the wait ends: the deploy's signal outlives every service's wait on it.
+  let stopListening = (): void => undefined;
   const finish = (verdict: Verdict): void => {
     if (settled) return;
     settled = true;
+    stopListening();
     controller.abort();
     settle(verdict);
   };
-  const abort = (): void => finish(failed("interrupted"));
-  options.signal?.addEventListener("abort", abort, { once: true });
-  if (options.signal?.aborted) abort();
+  if (options.signal) stopListening = onAbort(options.signal, () => finish(failed("interrupted")));
   /** This rollout's pods: created since it began, of its version. */
   const ours = (): V1Pod[] =>
     [...pods.values()].filter((pod) => {
@@ -154,7 +156,7 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
   } finally {
     clearTimeout(timer);
     clearInterval(stuckTimer);
-    options.signal?.removeEventListener("abort", abort);
+    stopListening();
     controller.abort();
   }
 }
