@@ -5,6 +5,7 @@ export type {
   EnvironmentInfo,
   EnvironmentValues,
   DeepReadonly,
+  DeployWindowDefinition,
   PerEnv,
   ProjectDefinition,
   ServiceDefinition,
@@ -58,6 +59,9 @@ export type {
   SlipwayDocument,
   StatusDocument,
   StatusLastDeploy,
+  WindowChange,
+  WindowEntry,
+  WindowsDocument,
 } from "./output/documents.ts";
 export type { DeployEvent } from "./procedure/events.ts";
 export type { DeployReport, ServiceOutcome, ServiceResult } from "./procedure/report.ts";

@@ -1,7 +1,15 @@
 /** One check of "built and tested", as the plan shows it and the release record keeps it. */
 export interface GateCheck {
   readonly check:
-    "image" | "ci" | "promotion" | "pull-secret" | "cutover" | "database" | "references" | "migration-files";
+    | "image"
+    | "ci"
+    | "promotion"
+    | "pull-secret"
+    | "cutover"
+    | "database"
+    | "references"
+    | "migration-files"
+    | "window";
   readonly outcome: "passed" | "failed" | "skipped";
   /** One line for the plan. */
   readonly summary: string;

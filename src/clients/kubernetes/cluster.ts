@@ -244,11 +244,17 @@ export class Cluster {
 
   /** Who the cluster says we are (SelfSubjectReview). */
   async whoami(): Promise<string> {
-    const review = await this.request<{ status?: { userInfo?: { username?: string } } }>({
+    return (await this.identity()).username;
+  }
+
+  /** Who the cluster says we are, with the groups RBAC and break-glass lists match (SelfSubjectReview). */
+  async identity(): Promise<{ username: string; groups: string[] }> {
+    const review = await this.request<{ status?: { userInfo?: { username?: string; groups?: string[] } } }>({
       method: "POST",
       path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
       body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
     });
-    return review.status?.userInfo?.username ?? "unknown";
+    const user = review.status?.userInfo;
+    return { username: user?.username ?? "unknown", groups: user?.groups ?? [] };
   }
 }
