@@ -69,6 +69,7 @@ export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./plan/format.
 export type { DriftReport } from "./drift/detect.ts";
 export type { EnvCheck } from "./checks/access/check.ts";
 export type { ReleaseSummary } from "./release/record.ts";
+export type { BreakGlass } from "./windows/break-glass.ts";
 export type {
   DeployProgress,
   DeployProgressLock,

@@ -17,6 +17,7 @@ import type { DeployReport } from "../procedure/report.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
 
 /** `plan -o json`, and the first line of `deploy -o jsonl`. */
@@ -50,6 +51,8 @@ export interface StatusLastDeploy {
   readonly by: string;
   readonly description: string;
   readonly overrides: readonly string[];
+  /** Deployed into a frozen environment: who broke glass, why, through which windows. */
+  readonly breakGlass?: BreakGlass;
 }
 
 /** One service in `status`. */

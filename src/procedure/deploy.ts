@@ -44,7 +44,8 @@ export class Deploy {
           this.emit({ type: "lock-wait", holder, since, expiresInSeconds, message }),
       });
       if (taken.tookOverFrom) this.emit({ type: "lock-taken-over", from: taken.tookOverFrom });
-      if (options.breakGlass) this.emit({ type: "break-glass", environment: env.name, ...options.breakGlass });
+      if (options.breakGlass)
+        this.emit({ type: "break-glass", environment: env.name, ...options.breakGlass });
     }
     // The journal others follow this deploy by (status --deploy, the dashboard); none for a dry run.
     const journal =
