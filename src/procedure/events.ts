@@ -62,7 +62,7 @@ export type DeployEvent =
    * A deploy into a frozen environment by someone it lets break glass: told before any service
    * starts, so notifications can announce it; each release records it too.
    */
-  | ({ readonly type: "break-glass"; readonly environment: string } & BreakGlass)
+  | ({ readonly type: "break-glass"; readonly environment: string } & Omit<BreakGlass, "at">)
   | { readonly type: "service-finished"; readonly result: ServiceResult };
 
 export type DeployEventSink = (event: DeployEvent) => void;
