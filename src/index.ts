@@ -5,6 +5,7 @@ export type {
   EnvironmentInfo,
   EnvironmentValues,
   DeepReadonly,
+  DeployWindowDefinition,
   PerEnv,
   ProjectDefinition,
   ServiceDefinition,
@@ -58,6 +59,9 @@ export type {
   SlipwayDocument,
   StatusDocument,
   StatusLastDeploy,
+  WindowChange,
+  WindowEntry,
+  WindowsDocument,
 } from "./output/documents.ts";
 export type { DeployEvent } from "./procedure/events.ts";
 export type { DeployReport, ServiceOutcome, ServiceResult } from "./procedure/report.ts";
@@ -65,6 +69,7 @@ export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./plan/format.
 export type { DriftReport } from "./drift/detect.ts";
 export type { EnvCheck } from "./checks/access/check.ts";
 export type { ReleaseSummary } from "./release/record.ts";
+export type { BreakGlass } from "./windows/break-glass.ts";
 export type {
   DeployProgress,
   DeployProgressLock,

@@ -74,6 +74,13 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/promotions.ts")).registerPromotions,
   },
   {
+    name: "windows",
+    term: "windows [options]",
+    description:
+      "an environment's deploy windows: which are in force, whether it is frozen, and the next changes",
+    load: async () => (await import("./commands/windows.ts")).registerWindows,
+  },
+  {
     name: "status",
     term: "status [options]",
     description: "each service: live and defined version, up to date or not, ready pods, last deploy",

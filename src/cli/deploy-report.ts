@@ -1,6 +1,6 @@
 import { document } from "../output/document.ts";
 import type { DeployReportBody, DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
-import { blockedBecause, colour, formatPlan, plain, planJson } from "../plan/format.ts";
+import { blockedBecause, colour, formatPlan, plain, planJson, windowRefusal } from "../plan/format.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Deploy } from "../procedure/deploy.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
@@ -42,6 +42,10 @@ function terminalLine(event: DeployEvent): { kept: string } | { live: string } |
       };
     case "rollback":
       return { kept: `${event.service}: ${event.message}` };
+    case "break-glass":
+      return {
+        kept: `break-glass: ${event.environment} is frozen (${event.windows.join("; ")}); deploying as ${event.by}: ${event.reason}`,
+      };
     case "orphans-pruned":
       return { kept: `prune: deleted ${event.objects.length} object(s) of services no longer defined` };
     case "service-finished":
@@ -103,7 +107,9 @@ function refusals(plan: Plan): string[] {
       .filter((s) => s.changed)
       .flatMap((s) => failed(s.gate?.checks).map((c) => line(c, s.service))),
     // The server's dry run: conflicts and refusals, as the plan says them.
-    ...blockedBecause(plan).filter((r) => r !== "a check of the procedure failed"),
+    ...blockedBecause(plan).filter(
+      (r) => r !== "a check of the procedure failed" && r !== windowRefusal(plan),
+    ),
   ];
 }
 

@@ -5,6 +5,7 @@ import { GATE_CONCURRENCY, resolveImages, runGate } from "../checks/gate/gate.ts
 import { checkMigrationFiles, type MigrationFilesVerdict } from "../checks/gate/migration-files.ts";
 import { checkApproval, type ApprovalContext } from "../checks/gate/approval.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
+import { checkWindows } from "../checks/gate/window.ts";
 import { checkPullSecret } from "../checks/gate/pull-secret.ts";
 import { checkDatabases } from "../checks/gate/database.ts";
 import { checkReferences } from "../checks/references/check.ts";
@@ -87,6 +88,10 @@ export interface PlanOptions {
   readonly forceConflicts?: boolean;
   /** Where an environment that requires approval stands: a request being made, or approved. */
   readonly approval?: ApprovalContext;
+  /** --break-glass --reason: deploy in a frozen environment, if the cluster's identity may. */
+  readonly breakGlass?: { readonly reason: string };
+  /** The command a refusal's way out tells to run again (`slipway deploy -e prod`). */
+  readonly command?: string;
 }
 
 /**
@@ -179,8 +184,21 @@ export async function planFor(
         live,
         planned.map((s) => s.spec.name),
       );
+  // Deploy windows, when the plan changes anything: who breaks glass is the cluster's answer.
+  const windows = plan.changed
+    ? checkWindows(
+        session.env,
+        Date.now(),
+        options.command ?? `slipway deploy -e ${session.env.name}`,
+        options.breakGlass && session.env.windows?.length
+          ? { identity: await session.cluster.identity(), reason: options.breakGlass.reason }
+          : undefined,
+      )
+    : undefined;
   const approval = changing.size ? checkApproval(session.env, services, options.approval) : undefined;
-  const checks = [approval, pullSecret, databases, cutover].filter((c): c is GateCheck => c !== undefined);
+  const checks = [windows?.check, approval, pullSecret, databases, cutover].filter(
+    (c): c is GateCheck => c !== undefined,
+  );
   const rendered = plan.services.flatMap((s) => s.rendered);
   const referencesOf = (s: Plan["services"][number]): GateCheck[] => {
     const model = changingModels.find((m) => m.spec.name === s.service);
@@ -218,6 +236,7 @@ export async function planFor(
     steps: stepsOf(session.project, session.env, gated, plan.orphans),
     checks,
     blocked: gateBlocks(gated, checks) || dryRunBlocks(gated),
+    ...(windows?.breakGlass ? { breakGlass: windows.breakGlass } : {}),
   };
 }
 

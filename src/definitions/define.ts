@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { JsonObject } from "./json-value.ts";
-import type { environmentSchema, parameterDeclaration, serviceSchema } from "./schema.ts";
+import type { deployWindow, environmentSchema, parameterDeclaration, serviceSchema } from "./schema.ts";
 
 /**
  * A project's own environment values (a domain, a default scale, feature switches), declared
@@ -103,7 +103,16 @@ export interface ProjectDefinition {
   /** Folder with one `<service>/service.ts` per service, relative to slipway.config.ts. Default `services`. */
   readonly servicesDir?: string;
   readonly environments: readonly EnvironmentDefinition[];
+  /** Deploy windows of every environment (a company-wide freeze); each environment adds its own. */
+  readonly windows?: readonly DeployWindowDefinition[];
 }
+
+/**
+ * A deploy window: `{ deny: { cron: "0 16 * * 5", duration: "64h", timeZone: "Europe/Copenhagen" },
+ * reason: "weekend" }`, or one stretch of dates: `{ deny: { from: "2027-01-11", to: "2027-01-15",
+ * timeZone: "Europe/Copenhagen" }, reason: "exam week" }`. Deny wins over allow.
+ */
+export type DeployWindowDefinition = z.input<typeof deployWindow>;
 
 /** Declares a service; the identity function that lets TypeScript check the definition. */
 export const defineService = <const P extends ParameterDeclarations = Record<never, never>>(

@@ -163,8 +163,10 @@ export async function loadProjectWith(
         });
     });
     const defaults = flavourDefaults[env.cluster.flavour];
+    const windows = [...(project.data.windows ?? []), ...(env.windows ?? [])];
     const model: EnvironmentModel = {
       ...env,
+      ...(windows.length ? { windows } : {}),
       ingressClass: env.cluster.ingressClass ?? defaults.ingressClass,
       storageClass: env.cluster.storageClass ?? defaults.storageClass,
     };

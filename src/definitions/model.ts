@@ -39,6 +39,8 @@ export interface EnvironmentModel extends ResolvedEnvironment {
   /** Ingress and storage classes after the cluster flavour's defaults. */
   readonly ingressClass: string;
   readonly storageClass: string;
+  /** Its deploy windows: the project's, then its own. */
+  readonly windows?: ResolvedEnvironment["windows"];
 }
 
 export interface ProjectModel {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron-schedule.ts";
 import { jsonObject } from "./json-value.ts";
+import { windowTimesIssues } from "./deploy-window.ts";
 
 /**
  * The shape of a service and an environment once every per-environment value is
@@ -541,6 +542,46 @@ export const serviceSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * When a deploy window is: a cron start and a duration (a repeating window), or from and to (one
+ * stretch of dates), read in an IANA time zone (deploy-window.ts says what is wrong with them).
+ */
+const windowTimes = z
+  .strictObject({
+    /** Five cron fields: when each window starts, such as "0 16 * * 5" (Fridays at 16:00). */
+    cron: z.string().optional(),
+    /** How long each lasts from its start, in elapsed time: "64h", "1h30m", "2d". */
+    duration: z.string().optional(),
+    /** A date ("2027-01-11", its midnight) or a wall-clock time ("2027-01-11T08:00"). */
+    from: z.string().optional(),
+    /** A date (through the end of that day) or a wall-clock time (up to it). */
+    to: z.string().optional(),
+    timeZone: z.string(),
+  })
+  .superRefine(windowTimesIssues);
+
+/** A deploy window: allowed or denied times, with the reason people are told. Deny wins. */
+export const deployWindow = z
+  .strictObject({
+    allow: windowTimes.optional(),
+    deny: windowTimes.optional(),
+    reason: z.string().trim().min(1, { message: "must say why, in words the refused deploy shows" }),
+  })
+  .superRefine((w, ctx) => {
+    if ((w.allow === undefined) === (w.deny === undefined))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          'needs exactly one of allow or deny, such as { deny: { cron: "0 16 * * 5", duration: "64h", timeZone: "Europe/Copenhagen" }, reason: "weekend" }',
+      });
+  });
+
+/** Kubernetes identities, as the API server names them (SelfSubjectReview): users and groups. */
+export const kubernetesIdentities = z.strictObject({
+  users: z.array(z.string().min(1)).optional(),
+  groups: z.array(z.string().min(1)).optional(),
+});
+
 /** The gate's checks an environment can require (see `requires`). */
 export const requirableChecks = ["image", "ci", "promotion"] as const;
 
@@ -611,6 +652,12 @@ export const environmentSchema = z.strictObject({
    * blocks (only --skip-ci-check --reason, an emergency override, skips ci and promotion).
    */
   requires: z.array(z.enum(requirableChecks)).optional(),
+  /** When deploys may run: allow and deny windows (deny wins); after the project's own. */
+  windows: z.array(deployWindow).optional(),
+  /** Who may deploy in a frozen environment with --break-glass --reason: Kubernetes users and groups. */
+  breakGlass: kubernetesIdentities.optional(),
+  /** Whether `slipway rollback` may run while the environment is frozen (default true: it reduces risk). */
+  rollbackDuringFreeze: z.boolean().optional(),
 });
 
 export const projectSchema = z.strictObject({
@@ -618,9 +665,13 @@ export const projectSchema = z.strictObject({
   /** Folder holding one `<service>/service.ts` per service, relative to slipway.config.ts. */
   servicesDir: z.string().optional(),
   environments: z.array(z.unknown()).min(1),
+  /** Deploy windows of every environment (a company-wide freeze); each environment adds its own. */
+  windows: z.array(deployWindow).optional(),
 });
 
 export type ResolvedService = z.infer<typeof serviceSchema>;
 export type ResolvedEnvironment = z.infer<typeof environmentSchema>;
 export type ParameterDeclaration = z.infer<typeof parameterDeclaration>;
 export type EnvValue = z.infer<typeof envValue>;
+export type DeployWindow = z.infer<typeof deployWindow>;
+export type KubernetesIdentities = z.infer<typeof kubernetesIdentities>;

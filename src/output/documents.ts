@@ -18,6 +18,7 @@ import type { PromotionRequest } from "../promotion/request.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
 
 /** `plan -o json`, and the first line of `deploy -o jsonl`. */
@@ -51,6 +52,8 @@ export interface StatusLastDeploy {
   readonly by: string;
   readonly description: string;
   readonly overrides: readonly string[];
+  /** Deployed into a frozen environment: who broke glass, why, through which windows. */
+  readonly breakGlass?: BreakGlass;
 }
 
 /** One service in `status`. */
@@ -237,6 +240,44 @@ export interface ImportReportDocument extends DocumentHeader<"ImportReport">, Im
  */
 export interface DeployProgressDocument extends DocumentHeader<"DeployProgress">, DeployProgress {}
 
+/** One deploy window in `windows -o json`, and whether it is in force at `at`. */
+export interface WindowEntry {
+  /** Its index in the environment's windows (the project's first). */
+  readonly index: number;
+  readonly kind: "allow" | "deny";
+  readonly reason: string;
+  /** Its times in words: `cron "0 16 * * 5" for 64h`, or `2027-01-11 to 2027-01-15`. */
+  readonly times: string;
+  readonly timeZone: string;
+  /** In force at `at`: its current occurrence (ISO 8601); null when it is not. */
+  readonly inForce: { readonly from: string; readonly until: string } | null;
+}
+
+/** A change between frozen and open, and why it is frozen from then on. */
+export interface WindowChange {
+  readonly at: string;
+  readonly frozen: boolean;
+  /** Why it is frozen from then (the windows, in words); empty when it opens. */
+  readonly because: string;
+}
+
+/** `windows -e ENV -o json`: an environment's deploy windows, its state and its next changes. */
+export interface WindowsDocument extends DocumentHeader<"Windows"> {
+  readonly environment: string;
+  /** The instant the state is for (ISO 8601): now, or --at. */
+  readonly at: string;
+  readonly frozen: boolean;
+  /** Why it is frozen at `at`; empty when open. */
+  readonly because: string;
+  readonly windows: readonly WindowEntry[];
+  /** The next changes of state, at most --changes of them, within 400 days. */
+  readonly changes: readonly WindowChange[];
+  /** Who may deploy while it is frozen (--break-glass). */
+  readonly breakGlass: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  /** Whether `slipway rollback` runs while it is frozen. */
+  readonly rollbackDuringFreeze: boolean;
+}
+
 /** Every document Slipway prints, told apart by `kind`. */
 export type SlipwayDocument =
   | PlanDocument
@@ -253,6 +294,7 @@ export type SlipwayDocument =
   | MoveReportDocument
   | ImportReportDocument
   | DeployProgressDocument
+  | WindowsDocument
   | MigrationCheckDocument
   | CallsDiffDocument
   | PromotionRequestDocument

@@ -116,7 +116,11 @@ function findingLines(f: DryRunFinding, forced: boolean, style: Style): string[]
  */
 export function blockedBecause(plan: Plan): string[] {
   const reasons: string[] = [];
-  if (gateBlocks(plan.services, plan.checks ?? [])) reasons.push("a check of the procedure failed");
+  // A freeze is said whole: the windows, the next allowed time and the way out.
+  const frozen = windowRefusal(plan);
+  if (frozen) reasons.push(frozen);
+  const others = (plan.checks ?? []).filter((c) => c.check !== "window");
+  if (gateBlocks(plan.services, others)) reasons.push("a check of the procedure failed");
   const findings = plan.services.flatMap((s) => s.dryRun?.findings ?? []);
   // Conflicts block unless forced, also where the object is refused besides.
   const conflicts = plan.services.flatMap((s) =>
@@ -175,6 +179,12 @@ function auditLines(audit: readonly AuditCallPlan[], style: Style): string[] {
         a.change === "roll-over" ? style.remove : a.change === "create" ? style.add : style.change;
       return paint(`  ! audit index ${describeAuditCall(a)}`);
     });
+}
+
+/** A deploy window's refusal in one line, when the environment is frozen for this plan. */
+export function windowRefusal(plan: Plan): string | undefined {
+  const c = plan.checks?.find((c) => c.check === "window" && c.outcome === "failed");
+  return c ? [c.summary, ...c.problems].join("; ") : undefined;
 }
 
 /** The plan as a person reads it: per service the version change and each object, then the steps. */

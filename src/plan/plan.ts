@@ -23,6 +23,7 @@ import { configMapMounts } from "./config-mounts.ts";
 import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
 import type { ShippedMigrations } from "../migrations/image-files.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 
 export type ObjectAction = "create" | "update" | "unchanged" | "prune";
 
@@ -110,6 +111,8 @@ export interface Plan {
   readonly checks?: readonly GateCheck[];
   /** A check failed: a deploy refuses before it takes the lock. */
   readonly blocked?: boolean;
+  /** The environment is frozen and an identity it names broke glass: the releases record it. */
+  readonly breakGlass?: BreakGlass;
 }
 
 export interface PlanInput {

@@ -44,6 +44,11 @@ export class Deploy {
           this.emit({ type: "lock-wait", holder, since, expiresInSeconds, message }),
       });
       if (taken.tookOverFrom) this.emit({ type: "lock-taken-over", from: taken.tookOverFrom });
+      if (options.breakGlass) {
+        // The event carries its own time (when it is told); the record keeps when the plan checked.
+        const { at: _checked, ...breakGlass } = options.breakGlass;
+        this.emit({ type: "break-glass", environment: env.name, ...breakGlass });
+      }
     }
     // The journal others follow this deploy by (status --deploy, the dashboard); none for a dry run.
     const journal =

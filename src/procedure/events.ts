@@ -1,6 +1,7 @@
 import type { ServiceResult } from "./report.ts";
 import type { StepName } from "./step.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 
 /**
  * What a deploy tells as it goes, as typed values: the terminal, JSON Lines and a dashboard
@@ -57,6 +58,11 @@ export type DeployEvent =
       readonly successful?: boolean;
     }
   | { readonly type: "orphans-pruned"; readonly objects: readonly string[] }
+  /**
+   * A deploy into a frozen environment by someone it lets break glass: told before any service
+   * starts, so notifications can announce it; each release records it too.
+   */
+  | ({ readonly type: "break-glass"; readonly environment: string } & Omit<BreakGlass, "at">)
   | { readonly type: "service-finished"; readonly result: ServiceResult };
 
 export type DeployEventSink = (event: DeployEvent) => void;

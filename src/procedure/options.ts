@@ -1,5 +1,6 @@
 import type { SearchClient } from "../clients/search/client.ts";
 import type { PromotionOnRecord } from "../promotion/request.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 
 export interface DeployOptions {
   readonly only: readonly string[];
@@ -39,6 +40,8 @@ export interface DeployOptions {
    * entries is said and recorded with its fields.
    */
   readonly skipAuditIndex?: { readonly reason: string };
+  /** The environment is frozen and someone it names broke glass: announced, and recorded in each release. */
+  readonly breakGlass?: BreakGlass;
   /** The environment's search server: required when a planned service's audit index must change. */
   readonly search?: SearchClient;
   /** The environment's `search.indexPrefix`, for rollbacks that restore an audit index. */

@@ -6,6 +6,7 @@ import type { ServiceModel } from "../definitions/model.ts";
 import type { ServicePlan } from "../plan/plan.ts";
 import type { DeployOptions } from "./options.ts";
 import type { StepName } from "./step.ts";
+import { breakGlassLine } from "../windows/break-glass.ts";
 
 export interface BegunRelease {
   readonly release: ReleaseRecord;
@@ -52,6 +53,7 @@ export async function beginRelease(
   const skipped = options.skippedCi
     ? `CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason}`
     : undefined;
+  const brokeGlass = options.breakGlass ? breakGlassLine(options.breakGlass) : undefined;
   // What this version runs, as it says itself: a later `rollback --to` prepares them.
   const shipped = service.queryFile
     ? await splitStatements(service.queryFile).catch(() => [] as string[])
@@ -76,7 +78,8 @@ export async function beginRelease(
     startedAt: new Date().toISOString(),
     description: `${options.promotion ? `promote ${service.spec.version} from ${options.promotion.from}` : `deploy ${service.spec.version}`}${skipped ? ` (${skipped})` : ""}`,
     ...(options.promotion ? { promotion: options.promotion } : {}),
-    overrides: skipped ? [skipped] : [],
+    overrides: [...(skipped ? [skipped] : []), ...(brokeGlass ? [brokeGlass] : [])],
+    ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}),
   };
   await store.create(release);
   return { release, ...withPrevious };

@@ -11,6 +11,10 @@ import type { DeployEventSink } from "./events.ts";
 import { currentCommit, deployer } from "./identity.ts";
 import { DeployLock } from "./lock.ts";
 import { restoreRelease } from "./rollback.ts";
+import { checkWindows } from "../checks/gate/window.ts";
+import { breakGlassLine, type BreakGlass } from "../windows/break-glass.ts";
+import { freezeText } from "../windows/format.ts";
+import { Windows } from "../windows/state.ts";
 
 /**
  * `slipway rollback` as a function, shared by the CLI and the dashboard so the two cannot
@@ -30,6 +34,8 @@ export interface RollbackRequest {
   readonly allowBreaking?: { readonly reason: string };
   readonly scratchDatabase: "pglite" | "server";
   readonly signal?: AbortSignal;
+  /** --break-glass with its --reason: where rollbacks are frozen too (rollbackDuringFreeze: false). */
+  readonly breakGlass?: { readonly reason: string };
 }
 
 /** What the rollback says as it goes: notes, the warning of an allowed breaking rollback, events. */
@@ -81,6 +87,50 @@ export function rollbackRefusal(service: string, target: ReleaseRecord, proof: R
   ].join("\n");
 }
 
+/**
+ * A rollback during a freeze: allowed by default (it goes back to what ran before, which reduces
+ * risk), and said and recorded; where the environment says `rollbackDuringFreeze: false`, refused
+ * as a deploy is, unless someone it names breaks glass.
+ */
+async function rollbackWindow(req: RollbackRequest): Promise<{
+  readonly refusal?: string;
+  readonly note?: string;
+  readonly check?: ReleaseRecord["checks"][number];
+  readonly breakGlass?: BreakGlass;
+}> {
+  const { env } = req;
+  const windows = new Windows(env.windows);
+  const now = Date.now();
+  if (!windows.any || !windows.stateAt(now).frozen) return {};
+  if (env.rollbackDuringFreeze !== false) {
+    const message = `${env.name} is frozen (${freezeText(windows.stateAt(now))}); a rollback is allowed during a freeze (rollbackDuringFreeze: false refuses it)`;
+    return { note: message, check: { check: "window", outcome: "allowed", message } };
+  }
+  const verdict = checkWindows(
+    env,
+    now,
+    `slipway rollback ${req.service} -e ${env.name}`,
+    req.breakGlass ? { identity: await req.cluster.identity(), reason: req.breakGlass.reason } : undefined,
+  );
+  if (!verdict || verdict.check.outcome !== "failed")
+    return {
+      ...(verdict?.breakGlass ? { breakGlass: verdict.breakGlass } : {}),
+      ...(verdict
+        ? {
+            note: verdict.check.summary,
+            check: {
+              check: "window",
+              outcome: "allowed",
+              message: [verdict.check.summary, ...(verdict.check.warnings ?? [])].join("; "),
+            },
+          }
+        : {}),
+    };
+  return {
+    refusal: `${verdict.check.summary} (rollbacks too: rollbackDuringFreeze: false); ${verdict.check.problems.join("; ")}`,
+  };
+}
+
 export async function rollbackService(req: RollbackRequest, sink: RollbackSink): Promise<RollbackResult> {
   const { env, cluster, service } = req;
   const namespace = env.cluster.namespace;
@@ -94,6 +144,15 @@ export async function rollbackService(req: RollbackRequest, sink: RollbackSink):
       checks: [],
       refusal: `error: refused: ${cutover.problems.join("; ")}`,
     };
+  const freeze = await rollbackWindow(req);
+  if (freeze.refusal)
+    return {
+      outcome: "refused",
+      message: freeze.refusal,
+      checks: [{ check: "window", outcome: "failed", message: freeze.refusal }],
+      refusal: `error: refused: ${freeze.refusal}; nothing was changed`,
+    };
+  if (freeze.note) sink.note(`${service}: ${freeze.note}`);
   const store = new ReleaseStore(cluster, namespace);
   const summaries = await store.summaries(service);
   const current = summaries.find((s) => s.status === "deployed");
@@ -117,8 +176,8 @@ export async function rollbackService(req: RollbackRequest, sink: RollbackSink):
     const currentRecord = current ? await store.get(service, current.revision) : undefined;
     // Migrations since that release may have dropped what it reads: prepare its statements first.
     const model = servicesIn(req.project, env.name, [service])[0];
-    const checks: ReleaseRecord["checks"] = [];
-    const overrides: string[] = [];
+    const checks: ReleaseRecord["checks"] = freeze.check ? [freeze.check] : [];
+    const overrides: string[] = freeze.breakGlass ? [breakGlassLine(freeze.breakGlass)] : [];
     if (model?.spec.migrations) {
       const proof = await proveRollback(cluster, env, model, release, req.scratchDatabase);
       const by = await deployer(cluster);
@@ -184,11 +243,14 @@ export async function rollbackService(req: RollbackRequest, sink: RollbackSink):
       for (const o of currentRecord.objects.filter((o) => !kept.has(objectKey(o))))
         await cluster.delete(o.kind ?? "", o.metadata?.name ?? "", namespace);
     }
+    // The release gone back to may have broken glass itself: that was its deploy, not this one.
+    const { breakGlass: _theirs, ...restored } = release;
     await store.create({
-      ...release,
+      ...restored,
+      ...(freeze.breakGlass ? { breakGlass: freeze.breakGlass } : {}),
       revision,
       checks: [...release.checks, ...checks],
-      overrides: [...(release.overrides ?? []), ...overrides],
+      overrides: [...(release.overrides ?? []).filter((o) => !o.startsWith("break-glass by ")), ...overrides],
       status: outcome.successful ? "deployed" : "failed",
       steps: [
         {

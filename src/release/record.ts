@@ -3,6 +3,7 @@ import type { CallContract } from "../definitions/model.ts";
 import type { ParameterValue } from "../definitions/parameters.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import type { PromotionOnRecord } from "../promotion/request.ts";
+import type { BreakGlass } from "../windows/break-glass.ts";
 
 export type ReleaseStatus = "pending" | "deployed" | "superseded" | "failed";
 
@@ -31,6 +32,8 @@ export interface ReleaseRecord {
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
   /** Checks skipped or overridden, each with who and why (--skip-ci-check, --allow-breaking-migrations). */
   overrides?: string[];
+  /** Deployed into a frozen environment: who broke glass, why, through which windows. */
+  readonly breakGlass?: BreakGlass;
   /** Findings of the procedure's checks, and any override with its reason. */
   checks: { readonly check: string; readonly outcome: string; readonly message: string }[];
   /** The migration files this release shipped (name and Flyway checksum). */
@@ -127,6 +130,8 @@ export interface ReleaseSummary {
   readonly overrides?: readonly string[];
   /** The parameter values, secret ones as a hash: history shows them. */
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
+  /** Deployed into a frozen environment: who broke glass, why, through which windows. */
+  readonly breakGlass?: BreakGlass;
   /** A failed release: the step that failed and why, in a line (the record holds its evidence). */
   readonly failure?: string;
   /** Deployed as an approved promotion: who asked and who approved (history shows them). */

@@ -207,6 +207,7 @@ export class ReleaseStore {
       objectsHash: record.objectsHash,
       callsHash: hashCanonical(record.calls),
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+      ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
       ...(record.parameters && Object.keys(record.parameters).length
         ? { parameters: record.parameters }
         : {}),

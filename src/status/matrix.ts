@@ -4,6 +4,9 @@ import type { ReleaseSummary } from "../release/record.ts";
 import type { Signoff } from "../release/signoff.ts";
 import { digestOf, foreignEdits, lockOf, signoffsOf, summariesOf, type LockState } from "./objects.ts";
 import type { EnvironmentSnapshot, PlatformSnapshot } from "./platform-cache.ts";
+import type { EnvironmentModel } from "../definitions/model.ts";
+import { freezeText } from "../windows/format.ts";
+import { Windows } from "../windows/state.ts";
 
 /**
  * Where a service's latest release stands in an environment, in the user's words: deployed;
@@ -49,6 +52,8 @@ export interface MatrixEnvironment {
   /** Kinds the API server did not answer for: the cells show the last objects read. */
   readonly errors: readonly string[];
   readonly synced: boolean;
+  /** Frozen by its deploy windows now: why, and when it next opens (ISO 8601) if within 400 days. */
+  readonly frozen?: { readonly because: string; readonly until?: string };
 }
 
 export interface Matrix {
@@ -127,10 +132,25 @@ export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matri
         ...(here.lock ? { lock: here.lock } : {}),
         errors: kinds.flatMap((k) => (k.error ? [k.error] : [])),
         synced: kinds.every((k) => k.synced),
+        ...frozenField(e.env, now),
       };
     }),
     services,
     cells,
+  };
+}
+
+/** An environment's freeze at `now`, from its windows alone: no request. */
+function frozenField(env: EnvironmentModel, now: number): { frozen?: MatrixEnvironment["frozen"] } {
+  const windows = new Windows(env.windows);
+  const state = windows.stateAt(now);
+  if (!state.frozen) return {};
+  const until = windows.nextOpen(now);
+  return {
+    frozen: {
+      because: freezeText(state),
+      ...(until !== undefined ? { until: new Date(until).toISOString() } : {}),
+    },
   };
 }
 

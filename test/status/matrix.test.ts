@@ -8,6 +8,8 @@ import { buildMatrix, cellOf } from "../../src/status/matrix.ts";
 import { watchedKinds, type PlatformSnapshot, type WatchedKind } from "../../src/status/platform-cache.ts";
 import { renderServiceObjects } from "../../src/render/render.ts";
 import { exampleConfig } from "../support/project.ts";
+import { textOf } from "../../src/ui/html.ts";
+import { matrixFragment } from "../../src/ui/views/matrix.ts";
 
 let project: ProjectModel;
 beforeAll(async () => {
@@ -200,5 +202,40 @@ describe("the matrix, from the cached objects alone", () => {
     });
     expect(cellOf(after, "auth", "prod")?.promotion?.signoff).toEqual(signoff);
     expect(cellOf(after, "files", "prod")?.promotion).toMatchObject({ deployedThere: false });
+  });
+
+  it("shows an environment its deploy windows freeze as frozen, with why and when it opens", async () => {
+    const frozen = {
+      ...project,
+      environments: project.environments.map((e) =>
+        e.name === "prod"
+          ? {
+              ...e,
+              windows: [
+                {
+                  deny: { cron: "0 16 * * 5", duration: "64h", timeZone: "Europe/Copenhagen" },
+                  reason: "weekend",
+                },
+              ],
+            }
+          : e,
+      ),
+    };
+    const snap = { ...snapshot({}), project: frozen };
+    snap.environments = snap.environments.map((e) => ({
+      ...e,
+      env: frozen.environments.find((x) => x.name === e.env.name)!,
+    }));
+    // Saturday 5 December 2026, 11:00 in Copenhagen.
+    const matrix = buildMatrix(snap, Date.parse("2026-12-05T10:00:00Z"));
+    expect(matrix.environments.find((e) => e.name === "dev")?.frozen).toBeUndefined();
+    expect(matrix.environments.find((e) => e.name === "prod")?.frozen).toEqual({
+      because:
+        'deny window "weekend" (cron "0 16 * * 5" for 64h, Europe/Copenhagen; this one Fri 2026-12-04 16:00 CET to Mon 2026-12-07 08:00 CET)',
+      until: "2026-12-07T07:00:00.000Z",
+    });
+    const html = (await textOf(matrixFragment(matrix, { readOnly: true }))).replace(/\s+/g, " ");
+    expect(html).toContain("prod <span data-frozen>❄ frozen</span>");
+    expect(html).toContain("data-frozen >❄ frozen: deny window &quot;weekend&quot;");
   });
 });

@@ -87,4 +87,21 @@ describe("a timeline entry's words", () => {
     );
     expect(text).not.toMatch(/none recorded\s*2 statement/);
   });
+
+  it("says who broke glass in a freeze, why, and through which window", async () => {
+    const text = await pageText(
+      record({
+        breakGlass: {
+          by: "alice",
+          groups: ["platform-oncall"],
+          reason: "INC-231",
+          windows: ['deny "weekend" (cron "0 16 * * 5" for 64h, Europe/Copenhagen)'],
+          at: "2026-12-05T10:00:00.000Z",
+        },
+      }),
+    );
+    expect(text).toContain(
+      'Break-glass\n⚠ deployed in a freeze by alice at 2026-12-05T10:00:00.000Z: INC-231 (through deny "weekend" (cron "0 16 * * 5" for 64h, Europe/Copenhagen))',
+    );
+  });
 });

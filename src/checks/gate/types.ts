@@ -9,7 +9,8 @@ export interface GateCheck {
     | "cutover"
     | "database"
     | "references"
-    | "migration-files";
+    | "migration-files"
+    | "window";
   readonly outcome: "passed" | "failed" | "skipped";
   /** One line for the plan. */
   readonly summary: string;

@@ -27,6 +27,7 @@ export interface DeployFlags extends ParameterFlags {
   skipCiCheck?: boolean;
   skipDynamicProof?: boolean;
   skipAuditIndex?: boolean;
+  breakGlass?: boolean;
   reason?: string;
   evidenceWindow: string;
   scratchDatabase: string;
@@ -80,6 +81,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "--skip-audit-index",
       "deploy without updating the audit indices of changed calls: a breaking call's entries are then rejected by the search server (needs --reason; each such call and field is said and recorded)",
     )
+    .option(
+      "--break-glass",
+      "deploy although the environment is frozen by its deploy windows: only for the users and groups it names in breakGlass (needs --reason; recorded, shown by status and history, announced)",
+    )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
       "--scratch-database <kind>",
@@ -119,8 +124,15 @@ export function registerDeploy(program: Command, out: Output): void {
         "--skip-audit-index needs --reason",
         'say why losing or not indexing audit entries is acceptable: --reason "the search server is down; entries of files.browse are kept in the pods\' logs"',
       );
+    if (opts.breakGlass && !opts.reason?.trim())
+      throw new UsageError(
+        "--break-glass needs --reason",
+        'say why this cannot wait for the window: --reason "fix for the outage of files, INC-231"',
+      );
     const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
     const plan = await planFor(session, services, {
+      ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
+      command: `slipway deploy -e ${session.env.name}${services.length ? ` ${services.join(" ")}` : ""}`,
       ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),
       ...(out.signal ? { signal: out.signal } : {}),
       ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
@@ -196,6 +208,7 @@ export async function deployPlanned(args: {
     ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
     ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
     ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
+    ...(plan.breakGlass && !opts.dryRun ? { breakGlass: plan.breakGlass } : {}),
   });
   ci.finish(report);
   render.report(report, started);

@@ -20,6 +20,7 @@ interface RollbackOptions {
   timeout: string;
   allowBreakingRollback?: boolean;
   reason?: string;
+  breakGlass?: boolean;
   scratchDatabase: string;
   output: string;
 }
@@ -35,6 +36,10 @@ export function registerRollback(program: Command, out: Output): void {
     .option(
       "--allow-breaking-rollback",
       "roll back although statements of that release no longer prepare on the current schema (needs --reason; recorded)",
+    )
+    .option(
+      "--break-glass",
+      "roll back although the environment's deploy windows freeze rollbacks too (rollbackDuringFreeze: false): only for the users and groups it names (needs --reason; recorded)",
     )
     .option("--reason <text>", "why the override is safe; recorded in the release")
     .option(
@@ -53,6 +58,11 @@ export function registerRollback(program: Command, out: Output): void {
         throw new UsageError(
           "--allow-breaking-rollback needs --reason",
           'say why the old version survives the schema: --reason "it only reads subject on a path no one calls"',
+        );
+      if (opts.breakGlass && !opts.reason?.trim())
+        throw new UsageError(
+          "--break-glass needs --reason",
+          'say why this cannot wait for the window: --reason "1.5.0 corrupts uploads, INC-231"',
         );
       const session = await openSession(cmd, opts.env, [service]);
       const { env } = session;
@@ -79,6 +89,7 @@ export function registerRollback(program: Command, out: Output): void {
             timeoutMs: parseDuration(opts.timeout, "--timeout"),
             ...(opts.allowBreakingRollback && opts.reason ? { allowBreaking: { reason: opts.reason } } : {}),
             scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+            ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
             ...(out.signal ? { signal: out.signal } : {}),
           },
           { note: (t) => out.note(t), warn: (t) => out.error(t), events: deployEvents(out) },

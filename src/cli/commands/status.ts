@@ -57,6 +57,7 @@ export function registerStatus(program: Command, out: Output): void {
                 by: last.deployedBy,
                 description: last.description,
                 overrides: last.overrides ?? [],
+                ...(last.breakGlass ? { breakGlass: last.breakGlass } : {}),
               }
             : null,
         };

@@ -34,6 +34,15 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
                     }`
                 : html`<span>unlocked</span>`
             }
+            ${
+              e.frozen
+                ? html` ·
+                    <span class="flag missing" data-frozen
+                      >❄ frozen:
+                      ${e.frozen.because}${e.frozen.until ? ` (open again ${e.frozen.until})` : ""}</span
+                    >`
+                : ""
+            }
             ${e.synced ? "" : html`<span class="muted"> · reading…</span>`}
           </li>`,
       )}
@@ -53,7 +62,13 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
         <thead>
           <tr>
             <th scope="col">Service</th>
-            ${each(matrix.environments, (e) => html`<th scope="col">${e.name}</th>`)}
+            ${each(
+              matrix.environments,
+              (e) =>
+                html`<th scope="col">
+                  ${e.name}${e.frozen ? html` <span data-frozen>❄ frozen</span>` : ""}
+                </th>`,
+            )}
           </tr>
         </thead>
         <tbody>

@@ -199,6 +199,15 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
               <dd>${checkList(e.other)}</dd>`
           : ""
       }
+      ${
+        r.breakGlass
+          ? html`<dt>Break-glass</dt>
+              <dd data-break-glass>
+                ⚠ deployed in a freeze by ${r.breakGlass.by} at ${r.breakGlass.at}: ${r.breakGlass.reason}
+                <span class="muted">(through ${r.breakGlass.windows.join("; ")})</span>
+              </dd>`
+          : ""
+      }
       <dt>Overrides</dt>
       <dd>
         ${
