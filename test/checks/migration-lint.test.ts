@@ -359,6 +359,23 @@ describe("migration check, rule by rule", () => {
     );
   });
 
+  it("volatile-default: a function it does not know is volatile, as Postgres makes it; known IMMUTABLE or STABLE ones are not", async () => {
+    const [unknown] = await lint("alter table files add column code text default make_code();");
+    expect(unknown).toMatchObject({ rule: "volatile-default", severity: "warning" });
+    expect(unknown?.message).toContain(
+      "the default calls make_code(), which is volatile (it is no IMMUTABLE or STABLE built-in",
+    );
+    expect(await rules("alter table files add column code text default ext.shortid(8);")).toEqual([
+      "warning volatile-default",
+    ]);
+    for (const sql of [
+      "alter table files add column code text default lower(md5('x'));",
+      "alter table files add column day text default to_char(now(), 'YYYY-MM-DD');",
+      "create function make_code() returns text stable language sql as $$ select 'a' $$;\nalter table files add column code text default make_code();",
+    ])
+      expect(await rules(sql), sql).toEqual([]);
+  });
+
   it("does not call a NOT NULL identity column one without a default", async () => {
     expect(
       await rules("alter table files add column n bigint not null generated always as identity;"),

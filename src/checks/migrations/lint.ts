@@ -15,6 +15,7 @@ import {
 } from "libpg-query";
 import { Created, type CreatedKind } from "./created.ts";
 import type { MigrationFinding } from "./finding.ts";
+import { nonVolatileBuiltins } from "./non-volatile-functions.ts";
 
 export interface MigrationSource {
   readonly name: string;
@@ -31,8 +32,8 @@ type Columns = Map<string, Map<string, string>>;
 interface Schema {
   /** Column types by table. */
   readonly columns: Columns;
-  /** Functions created without IMMUTABLE or STABLE, so volatile (Postgres' default). */
-  readonly volatileFunctions: Set<string>;
+  /** Functions the migrations create, by name: volatile unless declared IMMUTABLE or STABLE (Postgres' default). */
+  readonly functions: Map<string, "volatile" | "non-volatile">;
   /** CHECK (col IS NOT NULL) constraints by `table.constraint`: its column, and whether it is validated. */
   readonly notNullChecks: Map<string, { readonly column: string; validated: boolean }>;
   /** Constraints the file being checked added NOT VALID, by `table.constraint`. */
@@ -77,30 +78,6 @@ function widening(from: string, to: string): string | undefined {
   return undefined;
 }
 
-/**
- * Functions Postgres marks VOLATILE (pg_proc.provolatile = 'v') that a column default may call:
- * a new column defaulting to one of them is filled row by row, so the table is rewritten. Stable
- * ones such as now() or current_timestamp are evaluated once and stored, so they are fine.
- */
-const volatileDefaults = new Set([
-  "random",
-  "random_normal",
-  "setseed",
-  "clock_timestamp",
-  "timeofday",
-  "gen_random_uuid",
-  "uuidv4",
-  "uuidv7",
-  "uuid_generate_v1",
-  "uuid_generate_v1mc",
-  "uuid_generate_v4",
-  "gen_random_bytes",
-  "nextval",
-  "setval",
-  "currval",
-  "lastval",
-]);
-
 /** serial types: a default of nextval() on a sequence of their own. */
 const serialTypes = new Set(["smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"]);
 
@@ -120,7 +97,7 @@ function calls(node: unknown, found: string[] = []): string[] {
 function rewriteOf(
   def: ColumnDef,
   constraints: readonly Constraint[],
-  volatileFunctions: ReadonlySet<string>,
+  functions: ReadonlyMap<string, "volatile" | "non-volatile">,
 ): { why: string; hint: string } | undefined {
   const type = typeOf(def.typeName);
   if (serialTypes.has(type))
@@ -140,14 +117,16 @@ function rewriteOf(
     };
   const dflt = constraints.find((c) => c.contype === "CONSTR_DEFAULT");
   const called = calls(dflt?.raw_expr);
-  const builtin = called.find((f) => volatileDefaults.has(f));
-  const own = called.find((f) => volatileFunctions.has(f));
-  const fn = builtin ?? own;
+  // Postgres makes a function VOLATILE unless told otherwise: only known IMMUTABLE or STABLE ones are safe.
+  const fn = called.find(
+    (f) => (functions.get(f) ?? (nonVolatileBuiltins.has(f) ? "non-volatile" : "volatile")) === "volatile",
+  );
   if (!fn) return undefined;
   return {
-    why: builtin
-      ? `the default calls ${fn}(), which is volatile`
-      : `the default calls ${fn}(), which the migrations create without IMMUTABLE or STABLE, so it is volatile`,
+    why:
+      functions.get(fn) === "volatile"
+        ? `the default calls ${fn}(), which the migrations create without IMMUTABLE or STABLE, so it is volatile`
+        : `the default calls ${fn}(), which is volatile (it is no IMMUTABLE or STABLE built-in function of PostgreSQL, nor created as one by the migrations; a function is VOLATILE unless declared otherwise)`,
     hint: "add the column without a default, set the default afterwards, and backfill in batches",
   };
 }
@@ -406,7 +385,7 @@ export async function lintMigrations(
   await loadParser();
   const schema: Schema = {
     columns: new Map(),
-    volatileFunctions: new Set(),
+    functions: new Map(),
     notNullChecks: new Map(),
     notValidInFile: new Set(),
   };
@@ -668,8 +647,7 @@ function track(raw: RawStmt, schema: Schema, created: Created, report: Report): 
     const name = last && "String" in last ? (last.String.sval ?? "") : "";
     const volatility = (f.options ?? []).find((o) => "DefElem" in o && o.DefElem.defname === "volatility");
     const declared = volatility && "DefElem" in volatility ? objectName(volatility.DefElem.arg) : "volatile";
-    if (declared === "volatile") schema.volatileFunctions.add(name);
-    else schema.volatileFunctions.delete(name);
+    schema.functions.set(name, declared === "volatile" ? "volatile" : "non-volatile");
     // OR REPLACE may replace one the running version calls: not new.
     if (!f.replace) created.add("function", name);
     return;
@@ -918,7 +896,7 @@ function alterTable(
       for (const c of constraints)
         if (c.contype === "CONSTR_UNIQUE" && isExisting)
           uniqueWithoutIndex(table, c, [def.colname ?? ""], location, report, def.colname);
-      const rewrite = isExisting ? rewriteOf(def, constraints, schema.volatileFunctions) : undefined;
+      const rewrite = isExisting ? rewriteOf(def, constraints, schema.functions) : undefined;
       if (rewrite) {
         report(
           "volatile-default",
