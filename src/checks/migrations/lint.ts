@@ -1,5 +1,4 @@
 import {
-  loadModule,
   parseSync,
   type AlterTableCmd,
   type ColumnDef,
@@ -13,18 +12,18 @@ import {
   type RenameStmt,
   type TypeName,
 } from "libpg-query";
+import { notAloneHint, notAloneMessage, transactionOf } from "../../migrations/transaction-block.ts";
 import { Created, type CreatedKind } from "./created.ts";
 import type { MigrationFinding } from "./finding.ts";
 import { nonVolatileBuiltins } from "./non-volatile-functions.ts";
+import { loadParser } from "./parser.ts";
 
 export interface MigrationSource {
   readonly name: string;
   readonly sql: string;
 }
 
-let loaded: Promise<void> | undefined;
-/** The real Postgres parser (libpg_query, compiled to WebAssembly); loaded once. */
-export const loadParser = (): Promise<void> => (loaded ??= loadModule());
+export { loadParser };
 
 type Columns = Map<string, Map<string, string>>;
 
@@ -433,6 +432,7 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
   // Set by a statement before the one that needs it: a SET further down protects nothing above it.
   let lockTimeout = false;
   let warnedLockTimeout = false;
+  const transaction = transactionOf(stmts);
   for (const raw of stmts) {
     const start = raw.stmt_location ?? 0;
     const report: Report = (rule, severity, location, message, hint, subject) => {
@@ -454,6 +454,14 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
         ...(suppression ? { suppressed: suppression.reason } : {}),
       });
     };
+    if (transaction.mode === "refused" && transaction.offset === start)
+      report(
+        "non-transactional-not-alone",
+        "error",
+        undefined,
+        notAloneMessage(transaction),
+        notAloneHint(transaction),
+      );
     lockTimeout = setsLockTimeout(raw.stmt) ?? lockTimeout;
     const locked = lockedRelation(raw.stmt, created);
     track(raw, schema, created, report);
@@ -703,7 +711,7 @@ function track(raw: RawStmt, schema: Schema, created: Created, report: Report): 
         "warning",
         node.IndexStmt.relation?.location,
         `CREATE INDEX on ${table} without CONCURRENTLY blocks writes to it while the index builds`,
-        "CREATE INDEX CONCURRENTLY (Slipway runs such a file outside a transaction)",
+        "CREATE INDEX CONCURRENTLY, in a file of its own (Slipway runs such a file outside a transaction)",
       );
     }
     return;
