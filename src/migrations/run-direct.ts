@@ -26,6 +26,8 @@ export class MigrationHistoryMismatch extends Error {
 
 export interface DirectRunOptions {
   readonly dryRun?: boolean;
+  /** How a file can run; by default as the static check decides it (the real Postgres parser). */
+  readonly fileTransaction?: (sql: string) => Promise<FileTransaction>;
   readonly onApplied?: (file: string, ms: number) => void;
 }
 
@@ -67,7 +69,7 @@ export async function runDirect(
     // run is refused with nothing applied, not found out halfway.
     const modes = new Map<PendingMigration, FileTransaction>();
     for (const file of state.pending) {
-      const mode = await fileTransaction(file.sql);
+      const mode = await (options.fileTransaction ?? fileTransaction)(file.sql);
       if (mode.mode === "refused")
         throw new MigrationFailed(
           file.name,

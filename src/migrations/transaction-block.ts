@@ -1,5 +1,4 @@
-import { parseSync, type Node } from "libpg-query";
-import { loadParser } from "../checks/migrations/parser.ts";
+import type { Node } from "libpg-query";
 
 /** A statement Postgres refuses inside a transaction block, named as SQL; undefined for any other. */
 export function outsideTransactionOnly(node: Node | undefined): string | undefined {
@@ -63,8 +62,13 @@ export function transactionOf(stmts: readonly { stmt?: Node; stmt_location?: num
   };
 }
 
+/**
+ * Parses the file to decide. The parser (WebAssembly) is imported here, when asked, not with the
+ * module: programs that bundle the runner without it (the example images) pass their own rule.
+ */
 export async function fileTransaction(sql: string): Promise<FileTransaction> {
-  await loadParser();
+  const { loadModule, parseSync } = await import("libpg-query");
+  await loadModule();
   try {
     return transactionOf(parseSync(sql).stmts ?? []);
   } catch {
