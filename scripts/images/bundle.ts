@@ -49,8 +49,9 @@ export async function bundleProgram(input: BundleInput): Promise<Uint8Array> {
     write: false,
     logLevel: "silent",
     legalComments: "none",
-    // pg's optional native binding is only loaded when asked for (pg.native): never here.
-    external: ["pg-native"],
+    // pg's optional native binding is only loaded when asked for (pg.native): never here. Nor is
+    // the Postgres parser: the runtime gives the runner its own rule (runtime/migrate.ts).
+    external: ["pg-native", "libpg-query"],
     // The bundled CommonJS (pg) calls require(): an ES module has none of its own.
     banner: {
       js: 'import { createRequire as __slipwayRequire } from "node:module";\nconst require = __slipwayRequire(import.meta.url);',

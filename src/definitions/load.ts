@@ -31,6 +31,7 @@ import {
   type ResolvedService,
 } from "./schema.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
+import { requestSchemaProblems } from "../checks/calls/schema-problems.ts";
 import { PatchError } from "../render/patches.ts";
 import { renderJobTemplates, renderServiceObjects } from "../render/render.ts";
 import { problemsFromIssues } from "./zod-problems.ts";
@@ -538,6 +539,12 @@ function readAssets(
         message: `a request schema must describe an object (found type ${typeof request.type === "bigint" ? `${request.type}n` : JSON.stringify(request.type)})`,
       });
     }
+    for (const p of request && typeof request === "object" ? requestSchemaProblems(request) : [])
+      problems.push({
+        file: source.file,
+        path: `calls.${name}.request`,
+        message: `at ${p.pointer}: ${p.message}`,
+      });
     if (request) calls.push({ name, audited: call.audited ?? true, request });
   }
 

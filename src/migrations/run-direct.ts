@@ -3,6 +3,7 @@ import pg from "pg";
 import type { MigrationFile } from "../definitions/model.ts";
 import { ensureHistoryTable, readHistory, recordApplied } from "./history.ts";
 import { pendingMigrations, type HistoryProblem, type PendingMigration } from "./pending.ts";
+import { fileTransaction, notAloneHint, notAloneMessage, type FileTransaction } from "./transaction-block.ts";
 
 /** A migration Postgres refused: which file, where in it, and Postgres' own words. */
 export class MigrationFailed extends Error {
@@ -25,19 +26,27 @@ export class MigrationHistoryMismatch extends Error {
 
 export interface DirectRunOptions {
   readonly dryRun?: boolean;
+  /** How a file can run; by default as the static check decides it (the real Postgres parser). */
+  readonly fileTransaction?: (sql: string) => Promise<FileTransaction>;
   readonly onApplied?: (file: string, ms: number) => void;
 }
 
-/** Files that cannot run inside a transaction: Postgres refuses CONCURRENTLY there. */
-const needsNoTransaction = (sql: string): boolean =>
-  /\bconcurrently\b/i.test(sql) || /--\s*slipway:no-transaction\b/i.test(sql);
+/** A file marked to run outside a transaction, whatever its statements. */
+const markedNoTransaction = (sql: string): boolean => /--\s*slipway:no-transaction\b/i.test(sql);
 
-/** Where in the file Postgres' error position points, as ":line:column". */
+/** Where in the file Postgres' error position (1-based, in characters) points, as ":line:column". */
 function locate(sql: string, position: string | undefined): string {
   const offset = Number(position);
   if (!Number.isInteger(offset) || offset < 1) return "";
   const before = sql.slice(0, offset - 1).split("\n");
   return `:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/** The parser's byte offset as ":line:column". */
+function locateBytes(sql: string, offset: number): string {
+  const before = Buffer.from(sql, "utf8").subarray(0, offset).toString("utf8");
+  const skipped = /^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/.exec(sql.slice(before.length))?.[0] ?? "";
+  return locate(sql, String(before.length + skipped.length + 1));
 }
 
 /**
@@ -56,10 +65,23 @@ export async function runDirect(
     const state = pendingMigrations(files, await readHistory(client));
     if (state.problems.length) throw new MigrationHistoryMismatch(state.problems);
     if (options.dryRun) return { applied: [], pending: [...state.pending] };
+    // Decided for every file before any runs, as the static check decides it: a file that cannot
+    // run is refused with nothing applied, not found out halfway.
+    const modes = new Map<PendingMigration, FileTransaction>();
+    for (const file of state.pending) {
+      const mode = await (options.fileTransaction ?? fileTransaction)(file.sql);
+      if (mode.mode === "refused")
+        throw new MigrationFailed(
+          file.name,
+          locateBytes(file.sql, mode.offset),
+          `${notAloneMessage(mode)}; nothing was run. Fix: ${notAloneHint(mode)}`,
+        );
+      modes.set(file, mode);
+    }
     await ensureHistoryTable(client);
     const applied: PendingMigration[] = [];
     for (const file of state.pending) {
-      const transactional = !needsNoTransaction(file.sql);
+      const transactional = modes.get(file)?.mode === "transaction" && !markedNoTransaction(file.sql);
       const started = performance.now();
       const record = (success: boolean): Promise<void> =>
         recordApplied(client, {

@@ -53,6 +53,7 @@ export function repositoryPath(file: string, cwd: string = process.cwd()): strin
 
 // Rule families the migration check reports under many ids (ban-drop-table, ban-drop-view, ...).
 const migrationRuleFamilies: readonly [RegExp, string][] = [
+  [/^ban-drop-not-null$/, "drops NOT NULL from a column the running version reads as never empty"],
   [/^ban-drop-/, "drops something the running version may still use"],
   [/^renaming-/, "renames something the running version still names"],
   [/^ban-set-schema$/, "moves to another schema something the running version names by its schema"],
@@ -69,6 +70,10 @@ const migrationRuleFamilies: readonly [RegExp, string][] = [
   [/^constraint-missing-not-valid$/, "adds a constraint that scans the table under a lock (no NOT VALID)"],
   [/^disallowed-unique-constraint$/, "adds a UNIQUE constraint that builds its index under a lock"],
   [/^removing-enum-value$/, "removes an enum value the running version may write"],
+  [
+    /^non-transactional-not-alone$/,
+    "a statement Postgres runs only outside a transaction shares its file with others",
+  ],
   [/^syntax-error$/, "Postgres cannot parse the file"],
   [/^suppression-without-reason$/, "a slipway:allow comment without a reason"],
 ];

@@ -14,6 +14,12 @@ export interface MigrationCheckCounts {
 export interface MigrationCheckDocument extends DocumentHeader<"MigrationCheck"> {
   readonly findings: readonly MigrationFinding[];
   readonly counts: MigrationCheckCounts;
+  /**
+   * The files checked as new (pending) together, as a deploy checks them, when `--since` or
+   * `--applied-through` said which are new; null when neither did: each file was then checked as
+   * if every file before it were applied.
+   */
+  readonly pending: readonly string[] | null;
 }
 
 /** `slipway calls diff -o json`: the diff, and whether something in it breaks a client. */
@@ -29,8 +35,16 @@ export function migrationCheckCounts(findings: readonly MigrationFinding[]): Mig
   };
 }
 
-export function migrationCheckDocument(findings: readonly MigrationFinding[]): MigrationCheckDocument {
-  return document("MigrationCheck", { findings, counts: migrationCheckCounts(findings) });
+export function migrationCheckDocument(check: {
+  readonly findings: readonly MigrationFinding[];
+  readonly files: readonly string[];
+  readonly pendingKnown: boolean;
+}): MigrationCheckDocument {
+  return document("MigrationCheck", {
+    findings: check.findings,
+    counts: migrationCheckCounts(check.findings),
+    pending: check.pendingKnown ? check.files : null,
+  });
 }
 
 export function callsDiffDocument(diff: CallsDiff, breaking: boolean): CallsDiffDocument {

@@ -118,6 +118,12 @@ const cases: [rule: string, severity: "error" | "warning", fires: string, safe: 
     "alter table files add column kind text not null default 'file';",
   ],
   [
+    "ban-drop-not-null",
+    "error",
+    "alter table files alter column owner drop not null;",
+    "alter table files alter column owner set default 'nobody';",
+  ],
+  [
     "dropping-default",
     "error",
     "alter table files alter column created_at drop default;",
@@ -353,6 +359,23 @@ describe("migration check, rule by rule", () => {
     );
   });
 
+  it("volatile-default: a function it does not know is volatile, as Postgres makes it; known IMMUTABLE or STABLE ones are not", async () => {
+    const [unknown] = await lint("alter table files add column code text default make_code();");
+    expect(unknown).toMatchObject({ rule: "volatile-default", severity: "warning" });
+    expect(unknown?.message).toContain(
+      "the default calls make_code(), which is volatile (it is no IMMUTABLE or STABLE built-in",
+    );
+    expect(await rules("alter table files add column code text default ext.shortid(8);")).toEqual([
+      "warning volatile-default",
+    ]);
+    for (const sql of [
+      "alter table files add column code text default lower(md5('x'));",
+      "alter table files add column day text default to_char(now(), 'YYYY-MM-DD');",
+      "create function make_code() returns text stable language sql as $$ select 'a' $$;\nalter table files add column code text default make_code();",
+    ])
+      expect(await rules(sql), sql).toEqual([]);
+  });
+
   it("does not call a NOT NULL identity column one without a default", async () => {
     expect(
       await rules("alter table files add column n bigint not null generated always as identity;"),
@@ -408,10 +431,149 @@ describe("migration check, rule by rule", () => {
     expect(other?.suppressed).toBeUndefined();
   });
 
+  it("non-transactional-not-alone: a statement Postgres runs only outside a transaction, beside any other in its file", async () => {
+    for (const sql of [
+      "set lock_timeout = '5s';\ncreate index concurrently files_owner on files (owner);",
+      "create index concurrently files_owner on files (owner);\ncreate index concurrently files_path on files (path);",
+      "drop index concurrently files_owner;\nselect 1;",
+      "vacuum files;\nanalyze files;",
+      "reindex table concurrently files;\nselect 1;",
+    ])
+      expect(await rules(sql), sql).toContain("error non-transactional-not-alone");
+    for (const sql of [
+      "-- alone\ncreate index concurrently files_owner on files (owner);",
+      "refresh materialized view concurrently file_totals;\nselect 1;",
+      "vacuum files;",
+    ])
+      expect(await rules(sql), sql).not.toContain("error non-transactional-not-alone");
+    const [f] = (await lint("select 1;\n\n  create index concurrently files_owner on files (owner);")).filter(
+      (x) => x.rule === "non-transactional-not-alone",
+    );
+    expect(f).toMatchObject({ line: 3, column: 3 });
+  });
+
   it("reports SQL that Postgres cannot parse, with its position", async () => {
     const [finding] = await lint("alter table files add colum x int;");
     // Postgres reads "colum" as the column's name and "x" as its type, and stops at "int".
     expect(finding).toMatchObject({ rule: "syntax-error", severity: "error", line: 1, column: 31 });
     expect(finding?.message).toBe('Postgres cannot parse this file: syntax error at or near "int"');
+  });
+});
+
+const pendingRules = async (...files: string[]) =>
+  (
+    await lintMigrations(
+      files.map((sql, i) => ({ name: `V${i + 2}__step.sql`, sql })),
+      history,
+    )
+  )
+    .filter((f) => f.rule !== "missing-lock-timeout")
+    .map((f) => `${f.file} ${f.severity} ${f.rule}`);
+
+describe("what the pending files create, nothing running uses", () => {
+  it("does not flag a later pending file's change to a table or column an earlier pending file created", async () => {
+    expect(
+      await pendingRules(
+        "create table tags (id int, name text, note text);\ncreate view tag_names as select name from tags;\ncreate type mood as enum ('calm');\ncreate function tag_count() returns bigint language sql as 'select count(*) from tags';\nalter table files add column label text;",
+        "alter table tags rename to labels;\nalter table labels rename column name to title;\nalter table labels alter column note type int using 0;\nalter table labels alter column note set not null;\nalter table labels drop column note;\nalter view tag_names rename to label_names;\nalter type mood rename value 'calm' to 'quiet';\nalter function tag_count() rename to label_count;",
+        "drop view label_names;\ndrop table labels;\ndrop type mood;\ndrop function label_count();\nalter table files rename column label to tag;\nalter table files alter column tag drop not null;\nalter table files drop column tag;",
+      ),
+    ).toEqual([]);
+  });
+
+  it("still flags what the applied files created, in the same statement as something new", async () => {
+    expect(
+      await pendingRules(
+        "create table tags (id int);",
+        "drop table tags, files;\nalter table files rename to documents;",
+      ),
+    ).toEqual(["V3__step.sql error ban-drop-table", "V3__step.sql error renaming-table"]);
+    const [drop] = await lintMigrations(
+      [
+        { name: "V2.sql", sql: "create table tags (id int);" },
+        { name: "V3.sql", sql: "drop table tags, files;" },
+      ],
+      history,
+    );
+    expect(drop?.message).toContain("dropping table files breaks");
+    expect(drop?.message).not.toContain("tags");
+  });
+
+  it("counts OR REPLACE and IF NOT EXISTS as no creation: the object may be one the running version uses", async () => {
+    expect(
+      await pendingRules(
+        "create or replace view file_stats as select 1 as n;\ncreate table if not exists files (id int);",
+        "drop view file_stats;\nalter table files rename column path to location;",
+      ),
+    ).toEqual(["V3__step.sql error ban-drop-view", "V3__step.sql error renaming-column"]);
+  });
+});
+
+describe("constraints, NOT NULL and what validates them", () => {
+  it("constraint-missing-not-valid: sees a foreign key declared inline in ADD COLUMN ... REFERENCES", async () => {
+    const [fk] = await lint("alter table files add column parent_id bigint references files (id);");
+    expect(fk).toMatchObject({ rule: "constraint-missing-not-valid", severity: "warning" });
+    expect(fk?.hint).toContain("ADD CONSTRAINT ... FOREIGN KEY (parent_id) REFERENCES ... NOT VALID");
+    expect(
+      await rules(
+        "create table tags (id int primary key);\ncreate table tag_files (tag_id int references tags (id));",
+      ),
+    ).toEqual([]);
+  });
+
+  it("constraint-missing-not-valid: flags VALIDATE CONSTRAINT in the same file as its NOT VALID add, not in a later one", async () => {
+    const add = "alter table files add constraint size_pos check (size >= 0) not valid;";
+    const validate = "alter table files validate constraint size_pos;";
+    const same = await lint(`${add}\n${validate}`);
+    expect(same).toMatchObject([
+      {
+        rule: "constraint-missing-not-valid",
+        line: 2,
+        message: expect.stringContaining(
+          "VALIDATE CONSTRAINT size_pos runs in the same transaction as its NOT VALID add",
+        ),
+      },
+    ]);
+    expect(await pendingRules(add, validate)).toEqual([]);
+  });
+
+  it("ban-drop-not-null: names the column and the expand/contract way", async () => {
+    const [f] = await lint("alter table files alter column owner drop not null;");
+    expect(f).toMatchObject({ rule: "ban-drop-not-null", severity: "error", subject: "files.owner" });
+    expect(f?.message).toBe(
+      "dropping NOT NULL of files.owner: the new version may write NULL there, and the running version reads owner as never empty",
+    );
+  });
+
+  it("setting-not-null: safe after a validated CHECK (col IS NOT NULL), in a later file or the applied ones", async () => {
+    const add = "alter table files add constraint path_nn check (path is not null) not valid;";
+    const validate = "alter table files validate constraint path_nn;";
+    const set = "alter table files alter column path set not null;";
+    expect(await pendingRules(add, validate, set)).toEqual([]);
+    expect(await pendingRules(add, `${validate}\n${set}`)).toEqual([]);
+    expect(
+      (
+        await lintMigrations(
+          [{ name: "V4.sql", sql: set }],
+          [...history, { name: "V2.sql", sql: add }, { name: "V3.sql", sql: validate }],
+        )
+      ).filter((f) => f.rule === "setting-not-null"),
+    ).toEqual([]);
+    // Not validated, another column, or another expression: the scan still runs.
+    expect(await pendingRules(add, set)).toEqual(["V3__step.sql error setting-not-null"]);
+    expect(
+      await pendingRules(
+        "alter table files add constraint owner_nn check (owner is not null) not valid;",
+        "alter table files validate constraint owner_nn;",
+        set,
+      ),
+    ).toEqual(["V4__step.sql error setting-not-null"]);
+    expect(
+      await pendingRules(
+        "alter table files add constraint path_long check (path is not null and length(path) > 1) not valid;",
+        "alter table files validate constraint path_long;",
+        set,
+      ),
+    ).toEqual(["V4__step.sql error setting-not-null"]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CallContract, JsonSchema } from "../../src/definitions/model.ts";
 import { diffCalls, diffRequestSchemas, hasBreaking } from "../../src/checks/calls/request-diff.ts";
+import { requestSchemaProblems } from "../../src/checks/calls/schema-problems.ts";
 
 /** An object request with the given properties and required names. */
 const request = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
@@ -498,5 +499,50 @@ describe("diffCalls", () => {
       removed: [],
       changed: [],
     });
+  });
+});
+
+describe("what a request schema says by accident", () => {
+  it("an empty pattern is no pattern: adding, removing or keeping one changes nothing", () => {
+    const plain = request({ path: { type: "string" } });
+    const empty = request({ path: { type: "string", pattern: "" } });
+    expect(summary(plain, empty)).toEqual([]);
+    expect(summary(empty, plain)).toEqual([]);
+    expect(summary(empty, request({ path: { type: "string", pattern: "^/" } }))).toEqual([
+      ["pattern-added", "breaking", "/properties/path"],
+    ]);
+  });
+
+  it('required: [""] names no field: the diff sees none, and the schema check reports it', () => {
+    expect(
+      summary(base, request({ path: { type: "string" }, size: { type: "integer" } }, ["path", ""])),
+    ).toEqual([]);
+    expect(
+      requestSchemaProblems({
+        type: "object",
+        required: [""],
+        properties: {
+          "a/b": { type: "object", required: [1] },
+          tags: { type: "array", items: { required: [""] } },
+        },
+      }),
+    ).toEqual([
+      {
+        pointer: "/required/0",
+        message:
+          'required lists "", which is no field name: give the name of a property, or remove the entry',
+      },
+      {
+        pointer: "/properties/a~1b/required/0",
+        message: "required lists 1, which is no field name: give the name of a property, or remove the entry",
+      },
+      {
+        pointer: "/properties/tags/items/required/0",
+        message:
+          'required lists "", which is no field name: give the name of a property, or remove the entry',
+      },
+    ]);
+    // A property called "required" is a field, not the keyword.
+    expect(requestSchemaProblems(request({ required: { type: "boolean" } }, ["required"]))).toEqual([]);
   });
 });

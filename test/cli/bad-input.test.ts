@@ -41,6 +41,7 @@ const missingConfig = "/nonexistent/slipway.config.ts";
 const goodSchema = file("schemas/good.json", '{ "type": "object" }\n');
 const badSchema = file("schemas/bad.json", "this is { not json\n");
 const missingSchema = join(scratch, "schemas", "missing.json");
+const emptyRequired = file("schemas/empty-required.json", '{ "type": "object", "required": [""] }\n');
 const create = "CREATE TABLE t (id int PRIMARY KEY, name text);\n";
 const clean = dirname(file("migrations/clean/V1__create.sql", create));
 const breaking = dirname(file("migrations/breaking/V1__create.sql", create));
@@ -166,6 +167,13 @@ cases.push(
     args: ["calls", "diff", "--old", goodSchema, "--new", missingSchema],
     code: 2,
     names: `--new ${missingSchema}: no such file`,
+  },
+  {
+    command: "calls diff",
+    case: 'required: [""]',
+    args: ["calls", "diff", "--old", goodSchema, "--new", emptyRequired],
+    code: 2,
+    names: `--new ${emptyRequired} is not a JSON Schema: at /required/0: required lists "", which is no field name`,
   },
   {
     command: "calls diff",

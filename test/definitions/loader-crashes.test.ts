@@ -70,6 +70,20 @@ describe("definitions the fuzzer found crashing the loader", () => {
     expect(error.render()).toMatch(/version: expected string, found bigint 1n/);
   });
 
+  it('an empty name in a request schema\'s required is a problem at its place, not a field named ""', async () => {
+    const { load } = await example();
+    const error = await load((defs) => {
+      service(defs).calls = {
+        "auth.refresh": {
+          request: { type: "object", properties: { owner: { type: "object", required: ["id", ""] } } },
+        },
+      };
+    });
+    expect(error.render()).toContain(
+      'calls.auth.refresh.request: at /properties/owner/required/1: required lists "", which is no field name: give the name of a property, or remove the entry',
+    );
+  });
+
   it("a bigint as an inline request schema's type is a problem at the call", async () => {
     const { load } = await example();
     const error = await load((defs) => {

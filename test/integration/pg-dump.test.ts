@@ -74,4 +74,29 @@ describe("pg_dump of the live schema, on the real PostgreSQL", () => {
       broken: [{ query: "select id, note from ledger where id = $1", migration: "V2__drop_note.sql" }],
     });
   });
+
+  it("tells which columns a dropped NOT NULL leaves that no statement names (the evidence for ban-drop-not-null)", async () => {
+    const migration = {
+      name: "V2__note_optional.sql",
+      sql: "alter table ledger alter column amount drop not null;",
+    };
+    const probes = ["ledger.amount", "ledger.note", "ledger.gone"];
+    const reads = await proveQueries(
+      urlFor(database),
+      [migration],
+      ["select id, amount from ledger", "insert into ledger (id, note) values ($1, $2)"],
+      "pglite",
+      probes,
+    );
+    expect(reads).toMatchObject({ checked: 2, broken: [], unused: [] });
+    const other = await proveQueries(
+      urlFor(database),
+      [migration],
+      ["select id from ledger where id = $1"],
+      "pglite",
+      probes,
+    );
+    // Renamed back after each probe: the second column is probed on the schema as migrated.
+    expect(other.unused).toEqual(["ledger.amount", "ledger.note"]);
+  });
 });

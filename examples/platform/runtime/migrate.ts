@@ -6,6 +6,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrationSet } from "../../../src/definitions/flyway.ts";
 import { MigrationFailed, MigrationHistoryMismatch, runDirect } from "../../../src/migrations/run-direct.ts";
+import type { FileTransaction } from "../../../src/migrations/transaction-block.ts";
+
+/**
+ * The example's own tool decides by itself, as a service's migration tool would (Flyway has its
+ * rules): a file that says CONCURRENTLY runs outside a transaction. Slipway's parser, WebAssembly
+ * with a file of its own, stays out of the bundled image.
+ */
+const byKeyword = async (sql: string): Promise<FileTransaction> =>
+  /\bconcurrently\b/i.test(sql) ? { mode: "none" } : { mode: "transaction" };
 import type { Output } from "./server.ts";
 
 /** The first of the folders (absolute in the image, under `root`) that exists. */
@@ -40,6 +49,7 @@ export async function migrate(
   }
   try {
     const { applied } = await runDirect(databaseUrl, files, {
+      fileTransaction: byKeyword,
       onApplied: (file, ms) => out.log(`migrate-db: applied ${file} (${Math.round(ms)} ms)`),
     });
     out.log(

@@ -300,8 +300,13 @@ function compareBound(diff: Diff, pair: Pair, bound: Bound): void {
 
 /** Any new or different pattern or format may reject values that were accepted before. */
 function compareTextRule(diff: Diff, pair: Pair, keyword: "pattern" | "format"): void {
-  const before = stringOrUndefined(pair.before.schema[keyword]);
-  const after = stringOrUndefined(pair.after.schema[keyword]);
+  // An empty pattern matches every string: it is no pattern.
+  const rule = (schema: Schema): string | undefined => {
+    const value = stringOrUndefined(schema[keyword]);
+    return keyword === "pattern" && value === "" ? undefined : value;
+  };
+  const before = rule(pair.before.schema);
+  const after = rule(pair.after.schema);
   if (before === after) return;
   const direction = before === undefined ? "added" : after === undefined ? "removed" : "changed";
   const severity = after === undefined ? "compatible" : "breaking";
@@ -404,7 +409,10 @@ function compareRequired(
 /** Declared properties and required names; a name only listed in `required` accepts any value. */
 function fieldsOf(schema: Schema): Map<string, FieldSchema> {
   const properties = isObject(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter(isString) : []);
+  // "" names no field: loading the schema reports it (schema-problems.ts).
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter(isString).filter((n) => n !== "") : [],
+  );
   const fields = new Map<string, FieldSchema>();
   for (const name of [...Object.keys(properties), ...required]) {
     fields.set(name, { value: properties[name], required: required.has(name) });

@@ -22,6 +22,11 @@ export interface ProofResult {
   /** The statements that prepare on the live schema as it stands (those `checked`). */
   readonly prepared: readonly string[];
   readonly broken: readonly BrokenQuery[];
+  /**
+   * Of the probed columns (`table.column`), those no statement names: with the column renamed
+   * away for a moment on the migrated copy, every statement that still prepared still does.
+   */
+  readonly unused: readonly string[];
   /** A pending migration that fails on a copy of the live schema. */
   readonly failedMigration?: {
     readonly name: string;
@@ -147,6 +152,8 @@ export async function proveQueries(
   pending: readonly MigrationSource[],
   queries: readonly string[],
   scratchKind: ScratchKind = "pglite",
+  /** Columns (`table.column`) to look for the statements' use of, after the migrations. */
+  probes: readonly string[] = [],
 ): Promise<ProofResult> {
   const scratch = await scratchWithLiveSchema(url, scratchKind);
   try {
@@ -169,6 +176,7 @@ export async function proveQueries(
           checked: candidates.length,
           prepared: candidates,
           broken,
+          unused: [],
           failedMigration: { name: migration.name, message: (error as Error).message, ...at },
         };
       }
@@ -180,10 +188,46 @@ export async function proveQueries(
       }
       standing = still;
     }
-    return { checked: candidates.length, prepared: candidates, broken };
+    return {
+      checked: candidates.length,
+      prepared: candidates,
+      broken,
+      unused: await unusedColumns(scratch, probes, standing),
+    };
   } finally {
     await scratch.close();
   }
+}
+
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The probed columns no statement names. A column is renamed away and back, not dropped: PREPARE
+ * fails on a statement that names it either way, and the copy needs no transaction to undo it.
+ * One that cannot be renamed (gone, or no plain column) gives no evidence.
+ */
+async function unusedColumns(
+  scratch: ScratchDatabase,
+  probes: readonly string[],
+  statements: readonly string[],
+): Promise<string[]> {
+  const unused: string[] = [];
+  for (const probe of probes) {
+    const dot = probe.indexOf(".");
+    const table = ident(probe.slice(0, dot));
+    const column = probe.slice(dot + 1);
+    const away = ident(`slipway_probe_${column}`);
+    try {
+      await scratch.exec(`alter table ${table} rename column ${ident(column)} to ${away}`);
+    } catch {
+      continue;
+    }
+    let used = false;
+    for (const s of statements) if ((used = (await scratch.prepares(s)) !== undefined)) break;
+    await scratch.exec(`alter table ${table} rename column ${away} to ${ident(column)}`);
+    if (!used) unused.push(probe);
+  }
+  return unused;
 }
 
 /** Splits a file of statements with the real parser (so ";" inside strings is no separator). */

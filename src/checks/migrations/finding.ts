@@ -10,6 +10,8 @@ export interface MigrationFinding {
   readonly message: string;
   /** How to make the same change safely (expand/contract). */
   readonly hint: string;
+  /** The `table.column` it is about, where the dynamic proof looks for the running version's use of it. */
+  readonly subject?: string;
   /** Set when a `-- slipway:allow <rule> reason: ...` comment suppresses it. */
   readonly suppressed?: string;
 }

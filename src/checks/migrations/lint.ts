@@ -1,5 +1,4 @@
 import {
-  loadModule,
   parseSync,
   type AlterTableCmd,
   type ColumnDef,
@@ -13,16 +12,18 @@ import {
   type RenameStmt,
   type TypeName,
 } from "libpg-query";
+import { notAloneHint, notAloneMessage, transactionOf } from "../../migrations/transaction-block.ts";
+import { Created, type CreatedKind } from "./created.ts";
 import type { MigrationFinding } from "./finding.ts";
+import { nonVolatileBuiltins } from "./non-volatile-functions.ts";
+import { loadParser } from "./parser.ts";
 
 export interface MigrationSource {
   readonly name: string;
   readonly sql: string;
 }
 
-let loaded: Promise<void> | undefined;
-/** The real Postgres parser (libpg_query, compiled to WebAssembly); loaded once. */
-export const loadParser = (): Promise<void> => (loaded ??= loadModule());
+export { loadParser };
 
 type Columns = Map<string, Map<string, string>>;
 
@@ -30,8 +31,12 @@ type Columns = Map<string, Map<string, string>>;
 interface Schema {
   /** Column types by table. */
   readonly columns: Columns;
-  /** Functions created without IMMUTABLE or STABLE, so volatile (Postgres' default). */
-  readonly volatileFunctions: Set<string>;
+  /** Functions the migrations create, by name: volatile unless declared IMMUTABLE or STABLE (Postgres' default). */
+  readonly functions: Map<string, "volatile" | "non-volatile">;
+  /** CHECK (col IS NOT NULL) constraints by `table.constraint`: its column, and whether it is validated. */
+  readonly notNullChecks: Map<string, { readonly column: string; validated: boolean }>;
+  /** Constraints the file being checked added NOT VALID, by `table.constraint`. */
+  readonly notValidInFile: Set<string>;
 }
 type Report = (
   rule: string,
@@ -39,6 +44,8 @@ type Report = (
   location: number | undefined,
   message: string,
   hint: string,
+  /** The `table.column` the finding is about, where the dynamic proof can look for its users. */
+  subject?: string,
 ) => void;
 
 const typeOf = (t: TypeName | undefined): string => {
@@ -70,30 +77,6 @@ function widening(from: string, to: string): string | undefined {
   return undefined;
 }
 
-/**
- * Functions Postgres marks VOLATILE (pg_proc.provolatile = 'v') that a column default may call:
- * a new column defaulting to one of them is filled row by row, so the table is rewritten. Stable
- * ones such as now() or current_timestamp are evaluated once and stored, so they are fine.
- */
-const volatileDefaults = new Set([
-  "random",
-  "random_normal",
-  "setseed",
-  "clock_timestamp",
-  "timeofday",
-  "gen_random_uuid",
-  "uuidv4",
-  "uuidv7",
-  "uuid_generate_v1",
-  "uuid_generate_v1mc",
-  "uuid_generate_v4",
-  "gen_random_bytes",
-  "nextval",
-  "setval",
-  "currval",
-  "lastval",
-]);
-
 /** serial types: a default of nextval() on a sequence of their own. */
 const serialTypes = new Set(["smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"]);
 
@@ -113,7 +96,7 @@ function calls(node: unknown, found: string[] = []): string[] {
 function rewriteOf(
   def: ColumnDef,
   constraints: readonly Constraint[],
-  volatileFunctions: ReadonlySet<string>,
+  functions: ReadonlyMap<string, "volatile" | "non-volatile">,
 ): { why: string; hint: string } | undefined {
   const type = typeOf(def.typeName);
   if (serialTypes.has(type))
@@ -133,14 +116,16 @@ function rewriteOf(
     };
   const dflt = constraints.find((c) => c.contype === "CONSTR_DEFAULT");
   const called = calls(dflt?.raw_expr);
-  const builtin = called.find((f) => volatileDefaults.has(f));
-  const own = called.find((f) => volatileFunctions.has(f));
-  const fn = builtin ?? own;
+  // Postgres makes a function VOLATILE unless told otherwise: only known IMMUTABLE or STABLE ones are safe.
+  const fn = called.find(
+    (f) => (functions.get(f) ?? (nonVolatileBuiltins.has(f) ? "non-volatile" : "volatile")) === "volatile",
+  );
   if (!fn) return undefined;
   return {
-    why: builtin
-      ? `the default calls ${fn}(), which is volatile`
-      : `the default calls ${fn}(), which the migrations create without IMMUTABLE or STABLE, so it is volatile`,
+    why:
+      functions.get(fn) === "volatile"
+        ? `the default calls ${fn}(), which the migrations create without IMMUTABLE or STABLE, so it is volatile`
+        : `the default calls ${fn}(), which is volatile (it is no IMMUTABLE or STABLE built-in function of PostgreSQL, nor created as one by the migrations; a function is VOLATILE unless declared otherwise)`,
     hint: "add the column without a default, set the default afterwards, and backfill in batches",
   };
 }
@@ -195,6 +180,39 @@ function objectName(node: Node | undefined): string {
   return "";
 }
 
+/** The last part of a drop's or rename's object name: how the pending files' creations are keyed. */
+function bareName(node: Node | undefined): string {
+  if (!node) return "";
+  if ("List" in node) return objectName(node.List.items?.at(-1));
+  if ("TypeName" in node) return objectName(node.TypeName.names?.at(-1));
+  if ("ObjectWithArgs" in node) return objectName(node.ObjectWithArgs.objname?.at(-1));
+  return objectName(node);
+}
+
+/** Under which kind the pending files' creations of an object type are kept. */
+const createdKinds: Partial<Record<ObjectType, CreatedKind>> = {
+  OBJECT_TABLE: "relation",
+  OBJECT_FOREIGN_TABLE: "relation",
+  OBJECT_VIEW: "relation",
+  OBJECT_MATVIEW: "relation",
+  OBJECT_SEQUENCE: "relation",
+  OBJECT_INDEX: "relation",
+  OBJECT_TYPE: "type",
+  OBJECT_DOMAIN: "type",
+  OBJECT_FUNCTION: "function",
+  OBJECT_PROCEDURE: "function",
+  OBJECT_ROUTINE: "function",
+  OBJECT_AGGREGATE: "function",
+  OBJECT_SCHEMA: "schema",
+  OBJECT_EXTENSION: "extension",
+};
+
+/** Whether the pending files created this object: then nothing running uses it. */
+const isCreated = (created: Created, kind: ObjectType | undefined, node: Node | undefined): boolean => {
+  const as = kind ? createdKinds[kind] : undefined;
+  return as !== undefined && created.has(as, bareName(node));
+};
+
 /** What a drop breaks, by kind: the rule and what the running version does with the object. */
 const dropRules: Partial<Record<ObjectType, { rule: string; uses: string }>> = {
   OBJECT_TABLE: { rule: "ban-drop-table", uses: "reads or writes it" },
@@ -215,15 +233,18 @@ const dropRules: Partial<Record<ObjectType, { rule: string; uses: string }>> = {
   OBJECT_EXTENSION: { rule: "ban-drop-extension", uses: "uses its functions, types or operators" },
 };
 
-function dropped(d: DropStmt, report: Report): void {
+function dropped(d: DropStmt, created: Created, report: Report): void {
   const kind = d.removeType;
   const noun = (kind && nouns[kind]) ?? "object";
-  const objects = d.objects ?? [];
+  // What the pending files created, nothing running uses: dropping it breaks nothing.
+  const objects = (d.objects ?? []).filter((o) => !isCreated(created, kind, o));
+  if (!objects.length) return;
   if (kind === "OBJECT_TRIGGER") {
     for (const o of objects) {
       const parts = "List" in o ? (o.List.items ?? []).map(objectName) : [];
       const trigger = parts.at(-1) ?? "";
       const table = parts.slice(0, -1).join(".");
+      if (created.hasTrigger(parts.at(-2) ?? "", trigger)) continue;
       report(
         "ban-drop-trigger",
         "error",
@@ -308,15 +329,19 @@ const renameRules: Partial<Record<ObjectType, { rule: string; hint: string }>> =
   },
 };
 
-function renamed(r: RenameStmt, columns: Columns, report: Report): void {
+function renamed(r: RenameStmt, columns: Columns, created: Created, report: Report): void {
   if (r.renameType === "OBJECT_COLUMN" || r.renameType === "OBJECT_ATTRIBUTE") {
-    report(
-      "renaming-column",
-      "error",
-      r.relation?.location,
-      `renaming ${r.relation?.relname}.${r.subname} to ${r.newname} breaks the running version's queries that use ${r.subname}`,
-      "expand/contract: add the new column, write both, backfill, move readers, then drop the old column",
-    );
+    const table = r.relation?.relname ?? "";
+    const isNew = created.hasColumn(table, r.subname ?? "");
+    created.renamed("column", `${table}.${r.subname}`, `${table}.${r.newname}`);
+    if (!isNew)
+      report(
+        "renaming-column",
+        "error",
+        r.relation?.location,
+        `renaming ${r.relation?.relname}.${r.subname} to ${r.newname} breaks the running version's queries that use ${r.subname}`,
+        "expand/contract: add the new column, write both, backfill, move readers, then drop the old column",
+      );
     const cols = columns.get(r.relation?.relname ?? "");
     const type = cols?.get(r.subname ?? "");
     if (cols && type !== undefined) {
@@ -326,6 +351,14 @@ function renamed(r: RenameStmt, columns: Columns, report: Report): void {
     return;
   }
   const kind = r.renameType;
+  const as = kind ? createdKinds[kind] : undefined;
+  const bare = r.relation?.relname ?? r.subname ?? bareName(r.object);
+  if (as && created.has(as, bare)) {
+    created.renamed(as, bare, r.newname ?? "");
+    const cols = columns.get(bare);
+    if (cols && kind === "OBJECT_TABLE") columns.set(r.newname ?? "", cols);
+    return;
+  }
   const rule = kind ? renameRules[kind] : undefined;
   if (!rule || !kind) return;
   const old = r.relation ? qualified(r.relation) : (r.subname ?? objectName(r.object));
@@ -349,16 +382,21 @@ export async function lintMigrations(
   history: readonly MigrationSource[] = [],
 ): Promise<MigrationFinding[]> {
   await loadParser();
-  const schema: Schema = { columns: new Map(), volatileFunctions: new Set() };
+  const schema: Schema = {
+    columns: new Map(),
+    functions: new Map(),
+    notNullChecks: new Map(),
+    notValidInFile: new Set(),
+  };
   for (const file of history) {
     try {
-      for (const raw of parseSync(file.sql).stmts ?? []) track(raw, schema, new Set(), () => undefined);
+      for (const raw of parseSync(file.sql).stmts ?? []) track(raw, schema, new Created(), () => undefined);
     } catch {
       // an applied file that no longer parses is not this check's business
     }
   }
-  // Tables the pending files create are new: nobody runs against them yet.
-  const created = new Set<string>();
+  // What any pending file creates is new: nobody runs against it yet, whichever later file changes it.
+  const created = new Created();
   const findings: MigrationFinding[] = [];
   for (const file of pending) findings.push(...lintFile(file, schema, created));
   return findings;
@@ -369,7 +407,7 @@ function lineColumn(sql: string, offset: number): { line: number; column: number
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
-function lintFile(file: MigrationSource, schema: Schema, created: Set<string>): MigrationFinding[] {
+function lintFile(file: MigrationSource, schema: Schema, created: Created): MigrationFinding[] {
   const findings: MigrationFinding[] = [];
   let stmts: RawStmt[];
   try {
@@ -389,12 +427,15 @@ function lintFile(file: MigrationSource, schema: Schema, created: Set<string>): 
     ];
   }
   const suppressions = parseSuppressions(file.sql);
+  // A file runs in one transaction: NOT VALID only helps when VALIDATE runs in a later one.
+  schema.notValidInFile.clear();
   // Set by a statement before the one that needs it: a SET further down protects nothing above it.
   let lockTimeout = false;
   let warnedLockTimeout = false;
+  const transaction = transactionOf(stmts);
   for (const raw of stmts) {
     const start = raw.stmt_location ?? 0;
-    const report: Report = (rule, severity, location, message, hint) => {
+    const report: Report = (rule, severity, location, message, hint, subject) => {
       const at = lineColumn(file.sql, location ?? firstToken(file.sql, start));
       const suppression = suppressions.find(
         (s) =>
@@ -409,9 +450,18 @@ function lintFile(file: MigrationSource, schema: Schema, created: Set<string>): 
         ...at,
         message,
         hint,
+        ...(subject ? { subject } : {}),
         ...(suppression ? { suppressed: suppression.reason } : {}),
       });
     };
+    if (transaction.mode === "refused" && transaction.offset === start)
+      report(
+        "non-transactional-not-alone",
+        "error",
+        undefined,
+        notAloneMessage(transaction),
+        notAloneHint(transaction),
+      );
     lockTimeout = setsLockTimeout(raw.stmt) ?? lockTimeout;
     const locked = lockedRelation(raw.stmt, created);
     track(raw, schema, created, report);
@@ -508,10 +558,10 @@ interface Locked {
  * FULL, REINDEX, LOCK, and foreign keys to it), if any; relations the pending files created do
  * not count. Call it before `track` records what the statement creates.
  */
-function lockedRelation(node: Node | undefined, created: ReadonlySet<string>): Locked | undefined {
+function lockedRelation(node: Node | undefined, created: Created): Locked | undefined {
   if (!node) return undefined;
   const find = (...names: (string | undefined)[]): string | undefined =>
-    names.find((n): n is string => n !== undefined && n !== "" && !created.has(n));
+    names.find((n): n is string => n !== undefined && n !== "" && !created.has("relation", n));
   const existing = (...names: (string | undefined)[]): Locked | undefined => {
     const relation = find(...names);
     return relation ? { relation, byForeignKey: false, blocks: "query" } : undefined;
@@ -595,7 +645,7 @@ function lockedRelation(node: Node | undefined, created: ReadonlySet<string>): L
 }
 
 /** Applies one statement to the schema model, reporting what it breaks. */
-function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Report): void {
+function track(raw: RawStmt, schema: Schema, created: Created, report: Report): void {
   const node = raw.stmt;
   if (!node) return;
   const { columns } = schema;
@@ -605,44 +655,74 @@ function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Repor
     const name = last && "String" in last ? (last.String.sval ?? "") : "";
     const volatility = (f.options ?? []).find((o) => "DefElem" in o && o.DefElem.defname === "volatility");
     const declared = volatility && "DefElem" in volatility ? objectName(volatility.DefElem.arg) : "volatile";
-    if (declared === "volatile") schema.volatileFunctions.add(name);
-    else schema.volatileFunctions.delete(name);
+    schema.functions.set(name, declared === "volatile" ? "volatile" : "non-volatile");
+    // OR REPLACE may replace one the running version calls: not new.
+    if (!f.replace) created.add("function", name);
     return;
   }
-  if ("CreateStmt" in node) {
-    const table = node.CreateStmt.relation?.relname ?? "";
+  const table =
+    ("CreateStmt" in node && node.CreateStmt) ||
+    ("CreateForeignTableStmt" in node && node.CreateForeignTableStmt.base);
+  if (table) {
+    const name = table.relation?.relname ?? "";
+    // IF NOT EXISTS of a table the applied files made creates nothing.
+    if (table.if_not_exists && columns.has(name)) return;
     const cols = new Map<string, string>();
-    for (const elt of node.CreateStmt.tableElts ?? [])
+    for (const elt of table.tableElts ?? [])
       if ("ColumnDef" in elt) cols.set(elt.ColumnDef.colname ?? "", typeOf(elt.ColumnDef.typeName));
-    columns.set(table, cols);
-    created.add(table);
+    columns.set(name, cols);
+    created.add("relation", name);
     return;
   }
   const made =
     ("CreateTableAsStmt" in node && node.CreateTableAsStmt.into?.rel) ||
-    ("ViewStmt" in node && node.ViewStmt.view) ||
+    ("ViewStmt" in node && !node.ViewStmt.replace && node.ViewStmt.view) ||
     ("CreateSeqStmt" in node && node.CreateSeqStmt.sequence) ||
     undefined;
   if (made) {
-    created.add(made.relname ?? "");
+    created.add("relation", made.relname ?? "");
+    return;
+  }
+  const type =
+    ("CreateEnumStmt" in node && objectName(node.CreateEnumStmt.typeName?.at(-1))) ||
+    ("CreateDomainStmt" in node && objectName(node.CreateDomainStmt.domainname?.at(-1))) ||
+    ("CreateRangeStmt" in node && objectName(node.CreateRangeStmt.typeName?.at(-1))) ||
+    ("CompositeTypeStmt" in node && node.CompositeTypeStmt.typevar?.relname) ||
+    undefined;
+  if (type) {
+    created.add("type", type);
+    return;
+  }
+  if ("CreateSchemaStmt" in node) {
+    if (!node.CreateSchemaStmt.if_not_exists) created.add("schema", node.CreateSchemaStmt.schemaname ?? "");
+    return;
+  }
+  if ("CreateExtensionStmt" in node) {
+    if (!node.CreateExtensionStmt.if_not_exists)
+      created.add("extension", node.CreateExtensionStmt.extname ?? "");
     return;
   }
   if ("IndexStmt" in node) {
     const table = node.IndexStmt.relation?.relname ?? "";
-    if (node.IndexStmt.idxname) created.add(node.IndexStmt.idxname);
-    if (!node.IndexStmt.concurrent && !created.has(table)) {
+    if (node.IndexStmt.idxname) created.add("relation", node.IndexStmt.idxname);
+    if (!node.IndexStmt.concurrent && !created.has("relation", table)) {
       report(
         "require-concurrent-index-creation",
         "warning",
         node.IndexStmt.relation?.location,
         `CREATE INDEX on ${table} without CONCURRENTLY blocks writes to it while the index builds`,
-        "CREATE INDEX CONCURRENTLY (Slipway runs such a file outside a transaction)",
+        "CREATE INDEX CONCURRENTLY, in a file of its own (Slipway runs such a file outside a transaction)",
       );
     }
     return;
   }
+  if ("CreateTrigStmt" in node) {
+    const t = node.CreateTrigStmt;
+    if (!t.replace) created.add("trigger", `${t.relation?.relname}.${t.trigname}`);
+    return;
+  }
   if ("DropStmt" in node) {
-    dropped(node.DropStmt, report);
+    dropped(node.DropStmt, created, report);
     return;
   }
   if ("DropdbStmt" in node) {
@@ -657,11 +737,17 @@ function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Repor
     return;
   }
   if ("RenameStmt" in node) {
-    renamed(node.RenameStmt, columns, report);
+    renamed(node.RenameStmt, columns, created, report);
     return;
   }
   if ("AlterObjectSchemaStmt" in node) {
     const m = node.AlterObjectSchemaStmt;
+    if (
+      m.relation
+        ? created.has("relation", m.relation.relname ?? "")
+        : isCreated(created, m.objectType, m.object)
+    )
+      return;
     const noun = (m.objectType && nouns[m.objectType]) ?? "object";
     const name = m.relation ? qualified(m.relation) : objectName(m.object);
     report(
@@ -676,6 +762,7 @@ function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Repor
   if ("AlterEnumStmt" in node && node.AlterEnumStmt.oldVal) {
     const e = node.AlterEnumStmt;
     const type = names(e.typeName);
+    if (created.has("type", objectName(e.typeName?.at(-1)))) return;
     report(
       "removing-enum-value",
       "error",
@@ -687,7 +774,6 @@ function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Repor
   }
   if ("AlterTableStmt" in node) {
     const table = node.AlterTableStmt.relation?.relname ?? "";
-    const isExisting = !created.has(table);
     for (const cmdNode of node.AlterTableStmt.cmds ?? []) {
       if (!("AlterTableCmd" in cmdNode)) continue;
       alterTable(
@@ -695,7 +781,7 @@ function track(raw: RawStmt, schema: Schema, created: Set<string>, report: Repor
         table,
         node.AlterTableStmt.relation?.location,
         schema,
-        isExisting,
+        created,
         report,
       );
     }
@@ -708,21 +794,25 @@ function alterTable(
   table: string,
   location: number | undefined,
   schema: Schema,
-  isExisting: boolean,
+  created: Created,
   report: Report,
 ): void {
   const cols = schema.columns.get(table) ?? new Map<string, string>();
   schema.columns.set(table, cols);
   const name = cmd.name ?? "";
+  const isExisting = !created.has("relation", table);
+  // A column the pending files made is no column the running version uses.
+  const isNewColumn = created.hasColumn(table, name);
   switch (cmd.subtype) {
     case "AT_DropColumn":
-      report(
-        "ban-drop-column",
-        "error",
-        location,
-        `dropping ${table}.${name} breaks the running version wherever it reads or writes ${name}`,
-        `contract in a later release: deploy a version that no longer uses ${name} first (the dynamic proof then shows no live query touches it), then drop it`,
-      );
+      if (!isNewColumn)
+        report(
+          "ban-drop-column",
+          "error",
+          location,
+          `dropping ${table}.${name} breaks the running version wherever it reads or writes ${name}`,
+          `contract in a later release: deploy a version that no longer uses ${name} first (the dynamic proof then shows no live query touches it), then drop it`,
+        );
       cols.delete(name);
       return;
     case "AT_AlterColumnType": {
@@ -730,7 +820,9 @@ function alterTable(
       const to = typeOf(def?.typeName);
       const from = cols.get(name);
       const widens = from ? widening(from, to) : undefined;
-      if (widens) {
+      if (isNewColumn) {
+        // Nothing running reads or writes it.
+      } else if (widens) {
         report(
           "changing-column-type",
           "warning",
@@ -750,17 +842,35 @@ function alterTable(
       cols.set(name, to);
       return;
     }
-    case "AT_SetNotNull":
-      report(
-        "setting-not-null",
-        "error",
-        location,
-        `SET NOT NULL on ${table}.${name}: inserts of the running version that leave ${name} empty start failing, and the check scans the table under an exclusive lock`,
-        `add CHECK (${name} IS NOT NULL) NOT VALID, VALIDATE it, and set NOT NULL once every writer sets ${name}`,
+    case "AT_SetNotNull": {
+      // PostgreSQL 12+ takes a validated CHECK (col IS NOT NULL) as proof: no scan, and the running
+      // version's inserts without the column were refused already.
+      const proven = [...schema.notNullChecks.entries()].some(
+        ([key, c]) => key.startsWith(`${table}.`) && c.column === name && c.validated,
       );
+      if (!isNewColumn && !proven)
+        report(
+          "setting-not-null",
+          "error",
+          location,
+          `SET NOT NULL on ${table}.${name}: inserts of the running version that leave ${name} empty start failing, and the check scans the table under an exclusive lock`,
+          `add CHECK (${name} IS NOT NULL) NOT VALID, VALIDATE it in a later file, and set NOT NULL once every writer sets ${name} (PostgreSQL 12 and later then skip the scan)`,
+        );
+      return;
+    }
+    case "AT_DropNotNull":
+      if (!isNewColumn)
+        report(
+          "ban-drop-not-null",
+          "error",
+          location,
+          `dropping NOT NULL of ${table}.${name}: the new version may write NULL there, and the running version reads ${name} as never empty`,
+          `contract in a later release: first deploy a version that copes with NULL in ${name} (or no longer reads it), then drop NOT NULL`,
+          `${table}.${name}`,
+        );
       return;
     case "AT_ColumnDefault":
-      if (!cmd.def) {
+      if (!cmd.def && !isNewColumn) {
         report(
           "dropping-default",
           "error",
@@ -773,6 +883,7 @@ function alterTable(
     case "AT_AddColumn": {
       const def = cmd.def && "ColumnDef" in cmd.def ? cmd.def.ColumnDef : undefined;
       if (!def) return;
+      created.add("column", `${table}.${def.colname}`);
       const constraints = constraintsOf(def);
       const notNull = constraints.some((c) => c.contype === "CONSTR_NOTNULL") || def.is_not_null === true;
       const filled = constraints.some(
@@ -793,7 +904,7 @@ function alterTable(
       for (const c of constraints)
         if (c.contype === "CONSTR_UNIQUE" && isExisting)
           uniqueWithoutIndex(table, c, [def.colname ?? ""], location, report, def.colname);
-      const rewrite = isExisting ? rewriteOf(def, constraints, schema.volatileFunctions) : undefined;
+      const rewrite = isExisting ? rewriteOf(def, constraints, schema.functions) : undefined;
       if (rewrite) {
         report(
           "volatile-default",
@@ -803,11 +914,34 @@ function alterTable(
           rewrite.hint,
         );
       }
+      // Postgres has no NOT VALID for a column's own REFERENCES: it validates at once.
+      if (isExisting && constraints.some((c) => c.contype === "CONSTR_FOREIGN"))
+        report(
+          "constraint-missing-not-valid",
+          "warning",
+          location,
+          `adding ${table}.${def.colname} with REFERENCES validates the foreign key over every row while holding a lock on ${table} and the table it references`,
+          `add ${def.colname} without REFERENCES, then ALTER TABLE ${table} ADD CONSTRAINT ... FOREIGN KEY (${def.colname}) REFERENCES ... NOT VALID, and VALIDATE CONSTRAINT in a later file`,
+        );
       cols.set(def.colname ?? "", typeOf(def.typeName));
+      return;
+    }
+    case "AT_ValidateConstraint": {
+      const check = schema.notNullChecks.get(`${table}.${name}`);
+      if (check) check.validated = true;
+      if (schema.notValidInFile.has(`${table}.${name}`))
+        report(
+          "constraint-missing-not-valid",
+          "warning",
+          location,
+          `VALIDATE CONSTRAINT ${name} runs in the same transaction as its NOT VALID add (one file is one transaction): the lock the add takes on ${table} is held while every row is validated, as if NOT VALID were not there`,
+          `move ALTER TABLE ${table} VALIDATE CONSTRAINT ${name} to a later file`,
+        );
       return;
     }
     case "AT_AddConstraint": {
       const c = cmd.def && "Constraint" in cmd.def ? cmd.def.Constraint : undefined;
+      if (c) recordConstraint(table, c, schema);
       if (c?.contype === "CONSTR_UNIQUE" && !c.indexname && isExisting)
         uniqueWithoutIndex(table, c, (c.keys ?? []).map(objectName), location, report);
       if (
@@ -829,6 +963,23 @@ function alterTable(
     default:
       return;
   }
+}
+
+/** Remembers what later statements of the same rules need: NOT VALID adds, and CHECK (col IS NOT NULL). */
+function recordConstraint(table: string, c: Constraint, schema: Schema): void {
+  const column = notNullColumn(c);
+  const name = c.conname ?? `${table}_${column ?? ""}_check`;
+  if (c.skip_validation) schema.notValidInFile.add(`${table}.${name}`);
+  if (column) schema.notNullChecks.set(`${table}.${name}`, { column, validated: !c.skip_validation });
+}
+
+/** The column of a CHECK (col IS NOT NULL), if that is what the constraint is. */
+function notNullColumn(c: Constraint): string | undefined {
+  const test =
+    c.contype === "CONSTR_CHECK" && c.raw_expr && "NullTest" in c.raw_expr ? c.raw_expr.NullTest : undefined;
+  if (test?.nulltesttype !== "IS_NOT_NULL" || !test.arg || !("ColumnRef" in test.arg)) return undefined;
+  const fields = test.arg.ColumnRef.fields ?? [];
+  return fields.length === 1 ? objectName(fields[0]) : undefined;
 }
 
 /** A UNIQUE constraint that builds its own index: under ACCESS EXCLUSIVE, for as long as the build takes. */

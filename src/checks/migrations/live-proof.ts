@@ -1,7 +1,13 @@
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ServiceModel } from "../../definitions/model.ts";
 import { databaseUrl, DatabaseUnavailable } from "../../migrations/database-url.ts";
-import { liveQueries, ProofUnavailable, proveQueries, splitStatements } from "./dynamic-proof.ts";
+import {
+  liveQueries,
+  ProofUnavailable,
+  proveQueries,
+  splitStatements,
+  type ProofResult,
+} from "./dynamic-proof.ts";
 import type { MigrationFinding } from "./finding.ts";
 import { describeDatabaseUrl } from "./pg-dump.ts";
 
@@ -58,6 +64,51 @@ const dropLike = new Set([
 ]);
 
 /**
+ * A dropped NOT NULL breaks nothing PREPARE sees: the evidence is that no live statement names the
+ * column at all (the proof renames it away for a moment, as a drop would take it), so the running
+ * version never reads the NULLs the new one may write.
+ */
+const byColumnUse = new Set(["ban-drop-not-null"]);
+
+/** How long and how widely the running version was watched, and what the proof found. */
+export interface Evidence {
+  readonly proof: ProofResult;
+  /** How long pg_stat_statements has watched, in ms. */
+  readonly coveredMs: number;
+  readonly evidenceWindowMs: number;
+  /** Since when, for the message. */
+  readonly since: Date | undefined;
+}
+
+/**
+ * The static errors the evidence sees through become warnings that say why: a drop or rename no
+ * live statement notices, a NOT NULL dropped from a column no live statement names. Only with
+ * statements to go by, watched for the whole window, and no migration failing or breaking one.
+ */
+export function judgeWithEvidence(findings: readonly MigrationFinding[], e: Evidence): MigrationFinding[] {
+  const { proof } = e;
+  const brokenBy = new Set(proof.broken.map((b) => b.migration));
+  const enough = !proof.failedMigration && proof.checked > 0 && e.coveredMs >= e.evidenceWindowMs;
+  const watched = `${proof.checked} live queries from pg_stat_statements since ${e.since?.toISOString() ?? "?"}`;
+  return findings.map((f) => {
+    if (f.severity !== "error" || !enough || brokenBy.has(f.file)) return f;
+    if (dropLike.has(f.rule))
+      return {
+        ...f,
+        severity: "warning" as const,
+        message: `${f.message}; not blocking: no query of the running version touches it: ${watched} prepare on the migrated schema`,
+      };
+    if (byColumnUse.has(f.rule) && f.subject && proof.unused.includes(f.subject))
+      return {
+        ...f,
+        severity: "warning" as const,
+        message: `${f.message}; not blocking: no query of the running version names ${f.subject}: ${watched} prepare on the migrated schema with it renamed away`,
+      };
+    return f;
+  });
+}
+
+/**
  * The dynamic proof: the running version's real queries, PREPAREd on a scratch copy of the
  * live schema after each pending migration. A broken query is an error; a static drop error
  * that no live query notices, with enough traffic observed, goes through with that evidence.
@@ -83,6 +134,7 @@ export async function proveWithLiveQueries(
       pending,
       distinctStatements([...live.queries, ...(options.runningStatements ?? []), ...shipped]),
       options.scratchDatabase,
+      findings.flatMap((f) => (byColumnUse.has(f.rule) && f.subject ? [f.subject] : [])),
     );
     const proofFindings: MigrationFinding[] = proof.broken.map((b) => ({
       rule: "dynamic-proof",
@@ -104,19 +156,12 @@ export async function proveWithLiveQueries(
         hint: "fix the migration; nothing was run on the live database",
       });
     }
-    const covered = live.since ? Date.now() - live.since.getTime() : 0;
-    const brokenBy = new Set(proof.broken.map((b) => b.migration));
-    const evidence = `no query of the running version touches it: ${proof.checked} live queries from pg_stat_statements since ${live.since?.toISOString() ?? "?"} prepare on the migrated schema`;
-    const judged = findings.map((f) =>
-      f.severity === "error" &&
-      dropLike.has(f.rule) &&
-      !brokenBy.has(f.file) &&
-      !proof.failedMigration &&
-      proof.checked > 0 &&
-      covered >= options.evidenceWindowMs
-        ? { ...f, severity: "warning" as const, message: `${f.message}; not blocking: ${evidence}` }
-        : f,
-    );
+    const judged = judgeWithEvidence(findings, {
+      proof,
+      coveredMs: live.since ? Date.now() - live.since.getTime() : 0,
+      evidenceWindowMs: options.evidenceWindowMs,
+      since: live.since,
+    });
     return {
       findings: [...judged, ...proofFindings],
       check: {

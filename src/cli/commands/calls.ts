@@ -7,6 +7,7 @@ import {
   hasBreaking,
   type CallsDiff,
 } from "../../checks/calls/request-diff.ts";
+import { requestSchemaProblems } from "../../checks/calls/schema-problems.ts";
 import type { CallContract, JsonSchema } from "../../definitions/model.ts";
 import { ReleaseStore } from "../../release/store.ts";
 import { callRules, callsAnnotations, type CallSource } from "../../output/calls-annotations.ts";
@@ -117,6 +118,8 @@ function readSchema(path: string, flag: string): JsonSchema {
     const parsed: unknown = JSON.parse(text);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
       throw new Error("a schema must be a JSON object");
+    const problem = requestSchemaProblems(parsed as JsonSchema)[0];
+    if (problem) throw new Error(`at ${problem.pointer}: ${problem.message}`);
     return parsed as JsonSchema;
   } catch (error) {
     // JSON.parse quotes the text around the mistake, newlines and all: keep it on one line.
