@@ -3,7 +3,15 @@
 // `npx tsx scripts/demo.ts` (`npm run demo` first installs what is needed and brings the platform up).
 import { loadProject } from "../src/definitions/load.ts";
 import { bold, formatSeconds, heading, say, Unmet } from "./demo/narrate.ts";
-import { copyExample, namespace, provisionDatabases, resetEnvironment } from "./demo/project.ts";
+import {
+  copyExample,
+  indexPrefix,
+  namespace,
+  prodIndexPrefix,
+  prodNamespace,
+  provisionDatabases,
+  resetEnvironment,
+} from "./demo/project.ts";
 import {
   breakingCallChange,
   breakingMigration,
@@ -12,6 +20,7 @@ import {
   failingRollout,
   failingTests,
   finalState,
+  promotionToProd,
 } from "./demo/steps.ts";
 
 const steps = [
@@ -21,6 +30,7 @@ const steps = [
   breakingCallChange,
   failingRollout,
   failingTests,
+  promotionToProd,
   finalState,
 ];
 
@@ -29,11 +39,19 @@ let step = 0;
 try {
   heading("0. A fresh start");
   const project = copyExample();
-  const dev = (await loadProject(project.config)).environments.find((e) => e.name === "dev");
-  if (!dev) throw new Error("the example has no dev environment");
-  say(`A copy of examples/platform in ${project.root}, deploying to namespace ${namespace}.`);
-  await resetEnvironment(dev.cluster.context);
-  const databases = await provisionDatabases(project);
+  const { environments } = await loadProject(project.config);
+  const dev = environments.find((e) => e.name === "dev");
+  const prod = environments.find((e) => e.name === "prod");
+  if (!dev || !prod) throw new Error("the example has no dev or prod environment");
+  say(
+    `A copy of examples/platform in ${project.root}, deploying to namespace ${namespace} (dev) and ${prodNamespace} (prod).`,
+  );
+  await resetEnvironment(dev.cluster.context, namespace, indexPrefix);
+  await resetEnvironment(prod.cluster.context, prodNamespace, prodIndexPrefix);
+  const databases = [
+    ...(await provisionDatabases(project, "dev")),
+    ...(await provisionDatabases(project, "prod")),
+  ];
   say(`Removed what an earlier run left; databases ready: ${databases.join(", ")}.`);
   say(`(setup: ${formatSeconds(Date.now() - started)})`);
   for (const run of steps) {

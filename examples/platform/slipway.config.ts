@@ -62,9 +62,13 @@ const prod = defineEnvironment({
     appsDomain: "apps.example.org",
     auditUrl: "http://search.slipway-platform.svc.cluster.local:29200",
   },
-  // No deploy here without the image and CI checks (only --skip-ci-check --reason, recorded,
-  // skips ci). An environment with promotion: { from: "dev" } would require "promotion" too.
-  requires: ["image", "ci"],
+  // A change reaches prod as a promotion of what dev runs: the same image digest, deployed and
+  // signed off there, requested by one person (slipway promote) and approved by another
+  // (slipway approve), never the requester. No deploy here without the image, CI and promotion
+  // checks (only --skip-ci-check --reason, recorded, skips ci and promotion).
+  promotion: { from: "dev" },
+  approval: { approvers: ["system:serviceaccount:research:release-manager", "group:release-managers"] },
+  requires: ["image", "ci", "promotion"],
   // Audit entries are kept longer in production (the service's default is 400 days).
   parameters: { maintenance: { retentionDays: 730 } },
   // One search server serves both environments here, so prod's audit indices carry a prefix

@@ -1,4 +1,5 @@
 import { CoreV1Api, RbacAuthorizationV1Api, type V1Role } from "@kubernetes/client-node";
+import { parse, stringify } from "yaml";
 import { adminKubeConfig, apiStatusCode } from "./kube-client.ts";
 import { defaultLayout, type Layout } from "./layout.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
@@ -90,4 +91,26 @@ export async function mintNamespaceToken(request: NamespaceTokenRequest): Promis
     namespace,
   });
   return { namespace, serviceAccount: name, token, kubeconfig };
+}
+
+/**
+ * One kubeconfig of several (a person's tokens on several clusters, each its own context): the
+ * clusters, users and contexts of all, the first one's context current.
+ */
+export function mergeKubeconfigs(...documents: readonly string[]): string {
+  type Kubeconfig = {
+    clusters?: unknown[];
+    users?: unknown[];
+    contexts?: unknown[];
+    "current-context"?: string;
+  };
+  const parsed = documents.map((d) => parse(d) as Kubeconfig);
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: parsed.flatMap((k) => k.clusters ?? []),
+    users: parsed.flatMap((k) => k.users ?? []),
+    contexts: parsed.flatMap((k) => k.contexts ?? []),
+    "current-context": parsed[0]?.["current-context"],
+  });
 }

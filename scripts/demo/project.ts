@@ -16,10 +16,17 @@ import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { loadPlatform } from "../../platform/src/connection.ts";
 import { sleep } from "../../platform/src/process/wait.ts";
+import { mergeKubeconfigs, mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import { dropExampleDatabases, provisionExampleDatabases } from "../example-databases.ts";
+import { deployerRole } from "../../src/render/rbac.ts";
 
 export const namespace = "research-demo";
 export const indexPrefix = "demo-";
+/** prod, on the second control plane: its own namespace, databases and audit indices. */
+export const prodNamespace = "research-demo-prod";
+export const prodIndexPrefix = "demo-prod-";
+/** The identity that approves promotions to prod (a ServiceAccount the demo mints a token for). */
+export const releaseManager = `system:serviceaccount:${prodNamespace}:release-manager`;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface DemoProject {
@@ -65,11 +72,22 @@ export function copyExample(root = join(tmpdir(), "slipway-demo")): DemoProject 
     'search: { url: "http://127.0.0.1:29200" }',
     `search: { url: "http://127.0.0.1:29200", indexPrefix: "${indexPrefix}" }`,
   );
+  project.edit("slipway.config.ts", 'namespace: "research"', `namespace: "${prodNamespace}"`);
+  project.edit("slipway.config.ts", 'indexPrefix: "prod-"', `indexPrefix: "${prodIndexPrefix}"`);
+  project.edit(
+    "slipway.config.ts",
+    '"system:serviceaccount:research:release-manager"',
+    JSON.stringify(releaseManager),
+  );
   return project;
 }
 
 /** Removes what an earlier run left: the namespace (waiting until it is gone), databases, audit indices. */
-export async function resetEnvironment(context: string): Promise<void> {
+export async function resetEnvironment(
+  context: string,
+  namespace: string,
+  indexPrefix: string,
+): Promise<void> {
   const platform = loadPlatform();
   const kc = new KubeConfig();
   kc.loadFromFile(platform.kubeconfig);
@@ -89,9 +107,9 @@ export async function resetEnvironment(context: string): Promise<void> {
   await removeAuditIndices(platform.elasticsearch, indexPrefix);
 }
 
-/** Databases, their Secrets and the registry pull secret for the copy's dev environment. */
-export const provisionDatabases = (project: DemoProject): Promise<string[]> =>
-  provisionExampleDatabases(project.config, "dev");
+/** Databases, their Secrets and the registry pull secret for the copy's environment. */
+export const provisionDatabases = (project: DemoProject, envName: string): Promise<string[]> =>
+  provisionExampleDatabases(project.config, envName);
 
 /** Deletes the audit indices and index templates of an index prefix (as test/support does). */
 async function removeAuditIndices(es: string, prefix: string): Promise<void> {
@@ -119,4 +137,29 @@ async function removeAuditIndices(es: string, prefix: string): Promise<void> {
 
 interface TemplateList {
   index_templates?: { name: string; index_template: { index_patterns: string[] } }[];
+}
+
+/**
+ * The release manager's kubeconfig: a token on each cluster, reading dev (what it runs) and
+ * deploying prod with exactly the Role `slipway rbac --env prod` prints.
+ */
+export async function releaseManagerKubeconfig(project: DemoProject): Promise<string> {
+  const [dev, prod] = await Promise.all([
+    mintNamespaceToken({
+      namespace,
+      serviceAccount: "release-manager",
+      clusterRole: "edit",
+      contextName: "local",
+    }),
+    mintNamespaceToken({
+      context: "rancher",
+      namespace: prodNamespace,
+      serviceAccount: "release-manager",
+      role: deployerRole(prodNamespace), // what `slipway rbac --env prod` prints
+      contextName: "rancher",
+    }),
+  ]);
+  const file = join(project.root, "release-manager.kubeconfig");
+  writeFileSync(file, mergeKubeconfigs(dev.kubeconfig, prod.kubeconfig), { mode: 0o600 });
+  return file;
 }

@@ -29,8 +29,16 @@ process.on("SIGINT", () => {
 });
 
 /** `slipway <args> -c <config>`, as a user would type it; prints the command line first. */
-export async function slipway(config: string, ...args: string[]): Promise<Result> {
-  console.log(bold(`$ slipway ${args.join(" ")}`));
+export const slipway = (config: string, ...args: string[]): Promise<Result> =>
+  slipwayAs({ kubeconfig: platform.kubeconfig }, config, ...args);
+
+/** The same, run by another person: with their kubeconfig (`who` names them on the command line). */
+export async function slipwayAs(
+  person: { readonly kubeconfig: string; readonly who?: string },
+  config: string,
+  ...args: string[]
+): Promise<Result> {
+  console.log(bold(`${person.who ? `(${person.who}) ` : ""}$ slipway ${args.join(" ")}`));
   const interrupt = new AbortController();
   const terminal = streamOutput(process.stdout, process.stderr, process.stdin, interrupt.signal);
   let text = "";
@@ -52,7 +60,7 @@ export async function slipway(config: string, ...args: string[]): Promise<Result
     signal: interrupt.signal,
   };
   running = interrupt;
-  const code = await run([...args, "-c", config, "--kubeconfig", platform.kubeconfig], out).finally(
+  const code = await run([...args, "-c", config, "--kubeconfig", person.kubeconfig], out).finally(
     () => (running = undefined),
   );
   console.log(dim(`(exit ${code})`));

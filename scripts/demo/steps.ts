@@ -1,8 +1,8 @@
-// The demo's seven steps: each says what Slipway is about to check and why, runs it, and checks
+// The demo's eight steps: each says what Slipway is about to check and why, runs it, and checks
 // that it behaved as described (exit codes and a few key lines of the output).
 import { expect, heading, say } from "./narrate.ts";
-import type { DemoProject } from "./project.ts";
-import { playCi, slipway, type Result } from "./slipway.ts";
+import { releaseManager, releaseManagerKubeconfig, type DemoProject } from "./project.ts";
+import { playCi, slipway, slipwayAs, type Result } from "./slipway.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { auditEntries, call, describeEntries, tablesOf } from "./workload.ts";
 
@@ -249,7 +249,7 @@ export async function failingTests(project: DemoProject): Promise<void> {
 }
 
 export async function finalState(project: DemoProject): Promise<void> {
-  heading("7. Where the environment stands");
+  heading("8. Where the environment stands");
   say("The status of every service, and the history of files: each release, its outcome and when.");
   const s = await status(project);
   expect(s.code === 0, "status exits 0");
@@ -259,5 +259,63 @@ export async function finalState(project: DemoProject): Promise<void> {
   expect(
     ["1.4.0", "1.5.0", "1.6.0"].every((v) => h.has(v)),
     "the history lists files 1.4.0, 1.5.0 and 1.6.0",
+  );
+}
+
+export async function promotionToProd(project: DemoProject): Promise<void> {
+  heading("7. auth to prod: built, tested by machine and by hand, requested and approved");
+  say(
+    "prod takes no plain deploys. A change reaches it as a promotion of exactly what dev runs (the same\n" +
+      "image digest), after someone tested it there by hand and signed it off, requested by one person and\n" +
+      "approved by another: the release manager, a ServiceAccount with its own token and RBAC.",
+  );
+  const direct = await slipway(project.config, "deploy", "auth", "--env", "prod", "--yes");
+  expect(
+    direct.code === ExitCode.refused && direct.has("✗ approval: prod deploys only approved promotions"),
+    "a plain deploy to prod is refused (exit 4): prod deploys only approved promotions",
+  );
+  const promote = ["promote", "--from", "dev", "--to", "prod", "auth"];
+  const early = await slipway(project.config, ...promote);
+  expect(
+    early.code === ExitCode.refused && early.has("nobody signed off the manual test of auth 1.0.0 in dev"),
+    "requesting it before dev's manual sign-off is refused (exit 4), saying the sign-off is missing",
+  );
+  const signed = await slipway(
+    project.config,
+    ..."signoff auth 1.0.0 --env dev --note".split(" "),
+    "logged in with password, wayf and orcid",
+  );
+  expect(signed.code === 0, "auth 1.0.0 is signed off in dev");
+  const requested = await slipway(project.config, ...promote);
+  const id = /requested promotion (p-\S+)/.exec(requested.text)?.[1] ?? "";
+  expect(
+    requested.code === 0 && id !== "" && requested.has("Plan for research-cloud in prod"),
+    "the promotion is requested, showing prod's plan, and kept in prod's namespace",
+  );
+  const self = await slipway(project.config, "approve", id, "--env", "prod", "--yes");
+  expect(
+    self.code === ExitCode.refused && self.has("another person must approve it"),
+    "whoever requested it cannot approve it (exit 4)",
+  );
+  const manager = { kubeconfig: await releaseManagerKubeconfig(project), who: "release-manager" };
+  const approved = await slipwayAs(
+    manager,
+    project.config,
+    "approve",
+    id,
+    "--env",
+    "prod",
+    "--yes",
+    "--timeout",
+    "2m",
+  );
+  expect(
+    approved.code === 0 && approved.has(`promotion ${id} deployed to prod: auth: deployed (revision 1)`),
+    "the release manager approves it, and auth is deployed to prod with their credentials",
+  );
+  const history = await slipway(project.config, "history", "auth", "--env", "prod");
+  expect(
+    history.has(`${releaseManager} (`) && history.has(`approving ${id} requested by`),
+    "prod's history says who approved it and who requested it",
   );
 }

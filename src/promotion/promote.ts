@@ -62,6 +62,6 @@ export async function requestPromotion(args: {
       .map((s) => `${s.service} ${s.version} (${s.digest})`)
       .join(
         ", ",
-      )}\n${required === 1 ? "another person" : `${required} other people`} among ${to.name}'s approvers (${(to.approval?.approvers ?? []).join(", ")}) approve it with: slipway approve ${request.id} --env ${to.name}`,
+      )}\n${required === 1 ? "another person" : `${required} other people`} among ${to.name}'s approvers (${(to.approval?.approvers ?? []).join(", ")}) ${required === 1 ? "approves" : "approve"} it with: slipway approve ${request.id} --env ${to.name}`,
   };
 }

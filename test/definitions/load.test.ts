@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
@@ -27,9 +27,27 @@ async function problemsOf(config: string): Promise<string[]> {
 }
 
 describe("loading the example platform", () => {
-  it("loads the example's prod, which requires the image and CI checks", async () => {
+  it("loads the example's prod, which requires the image, CI and promotion checks and an approval", async () => {
     const project = await loadProject(exampleConfig);
-    expect(project.environments.find((e) => e.name === "prod")?.requires).toEqual(["image", "ci"]);
+    const prod = project.environments.find((e) => e.name === "prod");
+    expect(prod?.requires).toEqual(["image", "ci", "promotion"]);
+    expect(prod?.promotion).toEqual({ from: "dev" });
+    expect(prod?.approval?.approvers).toContain("system:serviceaccount:research:release-manager");
+  });
+
+  it("refuses an approval without an environment to promote from, at its path", async () => {
+    const copy = copyOfExample();
+    writeFileSync(
+      copy.config,
+      readFileSync(copy.config, "utf8").replace('  promotion: { from: "dev" },\n', ""),
+    );
+    expect(await problemsOf(copy.config)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /environments\[1\]\.approval: approval is of a promotion, but environment "prod" names no earlier environment to promote from/,
+        ),
+      ]),
+    );
   });
 
   it("loads six services in dependency order for both environments", async () => {

@@ -29,7 +29,12 @@ describe("the demo", () => {
     const { code, output } = await runDemo();
     // On a failure, the demo's own last lines say which expectation did not hold.
     const tail = output.split("\n").slice(-40).join("\n");
-    expect(output, tail).toContain("demo: all 7 steps behaved as described");
+    expect(output, tail).toContain("demo: all 8 steps behaved as described");
     expect(code, tail).toBe(0);
+    // The seed's first rule, whole: prod refused before dev's sign-off, then requested, approved
+    // by a second identity, and deployed.
+    expect(output).toContain(
+      "ok: the release manager approves it, and auth is deployed to prod with their credentials",
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Role } from "@kubernetes/client-node";
 import type { Browser, Page } from "playwright-core";
-import { mintNamespaceToken } from "../../platform/src/service-account-token.ts";
+import { mergeKubeconfigs, mintNamespaceToken } from "../../platform/src/service-account-token.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import type { PromotionListDocument, PromotionRequestDocument } from "../../src/output/documents.ts";
@@ -42,28 +42,10 @@ const as = (kubeconfig: string, ...args: string[]) =>
   runSlipway([...args, "-c", project.config, "--kubeconfig", kubeconfig]);
 const asAdmin = (...args: string[]) => as(platform.kubeconfig, ...args);
 
-/**
- * A person's kubeconfig with both clusters, each reached with a token of their own: the approver
- * reads dev (what it runs) and deploys prod. Built from the two single-context ones minted.
- */
-function mergedKubeconfig(name: string, ...documents: string[]): string {
-  type Kubeconfig = {
-    clusters: unknown[];
-    users: unknown[];
-    contexts: unknown[];
-    "current-context"?: string;
-  };
-  const parsed = documents.map((d) => parse(d) as Kubeconfig);
-  const merged = {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: parsed.flatMap((k) => k.clusters),
-    users: parsed.flatMap((k) => k.users),
-    contexts: parsed.flatMap((k) => k.contexts),
-    "current-context": parsed[0]?.["current-context"],
-  };
+/** A kubeconfig file for a person (their tokens on both clusters). */
+function kubeconfigFile(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), `slipway-${name}-`)), "kubeconfig");
-  writeFileSync(file, stringify(merged), { mode: 0o600 });
+  writeFileSync(file, text, { mode: 0o600 });
   return file;
 }
 
@@ -87,7 +69,7 @@ async function personWith(
     }),
   ]);
   return {
-    kubeconfig: mergedKubeconfig(serviceAccount, dev.kubeconfig, prod.kubeconfig),
+    kubeconfig: kubeconfigFile(serviceAccount, mergeKubeconfigs(dev.kubeconfig, prod.kubeconfig)),
     prodToken: prod.token,
   };
 }

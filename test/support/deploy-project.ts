@@ -33,7 +33,11 @@ export function isolatedExample(
         'search: { url: "http://127.0.0.1:29200" }',
         `search: { url: "http://127.0.0.1:29200", indexPrefix: "${namespace}-" }`,
       )
-      .replace('indexPrefix: "prod-"', `indexPrefix: "${namespace}-prod-"`),
+      .replace('indexPrefix: "prod-"', `indexPrefix: "${namespace}-prod-"`)
+      // prod as a plain environment: tests deploy it directly, and those about promotion
+      // (promotion.test.ts, ui.test.ts) add what they need. The demo keeps the example's.
+      .replace(/\n\s*promotion: \{ from: "dev" \},\n\s*approval: \{[^\n]*\},/, "")
+      .replace('requires: ["image", "ci", "promotion"]', 'requires: ["image", "ci"]'),
   );
   if (options.node === "simulated") {
     const config = readFileSync(configPath, "utf8");
