@@ -15,7 +15,8 @@ import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../clients/search/client.ts";
 import { readLiveState } from "../plan/live-state.ts";
 import { withAdoptions } from "../plan/adopt.ts";
-import { buildPlan, gateBlocks, stepsOf, type Plan } from "../plan/plan.ts";
+import { buildPlan, gateBlocks, planChanges, stepsOf, type Plan } from "../plan/plan.ts";
+import { withServerView } from "../plan/server-view.ts";
 import { dryRunApplies, dryRunBlocks } from "../plan/server-dry-run.ts";
 import { renderJobTemplates } from "../render/render.ts";
 import { hashCanonical } from "../release/hash.ts";
@@ -92,6 +93,11 @@ export interface PlanOptions {
   readonly breakGlass?: { readonly reason: string };
   /** The command a refusal's way out tells to run again (`slipway deploy -e prod`). */
   readonly command?: string;
+  /**
+   * --reclaim: fields other managers added take Slipway's ownership first, so that the apply
+   * removes them; implies --force-conflicts (the object is made as defined, whoever changed it).
+   */
+  readonly reclaim?: boolean;
 }
 
 /**
@@ -169,7 +175,7 @@ export async function planFor(
           skippingProof: options.skipDynamicProof === true,
         }),
     dryRunApplies(session.cluster, plan.services, {
-      force: options.forceConflicts === true,
+      force: options.forceConflicts === true || options.reclaim === true,
       ...(signal ? { signal } : {}),
     }),
     // A move copies the references into the target after its plan, and reports the ones it cannot.
@@ -219,8 +225,10 @@ export async function planFor(
       }),
     ];
   };
-  const gated = plan.services.map((s) => {
-    const dryRun = dryRuns.get(s.service);
+  // What the apply really changes: the server's dry run leaves fields other managers added.
+  const seen = withServerView(plan.services, live, dryRuns.leaves, options.reclaim === true);
+  const gated = seen.map((s) => {
+    const dryRun = dryRuns.byService.get(s.service);
     const gate = gates.find((g) => g.service === s.service) as ServiceGate;
     const files = migrationFiles.get(s.service);
     return {
@@ -233,6 +241,7 @@ export async function planFor(
   return {
     ...plan,
     services: gated,
+    changed: planChanges(gated, plan.orphans),
     steps: stepsOf(session.project, session.env, gated, plan.orphans),
     checks,
     blocked: gateBlocks(gated, checks) || dryRunBlocks(gated),

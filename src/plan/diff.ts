@@ -68,3 +68,47 @@ function isZeroValue(value: unknown): boolean {
   if (typeof value === "object") return Object.keys(value as object).length === 0;
   return false;
 }
+
+/** The server's bookkeeping, which every write changes: never a change of the object. */
+const bookkeeping = new Set(["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"]);
+
+/**
+ * What an apply changes: every field that differs between the live object and the one the
+ * server's dry run of the apply leaves (both as the server keeps them, defaults and all), but
+ * the server's bookkeeping and the status.
+ */
+export function diffApplied(live: KubernetesObject, after: KubernetesObject): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const walk = (before: unknown, now: unknown, path: string): void => {
+    if (JSON.stringify(before) === JSON.stringify(now)) return;
+    const objects =
+      before !== null &&
+      now !== null &&
+      typeof before === "object" &&
+      typeof now === "object" &&
+      Array.isArray(before) === Array.isArray(now);
+    if (objects && Array.isArray(before) && Array.isArray(now) && before.length === now.length) {
+      before.forEach((b, i) => walk(b, now[i], `${path}[${i}]`));
+      return;
+    }
+    if (objects && !Array.isArray(before)) {
+      const b = before as Record<string, unknown>;
+      const n = now as Record<string, unknown>;
+      for (const key of new Set([...Object.keys(b), ...Object.keys(n)]))
+        walk(b[key], n[key], path ? `${path}.${key}` : key);
+      return;
+    }
+    changes.push({
+      path,
+      ...(before === undefined ? {} : { from: before }),
+      ...(now === undefined ? {} : { to: now }),
+    });
+  };
+  const strip = (o: KubernetesObject): Record<string, unknown> => {
+    const { status: _status, metadata, ...rest } = o as KubernetesObject & { status?: unknown };
+    const kept = Object.fromEntries(Object.entries(metadata ?? {}).filter(([k]) => !bookkeeping.has(k)));
+    return { ...rest, metadata: kept };
+  };
+  walk(strip(live), strip(after), "");
+  return changes;
+}

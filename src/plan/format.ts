@@ -5,6 +5,7 @@ import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
 import { gateBlocks, type ObjectChange, type Plan, type ServicePlan } from "./plan.ts";
 import { applyRefusalHint } from "../clients/kubernetes/apply-objects.ts";
 import type { DryRunFinding, ManagerConflict } from "./server-dry-run.ts";
+import type { ForeignField } from "./managed-fields.ts";
 
 export interface Style {
   readonly add: (s: string) => string;
@@ -49,14 +50,38 @@ function objectLines(
           : style.dim;
   const label = o.adopts
     ? "adopt"
-    : { create: "create", update: "update", prune: "prune", unchanged: "unchanged" }[o.action];
+    : o.action === "unchanged" && o.stays?.length
+      ? "unchanged by the apply"
+      : { create: "create", update: "update", prune: "prune", unchanged: "unchanged" }[o.action];
   const hatch = o.escapeHatch === "raw" ? ", raw object" : o.escapeHatch === "patched" ? ", patched" : "";
   const lines = [paint(`  ${o.adopts ? "&" : sign[o.action]} ${o.kind}/${o.name}  (${label}${hatch})`)];
   if (o.adopts) lines.push(style.dim(`      ${adoptionNote(o)}`));
   for (const c of o.changes)
     lines.push(`      ${c.path}: ${style.remove(show(c.from))} → ${style.add(show(c.to))}`);
   if (dryRun) lines.push(...findingLines(dryRun.finding, dryRun.forced, style));
+  lines.push(...foreignLines(o, style));
   return lines;
+}
+
+const managerList = (f: ForeignField): string => f.managers.map((m) => `"${m}"`).join(", ");
+
+/** Fields other managers added: staying (the apply leaves them), or reclaimed (--reclaim removes them). */
+function foreignLines(o: ObjectChange, style: Style): string[] {
+  const stays = (o.stays ?? []).map((f) =>
+    style.change(`      = stays: ${f.field} = ${show(f.value)}, added by field manager ${managerList(f)}`),
+  );
+  if (stays.length)
+    stays.push(
+      style.change(
+        "        the apply leaves fields another manager added (server-side apply removes only Slipway's own): deploy --reclaim takes them over and removes them, or put them in the definition",
+      ),
+    );
+  const reclaims = (o.reclaims ?? []).map((f) =>
+    style.change(
+      `      ! reclaims from field manager ${managerList(f)} (--reclaim), then removes: ${f.field}`,
+    ),
+  );
+  return [...stays, ...reclaims];
 }
 
 const podTemplates = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob"]);
@@ -217,12 +242,15 @@ export function formatPlan(plan: Plan, style: Style): string {
           `  = ${k.kind}/${k.name}  (no longer defined, kept: ${k.mountedBy.join(", ")} still mount${k.mountedBy.length === 1 ? "s" : ""} it)`,
         ),
       );
+    // What the apply leaves of the objects it would not change: fields other managers added.
+    const staying = s.objects.filter((o) => o.action === "unchanged" && o.stays?.length);
+    for (const o of staying) lines.push(...objectLines(o, style));
     if (!s.changed) continue;
     if (s.resumes !== undefined)
       lines.push(style.change(`  resumes revision ${s.resumes}, interrupted earlier`));
     else if (s.objects.every((o) => o.action === "unchanged"))
       lines.push(style.change("  objects match; no finished release records them yet"));
-    const unchanged = s.objects.filter((o) => o.action === "unchanged").length;
+    const unchanged = s.objects.filter((o) => o.action === "unchanged" && !o.stays?.length).length;
     const forced = s.dryRun?.forced === true;
     const findings = new Map(
       (s.dryRun?.findings ?? []).map((finding) => [`${finding.kind}/${finding.name}`, { finding, forced }]),
@@ -240,8 +268,13 @@ export function formatPlan(plan: Plan, style: Style): string {
     for (const o of plan.orphans) lines.push(...objectLines(o, style));
   }
   lines.push("");
+  const stays = plan.services.flatMap((s) => s.objects.flatMap((o) => o.stays ?? []));
   if (!plan.changed) {
-    lines.push("No changes: the environment matches the definitions.");
+    lines.push(
+      stays.length
+        ? `No changes a deploy would make; ${stays.length} field(s) other field managers added stay (= above): slipway deploy --env ${plan.environment} --reclaim removes them.`
+        : "No changes: the environment matches the definitions.",
+    );
   } else {
     lines.push(style.bold("Steps"));
     plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.service}: ${step.description}`));

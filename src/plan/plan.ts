@@ -22,6 +22,7 @@ import { sharedConfigMaps, sharedConfigUsed } from "../definitions/shared-config
 import { configMapMounts } from "./config-mounts.ts";
 import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
+import type { ForeignField } from "./managed-fields.ts";
 import type { ShippedMigrations } from "../migrations/image-files.ts";
 import type { BreakGlass } from "../windows/break-glass.ts";
 
@@ -40,6 +41,13 @@ export interface ObjectChange {
    * (labels it as the service's own). `changes` then lists what it changes beyond the labels.
    */
   readonly adopts?: boolean;
+  /**
+   * Fields other field managers added that the apply leaves, as the server's dry run says: the
+   * definition does not set them, and server-side apply removes only fields Slipway owned.
+   */
+  readonly stays?: readonly ForeignField[];
+  /** With --reclaim: the fields the deploy takes over from their managers, so that its apply removes them. */
+  readonly reclaims?: readonly ForeignField[];
 }
 
 export interface ServicePlan {
@@ -66,6 +74,8 @@ export interface ServicePlan {
   readonly shippedMigrations?: ShippedMigrations;
   /** Objects change, or the release record does not yet say these objects are deployed. */
   readonly changed: boolean;
+  /** The deployed release records these objects and no deploy of them is pending. */
+  readonly recorded: boolean;
   /** How the calls' request schemas changed since the deployed release, when they did. */
   readonly calls?: CallsDiff;
   /** "Built and tested": its image, CI build and promotion, when the plan was made against them. */
@@ -186,8 +196,7 @@ export function buildPlan(input: PlanInput): Plan {
     services: servicePlans,
     orphans,
     steps: stepsOf(project, env, servicePlans, orphans),
-    changed:
-      servicePlans.some((p) => p.changed || p.audit.some((a) => a.change !== "none")) || orphans.length > 0,
+    changed: planChanges(servicePlans, orphans),
   };
 }
 
@@ -282,6 +291,7 @@ function planService(
     .sort((a, b) => b.revision - a.revision);
   const pending = mine.find((r) => r.status === "pending" && r.objectsHash === objectsHash);
   const deployed = mine.find((r) => r.status === "deployed");
+  const recorded = deployed?.objectsHash === objectsHash && !mine.some((r) => r.status === "pending");
   const calls = deployedCalls ? diffCalls(deployedCalls, service.calls) : undefined;
   const sharedUsed = shared ? sharedConfigUsed(service, shared.owners) : [];
   return {
@@ -312,9 +322,22 @@ function planService(
           .filter((c) => c.audited)
           .map((c) => planAuditCall(service.spec.name, c, audit.get(c.name), env.search?.indexPrefix))
       : [],
-    changed:
-      objects.some((o) => o.action !== "unchanged") ||
-      deployed?.objectsHash !== objectsHash ||
-      mine.some((r) => r.status === "pending"),
+    changed: objectsChange(objects) || !recorded,
+    recorded,
   };
 }
+
+const objectsChange = (objects: readonly ObjectChange[]): boolean =>
+  objects.some((o) => o.action !== "unchanged");
+
+/**
+ * The service plan with its objects' changes as they will really be (the server's dry run can
+ * find that an apply changes less than the definitions differ): changed again from them.
+ */
+export function withObjects(plan: ServicePlan, objects: readonly ObjectChange[]): ServicePlan {
+  return { ...plan, objects, changed: objectsChange(objects) || !plan.recorded };
+}
+
+/** Whether a deploy of these services (and orphans) would change anything. */
+export const planChanges = (services: readonly ServicePlan[], orphans: readonly ObjectChange[]): boolean =>
+  services.some((p) => p.changed || p.audit.some((a) => a.change !== "none")) || orphans.length > 0;

@@ -113,7 +113,7 @@ export async function dryRunApplies(
   cluster: Cluster,
   services: readonly ServicePlan[],
   options: { readonly force: boolean; readonly signal?: AbortSignal; readonly concurrency?: number },
-): Promise<Map<string, ServerDryRun>> {
+): Promise<DryRuns> {
   const limit = pLimit(options.concurrency ?? DRY_RUN_CONCURRENCY);
   const updates = services.map((s) => ({
     service: s.service,
@@ -129,32 +129,52 @@ export async function dryRunApplies(
       Promise.all(objects.map((o) => limit(() => dryRunOne(cluster, o, options)))),
     ),
   );
-  return new Map(
+  const leaves = new Map(
+    updates.flatMap(({ objects }, i) =>
+      objects.flatMap((o, j) => {
+        const after = results[i]?.[j]?.after;
+        return after ? [[`${o.kind}/${o.name}`, after] as const] : [];
+      }),
+    ),
+  );
+  const byService = new Map(
     updates.map(({ service, objects }, i) => [
       service,
       {
         objects: objects.length,
         forced: options.force,
-        findings: (results[i] ?? []).filter((f): f is DryRunFinding => f !== undefined),
+        findings: (results[i] ?? []).flatMap((r) => (r.finding ? [r.finding] : [])),
       },
     ]),
   );
+  return { byService, leaves };
+}
+
+/** The dry runs of a plan's applies. */
+export interface DryRuns {
+  readonly byService: ReadonlyMap<string, ServerDryRun>;
+  /** By "Kind/name": the object the server says each accepted apply would leave. */
+  readonly leaves: ReadonlyMap<string, KubernetesObject>;
+}
+
+interface DryRunOutcome {
+  readonly finding?: DryRunFinding;
+  readonly after?: KubernetesObject;
 }
 
 async function dryRunOne(
   cluster: Cluster,
   object: ObjectChange & { desired: KubernetesObject },
   options: { readonly force: boolean; readonly signal?: AbortSignal },
-): Promise<DryRunFinding | undefined> {
+): Promise<DryRunOutcome> {
   const at = { kind: object.kind, name: object.name };
-  const attempt = async (force: boolean): Promise<KubernetesApiError | undefined> => {
+  const attempt = async (force: boolean): Promise<KubernetesApiError | KubernetesObject> => {
     try {
-      await cluster.apply(object.desired, {
+      return await cluster.apply(object.desired, {
         dryRun: true,
         force,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return undefined;
     } catch (error) {
       if (error instanceof KubernetesApiError && refusalStatuses.has(error.status)) return error;
       throw error;
@@ -168,16 +188,18 @@ async function dryRunOne(
   });
   // Without force first: a conflict is how the server names the fields another manager owns.
   const first = await attempt(false);
-  if (!first) return undefined;
+  if (!(first instanceof KubernetesApiError)) return { after: first };
   // A first deploy creates the namespace: until then the server cannot dry-run a create in it.
   if (object.action === "create" && first.status === 404 && /namespaces? .*not found/.test(first.message))
-    return undefined;
+    return {};
   const conflicts = first.status === 409 ? parseApplyConflicts(first.message) : undefined;
-  if (!conflicts) return refused(first);
+  if (!conflicts) return { finding: refused(first) };
   // The server looks for conflicts before it validates: forced, it says what else it refuses.
   const forced = await attempt(true);
-  if (forced) return refused(forced, conflicts);
-  return { ...at, outcome: options.force ? "takes-over" : "conflict", conflicts };
+  if (forced instanceof KubernetesApiError) return { finding: refused(forced, conflicts) };
+  const finding = { ...at, outcome: options.force ? "takes-over" : "conflict", conflicts } as const;
+  // Only a forced deploy leaves what the forced dry run did; without force it stops on the conflict.
+  return options.force ? { finding, after: forced } : { finding };
 }
 
 /** A conflict or refusal in the dry run blocks the plan, as a failed gate check does. */

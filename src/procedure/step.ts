@@ -13,6 +13,7 @@ export type StepName =
   | "check-migrations"
   | "migrate"
   | "audit-index"
+  | "reclaim"
   | "apply"
   | "rollout"
   | "verify"

@@ -110,7 +110,7 @@ beforeAll(async () => {
   plan = buildPlan({ project, env: environment, only: [], live });
 });
 
-const withDryRun = (dryRuns: Map<string, ServerDryRun>): Plan => {
+const withDryRun = (dryRuns: ReadonlyMap<string, ServerDryRun>): Plan => {
   const services = plan.services.map((s) => {
     const dryRun = dryRuns.get(s.service);
     return dryRun?.objects ? { ...s, dryRun } : s;
@@ -121,7 +121,7 @@ const withDryRun = (dryRuns: Map<string, ServerDryRun>): Plan => {
 describe("dryRunApplies", () => {
   it("dry-runs only the objects to update; a conflict blocks, and the plan names manager, field and fix", async () => {
     const { cluster, calls } = answering((force) => (force ? undefined : conflict));
-    const dryRuns = await dryRunApplies(cluster, plan.services, { force: false });
+    const { byService: dryRuns } = await dryRunApplies(cluster, plan.services, { force: false });
     // auth's Deployment is the only update; creates are never dry-run.
     expect(calls).toEqual([false, true]);
     expect(dryRuns.get("auth")).toEqual({
@@ -155,7 +155,7 @@ describe("dryRunApplies", () => {
 
   it("with force, says it takes the fields over, and does not block", async () => {
     const { cluster, calls } = answering((force) => (force ? undefined : conflict));
-    const forced = withDryRun(await dryRunApplies(cluster, plan.services, { force: true }));
+    const forced = withDryRun((await dryRunApplies(cluster, plan.services, { force: true })).byService);
     expect(calls).toEqual([false, true]);
     expect(forced.blocked).toBe(false);
     expect(forced.services.find((s) => s.service === "auth")?.dryRun?.findings[0]?.outcome).toBe(
@@ -170,7 +170,7 @@ describe("dryRunApplies", () => {
     const { cluster } = answering((force) =>
       force ? new KubernetesApiError(422, "Invalid", answers.invalid, "") : conflict,
     );
-    const refused = withDryRun(await dryRunApplies(cluster, plan.services, { force: true }));
+    const refused = withDryRun((await dryRunApplies(cluster, plan.services, { force: true })).byService);
     expect(refused.blocked).toBe(true);
     expect(refused.services.find((s) => s.service === "auth")?.dryRun?.findings[0]).toMatchObject({
       outcome: "refused",
@@ -188,7 +188,7 @@ describe("dryRunApplies", () => {
     const { cluster, calls } = answering(
       () => new KubernetesApiError(403, "Forbidden", answers.forbidden, ""),
     );
-    const forbidden = withDryRun(await dryRunApplies(cluster, plan.services, { force: false }));
+    const forbidden = withDryRun((await dryRunApplies(cluster, plan.services, { force: false })).byService);
     expect(calls).toEqual([false]);
     expect(forbidden.blocked).toBe(true);
     expect(formatPlan(forbidden, plain)).toContain(

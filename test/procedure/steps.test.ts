@@ -58,6 +58,7 @@ describe("the procedure's steps", () => {
       ["check-migrations", "before-rollout"],
       ["migrate", "before-rollout"],
       ["audit-index", "before-rollout"],
+      ["reclaim", "before-rollout"],
       ["apply", "rollout"],
       ["rollout", "rollout"],
       ["verify", "rollout"],

@@ -19,6 +19,7 @@ export interface DeployFlags extends ParameterFlags {
   yes?: boolean;
   dryRun?: boolean;
   forceConflicts?: boolean;
+  reclaim?: boolean;
   rollback: boolean;
   timeout: string;
   parallel: string;
@@ -56,6 +57,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "also write a JUnit report (each check and each service a test case), for Jenkins",
     )
     .option("--force-conflicts", "take over fields that other field managers own")
+    .option(
+      "--reclaim",
+      "also remove fields other field managers added (kubectl set env): take them over, then apply without them; implies --force-conflicts",
+    )
     .option("--no-rollback", "on a failed rollout, leave it for inspection instead of rolling back")
     .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
     .option("--parallel <n>", "services deployed at once (among those whose dependencies are done)", "4")
@@ -137,6 +142,7 @@ export function registerDeploy(program: Command, out: Output): void {
       ...(out.signal ? { signal: out.signal } : {}),
       ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
       forceConflicts: opts.forceConflicts === true,
+      reclaim: opts.reclaim === true,
     });
     render.plan(plan);
     await deployPlanned({ out, render, session, plan, services, opts });
@@ -187,7 +193,7 @@ export async function deployPlanned(args: {
   const report = await deploy.run(session.project, session.env, plan, {
     only: services,
     dryRun: opts.dryRun === true,
-    forceConflicts: opts.forceConflicts === true,
+    forceConflicts: opts.forceConflicts === true || opts.reclaim === true,
     rollback: opts.rollback,
     timeoutMs,
     parallel,

@@ -21,6 +21,10 @@ export function registerPlan(program: Command, out: Output): void {
     .option(
       "--force-conflicts",
       "plan as deploy --force-conflicts applies: take over fields that other field managers own",
+    )
+    .option(
+      "--reclaim",
+      "plan as deploy --reclaim applies: also remove fields other field managers added; implies --force-conflicts",
     );
   addParameterFlags(command).action(
     async (
@@ -30,12 +34,16 @@ export function registerPlan(program: Command, out: Output): void {
         output: string;
         detailedExitcode?: boolean;
         forceConflicts?: boolean;
+        reclaim?: boolean;
       } & ParameterFlags,
       cmd: Command,
     ) => {
       const format = outputFormat(opts.output, ["text", "json"]);
       const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
-      const plan = await planFor(session, services, { forceConflicts: opts.forceConflicts === true });
+      const plan = await planFor(session, services, {
+        forceConflicts: opts.forceConflicts === true,
+        reclaim: opts.reclaim === true,
+      });
       if (format === "json") printDocument(out, document("Plan", planJson(plan)));
       else out.write(formatPlan(plan, out.colour ? colour : plain));
       writePlanSummary(plan);

@@ -7,6 +7,7 @@ import { checkMigrations } from "./check-migrations.ts";
 import { gate } from "./gate.ts";
 import { migrate } from "./migrate.ts";
 import { prune } from "./prune.ts";
+import { reclaim } from "./reclaim.ts";
 import { record } from "./record.ts";
 import { rollout } from "./rollout.ts";
 import { verify } from "./verify.ts";
@@ -16,9 +17,10 @@ export const procedure: readonly Step[] = [
   checkMigrations, // 2. old and new co-exist on the migrated schema
   migrate, // 3. migrations run and finish before the rollout
   auditIndex, // 4. a breaking call's audit index is updated before the new version writes
-  apply, // 5. server-side apply
-  rollout, // 6. watch the rollout
-  verify, // 7. the new version's own verification Jobs
-  prune, // 8. remove what is no longer defined
-  record, // 9. the release is recorded as deployed
+  reclaim, // 5. with --reclaim: fields other managers added become Slipway's, for the apply to remove
+  apply, // 6. server-side apply
+  rollout, // 7. watch the rollout
+  verify, // 8. the new version's own verification Jobs
+  prune, // 9. remove what is no longer defined
+  record, // 10. the release is recorded as deployed
 ];
