@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { diffObject } from "../plan/diff.ts";
+import { foreignFields, type ForeignField } from "../plan/managed-fields.ts";
 import { objectKey } from "../plan/live-state.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseRecord, ReleaseSummary } from "../release/record.ts";
@@ -20,6 +21,12 @@ export interface ObjectDrift {
   /** changed: fields differ; missing: applied, but gone from the cluster. */
   readonly state: "changed" | "missing";
   readonly fields: readonly FieldDrift[];
+  /**
+   * Who changed them, as managedFields say, where another field manager owns a drifted field:
+   * `added` ones a deploy leaves (deploy --reclaim removes them), `changed` ones it conflicts on
+   * (deploy --force-conflicts takes them back).
+   */
+  readonly foreign?: readonly ForeignField[];
 }
 
 export interface ServiceDrift {
@@ -127,5 +134,11 @@ function objectDrift(applied: KubernetesObject, live: KubernetesObject | undefin
     ...(c.from === undefined ? {} : { live: c.from }),
     applied: c.to,
   }));
-  return fields.length ? [{ ...id, state: "changed", fields }] : [];
+  if (!fields.length) return [];
+  const foreign = foreignFields(
+    applied,
+    live,
+    fields.map((f) => f.path),
+  );
+  return [{ ...id, state: "changed", fields, ...(foreign.length ? { foreign } : {}) }];
 }

@@ -11,7 +11,25 @@ function objectLines(o: ObjectDrift, style: Style): string[] {
     ...o.fields.map(
       (f) => `      ${f.path}: live ${style.remove(show(f.live))}, applied ${style.add(show(f.applied))}`,
     ),
+    ...(o.foreign ?? []).map((f) =>
+      style.change(
+        f.how === "added"
+          ? `      ${f.field} added by field manager ${managers(f.managers)}: a deploy leaves it, deploy --reclaim removes it`
+          : `      ${f.field} changed by field manager ${managers(f.managers)}: deploy --force-conflicts (or --reclaim) takes it back`,
+      ),
+    ),
   ];
+}
+
+const managers = (names: readonly string[]): string => names.map((m) => `"${m}"`).join(", ");
+
+/** The deploy that restores what drifted: --reclaim where another manager added a field. */
+function restoreLine(report: DriftReport): string {
+  const foreign = report.services.flatMap((s) => s.objects.flatMap((o) => o.foreign ?? []));
+  const deploy = `slipway deploy --env ${report.environment}`;
+  if (foreign.some((f) => f.how === "added"))
+    return `To restore: ${deploy} --reclaim (takes over the fields other field managers added or changed, then applies the definitions without the added ones; a deploy of every service deletes the orphans)`;
+  return `To restore: ${deploy} (--force-conflicts takes back fields a hand edit took over; a deploy of every service deletes the orphans)`;
 }
 
 function serviceLines(s: ServiceDrift, style: Style): string[] {
@@ -55,7 +73,7 @@ export function formatDrift(report: DriftReport, style: Style): string {
   else
     lines.push(
       `Drift: ${objects} object(s) changed or missing, ${report.orphans.length} orphan(s).`,
-      `To restore: slipway deploy --env ${report.environment} (--force-conflicts takes back fields a hand edit took over; a deploy of every service deletes the orphans)`,
+      restoreLine(report),
     );
   return lines.join("\n") + "\n";
 }

@@ -112,8 +112,11 @@ function cellView(cell: MatrixCell | undefined, service: string, env: string): H
     ${
       cell.drift.length
         ? html`<span class="flag drift" data-drift title="${cell.drift.join("; ")}"
-            >⚠ drift: ${cell.drift.join("; ")}</span
-          >`
+              >⚠ drift: ${cell.drift.join("; ")}</span
+            ><span class="flag muted mono" data-drift-fix
+              >slipway drift --env ${env} ${service} shows the fields; slipway deploy --env ${env} ${service}
+              --reclaim restores them as defined, also what other field managers added</span
+            >`
         : cell.latest
           ? html`<span class="flag ok">no drift seen</span>`
           : ""
