@@ -23,7 +23,14 @@ export function asTheServerLeavesIt(
   // Only fields Slipway's apply owns, before or after: not what the server writes with it
   // (a Deployment's revision annotation, bumped by a dry run of a template change).
   const ours = [...slipwayOwned(live), ...slipwayOwned(after)];
-  const applied = diffApplied(live, after).filter((c) => ours.some((p) => overlaps(p, c.path)));
+  // A Deployment applied without replicas (an autoscaler owns them) keeps its live count: the
+  // apply hands the field to another manager first (applyAll), which a dry run does not.
+  const handsOver =
+    change.kind === "Deployment" &&
+    (change.desired as { spec?: { replicas?: unknown } }).spec?.replicas === undefined;
+  const applied = diffApplied(live, after).filter(
+    (c) => ours.some((p) => overlaps(p, c.path)) && !(handsOver && c.path === "spec.replicas"),
+  );
   const removed: FieldChange[] = reclaim ? stays.map((f) => ({ path: f.path, from: f.value })) : [];
   const changes = [...applied, ...removed];
   const { stays: _stays, reclaims: _reclaims, ...rest } = change;

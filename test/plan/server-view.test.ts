@@ -5,7 +5,7 @@ import type { ProjectModel } from "../../src/definitions/model.ts";
 import { formatPlan, plain } from "../../src/plan/format.ts";
 import { objectKey } from "../../src/plan/live-state.ts";
 import { buildPlan, planChanges, type Plan } from "../../src/plan/plan.ts";
-import { withServerView } from "../../src/plan/server-view.ts";
+import { asTheServerLeavesIt, withServerView } from "../../src/plan/server-view.ts";
 import { renderEnvironment } from "../../src/render/render.ts";
 import { exampleConfig } from "../support/project.ts";
 
@@ -162,5 +162,23 @@ describe("the plan shows what the server's dry run of the apply leaves", () => {
     expect(auth.objects.find((o) => o.kind === "Deployment")?.changes).toEqual([
       { path: "spec.template.spec.containers[0].env[0].value", from: before, to: "changed-by-apply" },
     ]);
+  });
+
+  it("a Deployment handed to an autoscaler keeps its live count: the apply hands replicas over first", () => {
+    const live = liveAuth() as Deployment & { spec: { replicas?: number } };
+    live.spec.replicas = 4;
+    live.metadata!.managedFields!.push({
+      manager: "slipway",
+      operation: "Apply",
+      fieldsType: "FieldsV1",
+      fieldsV1: { "f:spec": { "f:replicas": {} } },
+    });
+    const desired = structuredClone(live) as Deployment & { spec: { replicas?: number } };
+    delete desired.spec.replicas;
+    // The dry run cannot hand over: it drops Slipway's replicas, and the count to its default.
+    const after = structuredClone(live);
+    after.spec.replicas = 1;
+    const change = { kind: "Deployment", name: "auth", action: "update" as const, changes: [], desired };
+    expect(asTheServerLeavesIt(change, live, after, false).action).toBe("unchanged");
   });
 });
