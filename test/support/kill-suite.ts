@@ -33,7 +33,9 @@ export function killSuite(phase: Phase): void {
   });
   const cluster = Cluster.open("local", platform.kubeconfig);
   const store = new ReleaseStore(cluster, project.namespace);
+  // --reclaim: each version also has a variable added by hand to remove (the reclaim step).
   const deploy = ["deploy", "auth", "mail", "--env", "dev", "--yes", "--timeout", "60s", "-o", "jsonl"];
+  deploy.push("--reclaim");
   const mailDir = join(project.root, "services", "mail");
   const original = readFileSync(join(mailDir, "service.ts"), "utf8");
   const originalCall = JSON.parse(readFileSync(join(mailDir, "calls", "send.request.json"), "utf8")) as {
@@ -78,6 +80,22 @@ export function killSuite(phase: Phase): void {
     writeFileSync(join(mailDir, "calls", "send.request.json"), JSON.stringify(call, null, 2));
     return version;
   }
+
+  /** A variable added to mail's Deployment by another field manager: the deploy's reclaim step has work. */
+  const addedByHand = (n: number): Promise<unknown> =>
+    cluster.request({
+      method: "PATCH",
+      path: `/apis/apps/v1/namespaces/${project.namespace}/deployments/mail`,
+      query: { fieldManager: "hand-edit" },
+      contentType: "application/json-patch+json",
+      body: [
+        {
+          op: "add",
+          path: "/spec/template/spec/containers/0/env/-",
+          value: { name: `BY_HAND_${n}`, value: "x" },
+        },
+      ],
+    });
 
   /** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
   const deployKilledAt = (at: (e: Event) => boolean): Promise<Killed> =>
@@ -193,6 +211,7 @@ export function killSuite(phase: Phase): void {
     points.forEach(([when, at, stepName], i) => {
       it(`converges when run again (killed ${when})`, async () => {
         const version = writeVersion(i + 1, { rollOver: when.includes("rolled over") });
+        await addedByHand(i + 1);
         const killed = await deployKilledAt(at);
         expect(killed.killed, JSON.stringify(killed.events.slice(-3))).toBeDefined();
         const started = killed.events.find((e) => e.type === "service-started" && e.service === "mail");
