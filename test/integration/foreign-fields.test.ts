@@ -77,6 +77,10 @@ describe("fields another field manager added: the plan says they stay, deploy --
     const d = await deploy("files");
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout + d.stderr).toContain("Nothing to deploy.");
+    // Forcing takes over conflicting fields only: this one conflicts with nothing, so still nothing.
+    const forced = await deploy("files", "--force-conflicts");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout + forced.stderr).toContain("Nothing to deploy.");
     expect(await revisions()).toEqual([[1, "deployed"]]);
     expect(envOf(await files()).LOG_LEVEL).toBe("debug");
   });
