@@ -2,6 +2,7 @@ import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron-schedule.ts";
 import { jsonObject } from "./json-value.ts";
 import { windowTimesIssues } from "./deploy-window.ts";
+import { notificationsSchema } from "./notifications.ts";
 
 /**
  * The shape of a service and an environment once every per-environment value is
@@ -658,6 +659,8 @@ export const environmentSchema = z.strictObject({
   breakGlass: kubernetesIdentities.optional(),
   /** Whether `slipway rollback` may run while the environment is frozen (default true: it reduces risk). */
   rollbackDuringFreeze: z.boolean().optional(),
+  /** Where each deploy here is told, one message per deploy kept current (src/notify). */
+  notifications: notificationsSchema.optional(),
 });
 
 export const projectSchema = z.strictObject({

@@ -54,12 +54,31 @@ export interface ReleaseRecord {
   description: string;
   /** Set when a step of this release failed: which, why, and what the cluster said. */
   failure?: ReleaseFailure;
+  /** How the deploy's message reached each destination of the environment's notifications. */
+  notifications?: NotificationDelivery[];
   /** Set when this release failed and Slipway rolled back by itself. */
   rollback?: {
     readonly toRevision: number;
     readonly outcome: "succeeded" | "failed";
     readonly message: string;
   };
+}
+
+/**
+ * One destination's delivery of a deploy's message: delivered (its last update arrived),
+ * failed (given up after the retries; the error, never a secret), filtered (failures only, and
+ * nothing failed), deduplicated (the same failure was alerted within the repeat window).
+ */
+export interface NotificationDelivery {
+  readonly destination: string;
+  readonly type: "webhook" | "slack" | "email";
+  readonly messageId: string;
+  readonly outcome: "delivered" | "failed" | "filtered" | "deduplicated";
+  /** Updates delivered, and the sequence number of the last one. */
+  readonly sent: number;
+  readonly lastSequence?: number;
+  readonly attempts: number;
+  readonly error?: string;
 }
 
 /**

@@ -13,6 +13,9 @@ import { confirm } from "../confirm.ts";
 import { deployRenderer } from "../deploy-report.ts";
 import { outputFormat } from "../output-format.ts";
 import { parseDuration } from "../duration.ts";
+import { ReleaseNotifier } from "../../notify/notifier.ts";
+import { deliveryLine, recordDeliveries } from "../../notify/record-deliveries.ts";
+import { ReleaseStore } from "../../release/store.ts";
 
 export interface DeployFlags extends ParameterFlags {
   env: string;
@@ -189,34 +192,77 @@ export async function deployPlanned(args: {
   )
     return undefined;
   const started = Date.now();
-  const deploy = render.watched(new Deploy(session.cluster, ci.recording(render.events)));
-  const report = await deploy.run(session.project, session.env, plan, {
-    only: services,
-    dryRun: opts.dryRun === true,
-    forceConflicts: opts.forceConflicts === true || opts.reclaim === true,
-    rollback: opts.rollback,
-    timeoutMs,
-    parallel,
-    waitForLock: opts.waitForLock === true,
-    leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
-    deployedBy: opts.dryRun ? "dry-run" : (args.deployedBy ?? (await deployer(session.cluster))),
-    ...(args.promotion ? { promotion: args.promotion } : {}),
-    commit: currentCommit(session.project.root),
-    ...(opts.allowBreakingMigrations && opts.reason
-      ? { allowBreakingMigrations: { reason: opts.reason } }
-      : {}),
-    evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
-    scratchDatabase: opts.scratchDatabase as "pglite" | "server",
-    ...(out.signal ? { signal: out.signal } : {}),
-    ...(session.search ? { search: session.search } : {}),
-    ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
-    digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
-    ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
-    ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
-    ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
-    ...(plan.breakGlass && !opts.dryRun ? { breakGlass: plan.breakGlass } : {}),
-  });
+  const deployedBy = opts.dryRun ? "dry-run" : (args.deployedBy ?? (await deployer(session.cluster)));
+  // One message per deploy (or promotion), kept current from the same events the terminal draws;
+  // none for a dry run.
+  const notifier = opts.dryRun
+    ? undefined
+    : await ReleaseNotifier.open({
+        cluster: session.cluster,
+        env: session.env,
+        project: session.project.name,
+        action: args.promotion ? "promotion" : "deploy",
+        by: deployedBy,
+        services: plan.services
+          .filter((s) => s.changed)
+          .map((s) => ({
+            service: s.service,
+            to: s.newVersion,
+            ...(s.liveVersion ? { from: s.liveVersion } : {}),
+          })),
+        warn: (text) => render.human.error(text),
+      });
+  const sink = ci.recording(notifier ? notifier.tee(render.events) : render.events);
+  const deploy = render.watched(new Deploy(session.cluster, sink));
+  const report = await deploy
+    .run(session.project, session.env, plan, {
+      only: services,
+      dryRun: opts.dryRun === true,
+      forceConflicts: opts.forceConflicts === true || opts.reclaim === true,
+      rollback: opts.rollback,
+      timeoutMs,
+      parallel,
+      waitForLock: opts.waitForLock === true,
+      leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
+      deployedBy,
+      ...(args.promotion ? { promotion: args.promotion } : {}),
+      commit: currentCommit(session.project.root),
+      ...(opts.allowBreakingMigrations && opts.reason
+        ? { allowBreakingMigrations: { reason: opts.reason } }
+        : {}),
+      evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
+      scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+      ...(out.signal ? { signal: out.signal } : {}),
+      ...(session.search ? { search: session.search } : {}),
+      ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
+      digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
+      ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
+      ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
+      ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
+      ...(plan.breakGlass && !opts.dryRun ? { breakGlass: plan.breakGlass } : {}),
+    })
+    .catch(async (error: unknown) => {
+      // Stopped (the lock held by another, lost, ...): the message says so before the error is.
+      notifier?.end({
+        ok: false,
+        services: [],
+        stopped: error instanceof Error ? error.message : String(error),
+      });
+      await notifier?.settle();
+      throw error;
+    });
+  notifier?.end(report);
   ci.finish(report);
   render.report(report, started);
+  if (notifier) {
+    const deliveries = await notifier.settle();
+    for (const d of deliveries) render.human.note(deliveryLine(d));
+    await recordDeliveries(
+      new ReleaseStore(session.cluster, session.env.cluster.namespace),
+      // The releases this deploy wrote: not those it left unchanged or never started.
+      report.services.filter((s) => ["deployed", "failed", "rolled-back"].includes(s.outcome)),
+      deliveries,
+    );
+  }
   return report;
 }
