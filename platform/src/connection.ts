@@ -6,6 +6,7 @@ import { adminKubeconfigPath, apiserverUrl, contextName } from "./parts/kube-ide
 import { elasticsearchUrl } from "./parts/elasticsearch.ts";
 import { dockerConfigDir, registryHost, writeDockerConfig } from "./parts/registry.ts";
 import { jenkinsCredentialsPath, jenkinsStandInUrl } from "./parts/jenkins-stand-in.ts";
+import { mailApiUrl } from "./parts/mailpit.ts";
 import { readSecrets, type PlatformSecrets } from "./secrets.ts";
 import { host, ports } from "./versions.ts";
 import { realNode } from "./parts/node/network.ts";
@@ -32,6 +33,8 @@ export interface PlatformConnection {
   readonly elasticsearch: string;
   /** The Jenkins stand-in, and the {user, token} file SLIPWAY_JENKINS_CREDENTIALS names. */
   readonly jenkins: { readonly url: string; readonly credentialsFile: string };
+  /** Mailpit: SMTP without TLS (any user and password accepted), and the HTTP API that lists received mail. */
+  readonly mail: { readonly smtp: { readonly host: string; readonly port: number }; readonly api: string };
   /**
    * The first plane's real node: pods that should run as processes select it and tolerate its
    * taint; they reach PostgreSQL at `postgres` (the node's address, as Secrets give it to both
@@ -70,6 +73,7 @@ export function writeConnection(layout: Layout): PlatformConnection {
     postgres: { host, port: ports.postgres },
     elasticsearch: elasticsearchUrl,
     jenkins: { url: jenkinsStandInUrl, credentialsFile: jenkinsCredentialsPath(layout) },
+    mail: { smtp: { host, port: ports.mailSmtp }, api: mailApiUrl },
     dockerConfig: dockerConfigDir(layout),
     realNode: {
       name: realNode.name,

@@ -3,5 +3,6 @@ import { join } from "node:path";
 
 /** The platform folder of this repository (holds the Go wrapper modules). */
 export const platformRoot = fileURLToPath(new URL("..", import.meta.url));
-export const goModuleDir = (name: "kubernetes" | "etcd" | "tools" | "helm" | "node" | "coredns"): string =>
-  join(platformRoot, "go", name);
+export const goModuleDir = (
+  name: "kubernetes" | "etcd" | "tools" | "helm" | "node" | "coredns" | "mailpit",
+): string => join(platformRoot, "go", name);

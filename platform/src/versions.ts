@@ -7,6 +7,8 @@ export const versions = {
   coredns: "v1.14.7",
   crane: "v0.22.1",
   elasticsearch: "8.19.21",
+  /** The local mail server the notification tests send to (built from source). */
+  mailpit: "v1.33.1",
   /** Built lazily, only for the deploy bench (Slipway beside Helm); not by `platform up`. */
   helm: "v3.22.0",
 } as const;
@@ -29,6 +31,9 @@ export const ports = {
   kubeProxyHealthz: 26256,
   kubeProxyMetrics: 26249,
   corednsHealth: 26253,
+  /** Mailpit: SMTP, and its HTTP API that tests read received mail from. */
+  mailSmtp: 25025,
+  mailHttp: 28025,
   /** The second, independent control plane (context `rancher`): each port one above the first's. */
   rancher: {
     etcdClient: 23791,

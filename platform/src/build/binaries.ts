@@ -19,6 +19,7 @@ export interface Binaries {
   readonly etcd: string;
   readonly kwok: string;
   readonly crane: string;
+  readonly mailpit: string;
 }
 
 /** Builds (cold) or finds (warm) every Go binary the platform runs. */
@@ -101,6 +102,17 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
     },
     progress,
   );
+  const mailpit = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "mailpit",
+      version: versions.mailpit,
+      moduleDir: goModuleDir("mailpit"),
+      packages: ["github.com/axllent/mailpit"],
+      ldflags: `-s -w -X github.com/axllent/mailpit/config.Version=${versions.mailpit}`,
+    },
+    progress,
+  );
   const need = (map: Map<string, string>, name: string): string => {
     const path = map.get(name);
     if (!path) throw new Error(`internal: no binary ${name} in build`);
@@ -120,6 +132,7 @@ export async function ensureBinaries(cacheDir: string, progress: Progress): Prom
     etcd: need(etcd, "etcd"),
     kwok: need(tools, "kwok"),
     crane: need(tools, "crane"),
+    mailpit: need(mailpit, "mailpit"),
   };
 }
 

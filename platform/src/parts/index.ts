@@ -7,6 +7,7 @@ import { registry } from "./registry.ts";
 import { postgres } from "./postgres.ts";
 import { elasticsearch } from "./elasticsearch.ts";
 import { jenkinsStandIn } from "./jenkins-stand-in.ts";
+import { mailpit } from "./mailpit.ts";
 import type { Part } from "./part.ts";
 import { realNodeParts } from "./node/index.ts";
 
@@ -32,4 +33,5 @@ export const allParts: readonly Part[] = [
   postgres,
   elasticsearch,
   jenkinsStandIn,
+  mailpit,
 ];

@@ -64,7 +64,7 @@ export function requireBinaries(ctx: PartContext): Binaries {
 }
 
 /** How the Go binaries `up` builds are got back when one is missing. */
-export const goBuilt = (module: "kubernetes" | "etcd" | "tools" | "node" | "coredns"): string =>
+export const goBuilt = (module: "kubernetes" | "etcd" | "tools" | "node" | "coredns" | "mailpit"): string =>
   `\`npm run platform -- up\` builds it from platform/go/${module} into the cache (a missing binary is built again)`;
 
 /**
