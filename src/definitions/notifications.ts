@@ -21,6 +21,17 @@ export const secretReference = z.union([
   z.strictObject({
     env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" }),
   }),
+  // A value written in place of a reference: refused, and never repeated (params.secret).
+  z.string().transform((_value, ctx): never => {
+    ctx.issues.push({
+      code: "custom",
+      input: "",
+      params: { secret: true },
+      message:
+        'is a secret written as a value: name a Secret\'s key ({ secret: "name", key: "key" }) or a variable ({ env: "NAME" }) instead',
+    });
+    return z.NEVER;
+  }),
 ]);
 export type SecretReference = z.infer<typeof secretReference>;
 
@@ -33,6 +44,8 @@ const common = {
   name,
   /** all (default): every deploy; failures: only deploys that fail, once per incident. */
   on: z.enum(["all", "failures"]).optional(),
+  /** With on: failures, the same service, version and step failing again within it is not alerted again. */
+  repeatWindow: notificationDuration.optional(),
 };
 
 const webhook = z.strictObject({
@@ -65,14 +78,10 @@ const email = z.strictObject({
   to: z.array(z.email()).min(1),
 });
 
-export const notificationsSchema = z.strictObject({
-  /** A failure of the same service, version and step within this window is the same incident. */
-  repeatWindow: notificationDuration.optional(),
-  destinations: z.array(z.discriminatedUnion("type", [webhook, slack, email])).min(1),
-});
+/** The environment's destinations: each deploy's message goes to each of them. */
+export const notificationsSchema = z.array(z.discriminatedUnion("type", [webhook, slack, email])).min(1);
 
-export type Notifications = z.infer<typeof notificationsSchema>;
-export type Destination = Notifications["destinations"][number];
+export type Destination = z.infer<typeof notificationsSchema>[number];
 export type WebhookDestination = Extract<Destination, { type: "webhook" }>;
 export type SlackDestination = Extract<Destination, { type: "slack" }>;
 export type EmailDestination = Extract<Destination, { type: "email" }>;

@@ -54,13 +54,18 @@ export function problemsFromIssues(
         });
         break;
       }
-      case "invalid_union":
+      case "invalid_union": {
+        // A secret written where a reference belongs (notifications) is refused without repeating it.
+        const secret = issue.errors
+          .flat()
+          .find((i) => i.code === "custom" && (i.params as { secret?: boolean } | undefined)?.secret);
         problems.push({
           file,
           path: joinPath(path),
-          message: `matches none of the allowed forms, found ${describe(found)}`,
+          message: secret ? secret.message : `matches none of the allowed forms, found ${describe(found)}`,
         });
         break;
+      }
       default:
         problems.push({
           file,

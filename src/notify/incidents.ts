@@ -14,14 +14,18 @@ export interface Incident {
   readonly messageId: string;
   /** The last message that saw it: a message asked twice counts once. */
   readonly lastMessageId?: string;
+  /** When a message before the last one saw it last: how recent the repeat is. */
+  readonly priorSeen?: string;
 }
 
 export interface IncidentSeen {
   readonly key: string;
   readonly count: number;
   readonly firstSeen: string;
-  /** Every failure of this message was already alerted within the window: no new alert. */
+  /** Every failure of this message was already alerted by another message within the book's window. */
   readonly repeat: boolean;
+  /** For a repeat: the longest time since one of its failures was seen by an earlier message. */
+  readonly sinceMs?: number;
 }
 
 export const incidentsName = "slipway.incidents";
@@ -48,7 +52,7 @@ export class IncidentBook {
     private readonly windowMs: number,
   ) {}
 
-  /** Counts the failures of one message; a repeat when each was seen within the window already. */
+  /** Counts the failures of one message; a repeat when another message saw each within the window. */
   async seen(
     failures: readonly { service: string; version: string; step: string }[],
     messageId: string,
@@ -63,18 +67,23 @@ export class IncidentBook {
     };
     await this.change((data) => {
       let repeat = keys.length > 0;
+      let sinceMs = 0;
       let count = 1;
       let firstSeen = now.toISOString();
       for (const key of keys) {
         const known = parse(data[dataKey(key)]);
         const open = known && now.getTime() - Date.parse(known.lastSeen) <= this.windowMs ? known : undefined;
         if (!open || open.messageId === messageId) repeat = false;
+        const again = (open?.lastMessageId ?? open?.messageId) === messageId;
+        const prior = again ? (open?.priorSeen ?? open?.lastSeen) : open?.lastSeen;
+        if (prior) sinceMs = Math.max(sinceMs, now.getTime() - Date.parse(prior));
         const incident: Incident = open
           ? {
               ...open,
               lastSeen: now.toISOString(),
-              count: open.count + ((open.lastMessageId ?? open.messageId) === messageId ? 0 : 1),
+              count: open.count + (again ? 0 : 1),
               lastMessageId: messageId,
+              ...(prior ? { priorSeen: prior } : {}),
             }
           : {
               key,
@@ -88,7 +97,7 @@ export class IncidentBook {
         count = Math.max(count, incident.count);
         if (incident.firstSeen < firstSeen) firstSeen = incident.firstSeen;
       }
-      result = { key: keys.join(", "), count, firstSeen, repeat };
+      result = { key: keys.join(", "), count, firstSeen, repeat, ...(repeat ? { sinceMs } : {}) };
     });
     return result;
   }

@@ -72,14 +72,14 @@ export class ReleaseNotifier {
 
   /** Undefined when the environment declares no notifications. */
   static async open(options: NotifierOptions): Promise<ReleaseNotifier | undefined> {
-    const config = options.env.notifications;
-    if (!config) return undefined;
+    const destinations = options.env.notifications;
+    if (!destinations) return undefined;
     const namespace = options.env.cluster.namespace;
     const stop = new AbortController();
     const secrets: string[] = [];
     const clean = (text: string): string => scrub(text, secrets);
     const routes: Route[] = [];
-    for (const destination of config.destinations) {
+    for (const destination of destinations) {
       try {
         const send = await sender(options.cluster, namespace, destination, secrets);
         // Belt and braces: a secret value that reached an event never leaves in a message.
@@ -95,11 +95,8 @@ export class ReleaseNotifier {
         routes.push({ destination, error: text });
       }
     }
-    const book = new IncidentBook(
-      options.cluster,
-      namespace,
-      durationMs(config.repeatWindow ?? defaultRepeatWindow),
-    );
+    // The book keeps an incident open for the longest window; each destination judges by its own.
+    const book = new IncidentBook(options.cluster, namespace, Math.max(...destinations.map(windowOf)));
     return new ReleaseNotifier(
       { ...options, id: randomUUID(), environment: options.env.name },
       routes,
@@ -204,10 +201,14 @@ export class ReleaseNotifier {
     const message = this.message;
     this.alerts = this.alerts.then(async () => {
       if (ask) this.incident = await this.checkIncident(message);
-      if (this.incident?.repeat) return;
+      const seen = this.incident;
       const current = this.withIncident(this.message);
-      for (const route of this.routes)
-        if (route.courier && route.destination.on === "failures") route.courier.offer(current, this.ended);
+      for (const route of this.routes) {
+        if (!route.courier || route.destination.on !== "failures") continue;
+        // Alerted already by another deploy within this destination's window: one alert per incident.
+        if (seen?.repeat && (seen.sinceMs ?? 0) <= windowOf(route.destination)) continue;
+        route.courier.offer(current, this.ended);
+      }
     });
   }
 
@@ -233,6 +234,9 @@ export class ReleaseNotifier {
       : message;
   }
 }
+
+const windowOf = (destination: Destination): number =>
+  durationMs(destination.repeatWindow ?? defaultRepeatWindow);
 
 /** How one destination sends, its secrets read now (each added to `secrets`, for scrubbing). */
 async function sender(

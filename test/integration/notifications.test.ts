@@ -48,6 +48,11 @@ const deployAuth = (): Promise<SlipwayResult> =>
     { env: { NOTIFY_SMTP_PASSWORD: smtpPassword } },
   );
 
+const slipwayHere = (...args: string[]): Promise<SlipwayResult> =>
+  runSlipway([...args, "-c", project.config, "--kubeconfig", platform.kubeconfig], {
+    env: { NOTIFY_SMTP_PASSWORD: smtpPassword },
+  });
+
 const on = (path: string): Received[] => receiver.received.filter((r) => r.path === path);
 const parsed = (r: Received): ReleaseMessage & { kind: string } =>
   JSON.parse(r.body) as ReleaseMessage & { kind: string };
@@ -74,6 +79,7 @@ describe("one message per deploy, kept current", () => {
         name: "oncall",
         type: "webhook",
         on: "failures",
+        repeatWindow: "1h",
         url: `${receiver.url}/alerts`,
         signingKey: { secret: "notify-hmac", key: "key" },
       },
@@ -106,7 +112,7 @@ describe("one message per deploy, kept current", () => {
     project.edit(
       "slipway.config.ts",
       'const dev = defineEnvironment({\n  name: "dev",',
-      `const dev = defineEnvironment({\n  name: "dev",\n  notifications: { repeatWindow: "1h", destinations: ${JSON.stringify(destinations)} },`,
+      `const dev = defineEnvironment({\n  name: "dev",\n  notifications: ${JSON.stringify(destinations)},`,
     );
     await provisionExampleDatabases(project.config, "dev");
     await kube.core().createNamespacedSecret({
@@ -232,5 +238,35 @@ describe("one message per deploy, kept current", () => {
     expect(
       Object.values(incidents.data ?? {}).map((v) => JSON.parse(v) as { key: string; count: number }),
     ).toEqual([expect.objectContaining({ key: "auth@1.0.1:rollout", count: 2 })]);
+  });
+
+  it("a deploy that succeeds closes the incident, and a rollback by hand is told too", async () => {
+    project.edit("services/auth/service.ts", `\n    podLabels: { "${failPodLabel}": "true" },`, "");
+    project.edit("services/auth/service.ts", 'version: "1.0.1"', 'version: "1.0.2"');
+    await publishDefinedVersions(project.config);
+    const fixed = await deployAuth();
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const incidents = await kube
+      .core()
+      .readNamespacedConfigMap({ namespace: project.namespace, name: incidentsName });
+    expect(incidents.data ?? {}).toEqual({});
+
+    const r = await slipwayHere("rollback", "auth", "--env", "dev");
+    expect(r.code, r.stderr).toBe(0);
+    const rollback = on("/hook")
+      .map(parsed)
+      .filter((m) => m.action === "rollback");
+    expect(new Set(rollback.map((m) => m.id)).size).toBe(1);
+    expect(rollback.at(-1)).toMatchObject({ outcome: "succeeded" });
+    expect(rollback.at(-1)?.services).toEqual([
+      expect.objectContaining({ service: "auth", to: "1.0.0", outcome: "deployed" }),
+    ]);
+    const mails = await mailTo(mailbox);
+    expect(mails.at(-1)?.subject).toBe("research-cloud/dev: rollback of auth 1.0.0 succeeded");
+    const [newest] = await store.summaries("auth");
+    expect(newest?.description).toMatch(/^rollback to revision 1/);
+    expect((await store.get("auth", newest?.revision ?? 0)).notifications).toContainEqual(
+      expect.objectContaining({ destination: "ops", outcome: "delivered", messageId: rollback.at(-1)?.id }),
+    );
   });
 });

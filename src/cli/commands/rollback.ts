@@ -13,6 +13,10 @@ import { document } from "../../output/document.ts";
 import type { RollbackReport } from "../../output/documents.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { humanOnStderr, outputFormat, printDocument } from "../output-format.ts";
+import { deployer } from "../../procedure/identity.ts";
+import { ReleaseNotifier } from "../../notify/notifier.ts";
+import { deliveryLine, recordDeliveries } from "../../notify/record-deliveries.ts";
+import { ReleaseStore } from "../../release/store.ts";
 
 interface RollbackOptions {
   env: string;
@@ -101,6 +105,39 @@ export function registerRollback(program: Command, out: Output): void {
       const { refusal, said, ...report } = result;
       if (refusal) out.error(refusal);
       if (said) shown.line(said);
+      // A rollback by hand is one step: its message is told when it ends (a refused one changed nothing).
+      if (report.outcome !== "refused" && report.toVersion !== undefined) {
+        const notifier = await ReleaseNotifier.open({
+          cluster: session.cluster,
+          env,
+          project: session.project.name,
+          action: "rollback",
+          by: await deployer(session.cluster),
+          services: [{ service, to: report.toVersion }],
+          warn: (text) => out.error(text),
+        });
+        if (notifier) {
+          const outcome = report.outcome === "rolled-back" ? "deployed" : "failed";
+          notifier.end({
+            ok: outcome === "deployed",
+            services: [
+              {
+                service,
+                outcome,
+                message: report.message,
+                ...(report.revision ? { revision: report.revision } : {}),
+              },
+            ],
+          });
+          const deliveries = await notifier.settle();
+          for (const d of deliveries) shown.note(deliveryLine(d));
+          await recordDeliveries(
+            new ReleaseStore(session.cluster, env.cluster.namespace),
+            [{ service, ...(report.revision ? { revision: report.revision } : {}) }],
+            deliveries,
+          );
+        }
+      }
       finish(
         report,
         report.outcome === "refused"
