@@ -1,10 +1,11 @@
 // A secret canary: one value planted in every secret input Slipway handles here (the database
-// password, a Secret the workloads reference, the registry password, the Jenkins token), then
+// password, a Secret the workloads reference, the registry password, the Jenkins token, the
+// notifications' webhook signing key, Slack URL and SMTP password), then
 // every command run through the real binary. The canary must appear nowhere, in none of the forms
 // it takes on the way (URL-encoded, base64 at any offset as in a Secret's `data`, a Basic
 // `user:password`): not in stdout or stderr (text and -o json), not in any release record
 // (decoded), not in Events or Job logs, and not in any process's command line while the deploy
-// (pg_dump, migrations) runs. It holds characters that URL encoding changes, so the URL-encoded
+// (pg_dump, migrations) runs, nor in any notification a webhook receiver or the mail server got. It holds characters that URL encoding changes, so the URL-encoded
 // form differs from the value and the database URLs must carry it encoded.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -26,6 +27,8 @@ import {
 import { kube, platform } from "../support/platform.ts";
 import { leakedForms, secretForms } from "../support/secret-forms.ts";
 import { slipwayBin } from "../support/slipway-bin.ts";
+import { mailServer, mailTo, requireMailServer } from "../support/mail.ts";
+import { refusedPort, startReceiver } from "../support/webhook-receiver.ts";
 
 const canary = `canary-${randomBytes(12).toString("hex")}/+=&`;
 /** The user beside it in the registry and Jenkins credentials: a Basic header is `user:canary`. */
@@ -66,7 +69,7 @@ function slipwayBinary(env: Record<string, string>, ...args: string[]): Promise<
     const child = spawn(
       process.execPath,
       [slipwayBin, ...args, "-c", project.config, "--kubeconfig", platform.kubeconfig],
-      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+      { env: { ...process.env, CANARY_SMTP_PASSWORD: canary, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
     let stdout = "";
@@ -89,8 +92,11 @@ const runs: Ran[] = [];
 let registryRefusal: Ran;
 let jenkinsRefusal: Ran;
 const dev = ["--env", "dev"];
+const mailbox = `canary-${randomBytes(4).toString("hex")}@example.test`;
+let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 
 afterAll(async () => {
+  await receiver?.close();
   await removeExample(project.namespace);
   const admin = new pg.Client(postgresClientConfig(platform));
   await admin.connect();
@@ -100,7 +106,44 @@ afterAll(async () => {
 
 describe("a secret canary in every secret input", () => {
   beforeAll(async () => {
+    // Notifications whose every secret is the canary: the signing key (a Secret), the Slack URL
+    // (a Secret; its receiver refuses, so its error is said and recorded), the SMTP password (a variable).
+    await requireMailServer();
+    receiver = await startReceiver();
+    const destinations = [
+      {
+        name: "hook",
+        type: "webhook",
+        url: `${receiver.url}/hook`,
+        signingKey: { secret: "canary-notify", key: "hmac" },
+      },
+      { name: "chat", type: "slack", url: { secret: "canary-notify", key: "slack" } },
+      {
+        name: "mail",
+        type: "email",
+        smtp: {
+          ...mailServer.smtp,
+          tls: "none",
+          username: "slipway",
+          password: { env: "CANARY_SMTP_PASSWORD" },
+        },
+        from: "slipway@example.test",
+        to: [mailbox],
+      },
+    ];
+    project.edit(
+      "slipway.config.ts",
+      'const dev = defineEnvironment({\n  name: "dev",',
+      `const dev = defineEnvironment({\n  name: "dev",\n  notifications: ${JSON.stringify(destinations)},`,
+    );
     await provisionExampleDatabases(project.config, "dev");
+    await kube.core().createNamespacedSecret({
+      namespace: project.namespace,
+      body: {
+        metadata: { name: "canary-notify" },
+        stringData: { hmac: canary, slack: `http://127.0.0.1:${await refusedPort()}/services/${canary}` },
+      },
+    });
     // The databases belong to a role whose password is the canary; their Secrets say so.
     const admin = new pg.Client(postgresClientConfig(platform));
     await admin.connect();
@@ -227,6 +270,15 @@ describe("a secret canary in every secret input", () => {
     ).toEqual([]);
   });
 
+  it("is not in any notification received, though every destination's secret was the canary", async () => {
+    const hook = receiver?.received.filter((r) => r.path === "/hook") ?? [];
+    expect(hook.length).toBeGreaterThan(3);
+    expect(hook.filter((r) => leaks(r.body).length || leaks(JSON.stringify(r.headers)).length)).toEqual([]);
+    const mails = await mailTo(mailbox);
+    expect(mails.length).toBeGreaterThanOrEqual(2);
+    expect(mails.filter((m) => leaks(JSON.stringify(m)).length)).toEqual([]);
+  });
+
   it("is not on any process's command line while the commands ran (pg_dump and migrations included)", () => {
     const seen = runs.flatMap((r) => r.commandLines);
     expect(seen.some((l) => l.includes("pg_dump"))).toBe(true);
@@ -237,13 +289,14 @@ describe("a secret canary in every secret input", () => {
     const store = new ReleaseStore(cluster, project.namespace);
     const summaries = await store.summaries();
     expect(summaries.length).toBeGreaterThan(5);
-    for (const s of summaries)
-      expect(
-        leaks(JSON.stringify(await store.get(s.service, s.revision))),
-        `${s.service} ${s.revision}`,
-      ).toEqual([]);
+    const records = await Promise.all(summaries.map((s) => store.get(s.service, s.revision)));
+    for (const r of records) expect(leaks(JSON.stringify(r)), `${r.service} ${r.revision}`).toEqual([]);
+    // The deliveries were recorded, the refused Slack URL's error among them.
+    const deliveries = records.flatMap((r) => r.notifications ?? []);
+    expect(deliveries).toContainEqual(expect.objectContaining({ destination: "hook", outcome: "delivered" }));
+    expect(deliveries).toContainEqual(expect.objectContaining({ destination: "chat", outcome: "failed" }));
     // Nor in any other Secret or ConfigMap of the namespace: only the ones planted hold it.
-    const planted = new Set(["mail-smtp", ...databases.map((d) => `${d}-db`)]);
+    const planted = new Set(["mail-smtp", "canary-notify", ...databases.map((d) => `${d}-db`)]);
     const secrets = await kube.core().listNamespacedSecret({ namespace: project.namespace });
     const others = secrets.items.filter((x) => !planted.has(x.metadata?.name ?? ""));
     expect(others.length).toBeGreaterThan(0);
