@@ -49,6 +49,8 @@ export interface ReleaseMessage {
   readonly findings: readonly string[];
   readonly failures: readonly MessageFailure[];
   readonly outcome: MessageOutcome;
+  /** The deploy broke glass through a freeze: who, through which windows, why (announced here). */
+  readonly breakGlass?: string;
   /** Set on a failure's message: the same failure seen before within the repeat window. */
   readonly incident?: { readonly key: string; readonly count: number; readonly firstSeen: string };
 }
@@ -154,6 +156,10 @@ export function applyEvent(message: ReleaseMessage, event: DeployEvent, now = ne
         current: `${event.service}: ${event.message}`,
         services: withService(message, event.service, (s) => ({ ...s, step: "rollback" })),
       });
+    case "break-glass": {
+      const line = `break-glass by ${event.by} through ${event.windows.join("; ")}: ${event.reason}`;
+      return touched({ breakGlass: clip(line), findings: withFinding(message.findings, line) });
+    }
     case "orphans-pruned":
       return touched({
         findings: withFinding(message.findings, `pruned ${event.objects.length} object(s) no longer defined`),
@@ -223,7 +229,8 @@ export function headline(message: ReleaseMessage): string {
         : message.outcome === "rolled-back"
           ? "FAILED, rolled back"
           : "FAILED";
-  return `${message.project}/${message.environment}: ${message.action} of ${what} ${state}`;
+  const glass = message.breakGlass ? " (break-glass)" : "";
+  return `${message.project}/${message.environment}: ${message.action} of ${what}${glass} ${state}`;
 }
 
 /** The message as lines of plain text: e-mail bodies and chat posts. */
@@ -239,6 +246,7 @@ export function messageText(message: ReleaseMessage): string {
         `${s.outcome ? `: ${s.outcome}${s.message ? ` (${s.message})` : ""}` : s.step ? `: at ${s.step}` : ""}`,
     ),
   ];
+  if (message.breakGlass) lines.push("", message.breakGlass);
   if (message.current) lines.push("", `now: ${message.current}`);
   if (message.failures.length)
     lines.push("", "failed:", ...message.failures.map((f) => `  ${f.service} ${f.step}: ${f.message}`));

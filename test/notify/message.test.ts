@@ -111,6 +111,24 @@ describe("a deploy's message, from its events", () => {
     expect(stopped.failures[0]?.message).toBe("stopped: the lock is held by bob");
   });
 
+  it("announces a break-glass deploy: who, through which window, why", () => {
+    const m = fold([
+      {
+        type: "break-glass",
+        environment: "dev",
+        by: "alice",
+        groups: ["oncall"],
+        reason: "hotfix for the outage",
+        windows: ['deny "weekend" until Mon 08:00 Europe/Copenhagen'],
+      },
+    ]);
+    expect(m.breakGlass).toBe(
+      'break-glass by alice through deny "weekend" until Mon 08:00 Europe/Copenhagen: hotfix for the outage',
+    );
+    expect(headline(m)).toBe("shop/dev: deploy of files 1.5.0, mail 0.9.2 (break-glass) in progress");
+    expect(messageText(m)).toContain("break-glass by alice");
+  });
+
   it("keeps only the newest findings", () => {
     const events: DeployEvent[] = Array.from({ length: maxFindings + 5 }, (_, i) => ({
       type: "step-progress",
