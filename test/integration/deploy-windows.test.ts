@@ -2,6 +2,7 @@
 // window with its message, a rollback allowed during the freeze (and refused where the environment
 // says so), and break-glass by an identity the environment names (recorded, shown, announced)
 // and refused for another identity: a namespace-scoped token, as least-privilege.test.ts mints.
+// The break-glass is announced by the deploy's notification too (a webhook the test receives).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,14 +19,22 @@ import {
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
+import { startReceiver } from "../support/webhook-receiver.ts";
 
 const project = isolatedExample("windows", { node: "simulated" });
+const hookKey = "windows-test-hook-key";
 const slipway = (...args: string[]) =>
-  runSlipway([...args, "-c", project.config, "--kubeconfig", platform.kubeconfig]);
+  runSlipway([...args, "-c", project.config, "--kubeconfig", platform.kubeconfig], {
+    env: { WINDOWS_HOOK_KEY: hookKey },
+  });
+let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 const day = (offsetDays: number): string =>
   new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
-afterAll(() => removeExample(project.namespace));
+afterAll(async () => {
+  await receiver?.close();
+  await removeExample(project.namespace);
+});
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
@@ -42,7 +51,8 @@ beforeAll(async () => {
     'name: "dev",',
     `name: "dev",
   windows: [{ deny: { from: "${day(-2)}", to: "${day(1)}", timeZone: "Europe/Copenhagen" }, reason: "exam week" }],
-  breakGlass: { groups: ["system:masters"] },`,
+  breakGlass: { groups: ["system:masters"] },
+  notifications: [{ name: "channel", type: "webhook", url: "${(receiver = await startReceiver()).url}/hook", signingKey: { env: "WINDOWS_HOOK_KEY" } }],`,
   );
 });
 
@@ -158,6 +168,16 @@ describe("break-glass", () => {
       },
     });
     expect(latest?.breakGlass?.by).toBe((announced as { by?: string }).by);
+    // The channel was told: the deploy's message carries the break-glass, its headline says so.
+    const messages = (receiver?.received ?? []).map(
+      (m) => JSON.parse(m.body) as { id: string; breakGlass?: string; outcome: string },
+    );
+    const told = messages.filter((m) => m.breakGlass);
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.at(-1)?.breakGlass).toMatch(
+      /^break-glass by \S+ through deny "exam week" .*: INC-231: sessions leak$/,
+    );
+    expect(messages.filter((m) => m.id === told[0]?.id).at(-1)?.outcome).toBe("succeeded");
     const status = await slipway("status", "-e", "dev");
     expect(status.stdout).toMatch(
       /auth .* break-glass by \S+ through deny "exam week" .*: INC-231: sessions leak/,
