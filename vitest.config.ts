@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/support/longest-first.ts";
 
 /** Tests that stop a part of the shared platform: nothing else may run beside them. */
 const exclusive = ["test/integration/api-outage.test.ts"];
@@ -14,6 +15,8 @@ export default defineConfig({
     // --conditions: a definition file's `import ... from "slipway"`, loaded inside a test, gets
     // the sources under test (package.json exports), not whatever dist/ was built last.
     poolOptions: { forks: { maxForks: 4, minForks: 1, execArgv: ["--conditions=slipway-source"] } },
+    // The slowest files first (test/durations.json): the forks then finish together.
+    sequence: { sequencer: LongestFirst },
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
     projects: [

@@ -4,7 +4,7 @@ import { expect, heading, say } from "./narrate.ts";
 import { releaseManager, releaseManagerKubeconfig, type DemoProject } from "./project.ts";
 import { playCi, slipway, slipwayAs, type Result } from "./slipway.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
-import { auditEntries, call, describeEntries, tablesOf } from "./workload.ts";
+import { auditEntries, call, callUntil, describeEntries, tablesOf } from "./workload.ts";
 
 const deployArgs = ["deploy", "--env", "dev", "--yes", "--timeout", "2m"];
 
@@ -167,7 +167,16 @@ export async function breakingCallChange(project: DemoProject): Promise<void> {
     a.has(/files\.browse .*-000002\b.*matches/),
     "files.browse matches, writing to its new index (-000002)",
   );
-  const after = await call("files", "/files/browse", { path: "/home/ada", itemsPerPage: "20" }, 2);
+  const { statuses: after, waitedMs } = await callUntil(
+    "files",
+    "/files/browse",
+    { path: "/home/ada", itemsPerPage: "20" },
+    2,
+  );
+  if (waitedMs > 1000)
+    say(
+      `(the old pod drained for ${Math.round(waitedMs / 1000)}s after the rollout before 1.6.0 answered alone)`,
+    );
   expect(
     after.every((status) => status === 200),
     "files 1.6.0 answers calls with itemsPerPage as a string",

@@ -44,6 +44,29 @@ export async function call(service: string, path: string, body: unknown, count: 
 }
 
 /**
+ * The same calls, repeated until every one answers `status`, for at most `withinMs`: just after
+ * a rollout the old pods drain for a few seconds (preStop) and the Service may still send one of
+ * them a request, which the old version answers as it always did. Returns the last statuses and
+ * how long the new version took to answer alone.
+ */
+export async function callUntil(
+  service: string,
+  path: string,
+  body: unknown,
+  count: number,
+  status = 200,
+  withinMs = 30_000,
+): Promise<{ statuses: number[]; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const statuses = await call(service, path, body, count);
+    const waitedMs = Date.now() - started;
+    if (statuses.every((s) => s === status) || waitedMs > withinMs) return { statuses, waitedMs };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/**
  * Audit entries of a call, by write index. The pods write them just after answering: this waits
  * (bounded) until at least `atLeast` are searchable.
  */

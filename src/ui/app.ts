@@ -19,7 +19,7 @@ import type { PlatformCache } from "../status/platform-cache.ts";
 import { diffRevisions, timelineEntry } from "../status/timeline.ts";
 import { ReleaseRecordCache } from "../status/record-cache.ts";
 import { DeployProgressSource } from "./deploy-progress-source.ts";
-import { textOf, type Html } from "./html.ts";
+import { html, textOf, type Html } from "./html.ts";
 import { sameOrigin, sameToken } from "./security.ts";
 import { NotSignedInThere, type Session, type SessionStore } from "./sessions.ts";
 import { confirmPage, resultPage } from "./views/actions.ts";
@@ -31,6 +31,9 @@ import { signInPage } from "./views/sign-in.ts";
 import { promotionsPage } from "./views/promotions.ts";
 import { PromotionStore } from "../promotion/request.ts";
 import { approveAndDeploy } from "../promotion/approve-and-deploy.ts";
+import { requestPromotion } from "../promotion/promote.ts";
+import { planFor } from "../cli/session.ts";
+import { formatPlan, plain } from "../plan/format.ts";
 import { stylesheet } from "./views/style.ts";
 import { diffPage, timelinePage } from "./views/timeline.ts";
 
@@ -397,6 +400,61 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
     );
     return render(c, "Promotions", promotionsPage({ environments, readOnly: d.readOnly }));
   });
+  app.get("/actions/promote", (c) => {
+    if (d.readOnly) return actionsOff(c);
+    const env = envNamed(c.req.query("env") ?? "");
+    if (!env?.approval || !env.promotion)
+      return render(c, "Not found", resultPage(notFound(`${c.req.query("env")} takes no promotions`)), 404);
+    return render(
+      c,
+      "Request a promotion",
+      confirmPage({
+        title: `Request a promotion from ${env.promotion.from} to ${env.name}`,
+        explain: `Plans ${env.name} for every service that runs another version or image in ${env.promotion.from} than in ${env.name}, exactly as ${env.promotion.from} runs it, with ${env.name}'s parameters, and keeps the request in ${env.name} for an approver: nothing is deployed now. It is refused while a check fails (a version not signed off in ${env.promotion.from}, a tag pushed again, ...).`,
+        action: "/actions/promote",
+        csrf: c.get("actor").csrf,
+        fields: { env: env.name },
+        back: "/promotions",
+        confirm: "Request the promotion",
+      }),
+    );
+  });
+  app.post("/actions/promote", async (c) => {
+    const form = await checkPost(c);
+    if (form instanceof Response) return form;
+    const env = envNamed(form.env ?? "");
+    const from = d.project.environments.find((e) => e.name === env?.promotion?.from);
+    if (!env?.approval || !from)
+      return render(c, "Refused", resultPage(notFound(`${form.env} takes no promotions`)), 404);
+    const cluster = c.get("actor").clusterFor(env);
+    const search = d.searchFor(env);
+    const session = {
+      project: d.project,
+      env,
+      cluster,
+      // The earlier environment is read with the dashboard's own identity, as pages are.
+      clusterFor: (other: EnvironmentModel) => (other.name === env.name ? cluster : d.clusterFor(other)),
+      ...(search ? { search } : {}),
+    };
+    const plan = await planFor(session, [], { approval: { kind: "requesting" } });
+    const result = await requestPromotion({
+      from,
+      fromCluster: d.clusterFor(from),
+      to: env,
+      toCluster: cluster,
+      plan,
+      requestedBy: await cluster.whoami(),
+    });
+    const said = result.ok ? result.said : result.refusal;
+    return render(
+      c,
+      result.ok ? "Requested" : "Refused",
+      html`${resultPage({ title: result.ok ? "Requested" : "Refused", ok: result.ok, text: said, back: "/promotions" })}
+        <pre class="detail">${formatPlan(plan, plain)}</pre>`,
+      result.ok || result.nothingToDo ? 200 : 409,
+    );
+  });
+
   app.get("/actions/approve", async (c) => {
     if (d.readOnly) return actionsOff(c);
     const { env = "", id = "" } = c.req.query();

@@ -248,14 +248,17 @@ describe.skipIf(skipBrowserTests)("promotion in the dashboard, in a real browser
     return page;
   }
 
-  it("lists a pending request, refuses it to its requester, and deploys it when an approver approves", async () => {
+  it("is requested from the dashboard, refused to its requester, and deployed when an approver approves", async () => {
     // A change for prod alone (its log level, set before the dashboard loaded the definitions),
-    // requested by the bystander from the CLI.
-    const requested = await as(kubeconfigs.bystander, "promote", "--from", "dev", "--to", "prod", "auth");
-    expect(requested.code, requested.stdout + requested.stderr).toBe(0);
-    const id = requestId(requested.stderr);
-
+    // requested by the bystander from the dashboard.
     const requester = await signedIn(prodTokens.bystander);
+    await requester.locator('a[href="/actions/promote?env=prod"]').click();
+    await requester.locator('main button[type="submit"]').click();
+    const said = await requester.locator("[data-result]").innerText();
+    expect(said).toContain(`by ${bystander}: auth`);
+    const id = requestId(said);
+    expect(id).not.toBe("");
+    await requester.goto(`${dashboard.url}/promotions`);
     const entry = `li[data-promotion="${id}"]`;
     expect(await requester.locator(`${entry}`).getAttribute("data-state")).toBe("pending");
     expect(await requester.locator(entry).innerText()).toContain(`requested by ${bystander}`);

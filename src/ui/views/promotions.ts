@@ -32,9 +32,18 @@ export function promotionsPage(view: PromotionsView): Html {
           <h3>${env.name}, promoted from ${env.from}</h3>
           <p class="muted">
             ${env.required} approval(s) by ${env.approvers.join(", ")}; never the requester's. Request one
-            with
+            here, or with
             <code>slipway promote --from ${env.from} --to ${env.name}</code>.
           </p>
+          ${
+            view.readOnly
+              ? ""
+              : html`<p>
+                  <a class="button" href="/actions/promote?env=${env.name}"
+                    >Request a promotion from ${env.from}…</a
+                  >
+                </p>`
+          }
           ${
             env.promotions.length
               ? html`<ol class="timeline">
