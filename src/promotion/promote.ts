@@ -1,9 +1,29 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
-import type { EnvironmentModel } from "../definitions/model.ts";
+import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
+import { ReleaseStore } from "../release/store.ts";
 import { formatPlan, plain } from "../plan/format.ts";
 import type { Plan } from "../plan/plan.ts";
 import { promotionBasis } from "./basis.ts";
 import { newPromotionId, PromotionStore, type PromotionRequest } from "./request.ts";
+
+/**
+ * The services a promotion without names is about: those the earlier environment runs (a
+ * deployed release) that the target defines. A service that never ran there cannot be promoted,
+ * so it is not planned, rather than blocking the others.
+ */
+export async function promotableServices(
+  project: ProjectModel,
+  from: EnvironmentModel,
+  fromCluster: Cluster,
+  to: EnvironmentModel,
+): Promise<string[]> {
+  const running = new Set(
+    (await new ReleaseStore(fromCluster, from.cluster.namespace).summaries())
+      .filter((s) => s.status === "deployed")
+      .map((s) => s.service),
+  );
+  return (project.services.get(to.name) ?? []).map((s) => s.spec.name).filter((name) => running.has(name));
+}
 
 export type RequestResult =
   | { readonly ok: true; readonly request: PromotionRequest; readonly said: string }

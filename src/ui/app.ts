@@ -31,7 +31,7 @@ import { signInPage } from "./views/sign-in.ts";
 import { promotionsPage } from "./views/promotions.ts";
 import { PromotionStore } from "../promotion/request.ts";
 import { approveAndDeploy } from "../promotion/approve-and-deploy.ts";
-import { requestPromotion } from "../promotion/promote.ts";
+import { promotableServices, requestPromotion } from "../promotion/promote.ts";
 import { planFor } from "../cli/session.ts";
 import { formatPlan, plain } from "../plan/format.ts";
 import { stylesheet } from "./views/style.ts";
@@ -436,7 +436,20 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
       clusterFor: (other: EnvironmentModel) => (other.name === env.name ? cluster : d.clusterFor(other)),
       ...(search ? { search } : {}),
     };
-    const plan = await planFor(session, [], { approval: { kind: "requesting" } });
+    const services = await promotableServices(d.project, from, d.clusterFor(from), env);
+    if (!services.length)
+      return render(
+        c,
+        "Refused",
+        resultPage({
+          title: "Refused",
+          ok: false,
+          text: `${from.name} runs nothing ${env.name} defines: nothing to promote`,
+          back: "/promotions",
+        }),
+        409,
+      );
+    const plan = await planFor(session, services, { approval: { kind: "requesting" } });
     const result = await requestPromotion({
       from,
       fromCluster: d.clusterFor(from),

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { document } from "../../output/document.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
-import { requestPromotion } from "../../promotion/promote.ts";
+import { promotableServices, requestPromotion } from "../../promotion/promote.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
@@ -15,7 +15,7 @@ export function registerPromote(program: Command, out: Output): void {
     .description(
       "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve)",
     )
-    .argument("[service...]", "services to promote (default: every one that differs)")
+    .argument("[service...]", "services to promote (default: every one the earlier environment runs)")
     .requiredOption("--from <env>", "the environment whose versions are promoted")
     .requiredOption("--to <env>", "the environment that requires approval")
     .option("-o, --output <format>", "text; json: the PromotionRequest document on stdout", "text")
@@ -38,7 +38,14 @@ export function registerPromote(program: Command, out: Output): void {
           `${session.env.name} requires no approval: deploy it (slipway deploy --env ${session.env.name})`,
           `to require one, add approval: { approvers: ["..."] } to environment ${session.env.name}`,
         );
-      const plan = await planFor(session, services, {
+      const named = services.length
+        ? services
+        : await promotableServices(session.project, from, session.clusterFor(from), session.env);
+      if (!named.length) {
+        out.note(`${from.name} runs nothing ${session.env.name} defines: nothing to promote`);
+        return;
+      }
+      const plan = await planFor(session, named, {
         approval: { kind: "requesting" },
         ...(out.signal ? { signal: out.signal } : {}),
       });
