@@ -61,11 +61,12 @@ export function scheduleProblem(schedule: string): string | undefined {
 const allOccurrences = 0b111111;
 
 /**
- * What is wrong with a CronJob's time zone; undefined when it names one. The API server loads it
- * from its time zone database (Go's, case-sensitive); Node's ICU has the same IANA names.
+ * What is wrong with a time zone (a CronJob's, a deploy window's); undefined when it names one.
+ * The API server loads it from its time zone database (Go's, case-sensitive); Node's ICU has the
+ * same IANA names.
  */
-export function timeZoneProblem(timeZone: string): string | undefined {
-  const expected = 'expected an IANA time zone such as "Europe/Oslo" or "UTC"';
+export function timeZoneProblem(timeZone: string, example = "Europe/Oslo"): string | undefined {
+  const expected = `expected an IANA time zone such as "${example}" or "UTC"`;
   if (timeZone.toLowerCase() === "local") return `${expected} ("Local" is the controller's own, not a zone)`;
   let resolved: string;
   try {

@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { timeZoneProblem as cronJobTimeZoneProblem } from "./cron-schedule.ts";
 import type { z } from "zod";
 
 /**
@@ -51,19 +52,9 @@ export function localInstant(text: string, timeZone: string, endOfDay = false): 
   }
 }
 
-/** What is wrong with an IANA time zone name; undefined when Node's ICU knows it as written. */
-export function timeZoneProblem(timeZone: string): string | undefined {
-  const expected = 'expected an IANA time zone such as "Europe/Copenhagen" or "UTC"';
-  let resolved: string;
-  try {
-    resolved = new Intl.DateTimeFormat("en", { timeZone }).resolvedOptions().timeZone;
-  } catch {
-    return expected;
-  }
-  if (resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase())
-    return `${expected}, spelled as the time zone database spells it ("${resolved}")`;
-  return undefined;
-}
+/** What is wrong with a window's time zone name (the same check as a CronJob's). */
+export const timeZoneProblem = (timeZone: string): string | undefined =>
+  cronJobTimeZoneProblem(timeZone, "Europe/Copenhagen");
 
 /** A window's cron as croner reads it: five fields, in its time zone. */
 export const windowCron = (cron: string, timeZone: string): Cron =>
