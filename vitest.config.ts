@@ -17,7 +17,7 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 4, minForks: 1, execArgv: ["--conditions=slipway-source"] } },
     // The slowest files first (test/durations.json): the forks then finish together.
     sequence: { sequencer: LongestFirst },
-    reporters: ["default", "json"],
+    reporters: ["default", "json", "./test/support/module-durations.ts"],
     outputFile: { json: ".vitest-report.json" },
     projects: [
       {

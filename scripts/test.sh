@@ -20,7 +20,7 @@ export SLIPWAY_TARBALL
 "$package_dir/prefix/bin/slipway" --version
 npm run -s platform -- up
 status=0
-rm -f .vitest-report.json .vitest-report-exclusive.json
+rm -f .vitest-report.json .vitest-report-exclusive.json .vitest-durations.json
 # Everything that can share the platform, files in parallel; then, alone, the tests that stop
 # one of its parts.
 npx vitest run --project unit --project platform --passWithNoTests "$@" || status=$?
