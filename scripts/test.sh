@@ -4,13 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+work_dir=$(mktemp -d)
+# The platform starts (or builds, on a fresh machine) while the static checks and the package
+# build run: both mostly wait, on the control plane and on the compiler.
+npm run -s platform -- up >"$work_dir/platform-up.log" 2>&1 &
+platform_up=$!
+# Whatever fails below, the start finishes before the caller may stop the platform.
+trap 'wait "$platform_up" 2>/dev/null || true; rm -rf "$work_dir"' EXIT
+echo "test: starting the local platform in the background ($work_dir/platform-up.log)" >&2
 npx tsc --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { echo "formatting: run npm run format" >&2; exit 1; }
 # The CLI tests run the package as users install it: packed (prepack builds dist/), then
 # installed into a prefix of its own, outside the repository.
-package_dir=$(mktemp -d)
-trap 'rm -rf "$package_dir"' EXIT
+package_dir="$work_dir/package"
+mkdir -p "$package_dir"
 npm pack --silent --pack-destination "$package_dir" >/dev/null
 npm install --silent --global --prefix "$package_dir/prefix" "$package_dir"/slipway-*.tgz
 export SLIPWAY_BIN="$package_dir/prefix/lib/node_modules/slipway/bin/slipway.js"
@@ -18,7 +26,12 @@ export SLIPWAY_BIN="$package_dir/prefix/lib/node_modules/slipway/bin/slipway.js"
 SLIPWAY_TARBALL=$(echo "$package_dir"/slipway-*.tgz)
 export SLIPWAY_TARBALL
 "$package_dir/prefix/bin/slipway" --version
-npm run -s platform -- up
+if ! wait "$platform_up"; then
+  cat "$work_dir/platform-up.log" >&2
+  echo "test: the local platform did not start (above: its output)" >&2
+  exit 1
+fi
+cat "$work_dir/platform-up.log"
 status=0
 rm -f .vitest-report.json .vitest-report-exclusive.json .vitest-durations.json
 # Everything that can share the platform, files in parallel; then, alone, the tests that stop
