@@ -1,11 +1,16 @@
-// The README's field reference must name every field a definition takes: this walks the
-// definitions' schema (what `validate` accepts) and fails on a field the reference leaves out.
+// The field reference (docs/reference/definitions.md) is generated from the definitions' schema
+// by `npm run docs:reference`: this fails when the committed page is not what the generator
+// writes today, and walks the schema on its own to be sure the page names every field.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { environmentSchema, projectSchema, serviceSchema } from "../../src/definitions/schema.ts";
-import { repoRoot } from "../support/project.ts";
+import {
+  generateReference,
+  referenceCommand,
+  referenceFile,
+  undocumentedFields,
+} from "../../scripts/docs-reference.ts";
 
 interface SchemaDef {
   readonly type: string;
@@ -60,37 +65,51 @@ function fieldPaths(s: z.ZodType, prefix = "", out = new Set<string>()): Set<str
   return out;
 }
 
-/** Fields the reference documents once and names the others after ("the same fields as"). */
-const sameFieldsAs: readonly (readonly [string, string])[] = [
-  ["container.", "deployment."],
-  ["deployment.readiness.", "deployment.liveness."],
-  ["deployment.resources.limits.", "deployment.resources.requests."],
-  ["pod.sidecars.", "pod.initContainers."],
-  ["pod.initContainers.<name>.env.", "deployment.env."],
-  ["pod.initContainers.<name>.resources.", "deployment.resources."],
-];
+const page = readFileSync(referenceFile, "utf8");
 
-const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("### Field reference"), readme.indexOf("\n## Commands"));
-const documented = new Set([...section.matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1]));
-
-function isDocumented(path: string): boolean {
-  if (documented.has(path)) return true;
-  return sameFieldsAs.some(
-    ([from, to]) => path.startsWith(from) && isDocumented(to + path.slice(from.length)),
-  );
+/** One kind's table: its rows' paths, and the rows that name another's fields ("the same fields as"). */
+function table(title: string): { paths: Set<string>; sameAs: Map<string, string> } {
+  const start = page.indexOf(`\n## ${title}\n`);
+  const end = page.indexOf("\n## ", start + 1);
+  const section = page.slice(start, end === -1 ? undefined : end);
+  const paths = new Set<string>();
+  const sameAs = new Map<string, string>();
+  for (const row of section.matchAll(/^\| `([^`]+)` +\|(.*)$/gm)) {
+    const [, path = "", rest = ""] = row;
+    paths.add(path);
+    const same = /the same fields as `([^`]+)`/.exec(rest);
+    if (same?.[1]) sameAs.set(path, same[1]);
+  }
+  return { paths, sameAs };
 }
 
-describe("the README's field reference", () => {
+describe("the field reference, docs/reference/definitions.md", () => {
+  it("is what the generator writes from the schema today", async () => {
+    const generated = await generateReference();
+    expect(
+      page === generated,
+      `${referenceFile} is stale: run \`${referenceCommand}\` and commit the page`,
+    ).toBe(true);
+  });
+
+  it("gives every field a description and an example (the schema's .meta())", () => {
+    expect(undocumentedFields()).toEqual([]);
+  });
+
   it.each([
-    ["project", projectSchema],
-    ["environment", environmentSchema],
-    ["service", serviceSchema],
-  ] as const)("names every field of a %s, each with an example", (_kind, schema) => {
-    expect(section.length).toBeGreaterThan(0);
-    const missing = [...fieldPaths(schema)].filter((p) => !isDocumented(p));
-    expect(missing).toEqual([]);
-    for (const row of section.matchAll(/^\| `[^`]+` +\|[^|]+\| +(.*?) +\|$/gm))
-      expect(row[1], row[0]).toMatch(/`.+`/);
+    ["The project", projectSchema],
+    ["An environment", environmentSchema],
+    ["A service", serviceSchema],
+  ] as const)("names every field of %s, or the field whose fields it shares", (title, schema) => {
+    const { paths, sameAs } = table(title);
+    expect(paths.size).toBeGreaterThan(0);
+    const documented = (path: string): boolean =>
+      paths.has(path) ||
+      [...sameAs].some(([from, to]) =>
+        path.startsWith(`${from}.`) || path.startsWith(`${from}[]`)
+          ? documented(to + path.slice(from.length))
+          : false,
+      );
+    expect([...fieldPaths(schema)].filter((p) => !documented(p))).toEqual([]);
   });
 });
