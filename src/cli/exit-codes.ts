@@ -1,4 +1,4 @@
-/** Exit codes of every command, as documented in the README ("Exit codes"). */
+/** Exit codes of every command, as documented in docs/reference/cli.md ("Exit codes"). */
 export const ExitCode = {
   ok: 0,
   /** The operation failed (cluster unreachable, a rollout failed and was left, ...). */

@@ -5,7 +5,7 @@ import { loadProject } from "../../src/definitions/load.ts";
 import { minimalConfig, removeScratchMadeHere, scratchProject } from "../support/project.ts";
 
 // Defaults every service shares are a module of the project that services import and spread (the
-// README's "Defaults every service shares", written here as it is there): it loads, a service
+// example of "Defaults every service shares" in docs/guides/definitions.md, written here as it is there): it loads, a service
 // overrides a default after the spread, and the compiler checks the services that use it.
 afterAll(removeScratchMadeHere);
 

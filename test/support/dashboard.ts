@@ -38,7 +38,7 @@ export async function startDashboard(config: string, ...args: string[]): Promise
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
 
-/** Screenshots the README shows, made by the test run so they stay current. */
+/** Screenshots the dashboard guide (docs/guides/dashboard.md) shows, made by the test run so they stay current. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = join(repoRoot, "docs", "screenshots");
   mkdirSync(dir, { recursive: true });

@@ -8,7 +8,7 @@ export function slackPayload(message: ReleaseMessage): { text: string } {
 
 /**
  * Posts to an incoming webhook. It cannot edit a post, so a deploy's message is posted when it
- * starts and again when it ends (see the README's chat.update design for editing in place).
+ * starts and again when it ends (see docs/guides/notifications.md on chat.update for editing in place).
  * The URL is a credential: errors never quote it.
  */
 export async function postSlack(url: string, message: ReleaseMessage, timeoutMs: number): Promise<void> {
