@@ -2,6 +2,7 @@
 // by `npm run docs:reference`: this fails when the committed page is not what the generator
 // writes today, and walks the schema on its own to be sure the page names every field.
 import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { environmentSchema, projectSchema, serviceSchema } from "../../src/definitions/schema.ts";
@@ -11,6 +12,7 @@ import {
   referenceFile,
   undocumentedFields,
 } from "../../scripts/docs-reference.ts";
+import { repoRoot } from "../support/project.ts";
 
 interface SchemaDef {
   readonly type: string;
@@ -88,7 +90,7 @@ describe("the field reference, docs/reference/definitions.md", () => {
     const generated = await generateReference();
     expect(
       page === generated,
-      `${referenceFile} is stale: run \`${referenceCommand}\` and commit the page`,
+      `${relative(repoRoot, referenceFile)} is stale: run \`${referenceCommand}\` and commit the page`,
     ).toBe(true);
   });
 
