@@ -32,7 +32,8 @@ import { promotionsPage } from "./views/promotions.ts";
 import { PromotionStore } from "../promotion/request.ts";
 import { approveAndDeploy } from "../promotion/approve-and-deploy.ts";
 import { promotableServices, requestPromotion } from "../promotion/promote.ts";
-import { planFor } from "../cli/session.ts";
+import { planFor, sessionActingIn } from "../plan/plan-for-session.ts";
+import { readPromotionReleases } from "../promotion/basis.ts";
 import { formatPlan, plain } from "../plan/format.ts";
 import { stylesheet } from "./views/style.ts";
 import { diffPage, timelinePage } from "./views/timeline.ts";
@@ -428,15 +429,21 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
       return render(c, "Refused", resultPage(notFound(`${form.env} takes no promotions`)), 404);
     const cluster = c.get("actor").clusterFor(env);
     const search = d.searchFor(env);
-    const session = {
+    // The earlier environment is read with the dashboard's own identity, as pages are.
+    const session = sessionActingIn({
       project: d.project,
       env,
       cluster,
-      // The earlier environment is read with the dashboard's own identity, as pages are.
-      clusterFor: (other: EnvironmentModel) => (other.name === env.name ? cluster : d.clusterFor(other)),
+      readerFor: d.clusterFor,
       ...(search ? { search } : {}),
-    };
-    const services = await promotableServices(d.project, from, d.clusterFor(from), env);
+    });
+    const releases = await readPromotionReleases({
+      from,
+      fromCluster: d.clusterFor(from),
+      to: env,
+      toCluster: cluster,
+    });
+    const services = promotableServices(d.project, env, releases.from);
     if (!services.length)
       return render(
         c,
@@ -456,6 +463,7 @@ export function dashboardApp(d: Dashboard): Hono<Env> {
       to: env,
       toCluster: cluster,
       plan,
+      releases,
       requestedBy: await cluster.whoami(),
     });
     const said = result.ok ? result.said : result.refusal;
