@@ -3,7 +3,7 @@ import type { EnvironmentModel } from "../definitions/model.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { DeployReport } from "../procedure/report.ts";
 import { isApprover, type Identity } from "./approvers.ts";
-import { promotionBasis, staleBecause } from "./basis.ts";
+import { promotionBasis, readPromotionReleases, staleBecause } from "./basis.ts";
 import { PromotionStore, type PromotionOnRecord, type PromotionRequest } from "./request.ts";
 
 /** The first half of an approval: may this person approve it, and is it still what it was? */
@@ -79,8 +79,13 @@ export async function reviewApproval(args: {
     from: args.from,
     fromCluster: args.fromCluster,
     to: env,
-    toCluster: args.cluster,
     plan,
+    releases: await readPromotionReleases({
+      from: args.from,
+      fromCluster: args.fromCluster,
+      to: env,
+      toCluster: args.cluster,
+    }),
   });
   const stale = [
     ...staleBecause(request, now),

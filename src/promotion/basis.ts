@@ -1,6 +1,7 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel } from "../definitions/model.ts";
 import type { Plan } from "../plan/plan.ts";
+import type { ReleaseSummary } from "../release/record.ts";
 import { ReleaseStore } from "../release/store.ts";
 import type { PromotedService, PromotionRequest } from "./request.ts";
 
@@ -10,28 +11,52 @@ export interface PromotionBasis {
   readonly problems: readonly { readonly service: string; readonly message: string }[];
 }
 
-/**
- * What a promotion of the plan's changing services would deploy, read now: for each, the
- * version and digest the earlier environment runs (which the target's plan must render), both
- * environments' deployed revisions, and the target's rendered objects. Or why it cannot be.
- */
-export async function promotionBasis(args: {
+/** Both environments' releases, as one request or approval reads them (once). */
+export interface PromotionReleases {
+  readonly from: readonly ReleaseSummary[];
+  readonly to: readonly ReleaseSummary[];
+}
+
+/** Reads the releases of the earlier environment and of the target, at once. */
+export async function readPromotionReleases(args: {
   readonly from: EnvironmentModel;
   readonly fromCluster: Cluster;
   readonly to: EnvironmentModel;
   readonly toCluster: Cluster;
+}): Promise<PromotionReleases> {
+  const [from, to] = await Promise.all([
+    new ReleaseStore(args.fromCluster, args.from.cluster.namespace).summaries(),
+    new ReleaseStore(args.toCluster, args.to.cluster.namespace).summaries(),
+  ]);
+  return { from, to };
+}
+
+/** The release of `service` that runs in an environment now, if any. */
+export const deployedIn = (
+  releases: readonly ReleaseSummary[],
+  service: string,
+): ReleaseSummary | undefined => releases.find((s) => s.service === service && s.status === "deployed");
+
+/**
+ * What a promotion of the plan's changing services would deploy, given both environments'
+ * releases: for each, the version and digest the earlier environment runs (which the target's
+ * plan must render), both environments' deployed revisions, and the target's rendered objects.
+ * Or why it cannot be.
+ */
+export async function promotionBasis(args: {
+  readonly from: EnvironmentModel;
+  /** Reads the record of the earlier environment's running revision (the digest it pinned). */
+  readonly fromCluster: Cluster;
+  readonly to: EnvironmentModel;
   readonly plan: Plan;
+  readonly releases: PromotionReleases;
 }): Promise<PromotionBasis> {
-  const { from, to, plan } = args;
+  const { from, to, plan, releases } = args;
   const fromStore = new ReleaseStore(args.fromCluster, from.cluster.namespace);
-  const toStore = new ReleaseStore(args.toCluster, to.cluster.namespace);
-  const [fromSummaries, toSummaries] = await Promise.all([fromStore.summaries(), toStore.summaries()]);
-  const deployedIn = (summaries: typeof fromSummaries, service: string) =>
-    summaries.find((s) => s.service === service && s.status === "deployed");
   const problems: { service: string; message: string }[] = [];
   const services: PromotedService[] = [];
   for (const s of plan.services.filter((p) => p.changed)) {
-    const running = deployedIn(fromSummaries, s.service);
+    const running = deployedIn(releases.from, s.service);
     if (!running) {
       problems.push({
         service: s.service,
@@ -66,7 +91,7 @@ export async function promotionBasis(args: {
       version: s.newVersion,
       digest,
       fromRevision: running.revision,
-      toRevision: deployedIn(toSummaries, s.service)?.revision ?? 0,
+      toRevision: deployedIn(releases.to, s.service)?.revision ?? 0,
       objectsHash: s.objectsHash,
     });
   }

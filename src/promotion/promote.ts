@@ -1,28 +1,24 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
-import { ReleaseStore } from "../release/store.ts";
+import type { ReleaseSummary } from "../release/record.ts";
 import { formatPlan, plain } from "../plan/format.ts";
 import type { Plan } from "../plan/plan.ts";
-import { promotionBasis } from "./basis.ts";
+import { deployedIn, promotionBasis, type PromotionReleases } from "./basis.ts";
 import { newPromotionId, PromotionStore, type PromotionRequest } from "./request.ts";
 
 /**
  * The services a promotion without names is about: those the earlier environment runs (a
- * deployed release) that the target defines. A service that never ran there cannot be promoted,
- * so it is not planned, rather than blocking the others.
+ * deployed release among `fromReleases`) that the target defines. A service that never ran there
+ * cannot be promoted, so it is not planned, rather than blocking the others.
  */
-export async function promotableServices(
+export function promotableServices(
   project: ProjectModel,
-  from: EnvironmentModel,
-  fromCluster: Cluster,
   to: EnvironmentModel,
-): Promise<string[]> {
-  const running = new Set(
-    (await new ReleaseStore(fromCluster, from.cluster.namespace).summaries())
-      .filter((s) => s.status === "deployed")
-      .map((s) => s.service),
-  );
-  return (project.services.get(to.name) ?? []).map((s) => s.spec.name).filter((name) => running.has(name));
+  fromReleases: readonly ReleaseSummary[],
+): string[] {
+  return (project.services.get(to.name) ?? [])
+    .map((s) => s.spec.name)
+    .filter((name) => deployedIn(fromReleases, name) !== undefined);
 }
 
 export type RequestResult =
@@ -42,6 +38,8 @@ export async function requestPromotion(args: {
   readonly toCluster: Cluster;
   /** The target's plan, made with `approval: { kind: "requesting" }`. */
   readonly plan: Plan;
+  /** Both environments' releases, read once for this request (readPromotionReleases). */
+  readonly releases: PromotionReleases;
   readonly requestedBy: string;
 }): Promise<RequestResult> {
   const { from, to, plan } = args;

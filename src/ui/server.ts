@@ -2,7 +2,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
-import { dashboardApp, type Dashboard } from "./app.ts";
+import { dashboardApp } from "./app.ts";
+import type { Dashboard } from "./dashboard.ts";
 
 export interface RunningDashboard {
   readonly url: string;

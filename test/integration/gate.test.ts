@@ -9,7 +9,7 @@ import { ReleaseStore } from "../../src/release/store.ts";
 import { SearchClient } from "../../src/clients/search/client.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import type { EnvironmentModel } from "../../src/definitions/model.ts";
-import { planFor, type Session } from "../../src/cli/session.ts";
+import { planFor, type PlanningSession } from "../../src/plan/plan-for-session.ts";
 import { formatPlan, plain } from "../../src/plan/format.ts";
 import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
 import { runServiceTests } from "../../scripts/service-tests.ts";
@@ -305,7 +305,7 @@ describe("checks an environment requires", () => {
     ) as EnvironmentModel;
     const env: EnvironmentModel = { ...devWithoutCi, requires: ["image", "ci"] };
     const cluster = Cluster.open("local", platform.kubeconfig);
-    const session: Session = {
+    const session: PlanningSession = {
       project: { ...loaded, environments: loaded.environments.map((e) => (e.name === "dev" ? env : e)) },
       env,
       cluster,

@@ -5,7 +5,8 @@ import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { outputFormat } from "../output-format.ts";
 import { environmentNamed } from "../project.ts";
-import { openSession, planFor } from "../session.ts";
+import { openSession } from "../session.ts";
+import { planFor } from "../../plan/plan-for-session.ts";
 import { UsageError } from "../usage-error.ts";
 import { deployPlanned, type DeployFlags } from "./deploy.ts";
 

@@ -7,7 +7,8 @@ import type { Output } from "../output.ts";
 import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import type { AuditCallStatus } from "../../output/documents.ts";
-import { auditedCalls, openSession } from "../session.ts";
+import { openSession } from "../session.ts";
+import { auditedCalls } from "../../plan/plan-for-session.ts";
 import { UsageError } from "../usage-error.ts";
 
 export function registerAudit(program: Command, out: Output): void {

@@ -1,13 +1,15 @@
 import type { Command } from "commander";
 import { Deploy } from "../../procedure/deploy.ts";
-import { currentCommit, deployer } from "../../procedure/identity.ts";
+import { deployer } from "../../procedure/identity.ts";
+import { deployOptionsFor } from "../../deploy/options-for.ts";
 import { DeployCiReports } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import type { Plan } from "../../plan/plan.ts";
 import type { DeployReport } from "../../procedure/report.ts";
 import type { PromotionOnRecord } from "../../promotion/request.ts";
-import { openSession, planFor, type Session } from "../session.ts";
+import { openSession, type Session } from "../session.ts";
+import { planFor } from "../../plan/plan-for-session.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
 import { deployRenderer } from "../deploy-report.ts";
@@ -215,32 +217,36 @@ export async function deployPlanned(args: {
   const sink = ci.recording(notifier ? notifier.tee(render.events) : render.events);
   const deploy = render.watched(new Deploy(session.cluster, sink));
   const report = await deploy
-    .run(session.project, session.env, plan, {
-      only: services,
-      dryRun: opts.dryRun === true,
-      forceConflicts: opts.forceConflicts === true || opts.reclaim === true,
-      rollback: opts.rollback,
-      timeoutMs,
-      parallel,
-      waitForLock: opts.waitForLock === true,
-      leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
-      deployedBy,
-      ...(args.promotion ? { promotion: args.promotion } : {}),
-      commit: currentCommit(session.project.root),
-      ...(opts.allowBreakingMigrations && opts.reason
-        ? { allowBreakingMigrations: { reason: opts.reason } }
-        : {}),
-      evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
-      scratchDatabase: opts.scratchDatabase as "pglite" | "server",
-      ...(out.signal ? { signal: out.signal } : {}),
-      ...(session.search ? { search: session.search } : {}),
-      ...(session.env.search?.indexPrefix ? { auditIndexPrefix: session.env.search.indexPrefix } : {}),
-      digests: new Map(plan.services.flatMap((s) => (s.gate?.digest ? [[s.service, s.gate.digest]] : []))),
-      ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
-      ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
-      ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
-      ...(plan.breakGlass && !opts.dryRun ? { breakGlass: plan.breakGlass } : {}),
-    })
+    .run(
+      session.project,
+      session.env,
+      plan,
+      deployOptionsFor({
+        target: session,
+        plan,
+        only: services,
+        deployedBy,
+        choices: {
+          dryRun: opts.dryRun === true,
+          forceConflicts: opts.forceConflicts === true || opts.reclaim === true,
+          rollback: opts.rollback,
+          timeoutMs,
+          parallel,
+          waitForLock: opts.waitForLock === true,
+          leaseSeconds: Math.max(3, Math.round(parseDuration(opts.lockLease, "--lock-lease") / 1000)),
+          ...(args.promotion ? { promotion: args.promotion } : {}),
+          ...(opts.allowBreakingMigrations && opts.reason
+            ? { allowBreakingMigrations: { reason: opts.reason } }
+            : {}),
+          evidenceWindowMs: parseDuration(opts.evidenceWindow, "--evidence-window"),
+          scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+          ...(out.signal ? { signal: out.signal } : {}),
+          ...(opts.skipCiCheck && opts.reason ? { skippedCi: { reason: opts.reason } } : {}),
+          ...(opts.skipDynamicProof && opts.reason ? { skipDynamicProof: { reason: opts.reason } } : {}),
+          ...(opts.skipAuditIndex && opts.reason ? { skipAuditIndex: { reason: opts.reason } } : {}),
+        },
+      }),
+    )
     .catch(async (error: unknown) => {
       // Stopped (the lock held by another, lost, ...): the message says so before the error is.
       notifier?.end({

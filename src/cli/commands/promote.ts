@@ -1,12 +1,14 @@
 import type { Command } from "commander";
 import { document } from "../../output/document.ts";
 import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { readPromotionReleases } from "../../promotion/basis.ts";
 import { promotableServices, requestPromotion } from "../../promotion/promote.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import { environmentNamed } from "../project.ts";
-import { openSession, planFor } from "../session.ts";
+import { openSession } from "../session.ts";
+import { planFor } from "../../plan/plan-for-session.ts";
 import { UsageError } from "../usage-error.ts";
 
 export function registerPromote(program: Command, out: Output): void {
@@ -38,9 +40,16 @@ export function registerPromote(program: Command, out: Output): void {
           `${session.env.name} requires no approval: deploy it (slipway deploy --env ${session.env.name})`,
           `to require one, add approval: { approvers: ["..."] } to environment ${session.env.name}`,
         );
+      // Read once: they say what runs in each environment, for the names and for the request.
+      const releases = await readPromotionReleases({
+        from,
+        fromCluster: session.clusterFor(from),
+        to: session.env,
+        toCluster: session.cluster,
+      });
       const named = services.length
         ? services
-        : await promotableServices(session.project, from, session.clusterFor(from), session.env);
+        : promotableServices(session.project, session.env, releases.from);
       if (!named.length) {
         out.note(`${from.name} runs nothing ${session.env.name} defines: nothing to promote`);
         return;
@@ -57,6 +66,7 @@ export function registerPromote(program: Command, out: Output): void {
         to: session.env,
         toCluster: session.cluster,
         plan,
+        releases,
         requestedBy: await session.cluster.whoami(),
       });
       if (!result.ok) {
