@@ -1,5 +1,6 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { MigrationFinding } from "../checks/migrations/finding.ts";
+import { rules } from "../checks/migrations/rules/index.ts";
 
 /**
  * A finding at a place in a file, as CI formats draw it (SARIF, GitHub workflow commands, JUnit,
@@ -51,38 +52,17 @@ export function repositoryPath(file: string, cwd: string = process.cwd()): strin
   return path.split(sep).join("/");
 }
 
-// Rule families the migration check reports under many ids (ban-drop-table, ban-drop-view, ...).
-const migrationRuleFamilies: readonly [RegExp, string][] = [
-  [/^ban-drop-not-null$/, "drops NOT NULL from a column the running version reads as never empty"],
-  [/^ban-drop-/, "drops something the running version may still use"],
-  [/^renaming-/, "renames something the running version still names"],
-  [/^ban-set-schema$/, "moves to another schema something the running version names by its schema"],
-  [
-    /^changing-column-type$/,
-    "changes a column's type: the old version may break, the table may be rewritten",
-  ],
-  [/^adding-not-nullable-field$/, "adds a NOT NULL column the running version's inserts do not set"],
-  [/^setting-not-null$/, "sets NOT NULL on a column the running version may leave empty"],
-  [/^dropping-default$/, "drops a default the running version's inserts rely on"],
-  [/^volatile-default$/, "adds a column whose default rewrites the table"],
-  [/^missing-lock-timeout$/, "takes a lock on an existing table without a lock_timeout"],
-  [/^require-concurrent-index-/, "creates or drops an index without CONCURRENTLY, blocking writes"],
-  [/^constraint-missing-not-valid$/, "adds a constraint that scans the table under a lock (no NOT VALID)"],
-  [/^disallowed-unique-constraint$/, "adds a UNIQUE constraint that builds its index under a lock"],
-  [/^removing-enum-value$/, "removes an enum value the running version may write"],
-  [
-    /^non-transactional-not-alone$/,
-    "a statement Postgres runs only outside a transaction shares its file with others",
-  ],
-  [/^syntax-error$/, "Postgres cannot parse the file"],
-  [/^suppression-without-reason$/, "a slipway:allow comment without a reason"],
-];
+// What the migration check's driver reports itself, beside its rules (./checks/migrations/rules/).
+const driverFindings: Readonly<Record<string, string>> = {
+  "syntax-error": "Postgres cannot parse the file",
+  "suppression-without-reason": "a slipway:allow comment without a reason",
+};
 
 /** One description per rule the annotations use, in order of first use. */
 export function migrationRules(annotations: readonly Annotation[]): RuleDescription[] {
   return uniqueRules(annotations).map((id) => ({
     id,
-    description: migrationRuleFamilies.find(([re]) => re.test(id))?.[1] ?? `migration check ${id}`,
+    description: rules.find((r) => r.id === id)?.description ?? driverFindings[id] ?? `migration check ${id}`,
   }));
 }
 

@@ -1,22 +1,12 @@
-import {
-  parseSync,
-  type AlterTableCmd,
-  type ColumnDef,
-  type Constraint,
-  type DropStmt,
-  type FuncCall,
-  type Node,
-  type ObjectType,
-  type RangeVar,
-  type RawStmt,
-  type RenameStmt,
-  type TypeName,
-} from "libpg-query";
-import { notAloneHint, notAloneMessage, transactionOf } from "../../migrations/transaction-block.ts";
-import { Created, type CreatedKind } from "./created.ts";
+// The migration check's driver: parses each pending file with the real Postgres parser, walks its
+// statements over the schema model, and asks every rule (./rules/) about each; then applies
+// suppressions. The rules themselves live one per file under ./rules/.
+import { parseSync, type RawStmt } from "libpg-query";
+import { Created } from "./created.ts";
 import type { MigrationFinding } from "./finding.ts";
-import { nonVolatileBuiltins } from "./non-volatile-functions.ts";
 import { loadParser } from "./parser.ts";
+import { rules, type MigrationRule, type RuleContext, type RuleReport } from "./rules/index.ts";
+import { applyStatement, emptySchema, type Schema } from "./schema-model.ts";
 
 export interface MigrationSource {
   readonly name: string;
@@ -24,352 +14,6 @@ export interface MigrationSource {
 }
 
 export { loadParser };
-
-type Columns = Map<string, Map<string, string>>;
-
-/** What the applied files, and the pending ones so far, leave in the database, as far as the rules need it. */
-interface Schema {
-  /** Column types by table. */
-  readonly columns: Columns;
-  /** Functions the migrations create, by name: volatile unless declared IMMUTABLE or STABLE (Postgres' default). */
-  readonly functions: Map<string, "volatile" | "non-volatile">;
-  /** CHECK (col IS NOT NULL) constraints by `table.constraint`: its column, and whether it is validated. */
-  readonly notNullChecks: Map<string, { readonly column: string; validated: boolean }>;
-  /** Constraints the file being checked added NOT VALID, by `table.constraint`. */
-  readonly notValidInFile: Set<string>;
-}
-type Report = (
-  rule: string,
-  severity: "error" | "warning",
-  location: number | undefined,
-  message: string,
-  hint: string,
-  /** The `table.column` the finding is about, where the dynamic proof can look for its users. */
-  subject?: string,
-) => void;
-
-const typeOf = (t: TypeName | undefined): string => {
-  const names = (t?.names ?? [])
-    .map((n) => ("String" in n ? (n.String.sval ?? "") : ""))
-    .filter((n) => n !== "pg_catalog");
-  const mods = (t?.typmods ?? [])
-    .map((m) => ("A_Const" in m ? String((m.A_Const as { ival?: { ival?: number } }).ival?.ival ?? "") : ""))
-    .filter(Boolean);
-  return `${names.join(".")}${mods.length ? `(${mods.join(",")})` : ""}`;
-};
-
-/** Type changes that readers and writers of the old version survive, with why. */
-function widening(from: string, to: string): string | undefined {
-  const v = /^(varchar|bpchar)\((\d+)\)$/;
-  const a = v.exec(from);
-  const b = v.exec(to);
-  if (a && b && a[1] === b[1] && Number(b[2]) >= Number(a[2]))
-    return `${from} to ${to} only lengthens the limit`;
-  if (a && to === "text") return `${from} to text removes the length limit`;
-  const ints = ["int2", "int4", "int8"];
-  if (ints.includes(from) && ints.includes(to) && ints.indexOf(to) > ints.indexOf(from))
-    return `${from} to ${to} widens the integer; old writers' values still fit`;
-  const n = /^numeric\((\d+),(\d+)\)$/;
-  const na = n.exec(from);
-  const nb = n.exec(to);
-  if (na && nb && na[2] === nb[2] && Number(nb[1]) >= Number(na[1]))
-    return `${from} to ${to} keeps the scale and raises the precision`;
-  return undefined;
-}
-
-/** serial types: a default of nextval() on a sequence of their own. */
-const serialTypes = new Set(["smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"]);
-
-/** Every function an expression calls, by its unqualified name, at any depth (casts, operators, arguments). */
-function calls(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) for (const n of node) calls(n, found);
-  else if (node && typeof node === "object")
-    for (const [key, value] of Object.entries(node)) {
-      const name = key === "FuncCall" ? funcName({ FuncCall: value as FuncCall }) : undefined;
-      if (name) found.push(name);
-      calls(value, found);
-    }
-  return found;
-}
-
-/** Why adding this column fills every existing row (a table rewrite), and the safe way; undefined when it does not. */
-function rewriteOf(
-  def: ColumnDef,
-  constraints: readonly Constraint[],
-  functions: ReadonlyMap<string, "volatile" | "non-volatile">,
-): { why: string; hint: string } | undefined {
-  const type = typeOf(def.typeName);
-  if (serialTypes.has(type))
-    return {
-      why: `a ${type} column takes its default from nextval(), which is volatile`,
-      hint: "add a plain nullable column, backfill it in batches, then make it NOT NULL and ALTER COLUMN ... ADD GENERATED BY DEFAULT AS IDENTITY (starting past the backfilled values), which does not rewrite",
-    };
-  if (constraints.some((c) => c.contype === "CONSTR_IDENTITY"))
-    return {
-      why: "an identity column numbers every existing row",
-      hint: "add a plain nullable column, backfill it in batches, then make it NOT NULL and ALTER COLUMN ... ADD GENERATED BY DEFAULT AS IDENTITY (starting past the backfilled values), which does not rewrite",
-    };
-  if (constraints.some((c) => c.contype === "CONSTR_GENERATED" && c.generated_kind !== "v"))
-    return {
-      why: "a stored generated column is computed for every existing row",
-      hint: "add a plain nullable column kept up by a trigger, and backfill it in batches",
-    };
-  const dflt = constraints.find((c) => c.contype === "CONSTR_DEFAULT");
-  const called = calls(dflt?.raw_expr);
-  // Postgres makes a function VOLATILE unless told otherwise: only known IMMUTABLE or STABLE ones are safe.
-  const fn = called.find(
-    (f) => (functions.get(f) ?? (nonVolatileBuiltins.has(f) ? "non-volatile" : "volatile")) === "volatile",
-  );
-  if (!fn) return undefined;
-  return {
-    why:
-      functions.get(fn) === "volatile"
-        ? `the default calls ${fn}(), which the migrations create without IMMUTABLE or STABLE, so it is volatile`
-        : `the default calls ${fn}(), which is volatile (it is no IMMUTABLE or STABLE built-in function of PostgreSQL, nor created as one by the migrations; a function is VOLATILE unless declared otherwise)`,
-    hint: "add the column without a default, set the default afterwards, and backfill in batches",
-  };
-}
-
-function constraintsOf(def: ColumnDef): Constraint[] {
-  return (def.constraints ?? [])
-    .map((c) => ("Constraint" in c ? c.Constraint : undefined))
-    .filter((c): c is Constraint => c !== undefined);
-}
-
-function funcName(node: Node | undefined): string | undefined {
-  if (!node || !("FuncCall" in node)) return undefined;
-  const names = node.FuncCall.funcname ?? [];
-  const last = names[names.length - 1];
-  return last && "String" in last ? last.String.sval : undefined;
-}
-
-const nouns: Partial<Record<ObjectType, string>> = {
-  OBJECT_TABLE: "table",
-  OBJECT_FOREIGN_TABLE: "foreign table",
-  OBJECT_VIEW: "view",
-  OBJECT_MATVIEW: "materialized view",
-  OBJECT_SEQUENCE: "sequence",
-  OBJECT_INDEX: "index",
-  OBJECT_TYPE: "type",
-  OBJECT_DOMAIN: "domain",
-  OBJECT_FUNCTION: "function",
-  OBJECT_PROCEDURE: "procedure",
-  OBJECT_ROUTINE: "routine",
-  OBJECT_AGGREGATE: "aggregate",
-  OBJECT_SCHEMA: "schema",
-  OBJECT_TRIGGER: "trigger",
-  OBJECT_EXTENSION: "extension",
-};
-
-const names = (list: Node[] | undefined): string =>
-  (list ?? []).map((n) => ("String" in n ? (n.String.sval ?? "") : "")).join(".");
-
-const qualified = (r: RangeVar): string =>
-  r.schemaname ? `${r.schemaname}.${r.relname}` : (r.relname ?? "");
-
-/** How a drop, rename or SET SCHEMA names its object: a name, a qualified name, a type, a function with its arguments. */
-function objectName(node: Node | undefined): string {
-  if (!node) return "";
-  if ("String" in node) return node.String.sval ?? "";
-  if ("List" in node) return names(node.List.items);
-  if ("TypeName" in node) return names(node.TypeName.names);
-  if ("ObjectWithArgs" in node) {
-    const f = node.ObjectWithArgs;
-    return `${names(f.objname)}${f.args_unspecified ? "" : `(${(f.objargs ?? []).map((a) => ("TypeName" in a ? typeOf(a.TypeName) : "")).join(", ")})`}`;
-  }
-  return "";
-}
-
-/** The last part of a drop's or rename's object name: how the pending files' creations are keyed. */
-function bareName(node: Node | undefined): string {
-  if (!node) return "";
-  if ("List" in node) return objectName(node.List.items?.at(-1));
-  if ("TypeName" in node) return objectName(node.TypeName.names?.at(-1));
-  if ("ObjectWithArgs" in node) return objectName(node.ObjectWithArgs.objname?.at(-1));
-  return objectName(node);
-}
-
-/** Under which kind the pending files' creations of an object type are kept. */
-const createdKinds: Partial<Record<ObjectType, CreatedKind>> = {
-  OBJECT_TABLE: "relation",
-  OBJECT_FOREIGN_TABLE: "relation",
-  OBJECT_VIEW: "relation",
-  OBJECT_MATVIEW: "relation",
-  OBJECT_SEQUENCE: "relation",
-  OBJECT_INDEX: "relation",
-  OBJECT_TYPE: "type",
-  OBJECT_DOMAIN: "type",
-  OBJECT_FUNCTION: "function",
-  OBJECT_PROCEDURE: "function",
-  OBJECT_ROUTINE: "function",
-  OBJECT_AGGREGATE: "function",
-  OBJECT_SCHEMA: "schema",
-  OBJECT_EXTENSION: "extension",
-};
-
-/** Whether the pending files created this object: then nothing running uses it. */
-const isCreated = (created: Created, kind: ObjectType | undefined, node: Node | undefined): boolean => {
-  const as = kind ? createdKinds[kind] : undefined;
-  return as !== undefined && created.has(as, bareName(node));
-};
-
-/** What a drop breaks, by kind: the rule and what the running version does with the object. */
-const dropRules: Partial<Record<ObjectType, { rule: string; uses: string }>> = {
-  OBJECT_TABLE: { rule: "ban-drop-table", uses: "reads or writes it" },
-  OBJECT_FOREIGN_TABLE: { rule: "ban-drop-table", uses: "reads or writes it" },
-  OBJECT_VIEW: { rule: "ban-drop-view", uses: "reads it" },
-  OBJECT_MATVIEW: { rule: "ban-drop-materialized-view", uses: "reads it" },
-  OBJECT_FUNCTION: { rule: "ban-drop-function", uses: "calls it" },
-  OBJECT_PROCEDURE: { rule: "ban-drop-function", uses: "calls it" },
-  OBJECT_ROUTINE: { rule: "ban-drop-function", uses: "calls it" },
-  OBJECT_AGGREGATE: { rule: "ban-drop-function", uses: "calls it" },
-  OBJECT_TYPE: { rule: "ban-drop-type", uses: "casts to it or stores it" },
-  OBJECT_DOMAIN: { rule: "ban-drop-domain", uses: "casts to it or stores it" },
-  OBJECT_SEQUENCE: {
-    rule: "ban-drop-sequence",
-    uses: "takes numbers from it (nextval, and the column defaults that call it)",
-  },
-  OBJECT_SCHEMA: { rule: "ban-drop-schema", uses: "uses anything in it" },
-  OBJECT_EXTENSION: { rule: "ban-drop-extension", uses: "uses its functions, types or operators" },
-};
-
-function dropped(d: DropStmt, created: Created, report: Report): void {
-  const kind = d.removeType;
-  const noun = (kind && nouns[kind]) ?? "object";
-  // What the pending files created, nothing running uses: dropping it breaks nothing.
-  const objects = (d.objects ?? []).filter((o) => !isCreated(created, kind, o));
-  if (!objects.length) return;
-  if (kind === "OBJECT_TRIGGER") {
-    for (const o of objects) {
-      const parts = "List" in o ? (o.List.items ?? []).map(objectName) : [];
-      const trigger = parts.at(-1) ?? "";
-      const table = parts.slice(0, -1).join(".");
-      if (created.hasTrigger(parts.at(-2) ?? "", trigger)) continue;
-      report(
-        "ban-drop-trigger",
-        "error",
-        undefined,
-        `dropping trigger ${trigger} on ${table} changes what the running version's writes to ${table} do: whatever the trigger keeps up (a timestamp, an audit row, a column kept in step during expand/contract) silently stops`,
-        `contract in a later release: first deploy a version that does the trigger's work itself or no longer needs it, then drop ${trigger}`,
-      );
-    }
-    return;
-  }
-  const rule = kind ? dropRules[kind] : undefined;
-  if (rule) {
-    const what = `${noun} ${objects.map(objectName).join(", ")}`;
-    report(
-      rule.rule,
-      "error",
-      undefined,
-      `dropping ${what} breaks the running version wherever it ${rule.uses}${d.behavior === "DROP_CASCADE" ? "; CASCADE also drops everything that depends on it" : ""}`,
-      `contract in a later release: first deploy a version that no longer uses ${what}, then drop it`,
-    );
-  }
-  if (kind === "OBJECT_INDEX" && !d.concurrent) {
-    report(
-      "require-concurrent-index-deletion",
-      "warning",
-      undefined,
-      "DROP INDEX without CONCURRENTLY takes an exclusive lock on its table",
-      "DROP INDEX CONCURRENTLY",
-    );
-  }
-}
-
-/** Renames the running version's queries see, by kind: the rule and the safe way. Indexes, triggers and constraints are not named by queries. */
-const renameRules: Partial<Record<ObjectType, { rule: string; hint: string }>> = {
-  OBJECT_TABLE: {
-    rule: "renaming-table",
-    hint: "expand/contract: create the new table (or a view with the new name), write to both, move readers, then drop the old one",
-  },
-  OBJECT_FOREIGN_TABLE: {
-    rule: "renaming-table",
-    hint: "create the foreign table under the new name beside the old one, move the running version to it, and drop the old one in a later release",
-  },
-  OBJECT_VIEW: {
-    rule: "renaming-view",
-    hint: "create the view under the new name beside the old one, move the readers to it, and drop the old one in a later release",
-  },
-  OBJECT_MATVIEW: {
-    rule: "renaming-materialized-view",
-    hint: "create a view with the new name over the old one (or a second materialized view), move the readers to it, and rename or drop the old one in a later release",
-  },
-  OBJECT_SEQUENCE: {
-    rule: "renaming-sequence",
-    hint: "first deploy a version that no longer names the sequence (let the column default call nextval), then rename it",
-  },
-  OBJECT_TYPE: {
-    rule: "renaming-type",
-    hint: "first deploy a version that no longer names the type (in casts or declarations), then rename it",
-  },
-  OBJECT_DOMAIN: {
-    rule: "renaming-domain",
-    hint: "first deploy a version that no longer names the domain (in casts or declarations), then rename it",
-  },
-  OBJECT_SCHEMA: {
-    rule: "renaming-schema",
-    hint: "first deploy a version that does not qualify names with the schema and whose search_path lists both names (a missing one is skipped), then rename it",
-  },
-  OBJECT_FUNCTION: {
-    rule: "renaming-function",
-    hint: "create the function under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
-  },
-  OBJECT_PROCEDURE: {
-    rule: "renaming-function",
-    hint: "create the procedure under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
-  },
-  OBJECT_ROUTINE: {
-    rule: "renaming-function",
-    hint: "create the routine under the new name beside the old one (the old one can call it), move the callers, and drop the old one in a later release",
-  },
-  OBJECT_AGGREGATE: {
-    rule: "renaming-function",
-    hint: "create the aggregate under the new name beside the old one, move the callers, and drop the old one in a later release",
-  },
-};
-
-function renamed(r: RenameStmt, columns: Columns, created: Created, report: Report): void {
-  if (r.renameType === "OBJECT_COLUMN" || r.renameType === "OBJECT_ATTRIBUTE") {
-    const table = r.relation?.relname ?? "";
-    const isNew = created.hasColumn(table, r.subname ?? "");
-    created.renamed("column", `${table}.${r.subname}`, `${table}.${r.newname}`);
-    if (!isNew)
-      report(
-        "renaming-column",
-        "error",
-        r.relation?.location,
-        `renaming ${r.relation?.relname}.${r.subname} to ${r.newname} breaks the running version's queries that use ${r.subname}`,
-        "expand/contract: add the new column, write both, backfill, move readers, then drop the old column",
-      );
-    const cols = columns.get(r.relation?.relname ?? "");
-    const type = cols?.get(r.subname ?? "");
-    if (cols && type !== undefined) {
-      cols.delete(r.subname ?? "");
-      cols.set(r.newname ?? "", type);
-    }
-    return;
-  }
-  const kind = r.renameType;
-  const as = kind ? createdKinds[kind] : undefined;
-  const bare = r.relation?.relname ?? r.subname ?? bareName(r.object);
-  if (as && created.has(as, bare)) {
-    created.renamed(as, bare, r.newname ?? "");
-    const cols = columns.get(bare);
-    if (cols && kind === "OBJECT_TABLE") columns.set(r.newname ?? "", cols);
-    return;
-  }
-  const rule = kind ? renameRules[kind] : undefined;
-  if (!rule || !kind) return;
-  const old = r.relation ? qualified(r.relation) : (r.subname ?? objectName(r.object));
-  report(
-    rule.rule,
-    "error",
-    r.relation?.location,
-    `renaming ${nouns[kind]} ${old} to ${r.newname} breaks every query of the running version that names it`,
-    rule.hint,
-  );
-}
 
 /**
  * Static check of migration files with the real Postgres parser: what would break the version
@@ -382,15 +26,11 @@ export async function lintMigrations(
   history: readonly MigrationSource[] = [],
 ): Promise<MigrationFinding[]> {
   await loadParser();
-  const schema: Schema = {
-    columns: new Map(),
-    functions: new Map(),
-    notNullChecks: new Map(),
-    notValidInFile: new Set(),
-  };
+  const schema = emptySchema();
   for (const file of history) {
     try {
-      for (const raw of parseSync(file.sql).stmts ?? []) track(raw, schema, new Created(), () => undefined);
+      // What the applied files created, the running version may use: none of it counts as new.
+      for (const raw of parseSync(file.sql).stmts ?? []) applyStatement(raw.stmt, schema, new Created());
     } catch {
       // an applied file that no longer parses is not this check's business
     }
@@ -407,11 +47,16 @@ function lineColumn(sql: string, offset: number): { line: number; column: number
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
+/** Where in the registry a rule's findings on one statement go: those of ALTER TABLE subcommands stay in subcommand order. */
+const firstAlterTableRule = rules.findIndex((r) => "checkAlterTable" in r);
+const placeOf = (rule: MigrationRule): number =>
+  "checkAlterTable" in rule ? firstAlterTableRule : rules.indexOf(rule);
+
 function lintFile(file: MigrationSource, schema: Schema, created: Created): MigrationFinding[] {
   const findings: MigrationFinding[] = [];
-  let stmts: RawStmt[];
+  let statements: RawStmt[];
   try {
-    stmts = parseSync(file.sql).stmts ?? [];
+    statements = parseSync(file.sql).stmts ?? [];
   } catch (error) {
     const cursor = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition ?? 0;
     const at = lineColumn(file.sql, cursor);
@@ -429,53 +74,51 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
   const suppressions = parseSuppressions(file.sql);
   // A file runs in one transaction: NOT VALID only helps when VALIDATE runs in a later one.
   schema.notValidInFile.clear();
-  // Set by a statement before the one that needs it: a SET further down protects nothing above it.
-  let lockTimeout = false;
-  let warnedLockTimeout = false;
-  const transaction = transactionOf(stmts);
-  for (const raw of stmts) {
+  const reported = new Set<string>();
+  statements.forEach((raw, index) => {
+    const node = raw.stmt;
+    if (!node) return;
     const start = raw.stmt_location ?? 0;
-    const report: Report = (rule, severity, location, message, hint, subject) => {
-      const at = lineColumn(file.sql, location ?? firstToken(file.sql, start));
-      const suppression = suppressions.find(
-        (s) =>
-          (s.rule === rule || formerly[rule] === s.rule) &&
-          s.line < at.line &&
-          s.line >= lineColumn(file.sql, start).line - 3,
-      );
-      findings.push({
-        rule,
-        severity,
-        file: file.name,
-        ...at,
-        message,
-        hint,
-        ...(subject ? { subject } : {}),
-        ...(suppression ? { suppressed: suppression.reason } : {}),
-      });
-    };
-    if (transaction.mode === "refused" && transaction.offset === start)
-      report(
-        "non-transactional-not-alone",
-        "error",
-        undefined,
-        notAloneMessage(transaction),
-        notAloneHint(transaction),
-      );
-    lockTimeout = setsLockTimeout(raw.stmt) ?? lockTimeout;
-    const locked = lockedRelation(raw.stmt, created);
-    track(raw, schema, created, report);
-    if (locked && !lockTimeout && !warnedLockTimeout) {
-      warnedLockTimeout = true;
-      report(
-        "missing-lock-timeout",
-        "warning",
-        undefined,
-        `${locked.byForeignKey ? `its foreign key locks ${locked.relation}` : `this locks ${locked.relation}`}, which exists already, without a lock_timeout set before it: while it waits for the lock (behind any long transaction), every ${locked.blocks === "write" ? "write to" : "query on"} ${locked.relation} queues behind it`,
-        "start the file with SET lock_timeout = '5s'; (SET LOCAL works too) and retry on timeout",
-      );
-    }
-  }
+    const found: { place: number; finding: MigrationFinding }[] = [];
+    const contextFor = (rule: MigrationRule): RuleContext => ({
+      schema,
+      created,
+      statements,
+      index,
+      reportedInFile: reported.has(rule.id),
+      report: (r: RuleReport) => {
+        const at = lineColumn(file.sql, r.location ?? firstToken(file.sql, start));
+        const suppression = suppressions.find(
+          (s) =>
+            (s.rule === rule.id || rule.formerly?.includes(s.rule)) &&
+            s.line < at.line &&
+            s.line >= lineColumn(file.sql, start).line - 3,
+        );
+        reported.add(rule.id);
+        found.push({
+          place: placeOf(rule),
+          finding: {
+            rule: rule.id,
+            severity: r.severity ?? rule.severity,
+            file: file.name,
+            ...at,
+            message: r.message,
+            hint: r.hint,
+            ...(r.subject ? { subject: r.subject } : {}),
+            ...(suppression ? { suppressed: suppression.reason } : {}),
+          },
+        });
+      },
+    });
+    // Statement rules see the schema before the statement; subcommand rules as the earlier subcommands left it.
+    for (const rule of rules) if ("check" in rule) rule.check(node, contextFor(rule));
+    applyStatement(node, schema, created, (cmd, table, location) => {
+      for (const rule of rules)
+        if ("checkAlterTable" in rule) rule.checkAlterTable(cmd, { table, location }, contextFor(rule));
+    });
+    // Stable: findings of one place keep the order they were reported in.
+    findings.push(...found.sort((a, b) => a.place - b.place).map((f) => f.finding));
+  });
   for (const s of suppressions.filter((s) => !s.reason)) {
     findings.push({
       rule: "suppression-without-reason",
@@ -490,12 +133,6 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
   return findings;
 }
 
-/** Rules that were reported under another name: a suppression with the old name still counts. */
-const formerly: Record<string, string> = {
-  "renaming-view": "renaming-table",
-  "renaming-type": "renaming-table",
-};
-
 function firstToken(sql: string, from: number): number {
   const rest = Buffer.from(sql, "utf8").subarray(from).toString("utf8");
   const skipped = /^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/.exec(rest)?.[0] ?? "";
@@ -507,500 +144,4 @@ function parseSuppressions(sql: string): { rule: string; reason: string; line: n
     const m = /--\s*slipway:allow\s+([a-z-]+)(?:\s+reason:\s*(.+))?/.exec(text);
     return m ? [{ rule: m[1] ?? "", reason: (m[2] ?? "").trim(), line: i + 1 }] : [];
   });
-}
-
-/** Whether a statement turns lock_timeout on (true) or off (false: 0, DEFAULT, RESET); undefined when it does not touch it. */
-function setsLockTimeout(node: Node | undefined): boolean | undefined {
-  const on = (value: Node | undefined): boolean => {
-    const c = value && "A_Const" in value ? value.A_Const : undefined;
-    if (c?.sval) return !/^\s*0*(\.0*)?\s*[a-z]*\s*$/i.test(c.sval.sval ?? "");
-    return (c?.ival?.ival ?? 0) !== 0 || Number(c?.fval?.fval ?? 0) !== 0;
-  };
-  if (node && "VariableSetStmt" in node) {
-    const v = node.VariableSetStmt;
-    if (v.kind === "VAR_RESET_ALL") return false;
-    if (v.name !== "lock_timeout") return undefined;
-    return v.kind === "VAR_SET_VALUE" && on(v.args?.[0]);
-  }
-  if (node && "SelectStmt" in node) {
-    for (const t of node.SelectStmt.targetList ?? []) {
-      const call = "ResTarget" in t ? t.ResTarget.val : undefined;
-      if (funcName(call) !== "set_config" || !call || !("FuncCall" in call)) continue;
-      const [name, value] = call.FuncCall.args ?? [];
-      if (name && "A_Const" in name && name.A_Const.sval?.sval === "lock_timeout") return on(value);
-    }
-  }
-  return undefined;
-}
-
-const relname = (r: Node): string | undefined => ("RangeVar" in r ? r.RangeVar.relname : undefined);
-
-/** The tables a statement's foreign keys reference: adding one locks the referenced table too. */
-function referencedTables(constraints: readonly Node[]): string[] {
-  return constraints.flatMap((c) =>
-    "Constraint" in c && c.Constraint.contype === "CONSTR_FOREIGN" && c.Constraint.pktable?.relname
-      ? [c.Constraint.pktable.relname]
-      : [],
-  );
-}
-
-interface Locked {
-  readonly relation: string;
-  /** Locked as the table a new foreign key references, not as the statement's own. */
-  readonly byForeignKey: boolean;
-  /** What queues behind the lock while it waits: every query (ACCESS EXCLUSIVE), or every write (SHARE, SHARE ROW EXCLUSIVE). */
-  readonly blocks: "query" | "write";
-}
-
-/**
- * The relation the running version uses that a statement locks (ALTER, non-concurrent index
- * builds and drops, DROP, RENAME, SET SCHEMA, TRUNCATE, CREATE TRIGGER, REFRESH, CLUSTER, VACUUM
- * FULL, REINDEX, LOCK, and foreign keys to it), if any; relations the pending files created do
- * not count. Call it before `track` records what the statement creates.
- */
-function lockedRelation(node: Node | undefined, created: Created): Locked | undefined {
-  if (!node) return undefined;
-  const find = (...names: (string | undefined)[]): string | undefined =>
-    names.find((n): n is string => n !== undefined && n !== "" && !created.has("relation", n));
-  const existing = (...names: (string | undefined)[]): Locked | undefined => {
-    const relation = find(...names);
-    return relation ? { relation, byForeignKey: false, blocks: "query" } : undefined;
-  };
-  const writes = (locked: Locked | undefined): Locked | undefined =>
-    locked ? { ...locked, blocks: "write" } : undefined;
-  const referenced = (constraints: readonly Node[]): Locked | undefined => {
-    const relation = find(...referencedTables(constraints));
-    return relation ? { relation, byForeignKey: true, blocks: "write" } : undefined;
-  };
-  const lastName = (o: Node): string | undefined =>
-    "List" in o ? objectName(o.List.items?.at(-1)) : undefined;
-  if ("CreateStmt" in node) {
-    const elts = node.CreateStmt.tableElts ?? [];
-    return referenced([
-      ...elts.filter((e) => "Constraint" in e),
-      ...elts.flatMap((e) => ("ColumnDef" in e ? (e.ColumnDef.constraints ?? []) : [])),
-    ]);
-  }
-  if ("AlterTableStmt" in node) {
-    const a = node.AlterTableStmt;
-    const defs = (a.cmds ?? []).flatMap((c) =>
-      "AlterTableCmd" in c && c.AlterTableCmd.def ? [c.AlterTableCmd.def] : [],
-    );
-    return (
-      existing(a.relation?.relname) ??
-      referenced([...defs, ...defs.flatMap((d) => ("ColumnDef" in d ? (d.ColumnDef.constraints ?? []) : []))])
-    );
-  }
-  if ("IndexStmt" in node)
-    return node.IndexStmt.concurrent ? undefined : writes(existing(node.IndexStmt.relation?.relname));
-  if ("DropStmt" in node) {
-    const d = node.DropStmt;
-    const objects = d.objects ?? [];
-    if (d.removeType === "OBJECT_TRIGGER")
-      return existing(...objects.map((o) => ("List" in o ? objectName(o.List.items?.at(-2)) : undefined)));
-    const relations: (ObjectType | undefined)[] = [
-      "OBJECT_TABLE",
-      "OBJECT_FOREIGN_TABLE",
-      "OBJECT_VIEW",
-      "OBJECT_MATVIEW",
-      "OBJECT_SEQUENCE",
-      "OBJECT_INDEX",
-    ];
-    if (!relations.includes(d.removeType) || d.concurrent) return undefined;
-    return existing(...objects.map(lastName));
-  }
-  if ("RenameStmt" in node)
-    return node.RenameStmt.renameType === "OBJECT_ATTRIBUTE"
-      ? undefined
-      : existing(node.RenameStmt.relation?.relname);
-  if ("AlterObjectSchemaStmt" in node) return existing(node.AlterObjectSchemaStmt.relation?.relname);
-  if ("TruncateStmt" in node) return existing(...(node.TruncateStmt.relations ?? []).map(relname));
-  if ("LockStmt" in node) return existing(...(node.LockStmt.relations ?? []).map(relname));
-  if ("CreateTrigStmt" in node) return writes(existing(node.CreateTrigStmt.relation?.relname));
-  if ("RefreshMatViewStmt" in node)
-    return node.RefreshMatViewStmt.concurrent
-      ? undefined
-      : existing(node.RefreshMatViewStmt.relation?.relname);
-  if ("ClusterStmt" in node) return existing(node.ClusterStmt.relation?.relname);
-  if ("ReindexStmt" in node) {
-    const r = node.ReindexStmt;
-    const concurrently = (r.params ?? []).some((p) => "DefElem" in p && p.DefElem.defname === "concurrently");
-    if (concurrently) return undefined;
-    return r.kind === "REINDEX_OBJECT_TABLE"
-      ? writes(existing(r.relation?.relname))
-      : existing(r.relation?.relname);
-  }
-  if ("VacuumStmt" in node) {
-    const v = node.VacuumStmt;
-    const full = (v.options ?? []).some((o) => "DefElem" in o && o.DefElem.defname === "full");
-    return full
-      ? existing(
-          ...(v.rels ?? []).map((r) =>
-            "VacuumRelation" in r ? r.VacuumRelation.relation?.relname : undefined,
-          ),
-        )
-      : undefined;
-  }
-  return undefined;
-}
-
-/** Applies one statement to the schema model, reporting what it breaks. */
-function track(raw: RawStmt, schema: Schema, created: Created, report: Report): void {
-  const node = raw.stmt;
-  if (!node) return;
-  const { columns } = schema;
-  if ("CreateFunctionStmt" in node) {
-    const f = node.CreateFunctionStmt;
-    const last = f.funcname?.at(-1);
-    const name = last && "String" in last ? (last.String.sval ?? "") : "";
-    const volatility = (f.options ?? []).find((o) => "DefElem" in o && o.DefElem.defname === "volatility");
-    const declared = volatility && "DefElem" in volatility ? objectName(volatility.DefElem.arg) : "volatile";
-    schema.functions.set(name, declared === "volatile" ? "volatile" : "non-volatile");
-    // OR REPLACE may replace one the running version calls: not new.
-    if (!f.replace) created.add("function", name);
-    return;
-  }
-  const table =
-    ("CreateStmt" in node && node.CreateStmt) ||
-    ("CreateForeignTableStmt" in node && node.CreateForeignTableStmt.base);
-  if (table) {
-    const name = table.relation?.relname ?? "";
-    // IF NOT EXISTS of a table the applied files made creates nothing.
-    if (table.if_not_exists && columns.has(name)) return;
-    const cols = new Map<string, string>();
-    for (const elt of table.tableElts ?? [])
-      if ("ColumnDef" in elt) cols.set(elt.ColumnDef.colname ?? "", typeOf(elt.ColumnDef.typeName));
-    columns.set(name, cols);
-    created.add("relation", name);
-    return;
-  }
-  const made =
-    ("CreateTableAsStmt" in node && node.CreateTableAsStmt.into?.rel) ||
-    ("ViewStmt" in node && !node.ViewStmt.replace && node.ViewStmt.view) ||
-    ("CreateSeqStmt" in node && node.CreateSeqStmt.sequence) ||
-    undefined;
-  if (made) {
-    created.add("relation", made.relname ?? "");
-    return;
-  }
-  const type =
-    ("CreateEnumStmt" in node && objectName(node.CreateEnumStmt.typeName?.at(-1))) ||
-    ("CreateDomainStmt" in node && objectName(node.CreateDomainStmt.domainname?.at(-1))) ||
-    ("CreateRangeStmt" in node && objectName(node.CreateRangeStmt.typeName?.at(-1))) ||
-    ("CompositeTypeStmt" in node && node.CompositeTypeStmt.typevar?.relname) ||
-    undefined;
-  if (type) {
-    created.add("type", type);
-    return;
-  }
-  if ("CreateSchemaStmt" in node) {
-    if (!node.CreateSchemaStmt.if_not_exists) created.add("schema", node.CreateSchemaStmt.schemaname ?? "");
-    return;
-  }
-  if ("CreateExtensionStmt" in node) {
-    if (!node.CreateExtensionStmt.if_not_exists)
-      created.add("extension", node.CreateExtensionStmt.extname ?? "");
-    return;
-  }
-  if ("IndexStmt" in node) {
-    const table = node.IndexStmt.relation?.relname ?? "";
-    if (node.IndexStmt.idxname) created.add("relation", node.IndexStmt.idxname);
-    if (!node.IndexStmt.concurrent && !created.has("relation", table)) {
-      report(
-        "require-concurrent-index-creation",
-        "warning",
-        node.IndexStmt.relation?.location,
-        `CREATE INDEX on ${table} without CONCURRENTLY blocks writes to it while the index builds`,
-        "CREATE INDEX CONCURRENTLY, in a file of its own (Slipway runs such a file outside a transaction)",
-      );
-    }
-    return;
-  }
-  if ("CreateTrigStmt" in node) {
-    const t = node.CreateTrigStmt;
-    if (!t.replace) created.add("trigger", `${t.relation?.relname}.${t.trigname}`);
-    return;
-  }
-  if ("DropStmt" in node) {
-    dropped(node.DropStmt, created, report);
-    return;
-  }
-  if ("DropdbStmt" in node) {
-    const db = node.DropdbStmt.dbname ?? "";
-    report(
-      "ban-drop-database",
-      "error",
-      undefined,
-      `dropping database ${db} removes every table, view and function of it the running version uses`,
-      `contract in a later release: first deploy a version that no longer uses ${db}, then drop it`,
-    );
-    return;
-  }
-  if ("RenameStmt" in node) {
-    renamed(node.RenameStmt, columns, created, report);
-    return;
-  }
-  if ("AlterObjectSchemaStmt" in node) {
-    const m = node.AlterObjectSchemaStmt;
-    if (
-      m.relation
-        ? created.has("relation", m.relation.relname ?? "")
-        : isCreated(created, m.objectType, m.object)
-    )
-      return;
-    const noun = (m.objectType && nouns[m.objectType]) ?? "object";
-    const name = m.relation ? qualified(m.relation) : objectName(m.object);
-    report(
-      "ban-set-schema",
-      "error",
-      m.relation?.location,
-      `moving ${noun} ${name} to schema ${m.newschema} breaks the running version wherever it names ${noun === "extension" ? "its functions and types" : "it"} by the old schema or finds ${noun === "extension" ? "them" : "it"} through search_path`,
-      `first deploy a version that does not qualify ${name} and whose search_path lists both schemas (a missing one is skipped), then move it`,
-    );
-    return;
-  }
-  if ("AlterEnumStmt" in node && node.AlterEnumStmt.oldVal) {
-    const e = node.AlterEnumStmt;
-    const type = names(e.typeName);
-    if (created.has("type", objectName(e.typeName?.at(-1)))) return;
-    report(
-      "removing-enum-value",
-      "error",
-      undefined,
-      `renaming value '${e.oldVal}' of enum ${type} to '${e.newVal}' removes '${e.oldVal}': the running version's writes of it fail, and it reads '${e.newVal}', which it does not know`,
-      `ALTER TYPE ${type} ADD VALUE '${e.newVal}', deploy a version that writes '${e.newVal}' and reads both, then update the rows; Postgres cannot drop an enum value, so '${e.oldVal}' stays until the type is replaced`,
-    );
-    return;
-  }
-  if ("AlterTableStmt" in node) {
-    const table = node.AlterTableStmt.relation?.relname ?? "";
-    for (const cmdNode of node.AlterTableStmt.cmds ?? []) {
-      if (!("AlterTableCmd" in cmdNode)) continue;
-      alterTable(
-        cmdNode.AlterTableCmd,
-        table,
-        node.AlterTableStmt.relation?.location,
-        schema,
-        created,
-        report,
-      );
-    }
-    return;
-  }
-}
-
-function alterTable(
-  cmd: AlterTableCmd,
-  table: string,
-  location: number | undefined,
-  schema: Schema,
-  created: Created,
-  report: Report,
-): void {
-  const cols = schema.columns.get(table) ?? new Map<string, string>();
-  schema.columns.set(table, cols);
-  const name = cmd.name ?? "";
-  const isExisting = !created.has("relation", table);
-  // A column the pending files made is no column the running version uses.
-  const isNewColumn = created.hasColumn(table, name);
-  switch (cmd.subtype) {
-    case "AT_DropColumn":
-      if (!isNewColumn)
-        report(
-          "ban-drop-column",
-          "error",
-          location,
-          `dropping ${table}.${name} breaks the running version wherever it reads or writes ${name}`,
-          `contract in a later release: deploy a version that no longer uses ${name} first (the dynamic proof then shows no live query touches it), then drop it`,
-        );
-      cols.delete(name);
-      return;
-    case "AT_AlterColumnType": {
-      const def = cmd.def && "ColumnDef" in cmd.def ? cmd.def.ColumnDef : undefined;
-      const to = typeOf(def?.typeName);
-      const from = cols.get(name);
-      const widens = from ? widening(from, to) : undefined;
-      if (isNewColumn) {
-        // Nothing running reads or writes it.
-      } else if (widens) {
-        report(
-          "changing-column-type",
-          "warning",
-          location,
-          `${table}.${name}: ${widens}, so the running version keeps working; the table may be rewritten under an exclusive lock`,
-          "run it at a quiet time, or add a new column and backfill it in batches",
-        );
-      } else {
-        report(
-          "changing-column-type",
-          "error",
-          location,
-          `changing ${table}.${name}${from ? ` from ${from}` : ""} to ${to} breaks the running version's reads and writes of ${name}, and rewrites the table`,
-          `expand/contract: add ${name}_new as ${to}, write both, backfill, move readers, drop ${name} later`,
-        );
-      }
-      cols.set(name, to);
-      return;
-    }
-    case "AT_SetNotNull": {
-      // PostgreSQL 12+ takes a validated CHECK (col IS NOT NULL) as proof: no scan, and the running
-      // version's inserts without the column were refused already.
-      const proven = [...schema.notNullChecks.entries()].some(
-        ([key, c]) => key.startsWith(`${table}.`) && c.column === name && c.validated,
-      );
-      if (!isNewColumn && !proven)
-        report(
-          "setting-not-null",
-          "error",
-          location,
-          `SET NOT NULL on ${table}.${name}: inserts of the running version that leave ${name} empty start failing, and the check scans the table under an exclusive lock`,
-          `add CHECK (${name} IS NOT NULL) NOT VALID, VALIDATE it in a later file, and set NOT NULL once every writer sets ${name} (PostgreSQL 12 and later then skip the scan)`,
-        );
-      return;
-    }
-    case "AT_DropNotNull":
-      if (!isNewColumn)
-        report(
-          "ban-drop-not-null",
-          "error",
-          location,
-          `dropping NOT NULL of ${table}.${name}: the new version may write NULL there, and the running version reads ${name} as never empty`,
-          `contract in a later release: first deploy a version that copes with NULL in ${name} (or no longer reads it), then drop NOT NULL`,
-          `${table}.${name}`,
-        );
-      return;
-    case "AT_ColumnDefault":
-      if (!cmd.def && !isNewColumn) {
-        report(
-          "dropping-default",
-          "error",
-          location,
-          `dropping the default of ${table}.${name}: the running version's inserts that rely on it start failing or store NULL`,
-          "keep the default until no running version inserts without the column",
-        );
-      }
-      return;
-    case "AT_AddColumn": {
-      const def = cmd.def && "ColumnDef" in cmd.def ? cmd.def.ColumnDef : undefined;
-      if (!def) return;
-      created.add("column", `${table}.${def.colname}`);
-      const constraints = constraintsOf(def);
-      const notNull = constraints.some((c) => c.contype === "CONSTR_NOTNULL") || def.is_not_null === true;
-      const filled = constraints.some(
-        (c) =>
-          c.contype === "CONSTR_DEFAULT" ||
-          c.contype === "CONSTR_IDENTITY" ||
-          c.contype === "CONSTR_GENERATED",
-      );
-      if (notNull && !filled && !serialTypes.has(typeOf(def.typeName)) && isExisting) {
-        report(
-          "adding-not-nullable-field",
-          "error",
-          location,
-          `adding NOT NULL column ${table}.${def.colname} without a default: it fails on a table with rows, and the running version's inserts do not set it`,
-          "add it nullable (or with a default), backfill, then add the NOT NULL constraint in a later release",
-        );
-      }
-      for (const c of constraints)
-        if (c.contype === "CONSTR_UNIQUE" && isExisting)
-          uniqueWithoutIndex(table, c, [def.colname ?? ""], location, report, def.colname);
-      const rewrite = isExisting ? rewriteOf(def, constraints, schema.functions) : undefined;
-      if (rewrite) {
-        report(
-          "volatile-default",
-          "warning",
-          location,
-          `${rewrite.why}: adding ${table}.${def.colname} rewrites the whole table under an exclusive lock`,
-          rewrite.hint,
-        );
-      }
-      // Postgres has no NOT VALID for a column's own REFERENCES: it validates at once.
-      if (isExisting && constraints.some((c) => c.contype === "CONSTR_FOREIGN"))
-        report(
-          "constraint-missing-not-valid",
-          "warning",
-          location,
-          `adding ${table}.${def.colname} with REFERENCES validates the foreign key over every row while holding a lock on ${table} and the table it references`,
-          `add ${def.colname} without REFERENCES, then ALTER TABLE ${table} ADD CONSTRAINT ... FOREIGN KEY (${def.colname}) REFERENCES ... NOT VALID, and VALIDATE CONSTRAINT in a later file`,
-        );
-      cols.set(def.colname ?? "", typeOf(def.typeName));
-      return;
-    }
-    case "AT_ValidateConstraint": {
-      const check = schema.notNullChecks.get(`${table}.${name}`);
-      if (check) check.validated = true;
-      if (schema.notValidInFile.has(`${table}.${name}`))
-        report(
-          "constraint-missing-not-valid",
-          "warning",
-          location,
-          `VALIDATE CONSTRAINT ${name} runs in the same transaction as its NOT VALID add (one file is one transaction): the lock the add takes on ${table} is held while every row is validated, as if NOT VALID were not there`,
-          `move ALTER TABLE ${table} VALIDATE CONSTRAINT ${name} to a later file`,
-        );
-      return;
-    }
-    case "AT_AddConstraint": {
-      const c = cmd.def && "Constraint" in cmd.def ? cmd.def.Constraint : undefined;
-      if (c) recordConstraint(table, c, schema);
-      if (c?.contype === "CONSTR_UNIQUE" && !c.indexname && isExisting)
-        uniqueWithoutIndex(table, c, (c.keys ?? []).map(objectName), location, report);
-      if (
-        c &&
-        isExisting &&
-        (c.contype === "CONSTR_FOREIGN" || c.contype === "CONSTR_CHECK") &&
-        !c.skip_validation
-      ) {
-        report(
-          "constraint-missing-not-valid",
-          "warning",
-          location,
-          `adding a ${c.contype === "CONSTR_FOREIGN" ? "foreign key" : "check constraint"} on ${table} validates every row while holding a lock`,
-          "add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement",
-        );
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-/** Remembers what later statements of the same rules need: NOT VALID adds, and CHECK (col IS NOT NULL). */
-function recordConstraint(table: string, c: Constraint, schema: Schema): void {
-  const column = notNullColumn(c);
-  const name = c.conname ?? `${table}_${column ?? ""}_check`;
-  if (c.skip_validation) schema.notValidInFile.add(`${table}.${name}`);
-  if (column) schema.notNullChecks.set(`${table}.${name}`, { column, validated: !c.skip_validation });
-}
-
-/** The column of a CHECK (col IS NOT NULL), if that is what the constraint is. */
-function notNullColumn(c: Constraint): string | undefined {
-  const test =
-    c.contype === "CONSTR_CHECK" && c.raw_expr && "NullTest" in c.raw_expr ? c.raw_expr.NullTest : undefined;
-  if (test?.nulltesttype !== "IS_NOT_NULL" || !test.arg || !("ColumnRef" in test.arg)) return undefined;
-  const fields = test.arg.ColumnRef.fields ?? [];
-  return fields.length === 1 ? objectName(fields[0]) : undefined;
-}
-
-/** A UNIQUE constraint that builds its own index: under ACCESS EXCLUSIVE, for as long as the build takes. */
-function uniqueWithoutIndex(
-  table: string,
-  c: Constraint,
-  keys: readonly string[],
-  location: number | undefined,
-  report: Report,
-  /** Set for a column added with UNIQUE: it is added without it first. */
-  column?: string,
-): void {
-  const first = column ? `add ${column} without UNIQUE, then ` : "";
-  const name = c.conname ?? `${table}_${keys.join("_")}_key`;
-  const include = (c.including ?? []).map(objectName);
-  const index = `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${table} (${keys.join(", ")})${include.length ? ` INCLUDE (${include.join(", ")})` : ""}${c.nulls_not_distinct ? " NULLS NOT DISTINCT" : ""}`;
-  report(
-    "disallowed-unique-constraint",
-    "warning",
-    location,
-    `adding unique constraint ${name} on ${table} (${keys.join(", ")}) builds its index under an ACCESS EXCLUSIVE lock: every read and write of ${table} waits until it is built`,
-    `${first}build the index first, in a file of its own (Slipway runs it outside a transaction): ${index}; then, in a later file: ALTER TABLE ${table} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`,
-  );
 }

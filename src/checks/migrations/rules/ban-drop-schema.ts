@@ -1,0 +1,3 @@
+import { dropRule } from "./_drop.ts";
+
+export const banDropSchema = dropRule("ban-drop-schema", { OBJECT_SCHEMA: "uses anything in it" });
