@@ -5,7 +5,14 @@ import { parseSync, type RawStmt } from "libpg-query";
 import { Created } from "./created.ts";
 import type { MigrationFinding } from "./finding.ts";
 import { loadParser } from "./parser.ts";
-import { rules, type MigrationRule, type RuleContext, type RuleReport } from "./rules/index.ts";
+import {
+  rules,
+  type AlterTableRule,
+  type MigrationRule,
+  type RuleContext,
+  type RuleReport,
+  type StatementRule,
+} from "./rules/index.ts";
 import { applyStatement, emptySchema, type Schema } from "./schema-model.ts";
 
 export interface MigrationSource {
@@ -49,6 +56,8 @@ function lineColumn(sql: string, offset: number): { line: number; column: number
 
 /** Where in the registry a rule's findings on one statement go: those of ALTER TABLE subcommands stay in subcommand order. */
 const firstAlterTableRule = rules.findIndex((r) => "checkAlterTable" in r);
+const statementRules = rules.filter((r): r is StatementRule => "check" in r);
+const alterTableRules = rules.filter((r): r is AlterTableRule => "checkAlterTable" in r);
 const placeOf = (rule: MigrationRule): number =>
   "checkAlterTable" in rule ? firstAlterTableRule : rules.indexOf(rule);
 
@@ -80,13 +89,18 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
     if (!node) return;
     const start = raw.stmt_location ?? 0;
     const found: { place: number; finding: MigrationFinding }[] = [];
-    const contextFor = (rule: MigrationRule): RuleContext => ({
+    // One context for the statement; `asking` is the rule whose check runs (checks report synchronously).
+    let asking: MigrationRule = rules[0] as MigrationRule;
+    const ctx: RuleContext = {
       schema,
       created,
       statements,
       index,
-      reportedInFile: reported.has(rule.id),
-      report: (r: RuleReport) => {
+      get reportedInFile() {
+        return reported.has(asking.id);
+      },
+      report(r: RuleReport) {
+        const rule = asking;
         const at = lineColumn(file.sql, r.location ?? firstToken(file.sql, start));
         const suppression = suppressions.find(
           (s) =>
@@ -109,12 +123,17 @@ function lintFile(file: MigrationSource, schema: Schema, created: Created): Migr
           },
         });
       },
-    });
+    };
     // Statement rules see the schema before the statement; subcommand rules as the earlier subcommands left it.
-    for (const rule of rules) if ("check" in rule) rule.check(node, contextFor(rule));
+    for (const rule of statementRules) {
+      asking = rule;
+      rule.check(node, ctx);
+    }
     applyStatement(node, schema, created, (cmd, table, location) => {
-      for (const rule of rules)
-        if ("checkAlterTable" in rule) rule.checkAlterTable(cmd, { table, location }, contextFor(rule));
+      for (const rule of alterTableRules) {
+        asking = rule;
+        rule.checkAlterTable(cmd, { table, location }, ctx);
+      }
     });
     // Stable: findings of one place keep the order they were reported in.
     findings.push(...found.sort((a, b) => a.place - b.place).map((f) => f.finding));
