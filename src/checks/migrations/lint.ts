@@ -54,10 +54,11 @@ function lineColumn(sql: string, offset: number): { line: number; column: number
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
-/** Where in the registry a rule's findings on one statement go: those of ALTER TABLE subcommands stay in subcommand order. */
-const firstAlterTableRule = rules.findIndex((r) => "checkAlterTable" in r);
 const statementRules = rules.filter((r): r is StatementRule => "check" in r);
 const alterTableRules = rules.filter((r): r is AlterTableRule => "checkAlterTable" in r);
+
+/** Where in the registry a rule's findings on one statement go: those of ALTER TABLE subcommands stay in subcommand order. */
+const firstAlterTableRule = rules.findIndex((r) => "checkAlterTable" in r);
 const placeOf = (rule: MigrationRule): number =>
   "checkAlterTable" in rule ? firstAlterTableRule : rules.indexOf(rule);
 

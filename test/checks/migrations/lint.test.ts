@@ -6,6 +6,26 @@ import { lintMigrations } from "../../../src/checks/migrations/lint.ts";
 import { history, lint, pendingRules, rules } from "./lint-helpers.ts";
 
 describe("migration check", () => {
+  it("lists a statement's findings in registry order, and an ALTER TABLE's by subcommand", async () => {
+    const order = async (sql: string) =>
+      (await lintMigrations([{ name: "V2.sql", sql }], history)).map((f) => f.rule);
+    expect(await order("alter table files drop column path, alter column owner type varchar(50);")).toEqual([
+      "ban-drop-column",
+      "changing-column-type",
+      "missing-lock-timeout",
+    ]);
+    expect(await order("alter table files alter column owner type varchar(50), drop column path;")).toEqual([
+      "changing-column-type",
+      "ban-drop-column",
+      "missing-lock-timeout",
+    ]);
+    expect(await order("drop index files_owner;\nselect 1;\ndrop index concurrently files_path;")).toEqual([
+      "require-concurrent-index-deletion",
+      "missing-lock-timeout",
+      "non-transactional-not-alone",
+    ]);
+  });
+
   it("does not flag renames no query of the running version names: indexes, triggers, constraints", async () => {
     expect(
       await rules(
