@@ -33,6 +33,7 @@ describe("the audit mapping of a request schema", () => {
       "user",
       "status",
       "duration_ms",
+      "version",
       "request",
     ]);
     expect(mapping.properties.request).toEqual({
