@@ -249,7 +249,7 @@ export function judgePods(stable: TrackPods, canary: TrackPods, t: AnalysisThres
     canary: canary.ready,
     limit: canary.pods,
     reason: allReady
-      ? `all ${canary.pods} canary pods ready at the end of the window`
+      ? `${canary.pods === 1 ? "the canary pod" : `all ${canary.pods} canary pods`} ready at the end of the window`
       : `${canary.ready} of ${canary.pods} canary pods ready at the end of the window: the canary did not serve as planned`,
   });
   return { verdict: combine(checks.map((c) => c.verdict)), checks, stable, canary };
