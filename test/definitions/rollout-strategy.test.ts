@@ -210,6 +210,29 @@ describe("in a project", () => {
     expect(strategyIn("prod")).toBe("rolling");
   });
 
+  it("refuses a canary without a Deployment, or beside an autoscaler", async () => {
+    const canary = `rollout: { canary: { steps: [{ weight: 10 }, { weight: 100 }] } }`;
+    const p = scratchProject({
+      "slipway.config.ts": minimalConfig,
+      "services/cleaner/service.ts": service(
+        `{ name: "cleaner", version: "1.0.0", image: "cleaner", cronJobs: { nightly: { schedule: "0 3 * * *" } }, ${canary} }`,
+      ),
+      "services/api/service.ts": service(
+        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080, resources: { requests: { cpu: "100m" } }, autoscale: { minReplicas: 2, maxReplicas: 5, cpu: 80 } }, ${canary} }`,
+      ),
+    });
+    expect(await loadProblems(p.config)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /services\/cleaner\/service\.ts: rollout: needs a deployment: a canary shares a Deployment's replicas$/,
+        ),
+        expect.stringMatching(
+          /services\/api\/service\.ts: rollout\.canary: cannot be used with deployment\.autoscale yet: the autoscaler owns the replica count a canary splits$/,
+        ),
+      ]),
+    );
+  });
+
   it("refuses an environment policy that is not one of the three", async () => {
     const p = scratchProject({
       "slipway.config.ts": withRollout("always"),
