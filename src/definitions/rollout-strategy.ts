@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { DefinitionProblem } from "./errors.ts";
-import type { EnvironmentModel, ServiceModel } from "./model.ts";
 
 /**
  * How a service's new version reaches its users: all at once (the Deployment's rolling update), or
@@ -269,7 +268,16 @@ export function mergeThresholds(
  * service's `rollout` field: a required canary not declared, a canary without a Deployment, or
  * one an autoscaler would fight over the replica counts.
  */
-export function rolloutProblems(service: ServiceModel, env: EnvironmentModel): DefinitionProblem[] {
+export function rolloutProblems(
+  service: {
+    readonly file: string;
+    readonly spec: RolloutSubject & {
+      readonly deployment?:
+        { readonly autoscale?: object | undefined; readonly replicas?: number | undefined } | undefined;
+    };
+  },
+  env: { readonly name: string; readonly rollout?: z.infer<typeof environmentRollout> | undefined },
+): DefinitionProblem[] {
   const { spec, file } = service;
   const problems: DefinitionProblem[] = [];
   const problem = (path: string, message: string): void => void problems.push({ file, path, message });

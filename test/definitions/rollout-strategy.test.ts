@@ -1,17 +1,17 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { DefinitionError } from "../../src/definitions/errors.ts";
-import { loadProject } from "../../src/definitions/load.ts";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { formatProblem } from "../../src/definitions/errors.ts";
 import {
   analysisDuration,
   defaultThresholds,
+  environmentRollout,
   mergeThresholds,
+  rolloutProblems,
   rolloutStrategy,
   serviceRollout,
 } from "../../src/definitions/rollout-strategy.ts";
+import { serviceSchema } from "../../src/definitions/schema.ts";
 import { problemsFromIssues } from "../../src/definitions/zod-problems.ts";
-import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
-
-afterAll(removeScratchMadeHere);
 
 /** The problems of a service's `rollout` field, as a definition file would report them. */
 function problems(rollout: unknown): string[] {
@@ -147,103 +147,86 @@ describe("the strategy a deploy runs", () => {
   });
 });
 
-/** The rendered problems of a project that must not load. */
-async function loadProblems(config: string): Promise<string[]> {
-  const error = await loadProject(config).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DefinitionError);
-  return (error as DefinitionError).render().split("\n");
-}
+describe("with a service and an environment", () => {
+  // The definitions' schema takes the field as its `rollout` (the wiring a later change adds).
+  const withRollout = serviceSchema.extend({ rollout: serviceRollout.optional() });
+  const file = "services/api/service.ts";
+  const api = {
+    name: "api",
+    version: "1.0.0",
+    image: "api",
+    deployment: { port: 8080 },
+  };
+  const canary = { canary: { steps: [{ weight: 10 }, { analysis: "5m" }, { weight: 100 }] } };
 
-const withRollout = (policy: string): string =>
-  minimalConfig.replace(
-    "      defaults: { replicas: 2 },\n",
-    `      defaults: { replicas: 2 },\n      rollout: { canary: ${JSON.stringify(policy)} },\n`,
-  );
-
-describe("in a project", () => {
-  it("locates a bad step in the service's file", async () => {
-    const p = scratchProject({
-      "slipway.config.ts": minimalConfig,
-      "services/api/service.ts": service(
-        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 }, rollout: { canary: { steps: [{ weight: 10 }, { pause: "5m" }, { weight: 100 }] } } }`,
-      ),
-    });
-    expect(await loadProblems(p.config)).toEqual([
-      expect.stringMatching(
-        /services\/api\/service\.ts: rollout\.canary\.steps\[1\]\.pause: must be "manual", .*found string "5m"$/,
-      ),
-    ]);
-  });
-
-  it("refuses a service without a canary where the environment requires one, naming it", async () => {
-    const p = scratchProject({
-      "slipway.config.ts": withRollout("require"),
-      "services/api/service.ts": service(
-        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 } }`,
-      ),
-    });
-    expect(await loadProblems(p.config)).toEqual([
-      expect.stringMatching(
-        /services\/api\/service\.ts: rollout: environment prod requires a canary \(rollout\.canary: "require"\): declare one, .*\(environment prod\)$/,
-      ),
-    ]);
-  });
-
-  it("loads a canary where prod forbids it: prod gets a plain rollout, dev the canary", async () => {
-    const p = scratchProject({
-      "slipway.config.ts": withRollout("forbid"),
-      "services/api/service.ts": service(
-        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 }, rollout: { canary: { steps: [{ weight: 10 }, { analysis: "5m" }, { weight: 100 }] } } }`,
-      ),
-    });
-    const project = await loadProject(p.config);
-    const strategyIn = (env: string) => {
-      const api = project.services.get(env)?.[0];
-      const environment = project.environments.find((e) => e.name === env);
-      if (!api || !environment) throw new Error(`no api in ${env}`);
-      return rolloutStrategy(api.spec, environment).kind;
+  it("locates a bad step at its path in the service", () => {
+    const input = {
+      ...api,
+      rollout: { canary: { steps: [{ weight: 10 }, { pause: "5m" }, { weight: 100 }] } },
     };
-    expect(strategyIn("dev")).toBe("canary");
-    expect(strategyIn("prod")).toBe("rolling");
+    const result = withRollout.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(
+      problemsFromIssues(file, input, withRollout, result.error?.issues ?? []).map(formatProblem),
+    ).toEqual([
+      'services/api/service.ts: rollout.canary.steps[1].pause: must be "manual", a person promoting or aborting (to wait a while and judge, use { analysis: "10m" }), found string "5m"',
+    ]);
   });
 
-  it("refuses a canary without a Deployment, or beside an autoscaler", async () => {
-    const canary = `rollout: { canary: { steps: [{ weight: 10 }, { weight: 100 }] } }`;
-    const p = scratchProject({
-      "slipway.config.ts": minimalConfig,
-      "services/cleaner/service.ts": service(
-        `{ name: "cleaner", version: "1.0.0", image: "cleaner", cronJobs: { nightly: { schedule: "0 3 * * *" } }, ${canary} }`,
+  it("refuses a service without a canary where the environment requires one, naming it", () => {
+    expect(rolloutProblems({ file, spec: api }, { name: "prod", rollout: { canary: "require" } })).toEqual([
+      {
+        file,
+        path: "rollout",
+        message:
+          'environment prod requires a canary (rollout.canary: "require"): declare one, such as rollout: { canary: { steps: [{ weight: 10 }, { analysis: "5m" }, { weight: 100 }] } }',
+      },
+    ]);
+    expect(
+      rolloutProblems(
+        { file, spec: { ...api, rollout: canary } },
+        { name: "prod", rollout: { canary: "require" } },
       ),
-      "services/api/service.ts": service(
-        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080, resources: { requests: { cpu: "100m" } }, autoscale: { minReplicas: 2, maxReplicas: 5, cpu: 80 } }, ${canary} }`,
-      ),
-    });
-    expect(await loadProblems(p.config)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(
-          /services\/cleaner\/service\.ts: rollout: needs a deployment: a canary shares a Deployment's replicas$/,
-        ),
-        expect.stringMatching(
-          /services\/api\/service\.ts: rollout\.canary: cannot be used with deployment\.autoscale yet: the autoscaler owns the replica count a canary splits$/,
-        ),
-      ]),
+    ).toEqual([]);
+    // A service that serves nothing has nothing to canary.
+    expect(rolloutProblems({ file, spec: {} }, { name: "prod", rollout: { canary: "require" } })).toEqual([]);
+  });
+
+  it("refuses a canary without a Deployment, or beside an autoscaler, or with no replica", () => {
+    const env = { name: "prod" };
+    expect(
+      rolloutProblems({ file, spec: { rollout: canary } }, env).map((p) => `${p.path}: ${p.message}`),
+    ).toEqual(["rollout: needs a deployment: a canary shares a Deployment's replicas"]);
+    const scaled = {
+      rollout: canary,
+      deployment: { autoscale: { minReplicas: 2, maxReplicas: 5, cpu: 80 } },
+    };
+    expect(rolloutProblems({ file, spec: scaled }, env).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "rollout.canary: cannot be used with deployment.autoscale yet: the autoscaler owns the replica count a canary splits",
+    ]);
+    expect(
+      rolloutProblems({ file, spec: { rollout: canary, deployment: { replicas: 0 } } }, env),
+    ).toHaveLength(1);
+    // Where canaries are forbidden the service gets a plain rollout: nothing to refuse.
+    expect(rolloutProblems({ file, spec: scaled }, { name: "dev", rollout: { canary: "forbid" } })).toEqual(
+      [],
     );
   });
 
-  it("refuses an environment policy that is not one of the three", async () => {
-    const p = scratchProject({
-      "slipway.config.ts": withRollout("always"),
-      "services/api/service.ts": service(
-        `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 } }`,
-      ),
-    });
-    expect(await loadProblems(p.config)).toEqual([
-      expect.stringMatching(
-        /environments\[1\]\.rollout\.canary: expected one of "allow", "require", "forbid", found string "always"$/,
-      ),
+  it("gives one definition a canary in prod and a plain rollout in dev", () => {
+    const spec = { ...api, rollout: canary };
+    expect(rolloutStrategy(spec, { rollout: { canary: "require" } }).kind).toBe("canary");
+    expect(rolloutStrategy(spec, { rollout: { canary: "forbid" } }).kind).toBe("rolling");
+  });
+
+  it("refuses an environment policy that is not one of the three", () => {
+    const input = { rollout: { canary: "always" } };
+    const schema = z.strictObject({ rollout: environmentRollout });
+    const result = schema.safeParse(input);
+    expect(
+      problemsFromIssues("slipway.config.ts", input, schema, result.error?.issues ?? []).map(formatProblem),
+    ).toEqual([
+      'slipway.config.ts: rollout.canary: expected one of "allow", "require", "forbid", found string "always"',
     ]);
   });
 });
