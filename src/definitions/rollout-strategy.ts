@@ -26,7 +26,7 @@ export function analysisDuration(text: string): number | undefined {
 }
 
 /** A relative increase over the stable version (0.5: half as slow again), or false: not judged. */
-const increase = z.union([z.number().min(0).max(100), z.literal(false)]);
+const increase = z.union([z.number().min(0).max(100), z.literal(false)]).meta({ type: "number, or `false`" });
 
 /**
  * When a canary's evidence fails, per call and per pod. Every field is optional: the defaults
@@ -35,23 +35,68 @@ const increase = z.union([z.number().min(0).max(100), z.literal(false)]);
  */
 export const analysisThresholds = z.strictObject({
   /** Calls each version must have served in the window (per call): fewer is inconclusive, never pass. */
-  minRequests: z.number().int().min(1).optional(),
+  minRequests: z.number().int().min(1).optional().meta({
+    description: "calls each version must serve in a window, per call: fewer is inconclusive, never pass",
+    default: "100",
+    example: "minRequests: 500",
+  }),
   /** How far the canary's 5xx rate may exceed the stable's, as a fraction of calls (0.01: one point). */
-  maxErrorRateIncrease: z.number().min(0).max(1).optional(),
+  maxErrorRateIncrease: z.number().min(0).max(1).optional().meta({
+    description: "how far the canary's 5xx rate may exceed the stable version's, as a fraction of calls",
+    default: "0.01 (one point)",
+    example: "maxErrorRateIncrease: 0.005",
+  }),
   /** The same for 4xx: a canary refusing calls the stable version takes has changed its contract. */
-  maxClientErrorRateIncrease: z.number().min(0).max(1).optional(),
+  maxClientErrorRateIncrease: z.number().min(0).max(1).optional().meta({
+    description: "the same for 4xx: a canary refusing calls the stable version takes",
+    default: "0.05",
+    example: "maxClientErrorRateIncrease: 0.02",
+  }),
   /** How much slower each percentile of the call's duration may be than the stable's. */
   maxLatencyIncrease: z
-    .strictObject({ p50: increase.optional(), p95: increase.optional(), p99: increase.optional() })
-    .optional(),
+    .strictObject({
+      p50: increase.optional().meta({ description: "the median", default: "0.25", example: "p50: 0.1" }),
+      p95: increase.optional().meta({
+        description: "the 95th percentile; judged with 100 calls per version or more",
+        default: "0.5",
+        example: "p95: 0.3",
+      }),
+      p99: increase.optional().meta({
+        description: "the 99th percentile; judged with 500 calls per version or more",
+        default: "`false`",
+        example: "p99: 1",
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "how much slower each duration percentile may be than the stable's (0.5: half again), or `false`: not judged",
+      example: "maxLatencyIncrease: { p99: 1 }",
+    }),
   /** A latency difference below this many milliseconds never fails (2 ms against 3 ms is noise). */
-  latencyToleranceMs: z.number().int().min(0).optional(),
+  latencyToleranceMs: z.number().int().min(0).optional().meta({
+    description: "a latency difference below this many milliseconds never fails",
+    default: "25",
+    example: "latencyToleranceMs: 50",
+  }),
   /** How sure a higher error rate must be (one-sided) before it fails rather than stays inconclusive. */
-  confidence: z.number().min(0.5).max(0.999).optional(),
+  confidence: z.number().min(0.5).max(0.999).optional().meta({
+    description: "how sure a higher error rate must be to fail rather than stay inconclusive",
+    default: "0.95",
+    example: "confidence: 0.99",
+  }),
   /** Container restarts of the canary's pods in the window beyond which it fails. */
-  maxRestarts: z.number().int().min(0).optional(),
+  maxRestarts: z.number().int().min(0).optional().meta({
+    description: "container restarts of the canary's pods in a window beyond which it fails",
+    default: "0",
+    example: "maxRestarts: 1",
+  }),
   /** Times a canary pod may go from ready to unready in the window. */
-  maxReadinessFlaps: z.number().int().min(0).optional(),
+  maxReadinessFlaps: z.number().int().min(0).optional().meta({
+    description: "times a canary pod may go from ready to unready in a window",
+    default: "0",
+    example: "maxReadinessFlaps: 1",
+  }),
 });
 
 export type AnalysisThresholdsInput = z.infer<typeof analysisThresholds>;
@@ -92,11 +137,21 @@ export const defaultThresholds: AnalysisThresholds = {
 const stepInput = z
   .strictObject({
     /** The canary's share of the replicas, in percent (weights.ts rounds it to pods). */
-    weight: z.number().int().min(1).max(100).optional(),
+    weight: z.number().int().min(1).max(100).optional().meta({
+      description: "the canary's share of the replicas, in percent, rounded to pods as Argo Rollouts does",
+      example: "weight: 10",
+    }),
     /** Wait this long at the current weight, then judge the canary against the stable version. */
-    analysis: z.string().optional(),
+    analysis: z.string().optional().meta({
+      description:
+        "wait this long (30s to 24h), then judge the canary against the stable version over that window",
+      example: 'analysis: "5m"',
+    }),
     /** Wait for a person: `slipway promote` or `slipway abort`. */
-    pause: z.string().optional(),
+    pause: z.string().optional().meta({
+      description: '`"manual"`: wait for `slipway promote` or `slipway abort`',
+      example: 'pause: "manual"',
+    }),
   })
   .superRefine((step, ctx) => {
     const given = (["weight", "analysis", "pause"] as const).filter((k) => step[k] !== undefined);
@@ -167,13 +222,33 @@ function stepOrderIssues(steps: readonly z.infer<typeof stepInput>[], ctx: z.Ref
 
 export const canaryStrategy = z
   .strictObject({
-    steps: z.array(stepInput).min(2),
-    analysis: analysisThresholds.optional(),
+    steps: z.array(stepInput).min(2).meta({
+      description:
+        "in order: weights only rise, the last step is `{ weight: 100 }`, an analysis comes after a weight",
+      example:
+        'steps: [{ weight: 10 }, { analysis: "5m" }, { weight: 50 }, { pause: "manual" }, { weight: 100 }]',
+    }),
+    analysis: analysisThresholds.optional().meta({
+      description: "this service's analysis thresholds, over the environment's `rollout.analysis`",
+      example: "analysis: { minRequests: 30 }",
+    }),
   })
   .superRefine((canary, ctx) => stepOrderIssues(canary.steps, ctx));
 
 /** A service's `rollout` field. */
-export const serviceRollout = z.strictObject({ canary: canaryStrategy });
+export const serviceRollout = z
+  .strictObject({
+    canary: canaryStrategy.meta({
+      description:
+        'the canary\'s steps and thresholds; a plain rollout where the environment says `canary: "forbid"`',
+      example: "canary: { steps: [...] }",
+    }),
+  })
+  .meta({
+    description:
+      "a canary instead of the Deployment's rolling update: the new version's share of the replicas rises step by step, judged at each",
+    example: 'rollout: { canary: { steps: [{ weight: 10 }, { analysis: "5m" }, { weight: 100 }] } }',
+  });
 
 /**
  * An environment's `rollout` field. `canary` is one of three policies, not a boolean, because
@@ -182,11 +257,24 @@ export const serviceRollout = z.strictObject({ canary: canaryStrategy });
  * runs: Slipway does not invent steps, weights or windows for it); forbid deploys every service
  * with a plain rollout, its canary ignored (dev, where nobody waits for an analysis).
  */
-export const environmentRollout = z.strictObject({
-  canary: z.enum(["allow", "require", "forbid"]).optional(),
-  /** This environment's thresholds, under each service's own. */
-  analysis: analysisThresholds.optional(),
-});
+export const environmentRollout = z
+  .strictObject({
+    canary: z.enum(["allow", "require", "forbid"]).optional().meta({
+      description:
+        "`allow`: a service's declared canary runs; `require`: a service with a Deployment must declare one; `forbid`: every service rolls out plainly",
+      default: '"allow"',
+      example: 'canary: "forbid"',
+    }),
+    /** This environment's thresholds, under each service's own. */
+    analysis: analysisThresholds.optional().meta({
+      description: "analysis thresholds of every canary here; a service's own win, field by field",
+      example: "analysis: { minRequests: 500 }",
+    }),
+  })
+  .meta({
+    description: "whether canaries run here, and this environment's analysis thresholds",
+    example: 'rollout: { canary: "require" }',
+  });
 
 export type CanaryPolicy = NonNullable<z.infer<typeof environmentRollout>["canary"]>;
 
