@@ -35,6 +35,8 @@ export const envelopeProperties = {
   user: { type: "keyword" },
   status: { type: "integer" },
   duration_ms: { type: "long" },
+  /** The version that served the call: a canary is judged against the stable version by it. */
+  version: { type: "keyword" },
 } as const;
 
 /** The field holding the request, mapped from the call's request schema. */

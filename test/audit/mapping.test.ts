@@ -33,6 +33,7 @@ describe("the audit mapping of a request schema", () => {
       "user",
       "status",
       "duration_ms",
+      "version",
       "request",
     ]);
     expect(mapping.properties.request).toEqual({
@@ -109,6 +110,28 @@ describe("comparing a live mapping with the expected one", () => {
     expect(plan.change).toBe("create");
     expect(plan.names.alias).toBe("dev-http_logs_files.browse");
     expect(plan.templateVersion).toBe(1);
+  });
+
+  it("adds the version field in place to an index made before it was indexed", () => {
+    const schema = request({ path: { type: "string" } });
+    const { version: _indexedNow, ...before } = auditMapping(schema).properties;
+    const plan = planAuditCall(
+      "files",
+      { name: "files.browse", audited: true, request: schema },
+      {
+        call: "files.browse",
+        template: {
+          version: 1,
+          meta: { managed_by: "slipway" },
+          patterns: [],
+          mappings: { properties: before },
+        },
+        indices: ["http_logs_files.browse-2026.12.01-000001"],
+        writeIndex: "http_logs_files.browse-2026.12.01-000001",
+        writeMapping: { dynamic: "false", properties: before },
+      },
+    );
+    expect([plan.change, plan.added, plan.templateVersion]).toEqual(["in-place", ["version"], 2]);
   });
 });
 
