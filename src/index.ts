@@ -65,7 +65,7 @@ export type {
 } from "./output/documents.ts";
 export type { DeployEvent } from "./procedure/events.ts";
 export type { DeployReport, ServiceOutcome, ServiceResult } from "./procedure/report.ts";
-export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./plan/format.ts";
+export type { PlanJson, ServicePlanJson, ObjectChangeJson } from "./output/plan.ts";
 export type { DriftReport } from "./drift/detect.ts";
 export type { EnvCheck } from "./checks/access/check.ts";
 export type { ReleaseSummary } from "./release/record.ts";

@@ -1,7 +1,8 @@
 import { document } from "../output/document.ts";
 import type { DeployReportBody, DeployReportDocument, SlipwayDocument } from "../output/documents.ts";
-import { blockedBecause, colour, formatPlan, plain, planJson, windowRefusal } from "../plan/format.ts";
+import { blockedBecause, colour, formatPlan, plain, planJson, windowRefusal } from "../output/plan.ts";
 import type { Plan } from "../plan/plan.ts";
+import type { ListedPlan } from "../procedure/plan-steps.ts";
 import type { Deploy } from "../procedure/deploy.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { DeployEvent, DeployEventSink } from "../procedure/events.ts";
@@ -123,7 +124,7 @@ export type DeployFormat = "text" | "json" | "jsonl";
 export interface DeployRenderer {
   /** Where lines for a person go (the confirmation's answer): stderr when stdout holds documents. */
   readonly human: Output;
-  plan(plan: Plan): void;
+  plan(plan: ListedPlan): void;
   readonly events: DeployEventSink;
   /** A check refused the plan: nothing was deployed. */
   refused(plan: Plan): void;

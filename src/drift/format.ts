@@ -1,4 +1,4 @@
-import type { Style } from "../plan/format.ts";
+import type { Style } from "../output/plan.ts";
 import type { DriftReport, ObjectDrift, ServiceDrift } from "./detect.ts";
 
 const show = (value: unknown): string => (value === undefined ? "(none)" : JSON.stringify(value));

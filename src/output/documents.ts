@@ -11,7 +11,7 @@ import type { DriftReport } from "../drift/detect.ts";
 import type { ImportReport } from "../import/report.ts";
 import type { ComparisonRow } from "../move/compare.ts";
 import type { CopyResult, Reference } from "../move/references.ts";
-import type { PlanJson } from "../plan/format.ts";
+import type { PlanJson } from "./plan.ts";
 import type { DeployEvent } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
 import type { PromotionRequest } from "../promotion/request.ts";

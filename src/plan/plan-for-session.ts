@@ -26,7 +26,7 @@ import {
 } from "../definitions/model.ts";
 import { readLiveState } from "./live-state.ts";
 import { withAdoptions } from "./adopt.ts";
-import { buildPlan, gateBlocks, planChanges, stepsOf, type Plan } from "./plan.ts";
+import { buildPlan, gateBlocks, planChanges, type Plan } from "./plan.ts";
 import { withServerView } from "./server-view.ts";
 import { dryRunApplies, dryRunBlocks } from "./server-dry-run.ts";
 
@@ -231,7 +231,6 @@ export async function planFor(
     ...plan,
     services: gated,
     changed: planChanges(gated, plan.orphans),
-    steps: stepsOf(session.project, session.env, gated, plan.orphans),
     checks,
     blocked: gateBlocks(gated, checks) || dryRunBlocks(gated),
     ...(windows?.breakGlass ? { breakGlass: windows.breakGlass } : {}),

@@ -16,7 +16,6 @@ import { shownParameters, type ParameterValue } from "../definitions/parameters.
 import { renderServiceObjects } from "../render/render.ts";
 import { hashObjects } from "../release/hash.ts";
 import type { ReleaseSummary } from "../release/record.ts";
-import { planSteps, type PlanStep } from "../procedure/plan-steps.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
 import { sharedConfigMaps, sharedConfigUsed } from "../definitions/shared-config.ts";
 import { configMapMounts } from "./config-mounts.ts";
@@ -99,8 +98,6 @@ export interface KeptObject {
   readonly mountedBy: readonly string[];
 }
 
-export type { PlanStep } from "../procedure/plan-steps.ts";
-
 /** A failed environment check, or a failed gate check of a service the deploy would change. */
 export const gateBlocks = (services: readonly ServicePlan[], checks: readonly GateCheck[]): boolean =>
   checks.some((c) => c.outcome === "failed") ||
@@ -115,7 +112,6 @@ export interface Plan {
   readonly services: readonly ServicePlan[];
   /** Managed objects of services no longer defined: pruned only when deploying every service. */
   readonly orphans: readonly ObjectChange[];
-  readonly steps: readonly PlanStep[];
   readonly changed: boolean;
   /** Checks of the environment itself (the registry's pull secret). */
   readonly checks?: readonly GateCheck[];
@@ -195,35 +191,8 @@ export function buildPlan(input: PlanInput): Plan {
     namespace: env.cluster.namespace,
     services: servicePlans,
     orphans,
-    steps: stepsOf(project, env, servicePlans, orphans),
     changed: planChanges(servicePlans, orphans),
   };
-}
-
-/**
- * The plan's steps are the procedure's own: what a deploy will run, listed by the same step
- * objects. Listed again whenever the service plans change (the gate is added after buildPlan).
- */
-export function stepsOf(
-  project: ProjectModel,
-  env: EnvironmentModel,
-  servicePlans: readonly ServicePlan[],
-  orphans: readonly ObjectChange[],
-): PlanStep[] {
-  const models = new Map((project.services.get(env.name) ?? []).map((s) => [s.spec.name, s]));
-  const steps = planSteps(
-    servicePlans.flatMap((plan) => {
-      const service = models.get(plan.service);
-      return service ? [{ plan, service }] : [];
-    }),
-  );
-  if (orphans.length)
-    steps.push({
-      service: "(removed services)",
-      step: "prune",
-      description: `delete ${orphans.length} object(s) of services no longer defined`,
-    });
-  return steps;
 }
 
 function planService(

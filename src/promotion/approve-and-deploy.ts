@@ -2,7 +2,8 @@ import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { deployOptionsFor } from "../deploy/options-for.ts";
-import { planFor, sessionActingIn } from "../plan/plan-for-session.ts";
+import { listedPlanFor } from "../deploy/listed-plan.ts";
+import { sessionActingIn } from "../plan/plan-for-session.ts";
 import { Deploy } from "../procedure/deploy.ts";
 import type { DeployEventSink } from "../procedure/events.ts";
 import { deployer } from "../procedure/identity.ts";
@@ -51,7 +52,7 @@ export async function approveAndDeploy(args: {
     fromCluster: args.readerFor(from),
     approver: await cluster.identity(),
     plan: (request, approvedBy) =>
-      planFor(
+      listedPlanFor(
         session,
         request.services.map((s) => s.service),
         { approval: { kind: "approved", request, approvedBy } },

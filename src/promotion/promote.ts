@@ -1,8 +1,8 @@
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import type { ReleaseSummary } from "../release/record.ts";
-import { formatPlan, plain } from "../plan/format.ts";
-import type { Plan } from "../plan/plan.ts";
+import { formatPlan, plain } from "../output/plan.ts";
+import type { ListedPlan } from "../procedure/plan-steps.ts";
 import { deployedIn, promotionBasis, type PromotionReleases } from "./basis.ts";
 import { newPromotionId, PromotionStore, type PromotionRequest } from "./request.ts";
 
@@ -37,7 +37,7 @@ export async function requestPromotion(args: {
   readonly to: EnvironmentModel;
   readonly toCluster: Cluster;
   /** The target's plan, made with `approval: { kind: "requesting" }`. */
-  readonly plan: Plan;
+  readonly plan: ListedPlan;
   /** Both environments' releases, read once for this request (readPromotionReleases). */
   readonly releases: PromotionReleases;
   readonly requestedBy: string;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import type { DriftReport } from "../../src/drift/detect.ts";
-import type { PlanJson } from "../../src/plan/format.ts";
+import type { PlanJson } from "../../src/output/plan.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,

@@ -9,8 +9,9 @@ import { ReleaseStore } from "../../src/release/store.ts";
 import { SearchClient } from "../../src/clients/search/client.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import type { EnvironmentModel } from "../../src/definitions/model.ts";
-import { planFor, type PlanningSession } from "../../src/plan/plan-for-session.ts";
-import { formatPlan, plain } from "../../src/plan/format.ts";
+import { listedPlanFor } from "../../src/deploy/listed-plan.ts";
+import type { PlanningSession } from "../../src/plan/plan-for-session.ts";
+import { formatPlan, plain } from "../../src/output/plan.ts";
 import { buildAndPushImage, reportBuild } from "../../scripts/build-images.ts";
 import { runServiceTests } from "../../scripts/service-tests.ts";
 import type { StandInBuild } from "../../platform/src/stand-ins/jenkins.ts";
@@ -312,7 +313,7 @@ describe("checks an environment requires", () => {
       clusterFor: () => cluster,
       search: SearchClient.fromEnvironment(platform.elasticsearch),
     };
-    const planned = await planFor(session, ["auth"]);
+    const planned = await listedPlanFor(session, ["auth"]);
     expect(planned.blocked).toBe(true);
     const text = formatPlan(planned, plain);
     expect(text).toContain(

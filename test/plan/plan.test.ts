@@ -3,15 +3,19 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { loadProject } from "../../src/definitions/load.ts";
 import type { ProjectModel } from "../../src/definitions/model.ts";
 import { diffObject } from "../../src/plan/diff.ts";
-import { formatPlan, plain } from "../../src/plan/format.ts";
+import { formatPlan, plain } from "../../src/output/plan.ts";
+import { planSteps, withSteps, type ListedPlan } from "../../src/procedure/plan-steps.ts";
 import { objectKey } from "../../src/plan/live-state.ts";
-import { buildPlan } from "../../src/plan/plan.ts";
+import { buildPlan, type Plan } from "../../src/plan/plan.ts";
 import { renderEnvironment } from "../../src/render/render.ts";
 import { hashObjects } from "../../src/release/hash.ts";
 import { renderServiceObjects } from "../../src/render/render.ts";
 import { exampleConfig } from "../support/project.ts";
 
 let project: ProjectModel;
+
+/** The plan as `plan` shows it: with the steps the procedure lists for it. */
+const listed = (p: Plan): ListedPlan => withSteps(p, project.services.get(p.environment) ?? []);
 beforeAll(async () => {
   project = await loadProject(exampleConfig);
 });
@@ -53,13 +57,11 @@ describe("plan", () => {
       "maintenance",
     ]);
     expect(plan.services.every((s) => s.objects.every((o) => o.action === "create"))).toBe(true);
-    expect(plan.steps.filter((s) => s.service === "files").map((s) => s.step)).toEqual([
-      "check-migrations",
-      "migrate",
-      "apply",
-      "rollout",
-      "record",
-    ]);
+    expect(
+      planSteps(plan, project.services.get(plan.environment) ?? [])
+        .filter((s) => s.service === "files")
+        .map((s) => s.step),
+    ).toEqual(["check-migrations", "migrate", "apply", "rollout", "record"]);
   });
 
   it("says nothing changed when live objects and the release records match, and prunes leftovers", () => {
@@ -78,7 +80,9 @@ describe("plan", () => {
     }));
     const clean = buildPlan({ project, env, only: [], live, releases });
     expect(clean.changed).toBe(false);
-    expect(formatPlan(clean, plain)).toContain("No changes: the environment matches the definitions.");
+    expect(formatPlan(listed(clean), plain)).toContain(
+      "No changes: the environment matches the definitions.",
+    );
 
     const leftover = asLive({
       apiVersion: "v1",

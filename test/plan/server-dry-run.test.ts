@@ -4,7 +4,8 @@ import type { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { KubernetesApiError } from "../../src/clients/kubernetes/request.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import type { ProjectModel } from "../../src/definitions/model.ts";
-import { blockedBecause, formatPlan, plain } from "../../src/plan/format.ts";
+import { blockedBecause, formatPlan, plain } from "../../src/output/plan.ts";
+import { withSteps, type ListedPlan } from "../../src/procedure/plan-steps.ts";
 import { objectKey } from "../../src/plan/live-state.ts";
 import { buildPlan, type Plan } from "../../src/plan/plan.ts";
 import {
@@ -95,6 +96,9 @@ function answering(answer: (force: boolean) => KubernetesApiError | undefined): 
 const conflict = new KubernetesApiError(409, "Conflict", answers.single, "");
 
 let project: ProjectModel;
+
+/** The plan as `plan` shows it: with the steps the procedure lists for it. */
+const listed = (p: Plan): ListedPlan => withSteps(p, project.services.get(p.environment) ?? []);
 let plan: Plan;
 beforeAll(async () => {
   project = await loadProject(exampleConfig);
@@ -138,7 +142,7 @@ describe("dryRunApplies", () => {
     });
     const blocked = withDryRun(dryRuns);
     expect(blocked.blocked).toBe(true);
-    const text = formatPlan(blocked, plain);
+    const text = formatPlan(listed(blocked), plain);
     expect(text).toContain(
       [
         "  ~ Deployment/auth  (update)",
@@ -161,7 +165,7 @@ describe("dryRunApplies", () => {
     expect(forced.services.find((s) => s.service === "auth")?.dryRun?.findings[0]?.outcome).toBe(
       "takes-over",
     );
-    expect(formatPlan(forced, plain)).toContain(
+    expect(formatPlan(listed(forced), plain)).toContain(
       `      ! takes over from field manager "kubectl-set" (apps/v1) (--force-conflicts): ${env("LOG_LEVEL")}`,
     );
   });
@@ -176,7 +180,7 @@ describe("dryRunApplies", () => {
       outcome: "refused",
       refusal: { status: 422, reason: "Invalid", message: answers.invalid },
     });
-    expect(formatPlan(refused, plain)).toContain(
+    expect(formatPlan(listed(refused), plain)).toContain(
       `      ✗ the server refuses this apply (422 Invalid): ${answers.invalid}`,
     );
     expect(blockedBecause(refused)).toEqual([
@@ -191,7 +195,7 @@ describe("dryRunApplies", () => {
     const forbidden = withDryRun((await dryRunApplies(cluster, plan.services, { force: false })).byService);
     expect(calls).toEqual([false]);
     expect(forbidden.blocked).toBe(true);
-    expect(formatPlan(forbidden, plain)).toContain(
+    expect(formatPlan(listed(forbidden), plain)).toContain(
       [
         `      ✗ the server refuses this apply (403 Forbidden): ${answers.forbidden}`,
         "        the deploy identity may not do this; `slipway rbac` prints the Role it needs",

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { loadProject } from "../../src/definitions/load.ts";
 import type { ProjectModel } from "../../src/definitions/model.ts";
-import { formatPlan, plain } from "../../src/plan/format.ts";
+import { formatPlan, plain } from "../../src/output/plan.ts";
+import { withSteps, type ListedPlan } from "../../src/procedure/plan-steps.ts";
 import { objectKey } from "../../src/plan/live-state.ts";
 import { buildPlan, planChanges, type Plan } from "../../src/plan/plan.ts";
 import { asTheServerLeavesIt, withServerView } from "../../src/plan/server-view.ts";
@@ -18,6 +19,9 @@ const containerEnv = (env: Record<string, unknown>) => ({
 const item = (name: string) => ({ [`k:{"name":"${name}"}`]: { ".": {}, "f:name": {}, "f:value": {} } });
 
 let project: ProjectModel;
+
+/** The plan as `plan` shows it: with the steps the procedure lists for it. */
+const listed = (p: Plan): ListedPlan => withSteps(p, project.services.get(p.environment) ?? []);
 let rendered: KubernetesObject[];
 beforeAll(async () => {
   project = await loadProject(exampleConfig);
@@ -116,7 +120,7 @@ describe("the plan shows what the server's dry run of the apply leaves", () => {
         },
       ],
     });
-    const text = formatPlan(view, plain);
+    const text = formatPlan(listed(view), plain);
     expect(text).toContain(
       [
         "  = Deployment/auth  (unchanged by the apply)",
@@ -147,7 +151,7 @@ describe("the plan shows what the server's dry run of the apply leaves", () => {
     });
     expect(deployment.stays).toBeUndefined();
     expect(deployment.reclaims?.map((f) => f.field)).toEqual([field]);
-    expect(formatPlan(view, plain)).toContain(
+    expect(formatPlan(listed(view), plain)).toContain(
       `      ! reclaims from field manager "kubectl-set" (--reclaim), then removes: ${field}`,
     );
   });

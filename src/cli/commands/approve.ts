@@ -6,7 +6,7 @@ import type { Output } from "../output.ts";
 import { outputFormat } from "../output-format.ts";
 import { environmentNamed } from "../project.ts";
 import { openSession } from "../session.ts";
-import { planFor } from "../../plan/plan-for-session.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { UsageError } from "../usage-error.ts";
 import { deployPlanned, type DeployFlags } from "./deploy.ts";
 
@@ -49,7 +49,7 @@ export function registerApprove(program: Command, out: Output): void {
         fromCluster: session.clusterFor(from),
         approver: await session.cluster.identity(),
         plan: async (request, approvedBy) => {
-          const plan = await planFor(
+          const plan = await listedPlanFor(
             session,
             request.services.map((s) => s.service),
             {

@@ -9,16 +9,17 @@ import { cutOver, cutOverWorkloads } from "../../move/cutover.ts";
 import { MoveJournal, type MoveRecord, type MoveStep } from "../../move/journal.ts";
 import { copyReferences, referencedObjects, type Reference } from "../../move/references.ts";
 import { projectAtSourceVersions, readMoveSource, sourceDigests } from "../../move/source.ts";
-import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { colour, formatPlan, plain } from "../../output/plan.ts";
 import { readLiveState } from "../../plan/live-state.ts";
-import { gateBlocks, type Plan } from "../../plan/plan.ts";
+import { gateBlocks } from "../../plan/plan.ts";
+import type { ListedPlan } from "../../procedure/plan-steps.ts";
 import { renderServiceObjects } from "../../render/render.ts";
 import { confirm } from "../confirm.ts";
 import { deployEvents, printDeployReport } from "../deploy-report.ts";
 import { parseDuration } from "../duration.ts";
 import type { Output } from "../output.ts";
 import { openSession } from "../session.ts";
-import { planFor } from "../../plan/plan-for-session.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { UsageError } from "../usage-error.ts";
 import { document } from "../../output/document.ts";
 import type { MoveReport, MovedService } from "../../output/documents.ts";
@@ -152,7 +153,7 @@ async function move(
     moved,
     moved.flatMap((s) => renderServiceObjects(project.name, b.env, s, { digests })),
   );
-  const planned = await planFor(target, names, {
+  const planned = await listedPlanFor(target, names, {
     pinnedDigests: digests,
     movingIn: true,
     ...(out.signal ? { signal: out.signal } : {}),
@@ -405,7 +406,11 @@ async function revert(
  * The target's missing pull secret is not a refusal when the move copies it from the source
  * before anything is deployed.
  */
-async function countCopiedPullSecret(plan: Plan, a: Session, refs: readonly Reference[]): Promise<Plan> {
+async function countCopiedPullSecret(
+  plan: ListedPlan,
+  a: Session,
+  refs: readonly Reference[],
+): Promise<ListedPlan> {
   const name = a.env.registry.pullSecret;
   const check = plan.checks?.find((c) => c.check === "pull-secret");
   if (!name || check?.outcome !== "failed" || !refs.some((r) => r.kind === "Secret" && r.name === name))

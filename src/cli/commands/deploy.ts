@@ -9,7 +9,7 @@ import type { Plan } from "../../plan/plan.ts";
 import type { DeployReport } from "../../procedure/report.ts";
 import type { PromotionOnRecord } from "../../promotion/request.ts";
 import { openSession, type Session } from "../session.ts";
-import { planFor } from "../../plan/plan-for-session.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { UsageError } from "../usage-error.ts";
 import { confirm } from "../confirm.ts";
 import { deployRenderer } from "../deploy-report.ts";
@@ -140,7 +140,7 @@ export function registerDeploy(program: Command, out: Output): void {
         'say why this cannot wait for the window: --reason "fix for the outage of files, INC-231"',
       );
     const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
-    const plan = await planFor(session, services, {
+    const plan = await listedPlanFor(session, services, {
       ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
       command: `slipway deploy -e ${session.env.name}${services.length ? ` ${services.join(" ")}` : ""}`,
       ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),

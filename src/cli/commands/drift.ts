@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { detectDrift } from "../../drift/detect.ts";
 import { formatDrift } from "../../drift/format.ts";
 import { readDriftState } from "../../drift/read.ts";
-import { colour, plain } from "../../plan/format.ts";
+import { colour, plain } from "../../output/plan.ts";
 import { ExitCode } from "../exit-codes.ts";
 import type { Output } from "../output.ts";
 import { document } from "../../output/document.ts";

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { colour, formatPlan, plain, planJson } from "../../plan/format.ts";
+import { colour, formatPlan, plain, planJson } from "../../output/plan.ts";
 import { writePlanSummary } from "../ci-reports.ts";
 import type { Output } from "../output.ts";
 import { addParameterFlags, parameterOverrides, type ParameterFlags } from "../parameter-flags.ts";
 import { openSession } from "../session.ts";
-import { planFor } from "../../plan/plan-for-session.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -41,7 +41,7 @@ export function registerPlan(program: Command, out: Output): void {
     ) => {
       const format = outputFormat(opts.output, ["text", "json"]);
       const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
-      const plan = await planFor(session, services, {
+      const plan = await listedPlanFor(session, services, {
         forceConflicts: opts.forceConflicts === true,
         reclaim: opts.reclaim === true,
       });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { document } from "../../output/document.ts";
-import { colour, formatPlan, plain } from "../../plan/format.ts";
+import { colour, formatPlan, plain } from "../../output/plan.ts";
 import { readPromotionReleases } from "../../promotion/basis.ts";
 import { promotableServices, requestPromotion } from "../../promotion/promote.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -8,7 +8,7 @@ import type { Output } from "../output.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import { environmentNamed } from "../project.ts";
 import { openSession } from "../session.ts";
-import { planFor } from "../../plan/plan-for-session.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { UsageError } from "../usage-error.ts";
 
 export function registerPromote(program: Command, out: Output): void {
@@ -54,7 +54,7 @@ export function registerPromote(program: Command, out: Output): void {
         out.note(`${from.name} runs nothing ${session.env.name} defines: nothing to promote`);
         return;
       }
-      const plan = await planFor(session, named, {
+      const plan = await listedPlanFor(session, named, {
         approval: { kind: "requesting" },
         ...(out.signal ? { signal: out.signal } : {}),
       });

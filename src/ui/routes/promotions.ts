@@ -1,5 +1,6 @@
-import { formatPlan, plain } from "../../plan/format.ts";
-import { planFor, sessionActingIn } from "../../plan/plan-for-session.ts";
+import { formatPlan, plain } from "../../output/plan.ts";
+import { listedPlanFor } from "../../deploy/listed-plan.ts";
+import { sessionActingIn } from "../../plan/plan-for-session.ts";
 import { approveAndDeploy } from "../../promotion/approve-and-deploy.ts";
 import { readPromotionReleases } from "../../promotion/basis.ts";
 import { promotableServices, requestPromotion } from "../../promotion/promote.ts";
@@ -86,7 +87,7 @@ export function registerPromotions(
         }),
         409,
       );
-    const plan = await planFor(session, services, { approval: { kind: "requesting" } });
+    const plan = await listedPlanFor(session, services, { approval: { kind: "requesting" } });
     const result = await requestPromotion({
       from,
       fromCluster: d.clusterFor(from),

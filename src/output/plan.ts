@@ -2,10 +2,11 @@ import { parameterText } from "../definitions/parameters.ts";
 import type { GateCheck } from "../checks/gate/types.ts";
 import type { CallsDiff } from "../checks/calls/request-diff.ts";
 import { describeAuditCall, type AuditCallPlan } from "../audit/plan.ts";
-import { gateBlocks, type ObjectChange, type Plan, type ServicePlan } from "./plan.ts";
+import { gateBlocks, type ObjectChange, type Plan, type ServicePlan } from "../plan/plan.ts";
 import { applyRefusalHint } from "../clients/kubernetes/apply-objects.ts";
-import type { DryRunFinding, ManagerConflict } from "./server-dry-run.ts";
-import type { ForeignField } from "./managed-fields.ts";
+import type { DryRunFinding, ManagerConflict } from "../plan/server-dry-run.ts";
+import type { ForeignField } from "../plan/managed-fields.ts";
+import type { ListedPlan } from "../procedure/plan-steps.ts";
 
 export interface Style {
   readonly add: (s: string) => string;
@@ -213,7 +214,7 @@ export function windowRefusal(plan: Plan): string | undefined {
 }
 
 /** The plan as a person reads it: per service the version change and each object, then the steps. */
-export function formatPlan(plan: Plan, style: Style): string {
+export function formatPlan(plan: ListedPlan, style: Style): string {
   const lines = [
     style.bold(
       `Plan for ${plan.project} in ${plan.environment} (context ${plan.context}, namespace ${plan.namespace})`,
@@ -309,10 +310,10 @@ export type ServicePlanJson = Omit<ServicePlan, "rendered" | "objects" | "shippe
 };
 
 /** The plan as `plan -o json` prints it (the body of a Plan document). */
-export type PlanJson = Omit<Plan, "services"> & { readonly services: readonly ServicePlanJson[] };
+export type PlanJson = Omit<ListedPlan, "services"> & { readonly services: readonly ServicePlanJson[] };
 
 /** The plan for machines: everything but the full rendered objects. */
-export function planJson(plan: Plan): PlanJson {
+export function planJson(plan: ListedPlan): PlanJson {
   return {
     ...plan,
     services: plan.services.map(({ rendered: _rendered, shippedMigrations: shipped, ...s }) => ({
