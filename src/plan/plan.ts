@@ -147,11 +147,15 @@ export function buildPlan(input: PlanInput): Plan {
   const services = servicesIn(project, env.name, input.only);
   const defined = new Set((project.services.get(env.name) ?? []).map((s) => s.spec.name));
   const everyService = project.services.get(env.name) ?? [];
+  // Each service rendered once: what it deploys, and which ConfigMaps it mounts for the others.
+  const rendered = new Map(
+    everyService.map((s) => [
+      s.spec.name,
+      renderServiceObjects(project.name, env, s, input.digests ? { digests: input.digests } : {}),
+    ]),
+  );
   // Who mounts which ConfigMap, live or as every defined service renders it now.
-  const mounts = configMapMounts([
-    ...live.values(),
-    ...everyService.flatMap((s) => renderServiceObjects(project.name, env, s)),
-  ]);
+  const mounts = configMapMounts([...live.values(), ...[...rendered.values()].flat()]);
   const owners = sharedConfigMaps(everyService);
   const mountedByOthers = (object: KubernetesObject, service: string): string[] =>
     object.kind === "ConfigMap"
@@ -159,12 +163,11 @@ export function buildPlan(input: PlanInput): Plan {
       : [];
   const servicePlans = services.map((service) =>
     planService(
-      project.name,
       env,
       service,
+      rendered.get(service.spec.name) ?? [],
       live,
       input.releases ?? [],
-      input.digests,
       input.audit,
       input.deployedCalls?.get(service.spec.name),
       { mountedByOthers, owners },
@@ -196,12 +199,12 @@ export function buildPlan(input: PlanInput): Plan {
 }
 
 function planService(
-  project: string,
   env: EnvironmentModel,
   service: ServiceModel,
+  /** The service's objects as rendered for this plan (with the digests it pins). */
+  desired: readonly KubernetesObject[],
   live: ReadonlyMap<string, KubernetesObject>,
   releases: readonly ReleaseSummary[],
-  digests?: ReadonlyMap<string, string>,
   audit?: ReadonlyMap<string, LiveAuditCall>,
   deployedCalls?: readonly CallContract[],
   shared?: {
@@ -210,7 +213,6 @@ function planService(
   },
 ): ServicePlan {
   const kept: KeptObject[] = [];
-  const desired = renderServiceObjects(project, env, service, digests ? { digests } : {});
   const desiredKeys = new Set(desired.map(objectKey));
   const raw = new Set(
     (service.spec.objects ?? []).map((o) => objectKey({ kind: o.kind, metadata: { name: o.metadata.name } })),
