@@ -8,7 +8,14 @@ import { stepsFor } from "./plan-steps.ts";
 import { beginRelease, closeRelease, journal, type BegunRelease } from "./release.ts";
 import type { ServiceResult } from "./report.ts";
 import { rollBack } from "./rollback.ts";
-import { objectsToApply, releaseOf, type ServiceRun, type Step, type StepResult } from "./step.ts";
+import {
+  objectsToApply,
+  releaseOf,
+  type HandedOn,
+  type ServiceRun,
+  type Step,
+  type StepResult,
+} from "./step.ts";
 
 /** What every service of one deploy shares. */
 export interface ServiceDeploy {
@@ -36,11 +43,11 @@ async function runStep(run: ServiceRun, step: Step, dry = false): Promise<StepRe
       ...(pods ? { pods } : {}),
       elapsedMs: Date.now() - started,
     });
-  // The same run object, not a copy: steps hand values on through it (apply's appliedAt).
-  const tagged: ServiceRun = Object.assign(run, {
-    progress: (message: string, pods?: { ready: number; desired: number }) => tell(message, true, pods),
-    detail: (message: string) => tell(message, false),
-  });
+  const tagged: ServiceRun = {
+    ...run,
+    progress: (message, pods) => tell(message, true, pods),
+    detail: (message) => tell(message, false),
+  };
   run.emit({ type: "step-started", service, step: step.name, description: step.describe(run) });
   return dry && step.dryRun ? step.dryRun(tagged) : step.run(tagged);
 }
@@ -75,6 +82,7 @@ export async function runService(
     resumed: begun?.resumedAfter !== undefined,
     progress: () => undefined,
     detail: () => undefined,
+    handed: {},
   });
   const result = (
     outcome: ServiceResult["outcome"],
@@ -91,7 +99,12 @@ export async function runService(
 
   if (deploy.options.dryRun) {
     const run = runOf();
-    for (const step of steps.filter((s) => s.dryRun)) finished(run, step, await runStep(run, step, true));
+    let handed: HandedOn = {};
+    for (const step of steps.filter((s) => s.dryRun)) {
+      const outcome = await runStep({ ...run, handed }, step, true);
+      if (outcome.ok) handed = { ...handed, ...outcome.handOn };
+      finished(run, step, outcome);
+    }
     const deletions = plan.objects.filter((o) => o.action === "prune").length;
     return result(
       "dry-run",
@@ -102,10 +115,12 @@ export async function runService(
   // Unchanged objects: no release is begun; only steps that apply then (the audit index) run.
   if (!plan.changed) {
     const run = runOf();
+    let handed: HandedOn = {};
     for (const step of steps.filter((s) => s.evenWhenUnchanged)) {
-      const outcome = await runStep(run, step);
+      const outcome = await runStep({ ...run, handed }, step);
       finished(run, step, outcome);
       if (!outcome.ok) return result("failed", outcome.message);
+      handed = { ...handed, ...outcome.handOn };
     }
     return result("unchanged", steps.length ? "no changes but its audit index, now updated" : "no changes");
   }
@@ -130,16 +145,22 @@ export async function runService(
     return { ...(await rollBack(run, failure.message, { resumed: true })), ...evidence };
   }
   const done = new Set(begun.resumedAfter ?? []);
+  // What the steps give the later ones (apply's time, for the rollout): only from this run's
+  // steps, since a resumed deploy skips the ones done before.
+  let handed: HandedOn = {};
   for (const step of steps.filter((s) => !done.has(s.name))) {
     await deploy.guard();
-    const outcome = await runStep(run, step);
+    const outcome = await runStep({ ...run, handed }, step);
     await deploy.guard();
     // The record says why with the journal entry: the step, its message, the pods' evidence.
     if (!outcome.ok)
       release.failure = { step: step.name, message: outcome.message, evidence: outcome.evidence ?? [] };
     await journal(deploy.store, release, step.name, outcome.ok ? "done" : "failed", outcome.message);
     finished(run, step, outcome);
-    if (outcome.ok) continue;
+    if (outcome.ok) {
+      handed = { ...handed, ...outcome.handOn };
+      continue;
+    }
     const evidence = outcome.evidence?.length ? { evidence: outcome.evidence } : {};
     const changedNothing =
       step.phase === "before-rollout" || ("nothingChanged" in outcome && outcome.nothingChanged);

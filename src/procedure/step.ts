@@ -32,6 +32,19 @@ export interface PlannedService {
   readonly service: ServiceModel;
 }
 
+/**
+ * What steps hand on to the later steps of the same service's deploy, each value named with the
+ * step that gives it. A step returns what it gives (StepResult's `handOn`); the runner keeps it
+ * and shows each later step what the steps before it gave (ServiceRun's `handed`).
+ */
+export interface HandedOn {
+  /**
+   * Given by apply, needed by rollout: when the objects were applied, so pods older than this
+   * belong to the running version. Absent when the apply ran in an earlier, interrupted deploy.
+   */
+  readonly appliedAt?: Date;
+}
+
 /** One service's deploy in progress, as each step sees it. */
 export interface ServiceRun extends PlannedService {
   readonly cluster: Cluster;
@@ -46,16 +59,16 @@ export interface ServiceRun extends PlannedService {
   /** This deploy finishes one that was interrupted. */
   readonly resumed: boolean;
   /** A live status of the running step, replaced by the next one (pods ready, a Job's state). */
-  progress(message: string, pods?: { ready: number; desired: number }): void;
+  readonly progress: (message: string, pods?: { ready: number; desired: number }) => void;
   /** A line of the running step worth keeping (a finding, an index rolled over, logs). */
-  detail(message: string): void;
+  readonly detail: (message: string) => void;
   readonly emit: DeployEventSink;
-  /** When the objects were applied: pods older than this belong to the running version. */
-  appliedAt?: Date;
+  /** What the steps before this one handed on, in this run of the deploy. */
+  readonly handed: HandedOn;
 }
 
 export type StepResult =
-  | { readonly ok: true; readonly message: string }
+  | { readonly ok: true; readonly message: string; readonly handOn?: HandedOn }
   | {
       readonly ok: false;
       readonly message: string;
@@ -93,7 +106,11 @@ export const objectsToApply = (plan: ServicePlan): KubernetesObject[] =>
     .map((o) => o.desired)
     .filter((o): o is KubernetesObject => o !== undefined);
 
-export const succeeded = (message: string): StepResult => ({ ok: true, message });
+export const succeeded = (message: string, handOn?: HandedOn): StepResult => ({
+  ok: true,
+  message,
+  ...(handOn ? { handOn } : {}),
+});
 export const failedStep = (
   message: string,
   nothingChanged = false,

@@ -12,7 +12,7 @@ export const apply: Step = {
     `apply ${objectsToApply(plan).length} object(s) (server-side, field manager slipway)`,
   async run(run) {
     const objects = objectsToApply(run.plan);
-    run.appliedAt = new Date();
+    const appliedAt = new Date();
     try {
       await writeSecretParameters(run);
       await applyAll(run.cluster, objects, {
@@ -25,7 +25,7 @@ export const apply: Step = {
       const nothingChanged = error.appliedBefore === 0 && !run.resumed;
       return failedStep(`apply failed: ${error.message}`, nothingChanged);
     }
-    return succeeded(`applied ${objects.length} object(s)`);
+    return succeeded(`applied ${objects.length} object(s)`, { appliedAt });
   },
   async dryRun(run) {
     const objects = objectsToApply(run.plan);

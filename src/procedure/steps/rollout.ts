@@ -15,7 +15,7 @@ export const rollout: Step = {
       namespace: run.env.cluster.namespace,
       service: run.plan.service,
       deployment: deployment?.metadata?.name ?? run.plan.service,
-      since: run.appliedAt ?? new Date(started),
+      since: run.handed.appliedAt ?? new Date(started),
       version: labelSafe(run.service.spec.version),
       timeoutMs: run.options.timeoutMs,
       onProgress: (p) => run.progress(p.message, { ready: p.ready, desired: p.desired }),
