@@ -56,6 +56,9 @@ export const replicasHandoverManager = "slipway-replicas-handover";
  * before: applied as is, server-side apply would remove the field, and the count would fall
  * back to 1 until the autoscaler catches up. So first another manager takes the live count
  * over (as Kubernetes' docs advise when handing replicas to an HPA), then Slipway lets go.
+ * Read here, not taken from the plan: the plan read the Deployment before the deploy took the
+ * lock (and waited for it, ran migrations), and meanwhile an autoscaler may have changed the
+ * count; handing over the plan's count would set it back (test/integration/autoscale.test.ts).
  */
 async function handReplicasOver(
   cluster: Cluster,
