@@ -163,6 +163,13 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/signoff.ts")).registerSignoff,
   },
   {
+    name: "verify-image",
+    term: "verify-image [options] <image>",
+    description:
+      "verify an image's signature and its provenance and test-result attestations against an environment's keys, as the gate does before a deploy (exit 4 when refused)",
+    load: async () => (await import("./commands/verify-image.ts")).registerVerifyImage,
+  },
+  {
     name: "import",
     term: "import [options]",
     description:

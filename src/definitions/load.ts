@@ -155,7 +155,9 @@ export async function loadProjectWith(
           ? 'names no CI server, so there is no build to check (add ci: { url: "https://jenkins.example.org" })'
           : check === "promotion" && !env.promotion
             ? 'names no earlier environment to promote from (add promotion: { from: "dev" })'
-            : undefined;
+            : (check === "signature" || check === "provenance") && !env.signatures
+              ? 'names no keys its images are signed with (add signatures: { keys: [{ name: "ci", file: "keys/ci.pub" }] })'
+              : undefined;
       if (lacking)
         problems.push({
           file: rel(configFile),

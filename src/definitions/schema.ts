@@ -3,6 +3,7 @@ import { scheduleProblem, timeZoneProblem } from "./cron-schedule.ts";
 import { jsonObject } from "./json-value.ts";
 import { windowTimesIssues } from "./deploy-window.ts";
 import { notificationsSchema } from "./notifications.ts";
+import { signaturesSchema } from "./signatures.ts";
 
 /**
  * The shape of a service and an environment once every per-environment value is
@@ -1233,7 +1234,7 @@ export const kubernetesIdentities = z.strictObject({
 });
 
 /** The gate's checks an environment can require (see `requires`). */
-export const requirableChecks = ["image", "ci", "promotion"] as const;
+export const requirableChecks = ["image", "ci", "promotion", "signature", "provenance"] as const;
 
 export const environmentSchema = z.strictObject({
   name: labelName(30).meta({
@@ -1381,6 +1382,10 @@ export const environmentSchema = z.strictObject({
       description: "the Jenkins the CI check asks",
       example: 'ci: { url: "https://jenkins.example.org" }',
     }),
+  signatures: signaturesSchema.optional().meta({
+    description: "the public keys this environment's images must be signed with (cosign's format)",
+    example: 'signatures: { keys: [{ name: "ci", file: "keys/ci.pub" }] }',
+  }),
   /** Versions must have run in an earlier environment first (same image digest), signed off by hand. */
   promotion: z
     .strictObject({
@@ -1423,7 +1428,8 @@ export const environmentSchema = z.strictObject({
    * blocks (only --skip-ci-check --reason, an emergency override, skips ci and promotion).
    */
   requires: z.array(z.enum(requirableChecks)).optional().meta({
-    description: "checks a deploy here cannot go without: `image`, `ci`, `promotion`",
+    description:
+      "checks a deploy here cannot go without: `image`, `ci`, `promotion`, `signature`, `provenance`",
     example: 'requires: ["image", "ci", "promotion"]',
   }),
   /** When deploys may run: allow and deny windows (deny wins); after the project's own. */

@@ -20,6 +20,7 @@ import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
 import type { BreakGlass } from "../windows/break-glass.ts";
 import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
+import type { ImageVerificationDocument } from "./verification-document.ts";
 
 /** `plan -o json`, and the first line of `deploy -o jsonl`. */
 export interface PlanDocument extends DocumentHeader<"Plan">, PlanJson {}
@@ -298,7 +299,8 @@ export type SlipwayDocument =
   | MigrationCheckDocument
   | CallsDiffDocument
   | PromotionRequestDocument
-  | PromotionListDocument;
+  | PromotionListDocument
+  | ImageVerificationDocument;
 
 export type DocumentKind = SlipwayDocument["kind"];
 

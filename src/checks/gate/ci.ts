@@ -15,10 +15,23 @@ export async function checkServiceBuild(
   imageRevision: string | undefined,
   jenkins: () => Promise<JenkinsClient>,
 ): Promise<GateCheck> {
+  return (await checkServiceBuildFound(env, service, imageRevision, jenkins)).check;
+}
+
+/** The check, and the commit the build it found built: what the provenance check compares. */
+export async function checkServiceBuildFound(
+  env: EnvironmentModel,
+  service: ServiceModel,
+  imageRevision: string | undefined,
+  jenkins: () => Promise<JenkinsClient>,
+): Promise<{ check: GateCheck; revision?: string }> {
+  const found = (check: GateCheck, revision?: string) => ({ check, ...(revision ? { revision } : {}) });
   const ci = env.ci;
   const subject = `${service.spec.name} ${service.spec.version}`;
   if (!ci)
-    return skipped("ci", `environment ${env.name} names no CI server: nothing says ${subject} was tested`);
+    return found(
+      skipped("ci", `environment ${env.name} names no CI server: nothing says ${subject} was tested`),
+    );
   try {
     const result = await checkBuild({
       client: await jenkins(),
@@ -44,14 +57,17 @@ export async function checkServiceBuild(
     const summary = build
       ? `Jenkins build #${build.number} ${build.result ?? "running"}, ${tests}${build.revision ? `, commit ${build.revision}` : ""} (${build.url})`
       : `no Jenkins build of ${subject}`;
-    return problems.length ? failed("ci", summary, problems, warnings) : passed("ci", summary, warnings);
+    return found(
+      problems.length ? failed("ci", summary, problems, warnings) : passed("ci", summary, warnings),
+      build?.revision,
+    );
   } catch (error) {
-    if (error instanceof JenkinsError) return failed("ci", `Jenkins at ${ci.url}`, [error.message]);
+    if (error instanceof JenkinsError) return found(failed("ci", `Jenkins at ${ci.url}`, [error.message]));
     throw error;
   }
 }
 
-const sameCommit = (a: string, b: string): boolean => {
+export const sameCommit = (a: string, b: string): boolean => {
   const n = Math.min(a.length, b.length);
   return n >= 7 && a.slice(0, n).toLowerCase() === b.slice(0, n).toLowerCase();
 };

@@ -2,9 +2,10 @@ import pLimit from "p-limit";
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import { JenkinsClient } from "../../clients/jenkins/client.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../../definitions/model.ts";
-import { checkServiceBuild } from "./ci.ts";
+import { checkServiceBuildFound } from "./ci.ts";
 import { checkServiceImage, type ImageVerdict, type RegistryClients } from "./image.ts";
 import { checkPromotion } from "./promotion.ts";
+import { signatureVerifier } from "./signature.ts";
 import { failed, skipped, type GateCheck, type ServiceGate } from "./types.ts";
 
 export interface GateInput {
@@ -49,6 +50,7 @@ export async function runGate(
   let jenkins: Promise<JenkinsClient> | undefined;
   const jenkinsClient = (): Promise<JenkinsClient> =>
     (jenkins ??= JenkinsClient.fromEnv((input.env.ci as { url: string }).url));
+  const signatures = signatureVerifier(input.env, input.project.root);
   const gateOf = async (service: ServiceModel): Promise<ServiceGate> => {
     const image = images.get(service.spec.name) as ImageVerdict;
     const checks: GateCheck[] = [image.check];
@@ -57,8 +59,12 @@ export async function runGate(
         checks.push(skipped("ci", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
         if (input.env.promotion)
           checks.push(skipped("promotion", `skipped (--skip-ci-check): ${input.skipCi.reason}`));
+        if (signatures)
+          for (const check of ["signature", "provenance"] as const)
+            checks.push(skipped(check, `skipped (--skip-ci-check): ${input.skipCi.reason}`));
       } else {
-        checks.push(await checkServiceBuild(input.env, service, image.revision, jenkinsClient));
+        const build = await checkServiceBuildFound(input.env, service, image.revision, jenkinsClient);
+        checks.push(build.check);
         const promotion = await checkPromotion(
           input.project,
           input.env,
@@ -67,6 +73,13 @@ export async function runGate(
           input.clusterFor,
         );
         if (promotion) checks.push(promotion);
+        if (signatures)
+          checks.push(
+            ...(await signatures.check(image, {
+              ...(build.revision ? { ciRevision: build.revision } : {}),
+              ...(image.revision ? { imageRevision: image.revision } : {}),
+            })),
+          );
       }
     }
     return {
@@ -96,7 +109,7 @@ export function requireChecks(
   const required = new Set<string>(env.requires ?? []);
   const judged = checks.map((c): GateCheck => {
     if (c.outcome !== "skipped" || !required.has(c.check)) return c;
-    if (skipCi && (c.check === "ci" || c.check === "promotion"))
+    if (skipCi && overridable.has(c.check))
       return {
         ...c,
         warnings: [
@@ -112,11 +125,16 @@ export function requireChecks(
   return judged;
 }
 
+/** The checks the emergency override --skip-ci-check --reason skips. */
+const overridable = new Set<GateCheck["check"]>(["ci", "promotion", "signature", "provenance"]);
+
 const requiredProblem = (env: string, check: string): string =>
   `environment ${env} requires the ${check} check, and a deploy here does not go ahead without it: ` +
   (check === "ci"
     ? "give the environment a CI server (ci: { url })"
     : check === "promotion"
       ? 'give the environment an earlier one to promote from (promotion: { from: "dev" })'
-      : "the image must be checked") +
-  '; in an emergency, --skip-ci-check --reason "..." deploys without ci and promotion, recorded';
+      : check === "signature" || check === "provenance"
+        ? "give the environment the keys its images are signed with (signatures: { keys: [...] }), and sign them in CI"
+        : "the image must be checked") +
+  '; in an emergency, --skip-ci-check --reason "..." deploys without ci, promotion, signature and provenance, recorded';

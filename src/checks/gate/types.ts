@@ -10,7 +10,9 @@ export interface GateCheck {
     | "database"
     | "references"
     | "migration-files"
-    | "window";
+    | "window"
+    | "signature"
+    | "provenance";
   readonly outcome: "passed" | "failed" | "skipped";
   /** One line for the plan. */
   readonly summary: string;

@@ -1,0 +1,115 @@
+// "Signed, and proven built and tested": for the exact digest a deploy pins, a signature by a
+// key the environment trusts, and signed attestations that it was built from the commit the CI
+// check found, with tests that ran and none failing. The plan and the release record carry the
+// verified signer and statements in the checks' summaries, as they carry the CI build's.
+import { RegistryClient } from "../../clients/registry/client.ts";
+import type { EnvironmentModel } from "../../definitions/model.ts";
+import { loadTrustedKeys, type TrustedKey } from "../../provenance/keys.ts";
+import { verifyImage, type ImageVerification, type Signer } from "../../provenance/verify.ts";
+import { sameCommit } from "./ci.ts";
+import { failed, passed, skipped, type GateCheck } from "./types.ts";
+
+/** What the provenance is compared with: the CI build's commit, else the image's revision label. */
+export interface ExpectedBuild {
+  readonly ciRevision?: string;
+  readonly imageRevision?: string;
+}
+
+export interface SignatureVerifier {
+  /** Verifies `host/path@digest`; undefined digest (the image check failed) skips both checks. */
+  readonly check: (
+    image: { readonly repository: string; readonly digest?: string },
+    expected: ExpectedBuild,
+  ) => Promise<GateCheck[]>;
+  readonly verify: (repository: string, digest: string) => Promise<ImageVerification>;
+}
+
+/**
+ * A verifier for an environment's trusted keys (read once), with one registry client per host,
+ * or undefined when the environment names no keys.
+ */
+export function signatureVerifier(env: EnvironmentModel, root: string): SignatureVerifier | undefined {
+  const references = env.signatures?.keys;
+  if (!references) return undefined;
+  let loaded: Promise<{ keys: TrustedKey[]; problems: string[] }> | undefined;
+  const clients = new Map<string, RegistryClient>();
+  const clientFor = (host: string): RegistryClient => {
+    let client = clients.get(host);
+    if (!client)
+      clients.set(
+        host,
+        (client = RegistryClient.fromEnvironment(host, { insecure: env.registry.insecure === true })),
+      );
+    return client;
+  };
+  const verify = async (repository: string, digest: string): Promise<ImageVerification> => {
+    const { keys, problems } = await (loaded ??= loadTrustedKeys(references, root));
+    const [host, ...rest] = repository.split("/");
+    const verification = await verifyImage(clientFor(host as string), rest.join("/"), digest, keys);
+    return problems.length
+      ? { ...verification, signatureProblems: [...problems, ...verification.signatureProblems] }
+      : verification;
+  };
+  return {
+    verify,
+    check: async (image, expected) => {
+      if (!image.digest)
+        return [
+          skipped("signature", `${image.repository}: no digest to verify (the image check failed)`),
+          skipped("provenance", `${image.repository}: no digest to verify (the image check failed)`),
+        ];
+      return signatureChecks(await verify(image.repository, image.digest), expected);
+    },
+  };
+}
+
+const signedBy = (s: Signer): string => `key ${s.key} (${s.fingerprint})`;
+
+/** The two gate checks of one image's verification. */
+export function signatureChecks(v: ImageVerification, expected: ExpectedBuild): GateCheck[] {
+  const signature = v.signer
+    ? passed("signature", `${v.image} signed by ${signedBy(v.signer)}`)
+    : failed(
+        "signature",
+        `${v.image} is not signed by a trusted key`,
+        v.signatureProblems.map((p) => `${v.image}: ${p}`),
+      );
+  return [signature, provenanceCheck(v, expected)];
+}
+
+function provenanceCheck(v: ImageVerification, expected: ExpectedBuild): GateCheck {
+  const problems = v.attestationProblems.map((p) => `${v.image}: ${p}`);
+  const { provenance, tests } = v;
+  const against = expected.ciRevision
+    ? { commit: expected.ciRevision, said: "the CI build's commit" }
+    : expected.imageRevision
+      ? { commit: expected.imageRevision, said: "the image's revision label (no CI build to compare with)" }
+      : undefined;
+  if (provenance) {
+    if (!against)
+      problems.push(
+        `${v.image}: its provenance says commit ${provenance.commit}, but neither a CI build nor the image's revision label says which commit was tested`,
+      );
+    else if (!sameCommit(provenance.commit, against.commit))
+      problems.push(
+        `${v.image}: its provenance says it was built from commit ${provenance.commit}, but ${against.said} is ${against.commit}`,
+      );
+  }
+  if (tests) {
+    if (tests.failed > 0)
+      problems.push(`${v.image}: its test results say ${tests.failed} tests failed (${tests.passed} passed)`);
+    else if (tests.passed === 0) problems.push(`${v.image}: its test results say no test ran`);
+  }
+  const statements = [
+    provenance
+      ? `built from commit ${provenance.commit.slice(0, 12)} by ${provenance.builder}${provenance.buildUrl ? ` (${provenance.buildUrl})` : ""}, attested by ${signedBy(provenance.signer)}`
+      : undefined,
+    tests
+      ? `tests ${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped${tests.report ? ` (report ${tests.report})` : ""}, attested by ${signedBy(tests.signer)}`
+      : undefined,
+  ].filter((s): s is string => s !== undefined);
+  const summary = statements.length
+    ? `${v.image}: ${statements.join("; ")}`
+    : `${v.image}: no verified attestations`;
+  return problems.length ? failed("provenance", summary, problems) : passed("provenance", summary);
+}
