@@ -2,8 +2,10 @@
 // (services/<name>/app, `node --test`), builds an OCI image without a Docker daemon, pushes it to
 // the local platform's registry, and reports the build with the real test counts to the Jenkins
 // stand-in, as a Jenkins job would have run them: `npm run images`. A failing test makes a
-// FAILURE build, which Slipway's CI check refuses. Prints "service version digest result tests"
-// per image.
+// FAILURE build, which Slipway's CI check refuses. Each pushed digest is then signed with the
+// CI's key in cosign's format, with attestations of its provenance and test results
+// (scripts/images/sign.ts), and the public key is written to keys/ci.pub beside the config.
+// Prints "service version digest result tests" per image.
 //
 // An image with a program runs it: a Node runtime base layer made from this machine's node
 // (scripts/images/node-base.ts, built once and cached) and a layer with /srv/<service>/VERSION,
@@ -31,6 +33,7 @@ import { loadProject } from "../src/definitions/load.ts";
 import { bundleProgram } from "./images/bundle.ts";
 import { nodeBaseLayer } from "./images/node-base.ts";
 import { runServiceTests, testFiles } from "./service-tests.ts";
+import { ciSigningKey, publicKeyPem, signAndAttest } from "./images/sign.ts";
 
 export interface ImageBuild {
   readonly service: string;
@@ -201,6 +204,11 @@ export async function buildExampleImages(
   const services = project.services.get(envName);
   if (!env || !services) throw new Error(`${configPath} has no environment ${envName}`);
   const built: CiBuild[] = [];
+  const signing = ciSigningKey();
+  // The CI publishes its public key where the project's environments name it (signatures.keys),
+  // as a team commits cosign.pub once.
+  await mkdir(join(dirname(resolve(configPath)), "keys"), { recursive: true });
+  await writeFile(join(dirname(resolve(configPath)), "keys", "ci.pub"), publicKeyPem(await signing));
   for (const { spec, file, calls } of services) {
     if (skip(spec.name, spec.version)) continue;
     if (spec.image.includes("/")) {
@@ -228,7 +236,22 @@ export async function buildExampleImages(
     // Without tests the build succeeds but publishes no report, which the CI check refuses.
     const result = run && run.failed > 0 ? "FAILURE" : "SUCCESS";
     const tests = run ? { passed: run.passed, failed: run.failed, skipped: run.skipped } : "none";
-    if (env.ci) await reportBuild(image, env.ci.jobPattern, { result, tests });
+    const reported = env.ci ? await reportBuild(image, env.ci.jobPattern, { result, tests }) : undefined;
+    // Signed and attested with what was just reported: the commit and counts the CI check finds.
+    await signAndAttest(
+      image,
+      {
+        commit: image.revision,
+        builder: env.ci?.url ?? "slipway-example-ci",
+        ...(reported ? { buildUrl: reported.url } : {}),
+        tests: run
+          ? { passed: run.passed, failed: run.failed, skipped: run.skipped }
+          : { passed: 0, failed: 0, skipped: 0 },
+        ...(run ? { report: run.output } : {}),
+        parameters: { service: spec.name, version: spec.version },
+      },
+      await signing,
+    );
     built.push({ ...image, result, tests, ...(run && run.failed > 0 ? { log: run.output } : {}) });
   }
   return built;

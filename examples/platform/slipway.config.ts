@@ -64,11 +64,15 @@ const prod = defineEnvironment({
   },
   // A change reaches prod as a promotion of what dev runs: the same image digest, deployed and
   // signed off there, requested by one person (slipway promote) and approved by another
-  // (slipway approve), never the requester. No deploy here without the image, CI and promotion
-  // checks (only --skip-ci-check --reason, recorded, skips ci and promotion).
+  // (slipway approve), never the requester. No deploy here without the image, CI, promotion,
+  // signature and provenance checks (only --skip-ci-check --reason, recorded, skips all but image).
   promotion: { from: "dev" },
   approval: { approvers: ["system:serviceaccount:research:release-manager", "group:release-managers"] },
-  requires: ["image", "ci", "promotion"],
+  requires: ["image", "ci", "promotion", "signature", "provenance"],
+  // Each image's digest must be signed by the CI's key (cosign's format), with signed attestations
+  // of the commit it was built from and its tests. `npm run images` signs, and writes the key's
+  // public half to keys/ci.pub (a team commits cosign.pub once).
+  signatures: { keys: [{ name: "research-ci", file: "keys/ci.pub" }] },
   // Audit entries are kept longer in production (the service's default is 400 days).
   parameters: { maintenance: { retentionDays: 730 } },
   // One search server serves both environments here, so prod's audit indices carry a prefix

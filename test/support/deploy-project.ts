@@ -37,7 +37,12 @@ export function isolatedExample(
       // prod as a plain environment: tests deploy it directly, and those about promotion
       // (promotion.test.ts, ui.test.ts) add what they need. The demo keeps the example's.
       .replace(/\n\s*promotion: \{ from: "dev" \},\n\s*approval: \{[^\n]*\},/, "")
-      .replace('requires: ["image", "ci", "promotion"]', 'requires: ["image", "ci"]'),
+      .replace(
+        'requires: ["image", "ci", "promotion", "signature", "provenance"]',
+        'requires: ["image", "ci"]',
+      )
+      // Unsigned prod deploys too: signed-images.test.ts is about signatures.
+      .replace(/\n\s*signatures: \{ keys: [^\n]*\},/, ""),
   );
   if (options.node === "simulated") {
     const config = readFileSync(configPath, "utf8");
