@@ -27,7 +27,7 @@ export type PublicKeyReference =
 
 export const fingerprintOf = (key: KeyObject): string =>
   createHash("sha256")
-    .update(key.export({ type: "spki", format: "der" }))
+    .update((key.type === "public" ? key : createPublicKey(key)).export({ type: "spki", format: "der" }))
     .digest("hex")
     .slice(0, 16);
 
