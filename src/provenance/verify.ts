@@ -1,6 +1,7 @@
 // Verifying what Slipway's CI (or cosign) stored beside an image: the signatures under its
 // `.sig` tag and the attestations under its `.att` tag, against the keys an environment trusts.
 // It reads only the registry, and only by the exact digest to be deployed.
+import { createHash } from "node:crypto";
 import type { RegistryClient } from "../clients/registry/client.ts";
 import { RegistryError } from "../clients/registry/errors.ts";
 import type { Descriptor } from "../clients/registry/oci.ts";
@@ -16,7 +17,7 @@ import {
   type TestResults,
 } from "./in-toto.ts";
 import { signerAmong, verifyBytes, type TrustedKey } from "./keys.ts";
-import { signedDigest } from "./simple-signing.ts";
+import { signedDigest, simpleSigningPayload } from "./simple-signing.ts";
 
 /** Which key signed: its name in the definitions and its fingerprint. */
 export interface Signer {
@@ -51,9 +52,16 @@ export async function verifyImage(
   keys: readonly TrustedKey[],
 ): Promise<ImageVerification> {
   const image = `${client.host}/${path}@${digest}`;
+  const failure = (what: string) => (error: unknown) => [
+    `reading its ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+  ];
   const [signature, attestations] = await Promise.all([
-    verifySignature(client, path, digest, keys),
-    verifyAttestations(client, path, digest, keys),
+    verifySignature(client, path, digest, keys).catch((e: unknown) => ({
+      signatureProblems: failure("signatures")(e),
+    })),
+    verifyAttestations(client, path, digest, keys).catch((e: unknown) => ({
+      attestationProblems: failure("attestations")(e),
+    })),
   ]);
   return { image, ...signature, ...attestations };
 }
@@ -67,6 +75,17 @@ async function layersAt(client: RegistryClient, path: string, tag: string): Prom
   }
 }
 
+/** The blobs of the layers of one media type (others undefined), fetched at once. */
+const blobsOf = (
+  client: RegistryClient,
+  path: string,
+  layers: readonly Layer[],
+  mediaType: string,
+): Promise<(Buffer | undefined)[]> =>
+  Promise.all(
+    layers.map((l) => (l.mediaType === mediaType ? client.blob(path, l.digest) : Promise.resolve(undefined))),
+  );
+
 async function verifySignature(
   client: RegistryClient,
   path: string,
@@ -74,21 +93,29 @@ async function verifySignature(
   keys: readonly TrustedKey[],
 ): Promise<{ signer?: Signer; signatureProblems: string[] }> {
   const tag = signatureTag(digest);
-  let layers: Layer[] | undefined;
-  try {
-    layers = await layersAt(client, path, tag);
-  } catch (error) {
-    return { signatureProblems: [`reading its signatures failed: ${(error as Error).message}`] };
-  }
+  const layers = await layersAt(client, path, tag);
   if (!layers?.length)
     return {
       signatureProblems: [`it is not signed: the registry has no signature for it (no tag ${tag})`],
     };
   const problems: string[] = [];
+  // A payload Slipway wrote is known before it is read: its digest says whether it is the same
+  // bytes (content addressing), and one request per image is saved. Others are fetched.
+  const ours = simpleSigningPayload(`${client.host}/${path}`, digest);
+  const oursDigest = `sha256:${createHash("sha256").update(ours).digest("hex")}`;
+  const payloads = await Promise.all(
+    layers.map((l) =>
+      l.mediaType !== cosignMediaTypes.simpleSigning
+        ? undefined
+        : l.digest === oursDigest
+          ? ours
+          : client.blob(path, l.digest),
+    ),
+  );
   for (const [i, layer] of layers.entries()) {
     const which = `signature ${i + 1} of ${layers.length}`;
-    if (layer.mediaType !== cosignMediaTypes.simpleSigning) continue;
-    const payload = await client.blob(path, layer.digest);
+    const payload = payloads[i];
+    if (!payload) continue;
     const signed = signedDigest(payload);
     if ("problem" in signed) {
       problems.push(`${which}: ${signed.problem}`);
@@ -115,22 +142,18 @@ async function verifyAttestations(
   keys: readonly TrustedKey[],
 ): Promise<Pick<ImageVerification, "provenance" | "tests" | "attestationProblems">> {
   const tag = attestationTag(digest);
-  let layers: Layer[] | undefined;
-  try {
-    layers = await layersAt(client, path, tag);
-  } catch (error) {
-    return { attestationProblems: [`reading its attestations failed: ${(error as Error).message}`] };
-  }
+  const layers = await layersAt(client, path, tag);
   if (!layers?.length)
     return { attestationProblems: [`it has no attestations: the registry has no tag ${tag}`] };
   const rejected: string[] = [];
   let provenance: ImageVerification["provenance"];
   let tests: ImageVerification["tests"];
   // Later layers are later attestations: the latest one of each kind that verifies counts.
-  for (const [i, layer] of layers.entries()) {
+  const blobs = await blobsOf(client, path, layers, cosignMediaTypes.dsseEnvelope);
+  for (const [i, blob] of blobs.entries()) {
     const which = `attestation ${i + 1} of ${layers.length}`;
-    if (layer.mediaType !== cosignMediaTypes.dsseEnvelope) continue;
-    const envelope = parseEnvelope(await client.blob(path, layer.digest));
+    if (!blob) continue;
+    const envelope = parseEnvelope(blob);
     if ("problem" in envelope) {
       rejected.push(`${which}: ${envelope.problem}`);
       continue;

@@ -27,10 +27,11 @@ async function problemsOf(config: string): Promise<string[]> {
 }
 
 describe("loading the example platform", () => {
-  it("loads the example's prod, which requires the image, CI and promotion checks and an approval", async () => {
+  it("loads the example's prod, which requires the image, CI, promotion, signature and provenance checks and an approval", async () => {
     const project = await loadProject(exampleConfig);
     const prod = project.environments.find((e) => e.name === "prod");
-    expect(prod?.requires).toEqual(["image", "ci", "promotion"]);
+    expect(prod?.requires).toEqual(["image", "ci", "promotion", "signature", "provenance"]);
+    expect(prod?.signatures).toEqual({ keys: [{ name: "research-ci", file: "keys/ci.pub" }] });
     expect(prod?.promotion).toEqual({ from: "dev" });
     expect(prod?.approval?.approvers).toContain("system:serviceaccount:research:release-manager");
   });

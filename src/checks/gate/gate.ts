@@ -63,6 +63,7 @@ export async function runGate(
           for (const check of ["signature", "provenance"] as const)
             checks.push(skipped(check, `skipped (--skip-ci-check): ${input.skipCi.reason}`));
       } else {
+        const verified = signatures?.start(image);
         const build = await checkServiceBuildFound(input.env, service, image.revision, jenkinsClient);
         checks.push(build.check);
         const promotion = await checkPromotion(
@@ -73,9 +74,9 @@ export async function runGate(
           input.clusterFor,
         );
         if (promotion) checks.push(promotion);
-        if (signatures)
+        if (verified)
           checks.push(
-            ...(await signatures.check(image, {
+            ...(await verified({
               ...(build.revision ? { ciRevision: build.revision } : {}),
               ...(image.revision ? { imageRevision: image.revision } : {}),
             })),

@@ -16,11 +16,15 @@ export interface ExpectedBuild {
 }
 
 export interface SignatureVerifier {
-  /** Verifies `host/path@digest`; undefined digest (the image check failed) skips both checks. */
-  readonly check: (
-    image: { readonly repository: string; readonly digest?: string },
-    expected: ExpectedBuild,
-  ) => Promise<GateCheck[]>;
+  /**
+   * Starts verifying `host/path@digest` (it needs only the registry, so it runs beside the CI
+   * check); the function it returns judges the result against the build the CI check found. An
+   * undefined digest (the image check failed) skips both checks.
+   */
+  readonly start: (image: {
+    readonly repository: string;
+    readonly digest?: string;
+  }) => (expected: ExpectedBuild) => Promise<GateCheck[]>;
   readonly verify: (repository: string, digest: string) => Promise<ImageVerification>;
 }
 
@@ -52,13 +56,15 @@ export function signatureVerifier(env: EnvironmentModel, root: string): Signatur
   };
   return {
     verify,
-    check: async (image, expected) => {
-      if (!image.digest)
-        return [
-          skipped("signature", `${image.repository}: no digest to verify (the image check failed)`),
-          skipped("provenance", `${image.repository}: no digest to verify (the image check failed)`),
-        ];
-      return signatureChecks(await verify(image.repository, image.digest), expected);
+    start: (image) => {
+      if (!image.digest) {
+        const why = `${image.repository}: no digest to verify (the image check failed)`;
+        return () => Promise.resolve([skipped("signature", why), skipped("provenance", why)]);
+      }
+      const verification = verify(image.repository, image.digest);
+      // Judged later; a failure must not go unhandled if the gate fails first.
+      verification.catch(() => undefined);
+      return async (expected) => signatureChecks(await verification, expected);
     },
   };
 }

@@ -61,7 +61,7 @@ export async function verifyOneImage(
     }
   }
   checks.push(
-    ...(await verifier.check({ repository, ...(digest ? { digest } : {}) }, expected as ExpectedBuild)),
+    ...(await verifier.start({ repository, ...(digest ? { digest } : {}) })(expected as ExpectedBuild)),
   );
   return { ...(digest ? { resolved: `${repository}@${digest}` } : {}), checks };
 }
