@@ -120,7 +120,10 @@ export function readProvenance(predicate: unknown): BuildProvenance | { problem:
   ].map((d) => record(record(d).digest));
   const commit = sources.map((d) => d.gitCommit ?? d.sha1).find((c) => typeof c === "string");
   const builder = record(run.builder).id ?? record(p.builder).id;
-  const buildUrl = record(run.metadata).invocationId ?? record(record(p.invocation).configSource).uri;
+  const metadata = record(run.metadata);
+  // "invocationID": how Go's SLSA structs (cosign attest) spell it.
+  const buildUrl =
+    metadata.invocationId ?? metadata.invocationID ?? record(record(p.invocation).configSource).uri;
   if (typeof commit !== "string") return { problem: "its provenance names no source commit" };
   return {
     commit,

@@ -174,6 +174,20 @@ describe("signed images and signed test results, verified before every deploy", 
     expect(byReference.stdout).toContain(`VERIFIED: ${image}`);
   });
 
+  it("says what is wrong with a bad image reference or an environment without keys, exit 2", async () => {
+    const bad = await slipway("verify-image", "not a reference", "-e", "dev");
+    expect(bad.code).toBe(ExitCode.usage);
+    expect(bad.stderr).toContain(
+      '"not a reference" is neither a service of the environment nor an image reference',
+    );
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const noKeys = await slipway("verify-image", "auth", "-e", "prod");
+    expect(noKeys.code).toBe(ExitCode.usage);
+    expect(noKeys.stderr).toContain(
+      "environment prod names no signature keys: there is nothing to verify against",
+    );
+  });
+
   it("refuses an unsigned image", async () => {
     defineAuthVersion(`9.1.0-${run}`);
     const image = await publishAuth();
