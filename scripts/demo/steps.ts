@@ -5,6 +5,7 @@ import { releaseManager, releaseManagerKubeconfig, type DemoProject } from "./pr
 import { playCi, slipway, slipwayAs, type Result } from "./slipway.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { auditEntries, call, callUntil, describeEntries, tablesOf } from "./workload.ts";
+import { pushWithCopiedSignature } from "./tamper.ts";
 
 const deployArgs = ["deploy", "--env", "dev", "--yes", "--timeout", "2m"];
 
@@ -272,7 +273,7 @@ export async function finalState(project: DemoProject): Promise<void> {
 }
 
 export async function promotionToProd(project: DemoProject): Promise<void> {
-  heading("7. auth to prod: built, tested by machine and by hand, requested and approved");
+  heading("7. auth to prod: built, tested by machine and by hand, signed, requested and approved");
   say(
     "prod takes no plain deploys. A change reaches it as a promotion of exactly what dev runs (the same\n" +
       "image digest), after someone tested it there by hand and signed it off, requested by one person and\n" +
@@ -326,5 +327,28 @@ export async function promotionToProd(project: DemoProject): Promise<void> {
   expect(
     history.has(`${releaseManager} (`) && history.has(`approving ${id} requested by`),
     "prod's history says who approved it and who requested it",
+  );
+  say(
+    "prod also requires that each image's digest is signed by the CI's key, with signed attestations of\n" +
+      "the commit it was built from and of its tests. Someone who can push to the registry but has no key\n" +
+      "pushes other bytes and copies auth's genuine signature beside them: Slipway refuses them.",
+  );
+  const verified = await slipway(project.config, "verify-image", "auth", "-e", "prod");
+  expect(
+    verified.code === 0 &&
+      verified.has(/✓ signature: \S+\/research\/auth@sha256:[0-9a-f]{64} signed by key research-ci/) &&
+      verified.has(/✓ provenance: .*built from commit [0-9a-f]{12} .*tests \d+ passed, 0 failed/),
+    "auth as deployed verifies: signed by the CI's key, built from the tested commit, its tests passed",
+  );
+  const digest = /auth@(sha256:[0-9a-f]{64}) signed by/.exec(verified.text)?.[1] ?? "";
+  const tampered = await pushWithCopiedSignature(
+    { service: "auth", version: "1.0.0", prefix: "research" },
+    digest,
+    "1.0.0-tampered",
+  );
+  const refused = await slipway(project.config, "verify-image", tampered, "-e", "prod");
+  expect(
+    refused.code === ExitCode.refused && refused.has(`signs another image (${digest}), not this digest`),
+    "the tampered image is refused (exit 4): its copied signature names another digest",
   );
 }
