@@ -1,6 +1,12 @@
 // Verifying what Slipway's CI (or cosign) stored beside an image: the signatures under its
 // `.sig` tag and the attestations under its `.att` tag, against the keys an environment trusts.
 // It reads only the registry, and only by the exact digest to be deployed.
+//
+// Keyless (Sigstore's Fulcio certificates and Rekor log) would plug in beside the keys: a layer
+// then carries `dev.sigstore.cosign/certificate`, `…/chain` and `…/bundle`; an environment would
+// trust an identity ({ issuer, subject }) and a trusted_root.json file instead of a key, and
+// @sigstore/verify checks the certificate chain, the identity, the signature and the log's signed
+// entry timestamp offline against that root. Only signing needs the servers, which we cannot reach.
 import { createHash } from "node:crypto";
 import type { RegistryClient } from "../clients/registry/client.ts";
 import { RegistryError } from "../clients/registry/errors.ts";
