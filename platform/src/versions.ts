@@ -11,6 +11,8 @@ export const versions = {
   mailpit: "v1.33.1",
   /** Built lazily, only for the deploy bench (Slipway beside Helm); not by `platform up`. */
   helm: "v3.22.0",
+  /** Built lazily, only for the tests that check Slipway's signatures against cosign's own. */
+  cosign: "v2.6.5",
 } as const;
 
 /** Every port the platform listens on, all on 127.0.0.1. Chosen away from the usual defaults. */

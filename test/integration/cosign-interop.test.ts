@@ -1,16 +1,16 @@
 // Interop with cosign itself, both ways, on the local registry: `cosign verify --key` and
 // `cosign verify-attestation --key` accept what Slipway's CI signed, and `slipway verify-image`
-// accepts what `cosign sign` and `cosign attest` wrote with the same key. cosign is not installed
-// here by default: build it from the Go module proxy
-// (GOBIN=... go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5) and point SLIPWAY_COSIGN
-// at it, or put it on PATH; without it these tests are skipped and say so.
-import { execFile, execFileSync } from "node:child_process";
+// accepts what `cosign sign` and `cosign attest` wrote with the same key.
+import { execFile } from "node:child_process";
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { ensureCosign } from "../../platform/src/build/binaries.ts";
 import { loadPlatform } from "../../platform/src/connection.ts";
+import { defaultLayout } from "../../platform/src/layout.ts";
+import { silentProgress } from "../../platform/src/progress.ts";
 import { buildAndPushImage } from "../../scripts/build-images.ts";
 import { signAndAttest } from "../../scripts/images/sign.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
@@ -20,15 +20,9 @@ import { isolatedExample, removeExample } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
 import { runSlipway } from "../support/slipway-bin.ts";
 
-const cosign = ((): string | undefined => {
-  if (process.env.SLIPWAY_COSIGN) return process.env.SLIPWAY_COSIGN;
-  try {
-    return execFileSync("which", ["cosign"], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-})();
-if (!cosign) console.warn("cosign-interop: no cosign (SLIPWAY_COSIGN or PATH): skipped");
+// The test run's global setup builds cosign from the Go module proxy into the platform's cache;
+// SLIPWAY_COSIGN points at another build.
+const cosign = process.env.SLIPWAY_COSIGN ?? (await ensureCosign(defaultLayout().cacheDir, silentProgress));
 
 const run = randomBytes(3).toString("hex");
 const work = mkdtempSync(join(tmpdir(), "slipway-cosign-"));
@@ -42,7 +36,7 @@ const noLog = ["--insecure-ignore-tlog=true", "--allow-http-registry"];
 
 function runCosign(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) =>
-    execFile(cosign as string, args, { cwd: work, env: cosignEnv }, (error, stdout, stderr) =>
+    execFile(cosign, args, { cwd: work, env: cosignEnv }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     ),
   );
@@ -61,7 +55,7 @@ afterAll(async () => {
   await removeExample(project.namespace);
 });
 
-describe.skipIf(!cosign)("cosign and Slipway verify each other's signatures", () => {
+describe("cosign and Slipway verify each other's signatures", () => {
   it("cosign verifies the signature and both attestations Slipway's CI wrote", async () => {
     const image = await buildAndPushImage({
       service: "interop",

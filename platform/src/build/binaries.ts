@@ -165,6 +165,27 @@ export async function ensureHelm(cacheDir: string, progress: Progress): Promise<
 }
 
 /**
+ * Builds (cold) or finds (warm) cosign, for the tests that check Slipway's signatures and
+ * attestations against cosign's own: `platform up` does not build it.
+ */
+export async function ensureCosign(cacheDir: string, progress: Progress): Promise<string> {
+  const build = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "cosign",
+      version: versions.cosign,
+      moduleDir: goModuleDir("cosign"),
+      packages: ["github.com/sigstore/cosign/v2/cmd/cosign"],
+      ldflags: `-s -w -X sigs.k8s.io/release-utils/version.gitVersion=${versions.cosign}`,
+    },
+    progress,
+  );
+  const path = build.get("cosign");
+  if (!path) throw new Error("internal: no binary cosign in build");
+  return path;
+}
+
+/**
  * KWOK's own stage definitions, read from its module in the Go module cache
  * (downloaded by the build above), so we run exactly the stages of the version we built.
  */
