@@ -1,7 +1,6 @@
 // The live deploy view (`slipway status --deploy`), read from a process of its own while a real
 // `slipway deploy` runs in another, as a second machine would: paused (SIGSTOP) at a step, the
 // view shows where it is; killed, it shows the deploy interrupted and resumable.
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
@@ -17,7 +16,8 @@ import {
 } from "../support/deploy-project.ts";
 import { expectDocument } from "../support/documents.ts";
 import { kube, platform } from "../support/platform.ts";
-import { runSlipway, slipwayBin } from "../support/slipway-bin.ts";
+import { runSlipway } from "../support/slipway-bin.ts";
+import { startSlipway, type RunningSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("progress", { node: "simulated" });
 const withConfig = (...args: string[]): string[] => [
@@ -62,42 +62,28 @@ const states = (s: ServiceProgress): Record<string, string> =>
 
 type Event = DeployEvent & { kind?: string };
 
+/** The deploy's JSON Lines events so far (-o jsonl prints one per line on stdout): whole lines only. */
+const eventsIn = (stdout: string): Event[] =>
+  stdout
+    .split("\n")
+    .slice(0, -1)
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Event);
+
 /**
- * `slipway deploy` as its own process; `at` picks the event on which `act` runs (SIGSTOP, or
- * SIGKILL), once. Resolves with the child as soon as that happened.
+ * `slipway deploy` as its own process; `at` picks the event on which it gets `signal` (SIGSTOP,
+ * or SIGKILL), once. Resolves with the process as soon as that happened.
  */
 async function deployUntil(
   services: readonly string[],
   at: (e: Event) => boolean,
   signal: "SIGSTOP" | "SIGKILL",
-): Promise<{ child: ChildProcess; exited: Promise<number>; stdout: () => string }> {
+): Promise<RunningSlipway> {
   await publishDefinedVersions(project.config);
-  const child = spawn(process.execPath, [slipwayBin, ...withConfig(...deployArgs(...services))], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (done) return;
-      const hit = stdout
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .some((l) => at(JSON.parse(l) as Event));
-      if (!hit) return;
-      done = true;
-      child.kill(signal);
-      resolve();
-    });
-    void exited.then(() => {
-      if (!done) reject(new Error(`deploy exited before the event:\n${stderr}`));
-    });
-  });
-  return { child, exited, stdout: () => stdout };
+  const deploy = startSlipway(project.config, ...deployArgs(...services));
+  await deploy.until((stdout) => eventsIn(stdout).some(at), "stdout");
+  deploy.child.kill(signal);
+  return deploy;
 }
 
 afterAll(() => removeExample(project.namespace));

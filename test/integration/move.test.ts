@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
@@ -11,7 +10,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kubeAt, platform } from "../support/platform.ts";
-import { slipwayBin } from "../support/slipway-bin.ts";
+import { startSlipway } from "../support/slipway-process.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 // Moving a platform from a cluster Rancher manages to a K3s one: two real control planes
@@ -50,26 +49,13 @@ const move = ["cluster", "move", "--from", "prod", "--to", "prod-k3s"];
 /** Runs the move as its own process and SIGKILLs it once its output shows `marker`. */
 async function moveKilledAt(marker: RegExp): Promise<{ killed: boolean; output: string }> {
   await publishDefinedVersions(project.config);
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [slipwayBin, ...move, "--cutover", "--yes", "-c", project.config, "--kubeconfig", platform.kubeconfig],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    let killed = false;
-    const watch = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (!killed && marker.test(output)) {
-        killed = true;
-        child.kill("SIGKILL");
-      }
-    };
-    child.stdout.on("data", watch);
-    child.stderr.on("data", watch);
-    child.on("error", reject);
-    child.on("exit", () => resolve({ killed, output }));
-  });
+  const running = startSlipway(project.config, ...move, "--cutover", "--yes");
+  const killed = await running.until(marker, "both").then(
+    () => running.child.kill("SIGKILL"),
+    () => false,
+  );
+  await running.exited;
+  return { killed, output: running.output() };
 }
 
 /** Deletes a namespace; one that is already gone is fine, any other failure is not. */

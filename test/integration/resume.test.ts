@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
@@ -10,7 +9,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { slipwayBin } from "../support/slipway-bin.ts";
+import { startSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("resume", { node: "simulated" });
 const cluster = Cluster.open("local", platform.kubeconfig);
@@ -19,36 +18,13 @@ const store = new ReleaseStore(cluster, project.namespace);
 /** Runs `slipway deploy` as its own process and SIGKILLs it once stderr shows `marker`. */
 async function deployKilledAt(marker: RegExp): Promise<{ killed: boolean; stderr: string }> {
   await publishDefinedVersions(project.config);
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        slipwayBin,
-        "deploy",
-        "--env",
-        "dev",
-        "--yes",
-        "-c",
-        project.config,
-        "--kubeconfig",
-        platform.kubeconfig,
-      ],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let stderr = "";
-    let killed = false;
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!killed && marker.test(stderr)) {
-        killed = true;
-        child.kill("SIGKILL");
-      }
-    });
-    child.on("error", reject);
-    child.on("exit", () => resolve({ killed, stderr }));
-  });
+  const deploy = startSlipway(project.config, "deploy", "--env", "dev", "--yes");
+  const killed = await deploy.until(marker).then(
+    () => deploy.child.kill("SIGKILL"),
+    () => false,
+  );
+  await deploy.exited;
+  return { killed, stderr: deploy.stderr() };
 }
 
 afterAll(() => removeExample(project.namespace));

@@ -1,7 +1,6 @@
 // The verify step: the new version's own verification Jobs run after its rollout and before its
 // release counts as deployed. Passing, failing (rolled back like a failed rollout), and killed
 // while it runs (resumed, the same Job waited for again, not a second one).
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failPodLabel } from "../../platform/src/parts/kwok.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
@@ -14,7 +13,7 @@ import {
   slipway,
 } from "../support/deploy-project.ts";
 import { kube, platform } from "../support/platform.ts";
-import { slipwayBin } from "../support/slipway-bin.ts";
+import { startSlipway } from "../support/slipway-process.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 const project = isolatedExample("verify", { node: "simulated" });
@@ -112,27 +111,16 @@ describe("verification Jobs after the rollout", () => {
       smoke,
     );
     await publishDefinedVersions(project.config);
-    const killed = await new Promise<{ killed: boolean; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [slipwayBin, ...deploy, "-c", project.config, "--kubeconfig", platform.kubeconfig],
-        { stdio: ["ignore", "ignore", "pipe"] },
-      );
-      let stderr = "";
-      let done = false;
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        // The verification Job exists and is being watched: kill now.
-        if (!done && /mail: .*verifying smoke: /.test(stderr)) {
-          done = true;
-          child.kill("SIGKILL");
-        }
-      });
-      child.on("error", reject);
-      child.on("exit", () => resolve({ killed: done, stderr }));
-    });
-    expect(killed.killed, killed.stderr).toBe(true);
-    expect(killed.stderr).not.toContain("mail: verified");
+    const running = startSlipway(project.config, ...deploy);
+    // The verification Job exists and is being watched: kill now.
+    const killed = await running.until(/mail: .*verifying smoke: /).then(
+      () => running.child.kill("SIGKILL"),
+      () => false,
+    );
+    await running.exited;
+    const stderr = running.stderr();
+    expect(killed, stderr).toBe(true);
+    expect(stderr).not.toContain("mail: verified");
     const pending = (await store.summaries("mail"))[0];
     expect(pending).toMatchObject({ revision: 3, status: "pending", version: "0.9.4" });
 
