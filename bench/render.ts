@@ -3,7 +3,7 @@
 // absolute times on a shared 2-core machine are noisy: the ratio is the figure to compare.
 import { performance } from "node:perf_hooks";
 import type { EnvironmentModel, ServiceModel } from "../src/definitions/model.ts";
-import { serviceSchema } from "../src/definitions/schema.ts";
+import { serviceSchema } from "../src/definitions/schema/service.ts";
 import { crossCheck, dependencyOrder } from "../src/definitions/validate.ts";
 import { renderServiceObjects } from "../src/render/render.ts";
 import { toYaml } from "../src/render/serialize.ts";

@@ -1,6 +1,6 @@
 /**
  * Generates docs/reference/definitions.md, the field reference of the definitions, from their
- * zod schema (src/definitions/schema.ts): every field's path, type, whether it is required, its
+ * zod schema (src/definitions/schema/): every field's path, type, whether it is required, its
  * default, description and example, the last three from the field's `.meta()`.
  * `npm run docs:reference`; test/docs/reference.test.ts fails when the committed page differs.
  */
@@ -8,7 +8,9 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
 import type { z } from "zod";
-import { environmentSchema, projectSchema, serviceSchema } from "../src/definitions/schema.ts";
+import { environmentSchema } from "../src/definitions/schema/environment.ts";
+import { projectSchema } from "../src/definitions/schema/project.ts";
+import { serviceSchema } from "../src/definitions/schema/service.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const referenceFile = `${root}docs/reference/definitions.md`;

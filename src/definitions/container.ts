@@ -1,4 +1,4 @@
-import type { ResolvedService } from "./schema.ts";
+import type { ResolvedService } from "./schema/service.ts";
 
 /** The container settings every workload of a service shares. */
 export type ContainerSettings = NonNullable<ResolvedService["container"]>;

@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import type { JsonObject } from "./json-value.ts";
-import type { deployWindow, environmentSchema, parameterDeclaration, serviceSchema } from "./schema.ts";
+import type { environmentSchema } from "./schema/environment.ts";
+import type { parameterDeclaration } from "./schema/parameters.ts";
+import type { serviceSchema } from "./schema/service.ts";
+import type { deployWindow } from "./schema/windows.ts";
 
 /**
  * A project's own environment values (a domain, a default scale, feature switches), declared

@@ -23,13 +23,10 @@ import {
   type ParameterValue,
 } from "./parameters.ts";
 import { resolveForEnvironment } from "./resolve.ts";
-import {
-  environmentSchema,
-  projectSchema,
-  serviceSchema,
-  type ParameterDeclaration,
-  type ResolvedService,
-} from "./schema.ts";
+import { environmentSchema } from "./schema/environment.ts";
+import type { ParameterDeclaration } from "./schema/parameters.ts";
+import { projectSchema } from "./schema/project.ts";
+import { serviceSchema, type ResolvedService } from "./schema/service.ts";
 import { crossCheck, dependencyOrder } from "./validate.ts";
 import { requestSchemaProblems } from "../checks/calls/schema-problems.ts";
 import { PatchError } from "../render/patches.ts";

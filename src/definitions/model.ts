@@ -1,5 +1,6 @@
 import type { ParameterValue } from "./parameters.ts";
-import type { ResolvedEnvironment, ResolvedService } from "./schema.ts";
+import type { ResolvedEnvironment } from "./schema/environment.ts";
+import type { ResolvedService } from "./schema/service.ts";
 
 /** A JSON Schema document, as the user wrote it. */
 export type JsonSchema = Readonly<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import type { ResolvedService } from "./schema.ts";
+import type { ResolvedService } from "./schema/service.ts";
 
 /** One port of a service's Service, with the short form's single port named "http". */
 export interface ServicePort {

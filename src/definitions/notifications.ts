@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Where an environment tells what its deploys do: a signed webhook, a Slack-compatible
- * incoming webhook, e-mail over SMTP. Self-contained (zod only): schema.ts imports it.
+ * incoming webhook, e-mail over SMTP. Self-contained (zod only): schema/environment.ts imports it.
  */
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {

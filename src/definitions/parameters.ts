@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DefinitionProblem } from "./errors.ts";
 import type { UnsetParameter } from "./model.ts";
-import type { ParameterDeclaration } from "./schema.ts";
+import type { ParameterDeclaration } from "./schema/parameters.ts";
 
 /**
  * A service's typed parameters: declared on the service (type, default, required-ness), set per

@@ -12,7 +12,9 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
-import { rawObjectKinds, serviceSchema, type EnvValue, type ResolvedService } from "../definitions/schema.ts";
+import { rawObjectKinds } from "../definitions/schema/escape-hatch.ts";
+import type { EnvValue } from "../definitions/schema/pod.ts";
+import { serviceSchema, type ResolvedService } from "../definitions/schema/service.ts";
 import { podReferences, podTemplateOf } from "./pod-references.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { crossCheck } from "../definitions/validate.ts";
 import { flavourDefaults, type EnvironmentModel, type ServiceModel } from "../definitions/model.ts";
-import type { ResolvedEnvironment } from "../definitions/schema.ts";
+import type { ResolvedEnvironment } from "../definitions/schema/environment.ts";
 import {
   draftService,
   dropField,

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { ResolvedService } from "../definitions/schema.ts";
+import type { ResolvedService } from "../definitions/schema/service.ts";
 import { applyJsonPatch, applyMergePatch, JsonPatchError, type Json } from "./json-patch.ts";
 import { standardLabels, type RenderContext } from "./labels.ts";
 

@@ -6,7 +6,8 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from "@kubernetes/client-node";
-import type { EnvValue, ResolvedService } from "../definitions/schema.ts";
+import type { EnvValue } from "../definitions/schema/pod.ts";
+import type { ResolvedService } from "../definitions/schema/service.ts";
 import { containerOf } from "../definitions/container.ts";
 import { imageReference } from "./image.ts";
 import type { RenderContext } from "./labels.ts";

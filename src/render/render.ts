@@ -5,7 +5,7 @@ import {
   type ProjectModel,
   type ServiceModel,
 } from "../definitions/model.ts";
-import { rawObjectKinds } from "../definitions/schema.ts";
+import { rawObjectKinds } from "../definitions/schema/escape-hatch.ts";
 import { renderAccess } from "./access.ts";
 import { renderAutoscaler, renderDisruptionBudget } from "./availability.ts";
 import { renderConfigMaps, renderVolumeClaims } from "./config.ts";

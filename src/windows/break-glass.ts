@@ -1,4 +1,4 @@
-import type { KubernetesIdentities } from "../definitions/schema.ts";
+import type { KubernetesIdentities } from "../definitions/schema/environment.ts";
 
 /** Who the API server says the kubeconfig's credentials are (SelfSubjectReview). */
 export interface KubernetesIdentity {

@@ -1,4 +1,4 @@
-import type { KubernetesIdentities } from "../definitions/schema.ts";
+import type { KubernetesIdentities } from "../definitions/schema/environment.ts";
 import type { Occurrence, WindowRef, WindowState } from "./state.ts";
 
 /** An instant as a wall clock reads it in a zone: `Fri 2026-12-04 16:00 CET`. */

@@ -1,5 +1,5 @@
 import { localInstant, windowCron, windowDuration } from "../definitions/deploy-window.ts";
-import type { DeployWindow } from "../definitions/schema.ts";
+import type { DeployWindow } from "../definitions/schema/windows.ts";
 
 /**
  * Whether an environment is frozen at an instant, and when that changes: pure functions of its

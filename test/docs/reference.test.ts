@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { environmentSchema, projectSchema, serviceSchema } from "../../src/definitions/schema.ts";
+import { environmentSchema } from "../../src/definitions/schema/environment.ts";
+import { projectSchema } from "../../src/definitions/schema/project.ts";
+import { serviceSchema } from "../../src/definitions/schema/service.ts";
 import {
   generateReference,
   referenceCommand,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { KubernetesObject, V1Deployment, V1Job, V1Service } from "@kubernetes/client-node";
 import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
-import { rawObjectKinds } from "../../src/definitions/schema.ts";
+import { rawObjectKinds } from "../../src/definitions/schema/escape-hatch.ts";
 import { resources } from "../../src/clients/kubernetes/resources.ts";
 import { managedKinds } from "../../src/plan/live-state.ts";
 import { applyJsonPatch, applyMergePatch, JsonPatchError } from "../../src/render/json-patch.ts";

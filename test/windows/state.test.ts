@@ -3,7 +3,8 @@
 // the day is; deny wins over allow. No clock is read: every instant is given.
 import { describe, expect, it } from "vitest";
 import { localInstant } from "../../src/definitions/deploy-window.ts";
-import { environmentSchema, type DeployWindow } from "../../src/definitions/schema.ts";
+import { environmentSchema } from "../../src/definitions/schema/environment.ts";
+import type { DeployWindow } from "../../src/definitions/schema/windows.ts";
 import { problemsFromIssues } from "../../src/definitions/zod-problems.ts";
 import { checkWindows } from "../../src/checks/gate/window.ts";
 import type { EnvironmentModel } from "../../src/definitions/model.ts";
