@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { configFileName, loadProject, type LoadOptions } from "../definitions/load.ts";
+import { loadProject, type LoadOptions } from "../definitions/load.ts";
+import { configFileName } from "../definitions/load/project-file.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -1,3 +1,5 @@
+import { relative } from "node:path";
+
 /**
  * A mistake in a definition, said once at the edge: the file, the field path, what was found
  * and what was expected. Never a stack trace.
@@ -28,3 +30,6 @@ export function formatProblem(problem: DefinitionProblem): string {
   const envs = names.length ? ` (environment${names.length > 1 ? "s" : ""} ${names.join(", ")})` : "";
   return `${where}: ${problem.message}${envs}`;
 }
+
+/** A path as a problem shows it: relative to the working directory. */
+export const shownPath = (path: string): string => relative(process.cwd(), path) || path;

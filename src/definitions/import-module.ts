@@ -4,6 +4,9 @@ import { dirname, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Plugin } from "esbuild";
 
+/** Gives a definition file's default export (undefined when it has none); throws when the file cannot be loaded. */
+export type ImportDefault = (file: string) => Promise<unknown>;
+
 /**
  * Loads TypeScript definition files: esbuild bundles each one (its own relative imports
  * included) into one ES module, which Node imports from memory. Compared with registering a

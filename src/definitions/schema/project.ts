@@ -26,3 +26,4 @@ export const projectSchema = z.strictObject({
       'windows: [{ deny: { from: "2026-12-23", to: "2027-01-01", timeZone: "Europe/Copenhagen" }, reason: "holidays" }]',
   }),
 });
+export type ResolvedProject = z.infer<typeof projectSchema>;
