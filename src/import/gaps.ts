@@ -4,7 +4,7 @@ import { adoptionChanges, withSlipwayMarks } from "../plan/adopt.ts";
 import type { FieldChange } from "../plan/diff.ts";
 import { renderServiceObjects } from "../render/render.ts";
 import type { Json } from "../render/json-patch.ts";
-import type { DraftService, Spec } from "./definition.ts";
+import type { DraftService, Spec } from "./draft.ts";
 
 type Operation = { op: "add" | "remove" | "replace"; path: string; value?: Json };
 

@@ -2,14 +2,10 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { crossCheck } from "../definitions/validate.ts";
 import { flavourDefaults, type EnvironmentModel, type ServiceModel } from "../definitions/model.ts";
 import type { ResolvedEnvironment } from "../definitions/schema/environment.ts";
-import {
-  draftService,
-  dropField,
-  parseImage,
-  schemaIssues,
-  type RegistryChoice,
-  type Spec,
-} from "./definition.ts";
+import { draftService } from "./definition.ts";
+import type { Spec } from "./draft.ts";
+import { parseImage, type RegistryChoice } from "./image-reference.ts";
+import { dropField, schemaIssues } from "./schema-fit.ts";
 import { closeGaps } from "./gaps.ts";
 import { groupObjects, serviceName, type SkippedObject } from "./group.ts";
 import { podTemplateOf, workloadKinds } from "./pod-references.ts";

@@ -1,6 +1,6 @@
 import type { FieldChange } from "../plan/diff.ts";
 import type { SkippedObject } from "./group.ts";
-import type { MappedObject } from "./definition.ts";
+import type { MappedObject } from "./draft.ts";
 
 /** One service the import wrote. */
 export interface ImportedServiceEntry {
