@@ -4,7 +4,6 @@
 // field, a CronJob to prune), kills the real `slipway deploy` process when the step starts,
 // asserts where it died, runs the deploy again, and checks that it converged. One suite per
 // phase of the procedure (test/integration/kill-*.test.ts), so the two run side by side.
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
@@ -23,7 +22,7 @@ import {
   slipway,
 } from "./deploy-project.ts";
 import { kube, platform } from "./platform.ts";
-import { slipwayBin } from "./slipway-bin.ts";
+import { startSlipway } from "./slipway-process.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 
 /** The kill tests of the steps of one phase, in a namespace of their own. */
@@ -111,25 +110,22 @@ export function killSuite(phase: Phase): void {
   async function deployKilledAtFor(services: readonly string[], at: (e: Event) => boolean): Promise<Killed> {
     await publishDefinedVersions(project.config);
     const args = ["deploy", ...services, ...deploy.slice(3)];
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [slipwayBin, ...args, "-c", project.config, "--kubeconfig", platform.kubeconfig],
-        { stdio: ["ignore", "pipe", "ignore"] },
+    const running = startSlipway(project.config, ...args);
+    const killedAt = (stdout: string): Event | undefined => eventsOf(stdout).find(at);
+    const hit = await running
+      .until((stdout) => killedAt(stdout) !== undefined, "stdout")
+      .then(
+        () => running.child.kill("SIGKILL"),
+        () => false,
       );
-      let stdout = "";
-      let killed: Event | undefined;
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (killed) return;
-        killed = eventsOf(stdout).find(at);
-        if (killed) child.kill("SIGKILL");
-      });
-      child.on("error", reject);
-      child.on("exit", () =>
-        resolve({ ...(killed ? { killed } : {}), events: eventsOf(stdout), pid: child.pid ?? -1 }),
-      );
-    });
+    await running.exited;
+    // Output only grows: the first event `at` accepts is still the one it was killed at.
+    const killed = hit ? killedAt(running.stdout()) : undefined;
+    return {
+      ...(killed ? { killed } : {}),
+      events: eventsOf(running.stdout()),
+      pid: running.child.pid ?? -1,
+    };
   }
 
   async function flywayVersions(): Promise<{ version: string; runs: number; failed: number }[]> {
