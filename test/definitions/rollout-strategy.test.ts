@@ -10,7 +10,7 @@ import {
   rolloutStrategy,
   serviceRollout,
 } from "../../src/definitions/rollout-strategy.ts";
-import { serviceSchema } from "../../src/definitions/schema.ts";
+import { serviceSchema } from "../../src/definitions/schema/service.ts";
 import { problemsFromIssues } from "../../src/definitions/zod-problems.ts";
 
 /** The problems of a service's `rollout` field, as a definition file would report them. */
