@@ -185,7 +185,7 @@ export function undocumentedFields(): string[] {
 /** The page as the committed file holds it: formatted as `prettier --check` wants it. */
 export async function generateReference(): Promise<string> {
   const lines = [
-    "<!-- Generated from src/definitions/schema.ts by `npm run docs:reference`: edit the schema's .meta(), not this page. -->",
+    "<!-- Generated from src/definitions/schema/ by `npm run docs:reference`: edit the schema's .meta(), not this page. -->",
     "",
     "# Definitions: field reference",
     "",
@@ -197,7 +197,7 @@ export async function generateReference(): Promise<string> {
     "[migrations](../guides/migrations.md), [calls and the audit index](../guides/calls-and-audit.md),",
     "[notifications](../guides/notifications.md).",
     "",
-    "This page is generated from the definitions' schema (`src/definitions/schema.ts`, each field's",
+    "This page is generated from the definitions' schema (`src/definitions/schema/`, one module per document, each field's",
     "`.meta()`) by `npm run docs:reference`; `test/docs/reference.test.ts` fails when it is stale.",
   ];
   for (const [title, where, schema] of kinds) {
