@@ -108,8 +108,8 @@ const timed = async (what: "gate" | "plan", env: typeof plain): Promise<Run> => 
   const failed =
     what === "gate"
       ? await gate(env)
-      : (await planFor({ project, env, cluster, clusterFor: noCluster }, []))
-          .services.filter((s) => s.gate?.checks.some((c) => c.outcome === "failed"))
+      : (await planFor({ project, env, cluster, clusterFor: noCluster }, [])).services
+          .filter((s) => s.gate?.checks.some((c) => c.outcome === "failed"))
           .map((s) => s.service);
   const ms = performance.now() - t0;
   if (failed.length > 0) throw new Error(`bench: ${failed.length} services failed the ${env.name} ${what}`);
@@ -118,7 +118,10 @@ const timed = async (what: "gate" | "plan", env: typeof plain): Promise<Run> => 
 
 await timed("plan", plain); // warm-up: connections, the Docker config, tsx
 await timed("plan", signed);
-const runs = { gate: { plain: [] as Run[], signed: [] as Run[] }, plan: { plain: [] as Run[], signed: [] as Run[] } };
+const runs = {
+  gate: { plain: [] as Run[], signed: [] as Run[] },
+  plan: { plain: [] as Run[], signed: [] as Run[] },
+};
 const rounds = 5;
 for (let i = 0; i < rounds; i++)
   for (const what of ["plan", "gate"] as const) {
@@ -127,12 +130,18 @@ for (let i = 0; i < rounds; i++)
   }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const summary = (r: Run[]): { ms: number; run: Run } => ({ ms: median(r.map((x) => x.ms)), run: r[0] as Run });
-console.log(`services: ${count}; gate = image, ci, and (signed) signature and provenance; median of ${rounds}, alternating`);
+const summary = (r: Run[]): { ms: number; run: Run } => ({
+  ms: median(r.map((x) => x.ms)),
+  run: r[0] as Run,
+});
+console.log(
+  `services: ${count}; gate = image, ci, and (signed) signature and provenance; median of ${rounds}, alternating`,
+);
 for (const what of ["plan", "gate"] as const) {
   const [p, s] = [summary(runs[what].plain), summary(runs[what].signed)];
   const cl = (r: Run): string => (what === "plan" ? ` + ${r.cluster} Kubernetes` : "");
-  const label = what === "plan" ? "whole plan (planFor, as slipway plan -e ENV)" : "gate alone (resolveImages + runGate)";
+  const label =
+    what === "plan" ? "whole plan (planFor, as slipway plan -e ENV)" : "gate alone (resolveImages + runGate)";
   console.log(`${label}:`);
   console.log(`  without signatures: ${f(p.ms)}, ${p.run.requests} registry/CI requests${cl(p.run)}`);
   console.log(`  with signatures:    ${f(s.ms)}, ${s.run.requests} registry/CI requests${cl(s.run)}`);
