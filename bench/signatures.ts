@@ -1,8 +1,9 @@
-// bench/signatures: what verifying signatures and attestations adds to a plan's gate, for N
-// generated services (default 100) on the local platform's real registry and Jenkins stand-in.
-// The same services are gated in two environments that differ only in `signatures` and
-// `requires: ["signature", "provenance"]`; runs alternate, three of each, and the ratio of the
-// medians is printed. Each signed service costs two manifest and three blob GETs more (.sig,
+// bench/signatures: what verifying signatures and attestations adds, for N generated services
+// (default 100) on the local platform's real cluster, registry and Jenkins stand-in: to a whole
+// plan (planFor, as `slipway plan -e ENV` makes it: live state, releases, image resolution, the
+// gate, server dry runs), and to the gate alone (resolveImages + runGate). The same services are
+// planned in two environments that differ only in `signatures` and `requires: ["signature",
+// "provenance"]`; runs alternate, five of each, and the ratios of the medians are printed. Each signed service costs two manifest and three blob GETs more (.sig,
 // .att, the payload, two envelopes), beside the tag, config and Jenkins requests it already makes.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,9 +11,11 @@ import { performance } from "node:perf_hooks";
 import { loadPlatform } from "../platform/src/connection.ts";
 import { buildAndPushImage, reportBuild } from "../scripts/build-images.ts";
 import { ciSigningKey, publicKeyPem, signAndAttest } from "../scripts/images/sign.ts";
-import { resolveImages, runGate } from "../src/checks/gate/gate.ts";
-import type { Cluster } from "../src/clients/kubernetes/cluster.ts";
+import { GATE_CONCURRENCY, resolveImages, runGate } from "../src/checks/gate/gate.ts";
+import type { RegistryClients } from "../src/checks/gate/image.ts";
+import { Cluster } from "../src/clients/kubernetes/cluster.ts";
 import { loadProject } from "../src/definitions/load.ts";
+import { planFor } from "../src/plan/plan-for-session.ts";
 import { generatedProject } from "./support/generated-project.ts";
 
 const count = Number(process.argv[2] ?? 100);
@@ -46,8 +49,14 @@ const noCluster = (): Cluster => {
 };
 
 const gate = async (env: typeof plain) => {
-  const images = await resolveImages(env, services);
-  const gates = await runGate({ project, env, clusterFor: noCluster }, services, images, changing);
+  const registries: RegistryClients = new Map();
+  const images = await resolveImages(env, services, GATE_CONCURRENCY, registries);
+  const gates = await runGate(
+    { project, env, clusterFor: noCluster, registries },
+    services,
+    images,
+    changing,
+  );
   return gates.filter((g) => g.checks.some((c) => c.outcome === "failed")).map((g) => g.service);
 };
 
@@ -76,38 +85,65 @@ if (unsigned.size > 0) {
   }
 }
 
+// Nothing is deployed in the namespace, so every service is a create: each goes through the gate.
+const cluster = Cluster.open("local", platform.kubeconfig);
+if (!(await cluster.get("Namespace", prefix, "")))
+  await cluster.request({
+    method: "POST",
+    path: "/api/v1/namespaces",
+    body: { apiVersion: "v1", kind: "Namespace", metadata: { name: prefix } },
+  });
+
 let requests = 0;
 const realFetch = globalThis.fetch;
 globalThis.fetch = (...args: Parameters<typeof fetch>): Promise<Response> => {
   requests++;
   return realFetch(...args);
 };
-const timed = async (env: typeof plain): Promise<{ ms: number; requests: number }> => {
+type Run = { ms: number; requests: number; cluster: number };
+const timed = async (what: "gate" | "plan", env: typeof plain): Promise<Run> => {
   requests = 0;
+  cluster.requests = 0;
   const t0 = performance.now();
-  const failed = await gate(env);
+  const failed =
+    what === "gate"
+      ? await gate(env)
+      : (await planFor({ project, env, cluster, clusterFor: noCluster }, [])).services
+          .filter((s) => s.gate?.checks.some((c) => c.outcome === "failed"))
+          .map((s) => s.service);
   const ms = performance.now() - t0;
-  if (failed.length > 0) throw new Error(`bench: ${failed.length} services failed the ${env.name} gate`);
-  return { ms, requests };
+  if (failed.length > 0) throw new Error(`bench: ${failed.length} services failed the ${env.name} ${what}`);
+  return { ms, requests, cluster: cluster.requests };
 };
 
-await timed(plain); // warm-up: connections, the Docker config, tsx
-await timed(signed);
+await timed("plan", plain); // warm-up: connections, the Docker config, tsx
+await timed("plan", signed);
 const runs = {
-  plain: [] as { ms: number; requests: number }[],
-  signed: [] as { ms: number; requests: number }[],
+  gate: { plain: [] as Run[], signed: [] as Run[] },
+  plan: { plain: [] as Run[], signed: [] as Run[] },
 };
-for (let i = 0; i < 3; i++) {
-  runs.plain.push(await timed(plain));
-  runs.signed.push(await timed(signed));
-}
+const rounds = 5;
+for (let i = 0; i < rounds; i++)
+  for (const what of ["plan", "gate"] as const) {
+    runs[what].plain.push(await timed(what, plain));
+    runs[what].signed.push(await timed(what, signed));
+  }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const [p, s] = [runs.plain, runs.signed].map((r) => ({
-  ms: median(r.map((x) => x.ms)),
-  requests: r[0]?.requests ?? 0,
-}));
 const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-console.log(`services: ${count}; gate = image, ci, and (signed) signature and provenance`);
-console.log(`without signatures: ${f(p!.ms)} (median of 3), ${p!.requests} requests`);
-console.log(`with signatures:    ${f(s!.ms)} (median of 3), ${s!.requests} requests`);
-console.log(`added: ${f(s!.ms - p!.ms)}; time ratio (with / without): ${(s!.ms / p!.ms).toFixed(2)}`);
+const summary = (r: Run[]): { ms: number; run: Run } => ({
+  ms: median(r.map((x) => x.ms)),
+  run: r[0] as Run,
+});
+console.log(
+  `services: ${count}; gate = image, ci, and (signed) signature and provenance; median of ${rounds}, alternating`,
+);
+for (const what of ["plan", "gate"] as const) {
+  const [p, s] = [summary(runs[what].plain), summary(runs[what].signed)];
+  const cl = (r: Run): string => (what === "plan" ? ` + ${r.cluster} Kubernetes` : "");
+  const label =
+    what === "plan" ? "whole plan (planFor, as slipway plan -e ENV)" : "gate alone (resolveImages + runGate)";
+  console.log(`${label}:`);
+  console.log(`  without signatures: ${f(p.ms)}, ${p.run.requests} registry/CI requests${cl(p.run)}`);
+  console.log(`  with signatures:    ${f(s.ms)}, ${s.run.requests} registry/CI requests${cl(s.run)}`);
+  console.log(`  added: ${f(s.ms - p.ms)}; time ratio (with / without): ${(s.ms / p.ms).toFixed(2)}`);
+}

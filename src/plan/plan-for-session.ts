@@ -1,6 +1,7 @@
 import { readLiveAudit } from "../audit/live.ts";
 import pLimit from "p-limit";
 import { GATE_CONCURRENCY, resolveImages, runGate } from "../checks/gate/gate.ts";
+import type { RegistryClients } from "../checks/gate/image.ts";
 import { checkMigrationFiles, type MigrationFilesVerdict } from "../checks/gate/migration-files.ts";
 import { checkApproval, type ApprovalContext } from "../checks/gate/approval.ts";
 import { checkCutover } from "../checks/gate/cutover.ts";
@@ -108,6 +109,9 @@ export async function planFor(
       `environment ${session.env.name} names no search server, but ${audited.map((c) => `${c.service} audits ${c.call}`).join(", ")}`,
       "add search: { url } to the environment, or mark the calls audited: false",
     );
+  // One client per registry host for the whole plan: verifying signatures reuses the
+  // authorization that resolving the images learnt.
+  const registries: RegistryClients = new Map();
   // Read before anything is written: an unreachable search server stops the deploy here.
   const [live, releases, audit, images] = await Promise.all([
     readLiveState(session.cluster, namespace, session.project.name, session.env.name, signal),
@@ -119,7 +123,7 @@ export async function planFor(
           session.env.search?.indexPrefix,
         )
       : undefined,
-    resolveImages(session.env, planned),
+    resolveImages(session.env, planned, GATE_CONCURRENCY, registries),
   ]);
   const digests =
     options.pinnedDigests ??
@@ -150,6 +154,7 @@ export async function planFor(
         project: session.project,
         env: session.env,
         clusterFor: session.clusterFor,
+        registries,
         ...(options.skipCi ? { skipCi: options.skipCi } : {}),
       },
       planned,

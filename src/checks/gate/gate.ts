@@ -15,6 +15,8 @@ export interface GateInput {
   readonly clusterFor: (env: EnvironmentModel) => Cluster;
   /** Emergencies: no CI or promotion check; the reason goes into the release record. */
   readonly skipCi?: { readonly reason: string };
+  /** The registry clients that resolved the images, reused to verify their signatures. */
+  readonly registries?: RegistryClients;
   /** Services checked at once (default {@link GATE_CONCURRENCY}). */
   readonly concurrency?: number;
 }
@@ -30,9 +32,9 @@ export async function resolveImages(
   env: EnvironmentModel,
   services: readonly ServiceModel[],
   concurrency = GATE_CONCURRENCY,
+  clients: RegistryClients = new Map(),
 ): Promise<Map<string, ImageVerdict>> {
   const limit = pLimit(concurrency);
-  const clients: RegistryClients = new Map();
   const verdicts = await Promise.all(services.map((s) => limit(() => checkServiceImage(env, s, clients))));
   return new Map(services.map((s, i) => [s.spec.name, verdicts[i] as ImageVerdict]));
 }
@@ -50,7 +52,7 @@ export async function runGate(
   let jenkins: Promise<JenkinsClient> | undefined;
   const jenkinsClient = (): Promise<JenkinsClient> =>
     (jenkins ??= JenkinsClient.fromEnv((input.env.ci as { url: string }).url));
-  const signatures = signatureVerifier(input.env, input.project.root);
+  const signatures = signatureVerifier(input.env, input.project.root, input.registries);
   const gateOf = async (service: ServiceModel): Promise<ServiceGate> => {
     const image = images.get(service.spec.name) as ImageVerdict;
     const checks: GateCheck[] = [image.check];

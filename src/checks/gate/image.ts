@@ -22,8 +22,18 @@ export function imageRepository(
   return { host: host as string, path: rest.join("/") };
 }
 
-/** One registry client per host, shared by the services of a plan: they learn the registry's authentication once. */
+/**
+ * One registry client per host, shared by the services of a plan and by the checks that read
+ * the registry (resolution, signatures): they learn the registry's authentication once.
+ */
 export type RegistryClients = Map<string, RegistryClient>;
+
+/** The plan's client for `host`, made on first use. */
+export function registryClientFor(clients: RegistryClients, host: string, insecure: boolean): RegistryClient {
+  let client = clients.get(host);
+  if (!client) clients.set(host, (client = RegistryClient.fromEnvironment(host, { insecure })));
+  return client;
+}
 
 /** The version's tag is in the registry and says which commit it was built from. */
 export async function checkServiceImage(
@@ -34,8 +44,7 @@ export async function checkServiceImage(
   const { host, path } = imageRepository(env, service);
   const repository = `${host}/${path}`;
   const insecure = env.registry.insecure === true;
-  let client = clients.get(host);
-  if (!client) clients.set(host, (client = RegistryClient.fromEnvironment(host, { insecure })));
+  const client = registryClientFor(clients, host, insecure);
   const result = await checkImage({
     registry: host,
     repository: path,

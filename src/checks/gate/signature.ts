@@ -2,11 +2,11 @@
 // key the environment trusts, and signed attestations that it was built from the commit the CI
 // check found, with tests that ran and none failing. The plan and the release record carry the
 // verified signer and statements in the checks' summaries, as they carry the CI build's.
-import { RegistryClient } from "../../clients/registry/client.ts";
 import type { EnvironmentModel } from "../../definitions/model.ts";
 import { loadTrustedKeys, type TrustedKey } from "../../provenance/keys.ts";
 import { verifyImage, type ImageVerification, type Signer } from "../../provenance/verify.ts";
 import { sameCommit } from "./ci.ts";
+import { registryClientFor, type RegistryClients } from "./image.ts";
 import { failed, passed, skipped, type GateCheck } from "./types.ts";
 
 /** What the provenance is compared with: the CI build's commit, else the image's revision label. */
@@ -29,27 +29,27 @@ export interface SignatureVerifier {
 }
 
 /**
- * A verifier for an environment's trusted keys (read once), with one registry client per host,
- * or undefined when the environment names no keys.
+ * A verifier for an environment's trusted keys (read once), reading through the plan's registry
+ * clients (those that resolved the images already hold the registry's authorization), or
+ * undefined when the environment names no keys.
  */
-export function signatureVerifier(env: EnvironmentModel, root: string): SignatureVerifier | undefined {
+export function signatureVerifier(
+  env: EnvironmentModel,
+  root: string,
+  clients: RegistryClients = new Map(),
+): SignatureVerifier | undefined {
   const references = env.signatures?.keys;
   if (!references) return undefined;
   let loaded: Promise<{ keys: TrustedKey[]; problems: string[] }> | undefined;
-  const clients = new Map<string, RegistryClient>();
-  const clientFor = (host: string): RegistryClient => {
-    let client = clients.get(host);
-    if (!client)
-      clients.set(
-        host,
-        (client = RegistryClient.fromEnvironment(host, { insecure: env.registry.insecure === true })),
-      );
-    return client;
-  };
   const verify = async (repository: string, digest: string): Promise<ImageVerification> => {
     const { keys, problems } = await (loaded ??= loadTrustedKeys(references, root));
     const [host, ...rest] = repository.split("/");
-    const verification = await verifyImage(clientFor(host as string), rest.join("/"), digest, keys);
+    const verification = await verifyImage(
+      registryClientFor(clients, host as string, env.registry.insecure === true),
+      rest.join("/"),
+      digest,
+      keys,
+    );
     return problems.length
       ? { ...verification, signatureProblems: [...problems, ...verification.signatureProblems] }
       : verification;
