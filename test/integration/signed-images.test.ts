@@ -13,7 +13,7 @@ import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import { RegistryClient } from "../../src/clients/registry/client.ts";
 import type { ImageVerificationDocument } from "../../src/output/verification-document.ts";
-import { attestationTag } from "../../src/provenance/cosign-layout.ts";
+import { attestationTag, signatureTag } from "../../src/provenance/cosign-layout.ts";
 import { testResultsType } from "../../src/provenance/in-toto.ts";
 import { fingerprintOf, generateSigningKeyPair } from "../../src/provenance/keys.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
@@ -215,6 +215,23 @@ describe("signed images and signed test results, verified before every deploy", 
     });
     expect(replaced.digest).not.toBe(signed.digest);
     await expectRefused(replaced, /it is not signed/);
+  });
+
+  it("signs what this key signed already only once: CI publishing the same image again leaves its tags as they were", async () => {
+    defineAuthVersion(`9.8.0-${run}`);
+    const image = await publishAuth();
+    await signAndAttest(image, facts(image), trustedKey);
+    await signAndAttest(image, facts(image), trustedKey);
+    const { path } = splitReference(image.reference);
+    const client = RegistryClient.fromEnvironment(platform.registry, { insecure: true });
+    expect((await client.imageManifest(path, signatureTag(image.digest))).layers).toHaveLength(1);
+    // One provenance and one test-results statement.
+    expect((await client.imageManifest(path, attestationTag(image.digest))).layers).toHaveLength(2);
+    // Other facts are a new statement, signed beside the first.
+    await signAndAttest(image, facts(image, { tests: { passed: 13, failed: 0, skipped: 0 } }), trustedKey);
+    expect((await client.imageManifest(path, signatureTag(image.digest))).layers).toHaveLength(1);
+    expect((await client.imageManifest(path, attestationTag(image.digest))).layers).toHaveLength(3);
+    expect((await plan()).code).toBe(0);
   });
 
   it("refuses a signature by a key the environment does not trust", async () => {
