@@ -3,8 +3,8 @@
 // SLIPWAY_SIGNING_KEY names its PEM file (a Jenkins file credential, a GitHub secret written to
 // a file); without it, the local platform's CI key (made on first use, 0600, beside the Jenkins
 // stand-in's token). Its content is never printed.
-import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadPlatform } from "../../platform/src/connection.ts";
 import { defaultLayout } from "../../platform/src/layout.ts";
@@ -26,7 +26,17 @@ export function platformSigningKeyFile(): string {
   const file = join(dir, "cosign.key");
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, generateSigningKeyPair().privateKeyPem, { mode: 0o600, flag: "wx" });
+    // Test files run at once and may all make it on a fresh machine: each writes a whole key
+    // aside and links it in place; the first link wins, and no one reads a half-written key.
+    const aside = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(aside, generateSigningKeyPair().privateKeyPem, { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(aside, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(aside);
+    }
   }
   return file;
 }
