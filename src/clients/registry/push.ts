@@ -42,25 +42,22 @@ export class RegistryPusher {
 
   /** Puts a manifest under a tag; returns its digest. */
   async putManifest(repository: string, tag: string, manifest: Buffer, mediaType: string): Promise<string> {
-    const put = (): Promise<Response> =>
+    // A manifest put is idempotent, so it is tried again on a server error as a read is.
+    const response = await this.withRetries(() =>
       this.request(repository, "PUT", `/v2/${repository}/manifests/${tag}`, {
         body: manifest,
         type: mediaType,
-      });
-    // A manifest put is idempotent: tried again on a server error, as a read is (below).
-    let response = await put();
-    for (let attempt = 2; response.status >= 500 && attempt <= 3; attempt++) {
-      await response.body?.cancel().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      response = await put();
-    }
+      }),
+    );
     if (response.status !== 201) throw await this.failure(response, `putting ${repository}:${tag}`);
     return `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
   }
 
   /** A manifest's bytes, or undefined when the tag does not exist. */
   async getManifest(repository: string, tag: string, accept: string): Promise<Buffer | undefined> {
-    const response = await this.readWithRetries(repository, `/v2/${repository}/manifests/${tag}`, accept);
+    const response = await this.withRetries(() =>
+      this.request(repository, "GET", `/v2/${repository}/manifests/${tag}`, { accept }),
+    );
     if (response.status === 404) return undefined;
     if (!response.ok) throw await this.failure(response, `reading ${repository}:${tag}`);
     return Buffer.from(await response.arrayBuffer());
@@ -68,18 +65,20 @@ export class RegistryPusher {
 
   /** A blob's bytes. */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    const response = await this.readWithRetries(repository, `/v2/${repository}/blobs/${digest}`);
+    const response = await this.withRetries(() =>
+      this.request(repository, "GET", `/v2/${repository}/blobs/${digest}`),
+    );
     if (!response.ok) throw await this.failure(response, `reading blob ${digest} of ${repository}`);
     return Buffer.from(await response.arrayBuffer());
   }
 
   /**
-   * A GET, tried again on a server error: a registry on a filesystem answers 500 while another
-   * client is writing the same tag (two pipelines signing one image), and the next read succeeds.
+   * A request tried again on a server error: a registry on a filesystem answers 500 while another
+   * client is writing the same tag (two pipelines signing one image), and the next try succeeds.
    */
-  private async readWithRetries(repository: string, path: string, accept?: string): Promise<Response> {
+  private async withRetries(send: () => Promise<Response>): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
-      const response = await this.request(repository, "GET", path, accept ? { accept } : {});
+      const response = await send();
       if (response.status < 500 || attempt === 3) return response;
       await response.body?.cancel().catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
