@@ -10,6 +10,7 @@ import type { DeployReport, ServiceResult } from "../procedure/report.ts";
 import type { StepName } from "../procedure/step.ts";
 import { evidenceText } from "../checks/rollout/evidence.ts";
 import { indentLines } from "../procedure/step.ts";
+import { formatAnalysis } from "../canary/format.ts";
 import { formatDuration } from "./duration.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Output } from "./output.ts";
@@ -47,6 +48,20 @@ function terminalLine(event: DeployEvent): { kept: string } | { live: string } |
       return {
         kept: `break-glass: ${event.environment} is frozen (${event.windows.join("; ")}); deploying as ${event.by}: ${event.reason}`,
       };
+    case "canary-weight":
+      return { kept: `${event.service}: canary: ${event.message}` };
+    case "canary-analysis":
+      return { kept: `${event.service}: ${formatAnalysis(event.result).join("\n    ")}` };
+    case "canary-paused":
+      return { kept: `${event.service}: canary paused: ${event.message}` };
+    case "canary-decision":
+      return {
+        kept: `${event.service}: canary ${event.action === "promote" ? "promoted" : "aborted"} by ${event.by}${event.reason ? `: ${event.reason}` : ""}`,
+      };
+    case "canary-aborted":
+      return { kept: `${event.service}: canary aborted at step ${event.step + 1}: ${event.reason}` };
+    case "canary-promoted":
+      return { kept: `${event.service}: canary promoted: ${event.message}` };
     case "orphans-pruned":
       return { kept: `prune: deleted ${event.objects.length} object(s) of services no longer defined` };
     case "service-finished":

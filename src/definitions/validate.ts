@@ -4,6 +4,7 @@ import type { EnvironmentModel, ServiceModel } from "./model.ts";
 import { containerOf } from "./container.ts";
 import { sharedConfigMaps, sharedConfigUsed } from "./shared-config.ts";
 import { findServicePort, servicePorts } from "./networking.ts";
+import { rolloutProblems } from "./rollout-strategy.ts";
 
 /**
  * Checks that need more than one field or more than one service: duplicate names,
@@ -161,7 +162,7 @@ export function crossCheck(
     ) {
       problem("service", "needs deployment.port or service.targetPort to know where to send traffic");
     }
-    problems.push(...networkingProblems(service), ...podProblems(service));
+    problems.push(...networkingProblems(service), ...podProblems(service), ...rolloutProblems(service, env));
     for (const [probeName, probe] of [
       ["liveness", spec.deployment?.liveness],
       ["readiness", spec.deployment?.readiness],

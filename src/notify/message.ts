@@ -160,6 +160,18 @@ export function applyEvent(message: ReleaseMessage, event: DeployEvent, now = ne
       const line = `break-glass by ${event.by} through ${event.windows.join("; ")}: ${event.reason}`;
       return touched({ breakGlass: clip(line), findings: withFinding(message.findings, line) });
     }
+    case "canary-weight":
+      return touched({ current: `${event.service}: canary: ${event.message}` });
+    case "canary-analysis":
+    case "canary-aborted":
+    case "canary-decision":
+    case "canary-promoted":
+      return touched({ findings: withFinding(message.findings, `${event.service}: ${canaryLine(event)}`) });
+    case "canary-paused":
+      return touched({
+        current: `${event.service}: canary paused: ${event.message}`,
+        findings: withFinding(message.findings, `${event.service}: canary paused: ${event.message}`),
+      });
     case "orphans-pruned":
       return touched({
         findings: withFinding(message.findings, `pruned ${event.objects.length} object(s) no longer defined`),
@@ -170,6 +182,24 @@ export function applyEvent(message: ReleaseMessage, event: DeployEvent, now = ne
       });
   }
 }
+
+const canaryLine = (
+  event: Extract<
+    DeployEvent,
+    { type: "canary-analysis" | "canary-aborted" | "canary-decision" | "canary-promoted" }
+  >,
+): string => {
+  switch (event.type) {
+    case "canary-analysis":
+      return `canary analysis ${event.verdict}: ${event.summary}`;
+    case "canary-aborted":
+      return `canary aborted: ${event.reason}`;
+    case "canary-decision":
+      return `canary ${event.action === "promote" ? "promoted" : "aborted"} by ${event.by}${event.reason ? `: ${event.reason}` : ""}`;
+    case "canary-promoted":
+      return `canary promoted: ${event.message}`;
+  }
+};
 
 const finishedService = (s: MessageService, result: ServiceResult): MessageService => ({
   ...s,

@@ -19,6 +19,8 @@ import type { ReleaseSummary } from "../release/record.ts";
 import { diffObject, type FieldChange } from "./diff.ts";
 import { sharedConfigMaps, sharedConfigUsed } from "../definitions/shared-config.ts";
 import { configMapMounts } from "./config-mounts.ts";
+import { trackLabel } from "../canary/names.ts";
+import { rolloutPlan, type RolloutPlan } from "./rollout-plan.ts";
 import { liveVersionOf, managedKinds, objectKey } from "./live-state.ts";
 import type { ServerDryRun } from "./server-dry-run.ts";
 import type { ForeignField } from "./managed-fields.ts";
@@ -53,6 +55,8 @@ export interface ServicePlan {
   readonly service: string;
   readonly file: string;
   readonly liveVersion?: string;
+  /** A canary or a plain rolling update, and why (src/plan/rollout-plan.ts). */
+  readonly rollout: RolloutPlan;
   readonly newVersion: string;
   /** Its parameters' values for this deploy, secret ones as a hash: what the release records. */
   readonly parameters: Readonly<Record<string, ParameterValue>>;
@@ -239,7 +243,9 @@ function planService(
   for (const object of live.values()) {
     if (
       object.metadata?.labels?.["app.kubernetes.io/name"] === service.spec.name &&
-      !desiredKeys.has(objectKey(object))
+      !desiredKeys.has(objectKey(object)) &&
+      // A running canary's Deployment and Service are the canary step's, never pruned by a plan.
+      object.metadata?.labels?.[trackLabel] !== "canary"
     ) {
       const mountedBy = shared?.mountedByOthers(object, service.spec.name) ?? [];
       if (mountedBy.length) {
@@ -270,6 +276,7 @@ function planService(
     file: service.file,
     ...(liveVersion ? { liveVersion } : {}),
     newVersion: service.spec.version,
+    rollout: rolloutPlan(service, env, desired, liveVersion),
     parameters: shownParameters(service.spec.parameters, service.parameters),
     dependsOn: service.spec.dependsOn ?? [],
     objects,

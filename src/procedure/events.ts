@@ -2,6 +2,9 @@ import type { ServiceResult } from "./report.ts";
 import type { StepName } from "./step.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import type { BreakGlass } from "../windows/break-glass.ts";
+import type { AnalysisResult, Verdict } from "../canary/analysis.ts";
+import type { CanaryDecision, CanaryPause } from "../canary/record.ts";
+import type { ReplicaSplit } from "../canary/weights.ts";
 
 /**
  * What a deploy tells as it goes, as typed values: the terminal, JSON Lines and a dashboard
@@ -57,6 +60,37 @@ export type DeployEvent =
       readonly message: string;
       readonly successful?: boolean;
     }
+  /** A canary reached a weight: its share of the replicas, as pods. */
+  | {
+      readonly type: "canary-weight";
+      readonly service: string;
+      readonly step: number;
+      readonly weight: number;
+      readonly split: ReplicaSplit;
+      readonly message: string;
+    }
+  /** An analysis step's verdict, with every number behind it. */
+  | {
+      readonly type: "canary-analysis";
+      readonly service: string;
+      readonly step: number;
+      readonly verdict: Verdict;
+      readonly summary: string;
+      readonly result: AnalysisResult;
+    }
+  /** The canary waits for a person: `slipway canary promote|abort`, or the dashboard. */
+  | ({ readonly type: "canary-paused"; readonly service: string } & CanaryPause)
+  /** A person's promote or abort, as the deploy received it. */
+  | ({ readonly type: "canary-decision"; readonly service: string } & CanaryDecision)
+  /** The canary was stopped: 0 canary pods, the stable version whole again. */
+  | {
+      readonly type: "canary-aborted";
+      readonly service: string;
+      readonly step: number;
+      readonly reason: string;
+    }
+  /** Every step passed: the new version is the stable one now, the canary Deployment gone. */
+  | { readonly type: "canary-promoted"; readonly service: string; readonly message: string }
   | { readonly type: "orphans-pruned"; readonly objects: readonly string[] }
   /**
    * A deploy into a frozen environment by someone it lets break glass: told before any service

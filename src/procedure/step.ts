@@ -16,6 +16,7 @@ export type StepName =
   | "reclaim"
   | "apply"
   | "rollout"
+  | "canary"
   | "verify"
   | "prune"
   | "record";

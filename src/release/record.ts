@@ -4,6 +4,7 @@ import type { ParameterValue } from "../definitions/parameters.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
 import type { PromotionOnRecord } from "../promotion/request.ts";
 import type { BreakGlass } from "../windows/break-glass.ts";
+import type { CanaryRecord, CanarySummary } from "../canary/record.ts";
 
 export type ReleaseStatus = "pending" | "deployed" | "superseded" | "failed";
 
@@ -56,6 +57,8 @@ export interface ReleaseRecord {
   failure?: ReleaseFailure;
   /** How the deploy's message reached each destination of the environment's notifications. */
   notifications?: NotificationDelivery[];
+  /** The release went out as a canary: its steps, how far it got, every analysis and decision. */
+  canary?: CanaryRecord;
   /** Set when this release failed and Slipway rolled back by itself. */
   rollback?: {
     readonly toRevision: number;
@@ -155,4 +158,6 @@ export interface ReleaseSummary {
   readonly failure?: string;
   /** Deployed as an approved promotion: who asked and who approved (history shows them). */
   readonly promotion?: PromotionOnRecord;
+  /** Went out as a canary: its state, weight and step (the record holds the analyses). */
+  readonly canary?: CanarySummary;
 }

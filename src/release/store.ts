@@ -1,3 +1,4 @@
+import { canarySummary } from "../canary/record.ts";
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
@@ -213,6 +214,7 @@ export class ReleaseStore {
         : {}),
       ...(record.failure ? { failure: failureLine(record.failure) } : {}),
       ...(record.promotion ? { promotion: record.promotion } : {}),
+      ...(record.canary ? { canary: canarySummary(record.canary) } : {}),
     };
     return {
       apiVersion: "v1",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { jsonObject } from "../json-value.ts";
 import { notificationsSchema } from "../notifications.ts";
+import { environmentRollout } from "../rollout-strategy.ts";
 import { signaturesSchema } from "../signatures.ts";
 import { labelKey, labelName, labelValue, subdomainName } from "./formats.ts";
 import { environmentParameters } from "./parameters.ts";
@@ -245,6 +246,7 @@ export const environmentSchema = z.strictObject({
     description: "where each deploy here is told, one message per deploy kept current",
     example: 'notifications: [{ name: "ops", type: "webhook", ... }]',
   }),
+  rollout: environmentRollout.optional(),
 });
 
 export type ResolvedEnvironment = z.infer<typeof environmentSchema>;

@@ -5,6 +5,7 @@ import { migrations } from "./migrations.ts";
 import { ingressHost, ingressRule, servicePort } from "./networking.ts";
 import { parameterDeclaration, parameterName } from "./parameters.ts";
 import { containerSettings, pod } from "./pod.ts";
+import { serviceRollout } from "../rollout-strategy.ts";
 import { adHocJob, cronJob, deployment, verifyJob } from "./workloads.ts";
 
 /**
@@ -194,6 +195,7 @@ export const serviceSchema = z.strictObject({
     description: "Jobs run after the rollout, in name order; a failure rolls back",
     example: 'verify: { smoke: { args: ["--run-script", "smoke-test"] } }',
   }),
+  rollout: serviceRollout.optional(),
   networkPolicy: z
     .strictObject({
       /** Services allowed to call this one; the ingress controller when ingress is set. */
