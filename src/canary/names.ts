@@ -10,3 +10,6 @@ export const trackLabel = "slipway.dev/track";
 
 /** A person's decision, on the canary Deployment: `kubectl annotate` can give it too. */
 export const decisionAnnotation = "slipway.dev/canary-decision";
+
+/** Who scales the stable Deployment down while a canary runs: the next apply takes the field back. */
+export const canaryManager = "slipway-canary";

@@ -1,3 +1,4 @@
+import { canaryManager } from "../canary/names.ts";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import pLimit from "p-limit";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
@@ -197,6 +198,9 @@ async function dryRunOne(
   // The server looks for conflicts before it validates: forced, it says what else it refuses.
   const forced = await attempt(true);
   if (forced instanceof KubernetesApiError) return { finding: refused(forced, conflicts) };
+  // A canary's replica count on the stable Deployment is Slipway's own, taken back by force
+  // when the canary is promoted or aborted: not another manager's field.
+  if (conflicts.every((c) => c.manager === canaryManager)) return { after: forced };
   const finding = { ...at, outcome: options.force ? "takes-over" : "conflict", conflicts } as const;
   // Only a forced deploy leaves what the forced dry run did; without force it stops on the conflict.
   return options.force ? { finding, after: forced } : { finding };

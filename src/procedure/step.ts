@@ -90,6 +90,11 @@ export interface Step {
   run(run: ServiceRun): Promise<StepResult>;
   /** What it does in a dry run (`deploy --dry-run`); a step without one is not run then. */
   dryRun?(run: ServiceRun): Promise<StepResult>;
+  /**
+   * Runs instead of these steps when it is needed (a canary instead of the rollout and the
+   * verification after it): no deploy of a service runs both.
+   */
+  readonly replaces?: readonly StepName[];
   /** Also needed when the service's objects are unchanged; it then runs without a release. */
   readonly evenWhenUnchanged?: boolean;
 }

@@ -4,6 +4,7 @@ import { loadProject } from "../../src/definitions/load.ts";
 import type { ProjectModel, ServiceModel } from "../../src/definitions/model.ts";
 import { objectKey } from "../../src/plan/live-state.ts";
 import { buildPlan, type ServicePlan } from "../../src/plan/plan.ts";
+import { rolloutPlan } from "../../src/plan/rollout-plan.ts";
 import { planSteps, stepsFor } from "../../src/procedure/plan-steps.ts";
 import { procedure } from "../../src/procedure/steps/index.ts";
 import { exampleConfig } from "../support/project.ts";
@@ -61,6 +62,7 @@ describe("the procedure's steps", () => {
       ["reclaim", "before-rollout"],
       ["apply", "rollout"],
       ["rollout", "rollout"],
+      ["canary", "rollout"],
       ["verify", "rollout"],
       ["prune", "rollout"],
       ["record", "rollout"],
@@ -158,5 +160,70 @@ describe("the procedure's steps", () => {
     expect(steps.find((p) => p.service === "mail" && p.step === "verify")?.description).toBe(
       "verify the new version: run Job(s) smoke and wait for them to succeed",
     );
+  });
+});
+
+describe("a canary in the plan's steps", () => {
+  const withCanary = (service: ServiceModel): ServiceModel => ({
+    ...service,
+    spec: {
+      ...service.spec,
+      rollout: {
+        canary: { steps: [{ weight: 25 }, { analysis: "5m" }, { pause: "manual" }, { weight: 100 }] },
+      },
+    },
+  });
+  /** Mail as it runs now at another version: the live Deployment says 0.9.1. */
+  const running = (version: string): KubernetesObject[] =>
+    planOf("mail", []).rendered.map((o) =>
+      o.kind === "Deployment"
+        ? {
+            ...o,
+            metadata: {
+              ...o.metadata,
+              annotations: { ...o.metadata?.annotations, "slipway.dev/version": version },
+            },
+          }
+        : o,
+    );
+
+  it("replaces the rollout and the verification when another version runs", () => {
+    const mail = withCanary(serviceNamed("mail"));
+    const plan = planOf("mail", running("0.9.1"));
+    const rollout = rolloutPlan(mail, env(), plan.rendered, "0.9.1");
+    expect(rollout).toMatchObject({ kind: "canary", stableVersion: "0.9.1", replicas: 1 });
+    const canaryPlan = { ...plan, rollout };
+    expect(names(canaryPlan, mail)).not.toContain("rollout");
+    expect(names(canaryPlan, mail)).not.toContain("verify");
+    expect(names(canaryPlan, mail)).toContain("canary");
+    const canary = stepsFor({ plan: canaryPlan, service: mail }).find((s) => s.name === "canary");
+    expect(canary?.describe({ plan: canaryPlan, service: mail })).toBe(
+      "canary 0.9.2 against 0.9.1: weight 25% (1 canary, 1 stable pods) → analysis 5m → pause for a person → weight 100% (the stable Deployment gets 0.9.2); verification Jobs against the canary after its first weight",
+    );
+    // Only the Deployment differs from what runs: it goes out as the canary, nothing is applied.
+    expect(names(canaryPlan, mail)).not.toContain("apply");
+    const withConfig = { ...planOf("mail", []), rollout };
+    const apply = stepsFor({ plan: withConfig, service: mail }).find((s) => s.name === "apply");
+    expect(apply?.describe({ plan: withConfig, service: mail })).toMatch(
+      /^apply \d+ object\(s\) .*; the Deployment's new version goes out as the canary$/,
+    );
+  });
+
+  it("is a plain rollout, saying why, on a first deploy, for the same version, or where forbidden", () => {
+    const mail = withCanary(serviceNamed("mail"));
+    const rendered = planOf("mail", []).rendered;
+    expect(rolloutPlan(mail, env(), rendered, undefined)).toEqual({
+      kind: "rolling",
+      reason: "nothing runs yet",
+    });
+    expect(rolloutPlan(mail, env(), rendered, "0.9.2")).toEqual({
+      kind: "rolling",
+      reason: "same version runs",
+    });
+    const forbidding = { ...env(), rollout: { canary: "forbid" as const } };
+    expect(rolloutPlan(mail, forbidding, rendered, "0.9.1")).toEqual({
+      kind: "rolling",
+      reason: "forbidden here",
+    });
   });
 });

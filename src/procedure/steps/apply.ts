@@ -1,17 +1,26 @@
 import { ApplyFailed, applyAll } from "../../clients/kubernetes/apply-objects.ts";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { parametersSecretName, secretParameterNames } from "../../definitions/parameters.ts";
+import type { ServicePlan } from "../../plan/plan.ts";
+import { canaryOf } from "../../plan/rollout-plan.ts";
 import { failedStep, objectsToApply, succeeded, type ServiceRun, type Step } from "../step.ts";
+
+/**
+ * What the apply step writes: under a canary, all but the Deployment, whose new template the
+ * canary step runs as a second Deployment first and gives the stable one only at weight 100.
+ */
+const applied = (plan: ServicePlan) =>
+  canaryOf(plan.rollout) ? objectsToApply(plan).filter((o) => o.kind !== "Deployment") : objectsToApply(plan);
 
 /** Server-side apply of the objects that change, as the plan rendered them. */
 export const apply: Step = {
   name: "apply",
   phase: "rollout",
-  needed: ({ plan }) => plan.changed && objectsToApply(plan).length > 0,
+  needed: ({ plan }) => plan.changed && applied(plan).length > 0,
   describe: ({ plan }) =>
-    `apply ${objectsToApply(plan).length} object(s) (server-side, field manager slipway)`,
+    `apply ${applied(plan).length} object(s) (server-side, field manager slipway)${canaryOf(plan.rollout) ? "; the Deployment's new version goes out as the canary" : ""}`,
   async run(run) {
-    const objects = objectsToApply(run.plan);
+    const objects = applied(run.plan);
     const appliedAt = new Date();
     try {
       await writeSecretParameters(run);

@@ -3,6 +3,7 @@
 import type { Step } from "../step.ts";
 import { apply } from "./apply.ts";
 import { auditIndex } from "./audit-index.ts";
+import { canary } from "./canary.ts";
 import { checkMigrations } from "./check-migrations.ts";
 import { gate } from "./gate.ts";
 import { migrate } from "./migrate.ts";
@@ -20,6 +21,7 @@ export const procedure: readonly Step[] = [
   reclaim, // 5. with --reclaim: fields other managers added become Slipway's, for the apply to remove
   apply, // 6. server-side apply
   rollout, // 7. watch the rollout
+  canary, // 7'. or, for a canary, its steps: weights, analyses, pauses (verifying against it)
   verify, // 8. the new version's own verification Jobs
   prune, // 9. remove what is no longer defined
   record, // 10. the release is recorded as deployed

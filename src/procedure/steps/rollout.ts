@@ -1,4 +1,5 @@
 import { waitForRollout } from "../../clients/kubernetes/wait-rollout.ts";
+import { canaryOf } from "../../plan/rollout-plan.ts";
 import { labelSafe } from "../../render/labels.ts";
 import { failedStep, succeeded, type Step } from "../step.ts";
 
@@ -6,7 +7,9 @@ import { failedStep, succeeded, type Step } from "../step.ts";
 export const rollout: Step = {
   name: "rollout",
   phase: "rollout",
-  needed: ({ plan }) => plan.changed && plan.rendered.some((o) => o.kind === "Deployment"),
+  // A canary replaces it (steps/canary.ts).
+  needed: ({ plan }) =>
+    plan.changed && plan.rendered.some((o) => o.kind === "Deployment") && !canaryOf(plan.rollout),
   describe: () => "wait for the Deployment to roll out (roll back by itself on failure)",
   async run(run) {
     const deployment = run.plan.rendered.find((o) => o.kind === "Deployment");

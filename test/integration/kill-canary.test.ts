@@ -1,0 +1,144 @@
+// SIGKILL at each point of a canary: as its step starts, once its first weight is reached, during
+// an analysis window, and while it waits for a person. Each time the real `slipway deploy`
+// process dies, the canary stays where it was (its Deployment, its record), and running the
+// deploy again takes the lock over, resumes at the step it was in, and goes on; at the end the
+// canary is promoted and nothing is left over. Simulated nodes: no audit entries there, so the
+// analysis is inconclusive and the canary pauses for a person, which is what the last kill needs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import { giveDecision } from "../../src/canary/decision.ts";
+import type { DeployEvent } from "../../src/procedure/events.ts";
+import { ReleaseStore } from "../../src/release/store.ts";
+import {
+  isolatedExample,
+  provisionExampleDatabases,
+  publishDefinedVersions,
+  removeExample,
+  slipway,
+} from "../support/deploy-project.ts";
+import { platform } from "../support/platform.ts";
+import { startSlipway } from "../support/slipway-process.ts";
+
+const project = isolatedExample("kill-canary", { node: "simulated" });
+const cluster = Cluster.open("local", platform.kubeconfig);
+const store = new ReleaseStore(cluster, project.namespace);
+const deploy = ["deploy", "auth", "--env", "dev", "--yes", "--timeout", "60s", "-o", "jsonl"];
+
+type Event = DeployEvent & { kind?: string };
+const eventsOf = (stdout: string): Event[] =>
+  stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Event);
+
+/** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
+async function deployKilledAt(at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> {
+  const running = startSlipway(project.config, ...deploy);
+  const hit = await running
+    .until((stdout) => eventsOf(stdout).some(at), "stdout")
+    .then(
+      () => running.child.kill("SIGKILL"),
+      () => false,
+    );
+  await running.exited;
+  const events = eventsOf(running.stdout());
+  const killed = hit ? events.find(at) : undefined;
+  return { ...(killed ? { killed } : {}), events };
+}
+
+const canaryRecord = async () => {
+  const pending = (await store.summaries("auth")).find((s) => s.status === "pending");
+  return pending ? (await store.get("auth", pending.revision)).canary : undefined;
+};
+
+const canaryReplicas = async (): Promise<number | undefined> =>
+  (
+    (await cluster.get("Deployment", "auth-canary", project.namespace)) as
+      { spec?: { replicas?: number } } | undefined
+  )?.spec?.replicas;
+
+beforeAll(async () => {
+  await provisionExampleDatabases(project.config, "dev");
+  project.edit("services/auth/service.ts", /replicas: \(env\) => [^\n]*,/, "replicas: 2,");
+  await publishDefinedVersions(project.config);
+  const r = await slipway(project.config, ...deploy);
+  expect(r.code, r.stderr).toBe(0);
+  project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
+  project.edit(
+    "services/auth/service.ts",
+    /\n  calls: \{/,
+    '\n  rollout: { canary: { steps: [{ weight: 50 }, { analysis: "30s" }, { weight: 100 }] } },\n  calls: {',
+  );
+  await publishDefinedVersions(project.config);
+}, 600_000);
+
+afterAll(() => removeExample(project.namespace), 120_000);
+
+describe("a canary SIGKILLed at each of its points", () => {
+  it("resumes where it was each time, then converges once a person promotes it", async () => {
+    // 1. As the canary step starts: nothing of the canary exists yet.
+    const first = await deployKilledAt((e) => e.type === "step-started" && e.step === "canary");
+    expect(first.killed).toBeDefined();
+
+    // 2. Once the first weight is reached: one canary pod of two, recorded.
+    const second = await deployKilledAt((e) => e.type === "canary-weight");
+    expect(second.killed).toBeDefined();
+    expect(second.events.some((e) => e.type === "lock-taken-over")).toBe(true);
+    const resumed = second.events.find((e) => e.type === "service-started");
+    expect(resumed?.type === "service-started" && resumed.resumedAfter).toBeTruthy();
+    expect(await canaryReplicas()).toBe(1);
+    expect((await canaryRecord())?.weight).toBe(50);
+
+    // 3. During the analysis window: the canary stays at its weight.
+    const third = await deployKilledAt(
+      (e) => e.type === "step-progress" && e.step === "canary" && /analysing/.test(e.message),
+    );
+    expect(third.killed, JSON.stringify(third.events.slice(-4))).toBeDefined();
+    expect(await canaryReplicas()).toBe(1);
+    const during = await canaryRecord();
+    expect(during).toMatchObject({ at: 1, weight: 50, state: "running" });
+
+    // 4. While paused for a person (the analysis had no audited calls to judge: inconclusive).
+    const fourth = await deployKilledAt((e) => e.type === "canary-paused");
+    expect(fourth.killed).toMatchObject({ type: "canary-paused", reason: "inconclusive" });
+    const paused = await canaryRecord();
+    expect(paused).toMatchObject({ at: 1, state: "paused", paused: { reason: "inconclusive" } });
+    expect(paused?.analyses.map((a) => a.result.verdict)).toEqual(["inconclusive"]);
+
+    // 5. Run again: it shows the pause again and waits; a person promotes it, and it finishes.
+    const again = startSlipway(project.config, ...deploy);
+    await again.until((stdout) => eventsOf(stdout).some((e) => e.type === "canary-paused"), "stdout");
+    expect(
+      await giveDecision(cluster, project.namespace, "auth-canary", {
+        action: "promote",
+        by: "kill-canary test",
+        at: new Date().toISOString(),
+        step: 1,
+      }),
+    ).toBe(true);
+    expect(await again.exited, again.output()).toBe(0);
+    const events = eventsOf(again.stdout());
+    expect(events.some((e) => e.type === "canary-decision" && e.action === "promote")).toBe(true);
+    expect(events.some((e) => e.type === "canary-promoted")).toBe(true);
+
+    // Converged: one release of 1.0.1, deployed; no canary; the plan has nothing to do.
+    const releases = await store.summaries("auth");
+    expect(releases.filter((r) => r.status === "pending")).toEqual([]);
+    expect(releases.filter((r) => r.version === "1.0.1"), JSON.stringify(releases, null, 1)).toEqual([
+      expect.objectContaining({ status: "deployed" }),
+    ]);
+    expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
+    expect(await cluster.get("Service", "auth-canary", project.namespace)).toBeUndefined();
+    const stable = (await cluster.get("Deployment", "auth", project.namespace)) as {
+      spec?: { replicas?: number };
+      metadata?: { annotations?: Record<string, string> };
+    };
+    expect(stable.spec?.replicas).toBe(2);
+    expect(stable.metadata?.annotations?.["slipway.dev/version"]).toBe("1.0.1");
+    const plan = await slipway(project.config, "plan", "--env", "dev", "auth", "--detailed-exitcode");
+    expect(plan.code, plan.stdout).toBe(0);
+    const record = await store.get("auth", releases[0]?.revision ?? 0);
+    expect(record.canary?.state).toBe("promoted");
+    expect(record.canary?.decisions.map((d) => d.by)).toEqual(["kill-canary test"]);
+  }, 900_000);
+});
