@@ -101,8 +101,12 @@ export async function actOnCanary(request: CanaryActRequest): Promise<CanaryActR
   const given = { revision: under.revision, version: under.version, deployment, decision };
   const holder = await liveHolder(cluster, namespace);
   if (!holder) return { ...given, needsResume: true };
-  const taken = await decisionTaken(cluster, namespace, deployment, request.waitMs ?? 60_000, request.signal);
-  return taken ? { ...given, carriedOutBy: holder } : { ...given, waitingFor: holder };
+  if (await decisionTaken(cluster, namespace, deployment, request.waitMs ?? 60_000, request.signal))
+    return { ...given, carriedOutBy: holder };
+  // A deploy killed on another machine looks alive until its lease lapses: look again.
+  return (await liveHolder(cluster, namespace))
+    ? { ...given, waitingFor: holder }
+    : { ...given, needsResume: true };
 }
 
 /** Waits (polling every second) until the deploy that runs the canary has taken its decision. */

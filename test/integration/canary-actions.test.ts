@@ -343,4 +343,22 @@ describe("the dashboard's canary actions", () => {
       expect((await answer).status).toBe(200);
     });
   });
+
+  it("resumes the killed deploy itself when no deploy runs the canary any more", async () => {
+    const pending = (await store.summaries("auth")).find((s) => s.status === "pending");
+    expect(pending?.canary?.state).toBe("paused");
+    const { csrf } = await tokenOf("/actions/canary/promote?env=dev&service=auth");
+    const res = await post("/actions/canary/promote", { csrf, env: "dev", service: "auth" });
+    const text = await res.text();
+    // As in the CLI's case: the resumed deploy of auth (no canary declared) cannot take it.
+    expect(res.status, text).toBe(202);
+    expect(text).toContain("no deploy ran it any more: resumed here, and it has not taken the promote yet");
+    const resumed = await eventually(
+      () => store.summaries("auth"),
+      (all) => all.find((s) => s.revision === pending?.revision)?.status === "deployed",
+      `revision ${pending?.revision} deployed by the resumed deploy`,
+    );
+    expect(resumed.find((s) => s.revision === pending?.revision)?.deployedBy).toBe(me);
+    await clearDecision(cluster, ns, "auth-canary");
+  });
 });
