@@ -260,6 +260,26 @@ describe("slipway canary promote|abort, slipway promote SERVICE -e ENV, slipway 
     expect(r.stderr).toMatch(/^error: cannot reach the cluster at 127\.0\.0\.1:9: .*\n$/);
   });
 
+  it("does not resume a killed canary deploy whose definitions changed since (exit 4); the decision stays", async () => {
+    const record = await store.get("auth", 2);
+    await store.update({ ...record, objectsHash: "objects of another version" });
+    try {
+      const r = await slipway("abort", "auth", "-e", "dev", "--reason", "stuck");
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toContain(
+        "error: no deploy runs the canary of auth (revision 2) and its definitions changed since that deploy began, so it was not resumed",
+      );
+      expect(await readDecision(cluster, ns, "auth-canary")).toMatchObject({
+        action: "abort",
+        reason: "stuck",
+      });
+      expect((await store.summaries("auth")).find((s) => s.revision === 2)?.status).toBe("pending");
+    } finally {
+      await clearDecision(cluster, ns, "auth-canary");
+      await store.update(record);
+    }
+  });
+
   it("resumes the killed deploy itself when no deploy runs the canary any more", async () => {
     // No lock holder: the deploy that ran the canary is gone. The command resumes revision 2 as
     // `slipway deploy -e dev auth` would; without a canary step that deploy cannot take the
