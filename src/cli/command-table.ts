@@ -56,8 +56,21 @@ export const commands: readonly CommandEntry[] = [
     name: "promote",
     term: "promote [options] [service...]",
     description:
-      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve)",
+      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve); with one service and -e ENV: promote that service's paused canary",
     load: async () => (await import("./commands/promote.ts")).registerPromote,
+  },
+  {
+    name: "abort",
+    term: "abort [options] <service>",
+    description:
+      "abort a service's canary (needs --reason): the canary's pods go, the stable version is whole again, the release is recorded as aborted",
+    load: async () => (await import("./commands/canary.ts")).registerAbort,
+  },
+  {
+    name: "canary",
+    term: "canary",
+    description: "a person's decisions on a service's canary: promote past a pause, or abort",
+    load: async () => (await import("./commands/canary.ts")).registerCanary,
   },
   {
     name: "approve",

@@ -4,6 +4,7 @@ import { KubernetesApiError } from "../clients/kubernetes/request.ts";
 import { SearchError } from "../clients/search/client.ts";
 import { ApplyFailed } from "../clients/kubernetes/apply-objects.ts";
 import { LockHeld, LockLost } from "../procedure/lock.ts";
+import { CanaryWaiting } from "../canary/waiting.ts";
 import { ReleaseExists, ReleaseNotFound } from "../release/errors.ts";
 import { commandNamed, commandNameIn, commands } from "./command-table.ts";
 import { ExitCode } from "./exit-codes.ts";
@@ -62,6 +63,10 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
         `error: ${error.message}\n  hint: wait with --wait-for-lock; if the holder is gone for good: slipway unlock --env <env> --force`,
       );
       return ExitCode.lockHeld;
+    }
+    if (error instanceof CanaryWaiting) {
+      out.error(`error: refused: ${error.message}; nothing was deployed`);
+      return ExitCode.refused;
     }
     if (error instanceof LockLost) {
       out.error(

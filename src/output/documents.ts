@@ -19,6 +19,7 @@ import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
 import type { DocumentHeader } from "./document.ts";
 import type { BreakGlass } from "../windows/break-glass.ts";
+import type { CanaryDecision } from "../canary/record.ts";
 import type { CallsDiffDocument, MigrationCheckDocument } from "./findings-documents.ts";
 import type { ImageVerificationDocument } from "./verification-document.ts";
 
@@ -300,7 +301,8 @@ export type SlipwayDocument =
   | CallsDiffDocument
   | PromotionRequestDocument
   | PromotionListDocument
-  | ImageVerificationDocument;
+  | ImageVerificationDocument
+  | CanaryActionDocument;
 
 export type DocumentKind = SlipwayDocument["kind"];
 
@@ -312,3 +314,26 @@ export interface PromotionListDocument extends DocumentHeader<"PromotionList"> {
   readonly environment: string;
   readonly promotions: readonly PromotionRequest[];
 }
+
+/** A person's promote or abort of a canary, and what became of it. */
+export interface CanaryActionReport {
+  readonly environment: string;
+  readonly service: string;
+  /** The pending release whose canary it was given to. */
+  readonly revision: number;
+  readonly version: string;
+  readonly decision: CanaryDecision;
+  /**
+   * taken: the deploy that runs the canary took it (a live one, or the one this command resumed);
+   * waiting: a live deploy had not taken it within --wait, and takes it when it looks next;
+   * not-taken: the deploy this command resumed ended without taking it.
+   */
+  readonly outcome: "taken" | "waiting" | "not-taken";
+  /** The live deploy that runs the canary (the lock's holder), when one did. */
+  readonly deployer?: string;
+  /** The interrupted deploy this command resumed (none ran the canary any more), as it ended. */
+  readonly resumed?: DeployReport;
+}
+
+/** `slipway canary promote|abort -o json` (`slipway promote SERVICE -e ENV`, `slipway abort`). */
+export interface CanaryActionDocument extends DocumentHeader<"CanaryAction">, CanaryActionReport {}

@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ProjectModel, ServiceModel } from "../definitions/model.ts";
 import type { Plan, ServicePlan } from "../plan/plan.ts";
+import { canaryLeftOut, CanaryWaiting } from "../canary/waiting.ts";
 import { ReleaseStore } from "../release/store.ts";
 import { DeployJournal } from "./deploy-journal.ts";
 import type { DeployEventSink } from "./events.ts";
@@ -56,8 +57,14 @@ export class Deploy {
         ? undefined
         : new DeployJournal(this.cluster, namespace, () => lock.ensureHeld());
     try {
-      if (journal) {
-        const store = new ReleaseStore(this.cluster, namespace);
+      const history = options.dryRun ? [] : await new ReleaseStore(this.cluster, namespace).summaries();
+      // Another service's canary waits half-way: only its own deploy (or a person) may end it.
+      const waiting = canaryLeftOut(
+        history,
+        new Set(plan.services.filter((s) => s.changed).map((s) => s.service)),
+      );
+      if (waiting) throw new CanaryWaiting(env.name, waiting);
+      if (journal)
         await journal.begin({
           project,
           env,
@@ -66,9 +73,8 @@ export class Deploy {
           only: options.only,
           by: options.deployedBy,
           commit: options.commit,
-          history: await store.summaries(),
+          history,
         });
-      }
       // Losing the lock stops work in flight, and every write first checks that it is still held.
       const signal = options.dryRun
         ? options.signal

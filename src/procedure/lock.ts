@@ -7,6 +7,9 @@ import { sleep } from "../util/sleep.ts";
 
 export const lockName = "slipway-deploy-lock";
 
+/** A lease lasts this long unless renewed (slipway deploy --lock-lease). */
+const defaultLeaseSeconds = 30;
+
 /** The deploy lock's Lease, as the API returns it. */
 export interface LeaseObject extends KubernetesObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
@@ -71,6 +74,22 @@ export function holderIsDeadHere(text: string): boolean {
   }
 }
 
+/** When a lease lapses unless renewed (ms since the epoch). */
+const leaseExpiresAt = (lease: LeaseObject, defaultSeconds: number): number =>
+  Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? "1970-01-01T00:00:00Z") +
+  (lease.spec?.leaseDurationSeconds ?? defaultSeconds) * 1000;
+
+/**
+ * Who holds the environment's lock and is still alive: the lease renewed within its duration,
+ * and its process not known dead on this machine. Undefined when no deploy runs there now.
+ */
+export async function liveHolder(cluster: Cluster, namespace: string): Promise<string | undefined> {
+  const lease = (await cluster.get("Lease", lockName, namespace)) as LeaseObject | undefined;
+  const holder = lease?.spec?.holderIdentity;
+  if (!lease || !holder || holderIsDeadHere(holder)) return undefined;
+  return Date.now() > leaseExpiresAt(lease, defaultLeaseSeconds) ? undefined : holder;
+}
+
 /**
  * One deploy per environment: a coordination.k8s.io Lease in the namespace, renewed while
  * held. An expired lease (or one whose holder died on this machine) is taken over.
@@ -92,7 +111,7 @@ export class DeployLock {
     private readonly namespace: string,
     options: { leaseSeconds?: number } = {},
   ) {
-    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
   }
 
   get holderIdentity(): string {
@@ -148,8 +167,7 @@ export class DeployLock {
       }
     }
     const holder = lease.spec?.holderIdentity;
-    const renewed = Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? "1970-01-01T00:00:00Z");
-    const expiresAt = renewed + (lease.spec?.leaseDurationSeconds ?? this.leaseSeconds) * 1000;
+    const expiresAt = leaseExpiresAt(lease, this.leaseSeconds);
     const stale = !holder || Date.now() > expiresAt || holderIsDeadHere(holder);
     if (!stale)
       throw new LockHeld(

@@ -3,6 +3,7 @@ import type { Dashboard } from "./dashboard.ts";
 import { sameOrigin } from "./security.ts";
 import { registerActions } from "./routes/actions.ts";
 import { registerAssets } from "./routes/assets.ts";
+import { registerCanaryActions } from "./routes/canary.ts";
 import { errorPage } from "./routes/errors.ts";
 import { routeKit, type DashboardEnv } from "./routes/kit.ts";
 import { registerPages } from "./routes/pages.ts";
@@ -32,6 +33,7 @@ export function dashboardApp(d: Dashboard): Hono<DashboardEnv> {
   registerPages(app, d, kit);
   registerActions(app, d, kit);
   registerPromotions(app, d, kit);
+  registerCanaryActions(app, d, kit);
   app.onError(errorPage(d, kit));
   return app;
 }

@@ -84,6 +84,8 @@ const commands: Record<string, { args: readonly string[]; required?: string; clu
   "env list": { args: [], cluster: false },
   "env check": { args: ["--env", "dev"], required: "--env", cluster: true },
   "cluster move": { args: ["--from", "dev", "--to", "prod", "--dry-run"], required: "--from", cluster: true },
+  "canary promote": { args: ["auth", "--env", "dev"], required: "--env", cluster: true },
+  abort: { args: ["auth", "--env", "dev", "--reason", "errors"], required: "--env", cluster: true },
 };
 
 /** The kubeconfig file itself is wrong: one command of each way of reading it is enough. */

@@ -17,6 +17,8 @@ const commands: { args: string[]; formats: string }[] = [
   { args: ["list"], formats: "table or json" },
   { args: ["rollback", "auth", "-e", "dev"], formats: "text or json" },
   { args: ["cluster", "move", "--from", "dev", "--to", "prod"], formats: "text or json" },
+  { args: ["canary", "promote", "auth", "-e", "dev"], formats: "text or json" },
+  { args: ["abort", "auth", "-e", "dev", "--reason", "errors"], formats: "text or json" },
 ];
 
 describe("an unknown -o value", () => {

@@ -42,6 +42,16 @@ export interface DeployFlags extends ParameterFlags {
   junit?: string;
 }
 
+/** `slipway deploy`'s defaults: also what a deploy resumed by another command runs with. */
+export const deployDefaults = {
+  rollback: true,
+  timeout: "5m",
+  parallel: "4",
+  lockLease: "30s",
+  evidenceWindow: "24h",
+  scratchDatabase: "pglite",
+} as const;
+
 export function registerDeploy(program: Command, out: Output): void {
   const command = program
     .command("deploy")
@@ -67,13 +77,17 @@ export function registerDeploy(program: Command, out: Output): void {
       "also remove fields other field managers added (kubectl set env): take them over, then apply without them; implies --force-conflicts",
     )
     .option("--no-rollback", "on a failed rollout, leave it for inspection instead of rolling back")
-    .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", "5m")
-    .option("--parallel <n>", "services deployed at once (among those whose dependencies are done)", "4")
+    .option("--timeout <duration>", "how long a rollout may take, e.g. 90s or 5m", deployDefaults.timeout)
+    .option(
+      "--parallel <n>",
+      "services deployed at once (among those whose dependencies are done)",
+      deployDefaults.parallel,
+    )
     .option("--wait-for-lock", "wait for another deploy to finish instead of stopping")
     .option(
       "--lock-lease <duration>",
       "how long the deploy lock lasts unless renewed (every third of it); a deploy that cannot renew it for that long stops",
-      "30s",
+      deployDefaults.lockLease,
     )
     .option(
       "--allow-breaking-migrations",
@@ -99,12 +113,12 @@ export function registerDeploy(program: Command, out: Output): void {
     .option(
       "--scratch-database <kind>",
       "where the dynamic proof copies the live schema: pglite (embedded) or server (a throwaway database on the live server)",
-      "pglite",
+      deployDefaults.scratchDatabase,
     )
     .option(
       "--evidence-window <duration>",
       "how long live queries must have been observed before 'no query touches it' lets a drop through",
-      "24h",
+      deployDefaults.evidenceWindow,
     );
   addParameterFlags(command).action(async (services: string[], opts: DeployFlags, cmd: Command) => {
     const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));

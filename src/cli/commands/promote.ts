@@ -10,18 +10,59 @@ import { environmentNamed } from "../project.ts";
 import { openSession } from "../session.ts";
 import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { UsageError } from "../usage-error.ts";
+import { runCanaryAction } from "./canary.ts";
+
+interface PromoteFlags {
+  from?: string;
+  to?: string;
+  env?: string;
+  reason?: string;
+  wait: string;
+  output: string;
+}
 
 export function registerPromote(program: Command, out: Output): void {
   program
     .command("promote")
     .description(
-      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve)",
+      "request a promotion: what an earlier environment runs (the same image digests), with the target's parameters, shown as the target's plan and kept there until another person approves it (slipway approve); with one service and -e ENV: promote that service's paused canary",
     )
     .argument("[service...]", "services to promote (default: every one the earlier environment runs)")
-    .requiredOption("--from <env>", "the environment whose versions are promoted")
-    .requiredOption("--to <env>", "the environment that requires approval")
-    .option("-o, --output <format>", "text; json: the PromotionRequest document on stdout", "text")
-    .action(async (services: string[], opts: { from: string; to: string; output: string }, cmd: Command) => {
+    .option("--from <env>", "the environment whose versions are promoted")
+    .option("--to <env>", "the environment that requires approval")
+    .option("-e, --env <name>", "a canary's promote: the environment its paused canary runs in")
+    .option("--reason <text>", "a canary's promote: why; recorded with the decision")
+    .option(
+      "--wait <duration>",
+      "a canary's promote: how long to wait for the deploy that runs the canary to take it",
+      "60s",
+    )
+    .option(
+      "-o, --output <format>",
+      "text; json: the PromotionRequest (a canary's: CanaryAction) document on stdout",
+      "text",
+    )
+    .action(async (services: string[], opts: PromoteFlags, cmd: Command) => {
+      const promotion = opts.from !== undefined || opts.to !== undefined;
+      if (opts.env !== undefined || opts.reason !== undefined) {
+        if (promotion)
+          throw new UsageError(
+            "promote takes either --from and --to (a promotion) or -e (a canary's promote), not both",
+            "a promotion: slipway promote --from dev --to prod; a canary: slipway promote files -e prod",
+          );
+        const [service, ...more] = services;
+        if (!service || more.length || opts.env === undefined)
+          throw new UsageError(
+            "a canary's promote takes one service and -e ENV",
+            "slipway promote files -e prod",
+          );
+        return runCanaryAction("promote", service, { ...opts, env: opts.env }, cmd, out);
+      }
+      if (opts.from === undefined || opts.to === undefined)
+        throw new UsageError(
+          "promote needs --from and --to (a promotion), or one service and -e ENV (a canary's promote)",
+          "slipway promote --from dev --to prod; slipway promote files -e prod",
+        );
       const format = outputFormat(opts.output, ["text", "json"]);
       const session = await openSession(cmd, opts.to, services, []);
       const from = environmentNamed(session.project, opts.from);

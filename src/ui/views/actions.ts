@@ -10,6 +10,8 @@ export function confirmPage(options: {
   readonly back: string;
   readonly confirm: string;
   readonly note?: boolean;
+  /** A reason to give with the action: its label, and whether it is required. */
+  readonly reason?: { readonly label: string; readonly required: boolean };
   readonly danger?: boolean;
   /** Text to read before confirming (a promotion's plan). */
   readonly detail?: string;
@@ -26,6 +28,17 @@ export function confirmPage(options: {
         options.note
           ? html`<label for="note">What was tested (required)</label>
               <textarea id="note" name="note" rows="3" required></textarea>`
+          : ""
+      }
+      ${
+        options.reason
+          ? html`<label for="reason">${options.reason.label}</label>
+              <textarea
+                id="reason"
+                name="reason"
+                rows="3"
+                ${options.reason.required ? "required" : ""}
+              ></textarea>`
           : ""
       }
       <div class="actions">
