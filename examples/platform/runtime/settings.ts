@@ -50,7 +50,8 @@ export function readSettings(
     auditUrl: env.AUDIT_URL ? env.AUDIT_URL.replace(/\/+$/, "") : undefined,
     auditIndexPrefix: env.AUDIT_INDEX_PREFIX ?? "",
     namespace: namespace || undefined,
-    smokeTestUrl: env.SMOKE_TEST_URL ? env.SMOKE_TEST_URL.replace(/\/+$/, "") : undefined,
+    // SLIPWAY_TARGET_URL: set by Slipway on a canary's verification Jobs (its canary Service).
+    smokeTestUrl: targetUrl(env.SMOKE_TEST_URL ?? env.SLIPWAY_TARGET_URL),
     faults: parseFaults(env[faultVariable]),
     shutdownLingerMs: lingerOf(env.SHUTDOWN_LINGER_MS),
   };
@@ -64,3 +65,5 @@ function lingerOf(value: string | undefined): number {
     throw new Error(`SHUTDOWN_LINGER_MS must be a number of milliseconds, not "${value}"`);
   return ms;
 }
+
+const targetUrl = (url: string | undefined): string | undefined => (url ? url.replace(/\/+$/, "") : undefined);
