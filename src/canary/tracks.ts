@@ -10,7 +10,6 @@ import { canaryDeployment, canaryService } from "./render.ts";
  * for its replica count while a canary runs) and the canary's Deployment and Service.
  */
 
-
 export type Track = "stable" | "canary";
 
 /** The pods of one track: the canary's carry the track label, the stable ones none. */

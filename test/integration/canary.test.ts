@@ -112,7 +112,7 @@ async function authAddress(): Promise<{ host: string; port: number }> {
 const canarySteps = (steps: string): void =>
   project.edit(
     "services/auth/service.ts",
-    /\n  calls: \{/,
+    /\n {2}calls: \{/,
     `\n  rollout: { canary: { steps: ${steps}, analysis: { minRequests: 20 } } },\n  calls: {`,
   );
 

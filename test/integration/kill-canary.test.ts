@@ -66,7 +66,7 @@ beforeAll(async () => {
   project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
   project.edit(
     "services/auth/service.ts",
-    /\n  calls: \{/,
+    /\n {2}calls: \{/,
     '\n  rollout: { canary: { steps: [{ weight: 50 }, { analysis: "30s" }, { weight: 100 }] } },\n  calls: {',
   );
   await publishDefinedVersions(project.config);
@@ -124,9 +124,10 @@ describe("a canary SIGKILLed at each of its points", () => {
     // Converged: one release of 1.0.1, deployed; no canary; the plan has nothing to do.
     const releases = await store.summaries("auth");
     expect(releases.filter((r) => r.status === "pending")).toEqual([]);
-    expect(releases.filter((r) => r.version === "1.0.1"), JSON.stringify(releases, null, 1)).toEqual([
-      expect.objectContaining({ status: "deployed" }),
-    ]);
+    expect(
+      releases.filter((r) => r.version === "1.0.1"),
+      JSON.stringify(releases, null, 1),
+    ).toEqual([expect.objectContaining({ status: "deployed" })]);
     expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
     expect(await cluster.get("Service", "auth-canary", project.namespace)).toBeUndefined();
     const stable = (await cluster.get("Deployment", "auth", project.namespace)) as {
