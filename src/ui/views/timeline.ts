@@ -2,6 +2,7 @@ import { evidenceLine } from "../../checks/rollout/evidence.ts";
 import type { ReleaseFailure, ReleaseRecord } from "../../release/record.ts";
 import type { RevisionDiff, TimelineEntry } from "../../status/timeline.ts";
 import { each, html, type Html } from "../html.ts";
+import { canarySection } from "./canary.ts";
 
 type Check = ReleaseRecord["checks"][number];
 
@@ -119,6 +120,14 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
       <span class="muted">${r.startedAt}${r.finishedAt ? ` → ${r.finishedAt}` : ""}</span>
     </div>
     <p>${r.description}</p>
+    ${
+      r.canary
+        ? // CANARY ACTIONS: the promote and abort buttons (canaryActions, src/ui/views/canary-actions.ts,
+          // built beside this) go in as canarySection's second argument, for a running or paused
+          // canary when !view.readOnly.
+          canarySection(r.canary)
+        : ""
+    }
     ${e.failure ? failureView(e.failure) : ""}
     ${
       r.rollback
