@@ -157,7 +157,9 @@ describe.skipIf(skipBrowserTests)("a canary on the dashboard, in a real browser"
       'tr[data-service="files"] td[data-env="dev"] [data-canary]',
       "canary",
     );
-    expect(badge.replace(/\s+/g, " ")).toBe("canary 50% · step 4 of 6 · ‖ paused: inconclusive");
+    expect(badge.replace(/\s+/g, " ")).toBe(
+      "canary 50% · 2 canary / 2 stable pods · step 4 of 6 · ‖ paused: inconclusive",
+    );
     await page.close();
   });
 

@@ -20,6 +20,10 @@ describe("a canary's line in the matrix cell", () => {
       "canary 10% · step 2 of 4 · ‖ paused: inconclusive",
     );
     expect(await words({ ...at, step: 1, state: "aborted" })).toBe("canary 10% · step 2 of 4 · ✗ aborted");
+    // With its pods, from summaries that keep them.
+    expect(await words({ ...at, split: { canary: 1, stable: 3 }, state: "running" })).toBe(
+      "canary 10% · 1 canary / 3 stable pods · step 1 of 4 · ⟳ running",
+    );
     // Past its last step once promoted: shown as the last.
     expect(await words({ weight: 100, step: 4, steps: 4, state: "promoted" })).toBe(
       "canary 100% · step 4 of 4 · ✓ promoted",

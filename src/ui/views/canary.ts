@@ -31,11 +31,15 @@ const stateClass: Readonly<Record<CanaryState, string>> = {
 /** Steps are counted from 1 for people; `at` is past the last one once all are done. */
 const stepOf = (at: number, steps: number): string => `step ${Math.min(at + 1, steps)} of ${steps}`;
 
-/** The matrix cell's line: weight, step of N, state. */
+/** The matrix cell's line: weight and pods, step of N, state. */
 export function canaryBadge(summary: CanarySummary): Html {
   const text = canaryStateText(summary.state, summary.paused);
   return html`<span class="flag canary" data-canary data-canary-state="${summary.state}"
-    >canary ${summary.weight}% · ${stepOf(summary.step, summary.steps)} ·
+    >canary
+    ${summary.weight}%${
+      summary.split ? ` · ${summary.split.canary} canary / ${summary.split.stable} stable pods` : ""
+    }
+    · ${stepOf(summary.step, summary.steps)} ·
     <span class="state ${stateClass[summary.state]}">${stateIcon[summary.state]} ${text}</span></span
   >`;
 }
