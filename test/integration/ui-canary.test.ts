@@ -1,7 +1,8 @@
 // The dashboard shows a canary from its release record: a release of files written through
 // ReleaseStore into a fresh namespace, its canary paused as inconclusive at its second analysis
 // (the first passed). The matrix cell says weight, step and state; the release page the pods,
-// the steps and each analysis with its numbers. Seen in the real browser.
+// the steps, each analysis with its numbers and the promote and abort buttons. Seen in the real
+// browser.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyse, type TrackPods, type VersionCalls } from "../../src/canary/analysis.ts";
@@ -181,6 +182,11 @@ describe.skipIf(skipBrowserTests)("a canary on the dashboard, in a real browser"
       "paused at step 4 (inconclusive) since 2026-12-06T09:15:01Z: files.browse requests: too few calls to judge: the canary served 17",
     );
     expect(await text(`${section} [aria-current="step"]`)).toBe("4. analysis 5m");
+    // The person's decisions (src/ui/views/canary-actions.ts): promote past the pause, or abort.
+    expect(await text(`${section} [data-canary-actions]`)).toBe("Promote the canary… Abort the canary…");
+    expect(await page.locator(`${section} a`, { hasText: "Promote the canary" }).getAttribute("href")).toBe(
+      "/actions/canary/promote?env=dev&service=files",
+    );
     // The first analysis passed: its numbers, stable → canary.
     const first = `${section} [data-analysis="1"]`;
     expect(await text(`${first} h4`)).toBe(

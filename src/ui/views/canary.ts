@@ -184,7 +184,7 @@ function analysisView(step: number, steps: readonly CanaryStep[], result: Analys
  * A release's canary on its page. `actions`: the promote and abort buttons, given by the page
  * while the canary can still take a decision (running or paused) and the viewer may act.
  */
-export function canarySection(canary: CanaryRecord, actions?: Html): Html {
+export function canarySection(canary: CanaryRecord, actions?: Html | ""): Html {
   const text = canaryStateText(canary.state, canary.paused?.reason);
   return html`<section class="canary" data-canary data-canary-state="${canary.state}" aria-label="Canary">
     <h3>Canary</h3>

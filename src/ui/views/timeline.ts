@@ -3,6 +3,7 @@ import type { ReleaseFailure, ReleaseRecord } from "../../release/record.ts";
 import type { RevisionDiff, TimelineEntry } from "../../status/timeline.ts";
 import { each, html, type Html } from "../html.ts";
 import { canarySection } from "./canary.ts";
+import { canaryActions } from "./canary-actions.ts";
 
 type Check = ReleaseRecord["checks"][number];
 
@@ -122,10 +123,18 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
     <p>${r.description}</p>
     ${
       r.canary
-        ? // CANARY ACTIONS: the promote and abort buttons (canaryActions, src/ui/views/canary-actions.ts,
-          // built beside this) go in as canarySection's second argument, for a running or paused
-          // canary when !view.readOnly.
-          canarySection(r.canary)
+        ? canarySection(
+            r.canary,
+            // A person's decision only while the canary can still take one.
+            r.canary.state === "running" || r.canary.state === "paused"
+              ? canaryActions({
+                  env: view.env,
+                  service: view.service,
+                  paused: r.canary.state === "paused",
+                  readOnly: view.readOnly,
+                })
+              : undefined,
+          )
         : ""
     }
     ${e.failure ? failureView(e.failure) : ""}
