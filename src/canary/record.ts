@@ -57,6 +57,8 @@ export interface CanaryDecision {
 export interface CanarySummary {
   readonly state: CanaryState;
   readonly weight: number;
+  /** The pods at that weight (absent from summaries written before it was kept). */
+  readonly split?: ReplicaSplit;
   readonly step: number;
   readonly steps: number;
   readonly paused?: CanaryPause["reason"];
@@ -65,6 +67,7 @@ export interface CanarySummary {
 export const canarySummary = (canary: CanaryRecord): CanarySummary => ({
   state: canary.state,
   weight: canary.weight,
+  split: canary.split,
   step: canary.at,
   steps: canary.steps.length,
   ...(canary.state === "paused" && canary.paused ? { paused: canary.paused.reason } : {}),

@@ -118,7 +118,7 @@ describe("the runtime's settings", () => {
     expect([...parseFaults("never-ready, smoke-fails")]).toEqual(["never-ready", "smoke-fails"]);
     expect(parseFaults(undefined).size).toBe(0);
     expect(() => parseFaults("never-redy")).toThrow(
-      'SLIPWAY_EXAMPLE_FAULT: no fault "never-redy" (there are exit-at-start, never-ready, smoke-fails)',
+      'SLIPWAY_EXAMPLE_FAULT: no fault "never-redy" (there are exit-at-start, never-ready, smoke-fails, fail-quarter)',
     );
   });
 
@@ -321,6 +321,38 @@ describe("accounting's main.js, run as the image runs it", () => {
       }
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
       expect(app.stderr.match(/not ready: /g)).toHaveLength(1);
+    } finally {
+      app.child.kill("SIGKILL");
+    }
+  });
+
+  it("fail-quarter: every 4th audited call answers 500, audited as 500; probes and other routes unaffected", async () => {
+    received.length = 0;
+    answer = { status: 201, body: { result: "created" } };
+    const app = await start({ AUDIT_URL: searchUrl, SLIPWAY_EXAMPLE_FAULT: "fail-quarter" });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        // Probes and a route that is no call between the calls: they are not counted.
+        expect((await fetch(`${app.url}/ready`)).status).toBe(200);
+        expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+        expect((await post(`${app.url}/accounting/nothing`, {})).status).not.toBe(500);
+        const charged = await post(`${app.url}/accounting/charge`, { walletId: 1, amount: i + 1 });
+        expect(charged.headers.get("x-served-by-version")).toBe("2.3.1");
+        statuses.push(charged.status);
+        if (charged.status === 500)
+          expect(await charged.json()).toEqual({
+            error: "fault fail-quarter injected by SLIPWAY_EXAMPLE_FAULT: every 4th call fails",
+          });
+      }
+      expect(statuses).toEqual([200, 200, 200, 500, 200, 200, 200, 500]);
+      for (let i = 0; i < 50 && received.length < 8; i++) await new Promise((r) => setTimeout(r, 20));
+      // Each call's entry (known by its amount: entries may arrive out of order) has the status its caller got.
+      const byAmount = new Map(
+        received.map((r) => [(r.body.request as { amount: number }).amount, r.body.status]),
+      );
+      expect(statuses.map((_, i) => byAmount.get(i + 1))).toEqual(statuses);
+      expect(received.every((r) => r.body.version === "2.3.1")).toBe(true);
     } finally {
       app.child.kill("SIGKILL");
     }

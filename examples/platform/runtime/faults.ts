@@ -3,7 +3,7 @@
 
 export const faultVariable = "SLIPWAY_EXAMPLE_FAULT";
 
-export const faultNames = ["exit-at-start", "never-ready", "smoke-fails"] as const;
+export const faultNames = ["exit-at-start", "never-ready", "smoke-fails", "fail-quarter"] as const;
 export type Fault = (typeof faultNames)[number];
 
 /** The faults switched on; an unknown name is an error, so a typo in a test cannot pass silently. */
@@ -20,3 +20,13 @@ export function parseFaults(value: string | undefined): Set<Fault> {
 
 /** The words a fault adds to what the program prints. */
 export const injected = (fault: Fault): string => `fault ${fault} injected by ${faultVariable}`;
+
+/**
+ * fail-quarter: every 4th audited call (the 4th, 8th, …, counted per process) answers 500, so a
+ * canary running it fails exactly a quarter of its calls and a test can count on that share.
+ * /ready and /healthz stay healthy: only the calls' answers are wrong, as with a real bad release.
+ */
+export function quarterFailer(): () => boolean {
+  let calls = 0;
+  return () => ++calls % 4 === 0;
+}

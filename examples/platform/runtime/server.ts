@@ -1,10 +1,10 @@
 // The service over HTTP on $PORT: /healthz (liveness), /ready (readiness), /audit-stats, and
 // every call of handle(), with the service's real queries when it has a database and one audit
-// entry per audited call. SIGTERM: stop accepting, finish what is in flight, exit 0.
+// entry per audited call. Every answer names the version that gave it (x-served-by-version). SIGTERM: stop accepting, finish what is in flight, exit 0.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { AuditWriter } from "./audit.ts";
 import type { Database } from "./database.ts";
-import { injected } from "./faults.ts";
+import { injected, quarterFailer } from "./faults.ts";
 import { callPath, type Response, type ServiceProgram } from "./program.ts";
 import type { Settings } from "./settings.ts";
 
@@ -35,6 +35,7 @@ export function responder(
   const handle = program.handler.handle;
   if (!handle) throw new Error(`${program.name} has no handle(): it serves no HTTP`);
   const calls = new Map(program.calls.map((c) => [callPath(c.name), c]));
+  const failsNow = settings.faults.has("fail-quarter") ? quarterFailer() : () => false;
   let lastUnready: string | undefined | null = null; // null: not asked yet
 
   const readiness = async (): Promise<string | undefined> => {
@@ -65,6 +66,13 @@ export function responder(
     if (method === "GET" && url.pathname === "/audit-stats")
       return { status: 200, body: audit ? { ...audit.stats } : { written: 0, rejected: 0, lastError: null } };
     const call = method === "POST" ? calls.get(url.pathname) : undefined;
+    if (call?.audited && failsNow())
+      return {
+        status: 500,
+        body: { error: `${injected("fail-quarter")}: every 4th call fails` },
+        call: call.name,
+        audited: true,
+      };
     const request = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body };
     let answer = handle(request);
     const query = call ? program.store.calls?.[call.name] : undefined;
@@ -109,10 +117,10 @@ export async function serve(
       }
       answer = await respond(req.method ?? "GET", url, body);
       status = answer.status;
-      send(res, status, answer.body, closing);
+      send(res, status, answer.body, closing, settings.version);
     } catch (error) {
       out.warn(`${req.method} ${url.pathname}: ${(error as Error).message}`);
-      send(res, 500, { error: (error as Error).message }, closing);
+      send(res, 500, { error: (error as Error).message }, closing, settings.version);
     }
     const durationMs = Date.now() - started.getTime();
     if (url.pathname !== "/healthz" && url.pathname !== "/ready")
@@ -152,9 +160,13 @@ export async function serve(
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, closing: boolean): void {
+/** The header naming the version that answered: a canary's traffic is counted by it. */
+export const servedByHeader = "x-served-by-version";
+
+function send(res: ServerResponse, status: number, body: unknown, closing: boolean, version: string): void {
   res.writeHead(status, {
     "content-type": "application/json",
+    [servedByHeader]: version,
     // Once shutting down, a kept-alive connection is closed after its answer.
     ...(closing ? { connection: "close" } : {}),
   });

@@ -8,6 +8,9 @@ import { goBuilt, requireBinaries, type Part } from "./part.ts";
 import { ensureKubeletClientCert, kubeletClientCertPaths } from "./node/identity.ts";
 import { caBytes, tokenFileLines, writeComponentKubeconfigs } from "./kube-identities.ts";
 
+/** The ClusterIPs every control plane hands out; kube-proxy routes them on this machine. */
+export const serviceClusterIpRange = "10.96.0.0/16";
+
 /** A control plane's API server: its own etcd, CA, service-account key and tokens. */
 export function kubeApiserverPart(plane: ControlPlane): Part {
   const name = partName(plane, "kube-apiserver");
@@ -56,7 +59,7 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
           "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
           `--service-account-key-file=${pki.serviceAccountPub}`,
           `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-          "--service-cluster-ip-range=10.96.0.0/16",
+          `--service-cluster-ip-range=${serviceClusterIpRange}`,
           // The `kubernetes` Service cannot point at a loopback address; nothing here needs it.
           "--endpoint-reconciler-type=none",
           "--allow-privileged=true",

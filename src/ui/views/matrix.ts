@@ -2,6 +2,7 @@ import type { Matrix, MatrixCell, ReleaseState } from "../../status/matrix.ts";
 import { cellOf } from "../../status/matrix.ts";
 import { shortDigest } from "../../status/objects.ts";
 import { each, html, type Html } from "../html.ts";
+import { canaryBadge } from "./canary.ts";
 
 /** Each state as word and icon: colour only repeats them. */
 export const stateLabel: Readonly<Record<ReleaseState, { icon: string; text: string }>> = {
@@ -102,6 +103,7 @@ function cellView(cell: MatrixCell | undefined, service: string, env: string): H
     <span class="state ${cell.state}" data-status
       >${label.icon} ${label.text}${cell.latest ? ` (r${cell.latest.revision})` : ""}</span
     >
+    ${cell.latest?.canary ? canaryBadge(cell.latest.canary) : ""}
     ${
       cell.rolledBackTo
         ? html`<span class="flag"

@@ -69,6 +69,7 @@ input[type=text], textarea, select { font: inherit; width: 100%; max-width: 36re
 ol.graph { list-style: none; padding: 0; }
 .step::after { content: ""; }
 .step .name { font-weight: 600; display: block; }
+.canary h3 { font-size: 1rem; margin: .6rem 0 .3rem; } .canary h4 { font-size: .95rem; margin: .8rem 0 .3rem; }
 pre.log { background: #0d1117; color: #e6edf3; padding: .5rem; border-radius: 6px; overflow-x: auto; max-height: 20rem; font-size: .8em; }
 pre.detail, details pre { background: var(--panel); padding: .5rem; border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 30rem; font-size: .8em; }
 @media (max-width: 600px) {

@@ -2,6 +2,8 @@ import { evidenceLine } from "../../checks/rollout/evidence.ts";
 import type { ReleaseFailure, ReleaseRecord } from "../../release/record.ts";
 import type { RevisionDiff, TimelineEntry } from "../../status/timeline.ts";
 import { each, html, type Html } from "../html.ts";
+import { canarySection } from "./canary.ts";
+import { canaryActions } from "./canary-actions.ts";
 
 type Check = ReleaseRecord["checks"][number];
 
@@ -119,6 +121,22 @@ function entryView(view: TimelineView, e: TimelineEntry): Html {
       <span class="muted">${r.startedAt}${r.finishedAt ? ` → ${r.finishedAt}` : ""}</span>
     </div>
     <p>${r.description}</p>
+    ${
+      r.canary
+        ? canarySection(
+            r.canary,
+            // A person's decision only while the canary can still take one.
+            r.canary.state === "running" || r.canary.state === "paused"
+              ? canaryActions({
+                  env: view.env,
+                  service: view.service,
+                  paused: r.canary.state === "paused",
+                  readOnly: view.readOnly,
+                })
+              : undefined,
+          )
+        : ""
+    }
     ${e.failure ? failureView(e.failure) : ""}
     ${
       r.rollback
