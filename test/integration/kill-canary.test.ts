@@ -6,7 +6,6 @@
 // analysis is inconclusive and the canary pauses for a person, which is what the last kill needs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
-import { giveDecision } from "../../src/canary/decision.ts";
 import type { DeployEvent } from "../../src/procedure/events.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
@@ -105,21 +104,29 @@ describe("a canary SIGKILLed at each of its points", () => {
     expect(paused).toMatchObject({ at: 1, state: "paused", paused: { reason: "inconclusive" } });
     expect(paused?.analyses.map((a) => a.result.verdict)).toEqual(["inconclusive"]);
 
-    // 5. Run again: it shows the pause again and waits; a person promotes it, and it finishes.
+    // 5. Run again: it waits in the same pause (its analysis is not run again), and a person
+    // promotes it through the installed binary while it runs.
     const again = startSlipway(project.config, ...deploy);
     await again.until((stdout) => eventsOf(stdout).some((e) => e.type === "canary-paused"), "stdout");
-    expect(
-      await giveDecision(cluster, project.namespace, "auth-canary", {
-        action: "promote",
-        by: "kill-canary test",
-        at: new Date().toISOString(),
-        step: 1,
-      }),
-    ).toBe(true);
+    const promote = await slipway(
+      project.config,
+      "canary",
+      "promote",
+      "auth",
+      "--env",
+      "dev",
+      "--reason",
+      "checked by hand",
+    );
+    expect(promote.code, `${promote.stdout}\n${promote.stderr}`).toBe(0);
     expect(await again.exited, again.output()).toBe(0);
     const events = eventsOf(again.stdout());
     expect(events.some((e) => e.type === "canary-decision" && e.action === "promote")).toBe(true);
     expect(events.some((e) => e.type === "canary-promoted")).toBe(true);
+    expect(
+      events.some((e) => e.type === "canary-analysis"),
+      JSON.stringify(events.filter((e) => e.type !== "step-progress" && e.kind !== "Plan")),
+    ).toBe(false);
 
     // Converged: one release of 1.0.1, deployed; no canary; the plan has nothing to do.
     const releases = await store.summaries("auth");
@@ -140,6 +147,8 @@ describe("a canary SIGKILLed at each of its points", () => {
     expect(plan.code, plan.stdout).toBe(0);
     const record = await store.get("auth", releases[0]?.revision ?? 0);
     expect(record.canary?.state).toBe("promoted");
-    expect(record.canary?.decisions.map((d) => d.by)).toEqual(["kill-canary test"]);
+    expect(record.canary?.decisions.map((d) => [d.action, d.reason])).toEqual([
+      ["promote", "checked by hand"],
+    ]);
   }, 900_000);
 });

@@ -112,16 +112,22 @@ class CanaryRun {
       // A canary left by an earlier release (killed, then replaced) never serves beside this one.
       await removeCanary(run.cluster, this.namespace, this.names, run.options.timeoutMs, run.options.signal);
     }
-    record.state = "running";
+    if (record.state !== "paused") record.state = "running";
     await this.save();
     while (record.at < record.steps.length) {
       const step = record.steps[record.at];
       if (!step) break;
-      const given = await this.decision();
-      if (given?.action === "abort") return this.abort(given);
+      // Killed while paused: the pause goes on where it was (its analysis is not run again).
+      const pausedHere =
+        record.state === "paused" && record.paused?.step === record.at ? record.paused : undefined;
+      if (!pausedHere) {
+        const given = await this.decision();
+        if (given?.action === "abort") return this.abort(given);
+      }
       run.progress(`step ${record.at + 1} of ${record.steps.length}: ${stepText(step)}`);
-      const outcome =
-        step.kind === "weight"
+      const outcome = pausedHere
+        ? await this.pause(pausedHere.reason, pausedHere.message)
+        : step.kind === "weight"
           ? await this.weight(step.weight)
           : step.kind === "analysis"
             ? await this.analysis(step.windowMs)
