@@ -37,4 +37,5 @@ const checkLine = (check: Check): string => `    ${mark[check.verdict]} ${check.
 const ms = (value: number | null): string => (value === null ? "–" : `${+value.toFixed(1)} ms`);
 
 /** UTC, to the second: the window as the audit index's @timestamp reads it. */
-const clock = (at: Date): string => `${at.toISOString().slice(11, 19)}Z`;
+// A record read back from the cluster carries the window as ISO strings, not Dates.
+const clock = (at: Date | string): string => `${new Date(at).toISOString().slice(11, 19)}Z`;

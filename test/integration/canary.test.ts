@@ -1,11 +1,11 @@
 // A canary on the real node, under a bounded traffic loop: auth's new version beside the stable
 // one, its share of the replicas rising step by step, judged by the audit index (each call's
-// entry names the version that served it) and by the pods. The loop sends at most a few hundred
-// logins to auth's ClusterIP (routed on this machine by kube-proxy), a new connection each, for
-// a bounded time, and stops by itself.
-import { request } from "node:http";
+// entry names the version that served it) and by the pods. The loop (test/support/traffic.ts)
+// sends logins to auth's ClusterIP, routed on this machine by kube-proxy, a new connection each,
+// bounded in count and time; each answer says which version gave it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
+import type { DeployEvent } from "../../src/procedure/events.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
@@ -16,12 +16,15 @@ import {
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
 import { runSlipway, type SlipwayResult } from "../support/slipway-bin.ts";
+import { startTraffic, type Traffic, type TrafficResult } from "../support/traffic.ts";
 
 const project = isolatedExample("canary", { node: "real" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 
-async function deploy(...args: string[]): Promise<SlipwayResult & { text: string; events: Event[] }> {
+type Event = DeployEvent & { kind?: string };
+
+async function deploy(): Promise<SlipwayResult & { text: string; events: Event[] }> {
   await publishDefinedVersions(project.config);
   const r = await runSlipway([
     "deploy",
@@ -33,7 +36,6 @@ async function deploy(...args: string[]): Promise<SlipwayResult & { text: string
     "150s",
     "-o",
     "jsonl",
-    ...args,
     "-c",
     project.config,
     "--kubeconfig",
@@ -46,75 +48,53 @@ async function deploy(...args: string[]): Promise<SlipwayResult & { text: string
   return { ...r, text: `${r.stdout}\n${r.stderr}`, events };
 }
 
-interface Event {
-  readonly type: string;
-  readonly [key: string]: unknown;
-}
-
-interface Traffic {
-  readonly requests: number;
-  readonly byStatus: Record<string, number>;
-}
-
-/** POSTs a login with a connection of its own (kube-proxy balances connections, not calls). */
-const login = (host: string, port: number): Promise<number> =>
-  new Promise((resolve) => {
-    const body = JSON.stringify({ username: "canary-test", provider: "password" });
-    const req = request(
-      {
-        host,
-        port,
-        path: "/auth/login",
-        method: "POST",
-        agent: false,
-        headers: { "content-type": "application/json", "x-user": "canary-test", connection: "close" },
-        timeout: 5000,
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
-
-/** At most `max` logins, 4 at a time with a pause, for at most `seconds`, or until stopped. */
-function trafficLoop(host: string, port: number, max: number, seconds: number) {
-  let stopped = false;
-  const deadline = Date.now() + seconds * 1000;
-  const traffic = { requests: 0, byStatus: {} as Record<string, number> };
-  const sender = async (): Promise<void> => {
-    while (!stopped && traffic.requests < max && Date.now() < deadline) {
-      traffic.requests++;
-      const status = String(await login(host, port));
-      traffic.byStatus[status] = (traffic.byStatus[status] ?? 0) + 1;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
-  const running = Promise.all([sender(), sender(), sender(), sender()]);
-  return {
-    stop: async (): Promise<Traffic> => {
-      stopped = true;
-      await running;
-      return traffic;
-    },
-  };
-}
-
-async function authAddress(): Promise<{ host: string; port: number }> {
+/** Logins to auth's ClusterIP: at most 4,000, 15 a second, for at most 4 minutes. */
+async function logins(): Promise<Traffic> {
   const service = (await cluster.get("Service", "auth", project.namespace)) as
     { spec?: { clusterIP?: string; ports?: { port: number }[] } } | undefined;
-  return { host: service?.spec?.clusterIP ?? "", port: service?.spec?.ports?.[0]?.port ?? 80 };
+  return startTraffic({
+    url: `http://${service?.spec?.clusterIP}:${service?.spec?.ports?.[0]?.port ?? 80}`,
+    path: "/auth/login",
+    body: { username: "canary-test", provider: "password" },
+    headers: { "x-user": "canary-test" },
+    ratePerSecond: 15,
+    maxRequests: 4000,
+    maxSeconds: 240,
+  });
 }
 
-const canarySteps = (steps: string): void =>
+const shown = (traffic: TrafficResult): string =>
+  `${traffic.requests} logins in ${traffic.seconds.toFixed(0)} s, by version and status ${JSON.stringify(traffic.byVersion)}`;
+
+/** Version `version` of auth, with a canary of these steps and, optionally, a fault. */
+function authVersion(version: string, steps: string, fault?: string): void {
+  project.edit("services/auth/service.ts", /version: "[^"]+"/, `version: "${version}"`);
   project.edit(
     "services/auth/service.ts",
-    /\n {2}calls: \{/,
+    /\n {2}(rollout: [^\n]*\n {2})?calls: \{/,
     `\n  rollout: { canary: { steps: ${steps}, analysis: { minRequests: 20 } } },\n  calls: {`,
   );
+  project.edit(
+    "services/auth/service.ts",
+    /\n {6}(SLIPWAY_EXAMPLE_FAULT: [^\n]*\n {6})?LOG_LEVEL:/,
+    `\n      ${fault ? `SLIPWAY_EXAMPLE_FAULT: "${fault}",\n      ` : ""}LOG_LEVEL:`,
+  );
+}
+
+const stableDeployment = async () =>
+  (await cluster.get("Deployment", "auth", project.namespace)) as {
+    spec?: { replicas?: number };
+    metadata?: { annotations?: Record<string, string> };
+  };
+
+const canaryPods = async (): Promise<number> =>
+  (await cluster.list("Pod", project.namespace, "app.kubernetes.io/name=auth,slipway.dev/track=canary")).items
+    .length;
+
+const latestRecord = async () => {
+  const latest = (await store.summaries("auth"))[0];
+  return latest ? store.get("auth", latest.revision) : undefined;
+};
 
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
@@ -129,43 +109,85 @@ afterAll(async () => {
   await removeAuditIndices(`${project.namespace}-`);
 }, 120_000);
 
-describe("a canary judged by the audit index and the pods", () => {
+describe("a canary judged by the audit index and the pods, under traffic", () => {
   it("a good canary is promoted through every step, and no call fails", async () => {
-    project.edit("services/auth/service.ts", 'version: "1.0.0"', 'version: "1.0.1"');
-    canarySteps(
+    authVersion(
+      "1.0.1",
       '[{ weight: 25 }, { analysis: "30s" }, { weight: 50 }, { analysis: "30s" }, { weight: 100 }]',
     );
-    const { host, port } = await authAddress();
-    const loop = trafficLoop(host, port, 3000, 240);
+    const loop = await logins();
     const r = await deploy();
     const traffic = await loop.stop();
-    console.log(
-      `good canary: ${traffic.requests} logins during the deploy, by status ${JSON.stringify(traffic.byStatus)}`,
-    );
+    console.log(`good canary: ${shown(traffic)}`);
     expect(r.code, r.text).toBe(0);
-    const weights = r.events.filter((e) => e.type === "canary-weight").map((e) => e.weight);
-    expect(weights).toEqual([25, 50]);
-    const analyses = r.events.filter((e) => e.type === "canary-analysis");
-    expect(analyses.map((e) => e.verdict)).toEqual(["pass", "pass"]);
+    expect(r.events.filter((e) => e.type === "canary-weight").map((e) => e.weight)).toEqual([25, 50]);
+    expect(r.events.filter((e) => e.type === "canary-analysis").map((e) => e.verdict)).toEqual([
+      "pass",
+      "pass",
+    ]);
     expect(r.events.some((e) => e.type === "canary-promoted")).toBe(true);
-    expect(Object.keys(traffic.byStatus)).toEqual(["200"]);
+    expect(traffic.failed).toBe(0);
+    expect(Object.keys(traffic.byVersion).sort()).toEqual(["1.0.0", "1.0.1"]);
     // The stable Deployment runs the new version on every replica; the canary is gone.
     expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
-    const stable = (await cluster.get("Deployment", "auth", project.namespace)) as {
-      spec?: { replicas?: number };
-      metadata?: { annotations?: Record<string, string> };
-    };
-    expect(stable.spec?.replicas).toBe(4);
-    expect(stable.metadata?.annotations?.["slipway.dev/version"]).toBe("1.0.1");
-    const latest = (await store.summaries()).find((s) => s.service === "auth");
-    expect(latest?.status).toBe("deployed");
-    const record = await store.get("auth", latest?.revision ?? 0);
-    expect(record?.canary?.state).toBe("promoted");
+    const stable = await stableDeployment();
+    expect([stable.spec?.replicas, stable.metadata?.annotations?.["slipway.dev/version"]]).toEqual([
+      4,
+      "1.0.1",
+    ]);
+    const record = await latestRecord();
+    expect(record).toMatchObject({ status: "deployed", canary: { state: "promoted" } });
     expect(record?.canary?.analyses.map((a) => a.result.verdict)).toEqual(["pass", "pass"]);
-    const calls = record?.canary?.analyses[0]?.result.calls[0];
+    const first = record?.canary?.analyses[0]?.result.calls[0];
     console.log(
-      `first analysis: stable ${calls?.stable.requests} calls, canary ${calls?.canary.requests} calls (${calls?.canary.version})`,
+      `first analysis (25%): stable ${first?.stable.requests} logins, canary ${first?.canary.requests} (${first?.canary.version})`,
     );
-    expect(calls?.canary.requests).toBeGreaterThanOrEqual(20);
+    expect(first?.canary.requests).toBeGreaterThanOrEqual(20);
   }, 600_000);
+
+  it("a canary failing a quarter of its calls is aborted at its first analysis; no stable call fails; a fixed version then goes out", async () => {
+    authVersion("1.0.2", '[{ weight: 25 }, { analysis: "30s" }, { weight: 100 }]', "fail-quarter");
+    const loop = await logins();
+    const r = await deploy();
+    const traffic = await loop.stop();
+    console.log(`failing canary: ${shown(traffic)}`);
+    expect(r.code, r.text).toBe(6);
+    // One analysis, failed; the abort came at that step, before any later weight.
+    expect(r.events.filter((e) => e.type === "canary-analysis").map((e) => e.verdict)).toEqual(["fail"]);
+    expect(r.events.filter((e) => e.type === "canary-weight").map((e) => e.weight)).toEqual([25]);
+    expect(r.events.find((e) => e.type === "canary-aborted")).toMatchObject({ step: 1 });
+    // Only the canary failed calls: every answer of the stable version was a 200.
+    expect(Object.keys(traffic.byVersion["1.0.1"] ?? {})).toEqual(["200"]);
+    expect(traffic.byVersion["1.0.2"]?.["500"]).toBeGreaterThan(0);
+    expect(await canaryPods()).toBe(0);
+    const stable = await stableDeployment();
+    expect([stable.spec?.replicas, stable.metadata?.annotations?.["slipway.dev/version"]]).toEqual([
+      4,
+      "1.0.1",
+    ]);
+    // The record keeps the evidence: the canary's 5xx against the stable version's none.
+    const record = await latestRecord();
+    expect(record).toMatchObject({ status: "failed", version: "1.0.2", canary: { state: "aborted" } });
+    const call = record?.canary?.analyses[0]?.result.calls[0];
+    console.log(
+      `failing analysis: canary ${call?.canary.serverErrors}/${call?.canary.requests} 5xx, stable ${call?.stable.serverErrors}/${call?.stable.requests}`,
+    );
+    expect(call?.canary.serverErrors).toBeGreaterThan(0);
+    expect(call?.stable.serverErrors).toBe(0);
+    expect(call?.checks.find((c) => c.metric === "5xx rate")?.verdict).toBe("fail");
+
+    // The retry after the abort: a fixed version starts cleanly and is promoted.
+    authVersion("1.0.3", '[{ weight: 25 }, { analysis: "30s" }, { weight: 100 }]');
+    const again = await logins();
+    const retry = await deploy();
+    const retried = await again.stop();
+    console.log(`retry: ${shown(retried)}`);
+    expect(retry.code, retry.text).toBe(0);
+    expect(retried.failed).toBe(0);
+    expect(await latestRecord()).toMatchObject({
+      status: "deployed",
+      version: "1.0.3",
+      canary: { state: "promoted" },
+    });
+  }, 900_000);
 });
