@@ -1,3 +1,4 @@
+import type { CanaryRecord } from "../canary/record.ts";
 import type { KubernetesObject, V1Deployment, V1Job } from "@kubernetes/client-node";
 import { deploymentVerdict } from "../checks/rollout/deployment.ts";
 import type { FailureEvidence } from "../checks/rollout/evidence.ts";
@@ -61,6 +62,8 @@ export interface ServiceProgress {
     readonly state: "running" | "succeeded" | "failed";
     readonly message?: string;
   };
+  /** Its canary, as its release keeps it: the step, the weight, every analysis so far. */
+  readonly canary?: CanaryRecord;
   /** The migration Job's pod logs (last lines), while it runs or when it failed or was interrupted. */
   readonly jobLogs: readonly { readonly job: string; readonly lines: readonly string[] }[];
 }
@@ -277,6 +280,7 @@ function serviceProgress(entry: JournalService, ctx: Context): ServiceProgress {
     version: entry.version,
     ...(planned === undefined ? {} : { revision: planned }),
     dependsOn: entry.dependsOn,
+    ...(record?.canary ? { canary: record.canary } : {}),
   };
   const deployed = snapshot.releases.find((r) => r.service === entry.service && r.status === "deployed");
   const rollback = rollbackOf(record, deployed, ctx.state);

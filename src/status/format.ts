@@ -1,3 +1,5 @@
+import type { CanaryRecord } from "../canary/record.ts";
+import { formatAnalysis } from "../canary/format.ts";
 import type { DeployProgress, ServiceProgress, StepProgress, StepState } from "./deploy-progress.ts";
 
 /** Each state has a mark of its own, so the view reads without colour. */
@@ -30,6 +32,7 @@ function serviceLines(s: ServiceProgress, width: number): string[] {
     lines.push(`      ${step.step}: ${step.message ?? step.state}`);
   for (const step of s.steps.filter((x) => x.state === "running"))
     for (const line of step.lines) lines.push(`      ${step.step}: ${line}`);
+  if (s.canary) lines.push(...canaryLines(s.canary));
   if (s.rollback)
     lines.push(
       `      rollback to r${s.rollback.toRevision}: ${s.rollback.state}${s.rollback.message ? ` (${s.rollback.message})` : ""}`,
@@ -76,5 +79,19 @@ export function formatDeployProgress(progress: DeployProgress): string[] {
       .map(([state, mark]) => `${mark} ${state}`)
       .join("  ")}`,
   );
+  return lines;
+}
+
+/** A canary's state, then its last analysis with every check: the evidence so far. */
+function canaryLines(canary: CanaryRecord): string[] {
+  const step = Math.min(canary.at + 1, canary.steps.length);
+  const state =
+    canary.state === "paused" && canary.paused ? `paused (${canary.paused.reason})` : canary.state;
+  const lines = [
+    `      canary: ${state} at ${canary.weight}% (${canary.split.canary} canary, ${canary.split.stable} stable pods), step ${step} of ${canary.steps.length}; ${canary.analyses.length} analysis(es): ${canary.analyses.map((a) => a.result.verdict).join(", ") || "none yet"}`,
+  ];
+  if (canary.state === "paused" && canary.paused) lines.push(`      ${canary.paused.message}`);
+  const last = canary.analyses.at(-1);
+  if (last) lines.push(...formatAnalysis(last.result).map((l) => `      ${l}`));
   return lines;
 }

@@ -14,6 +14,7 @@ import {
   removeAuditIndices,
   removeExample,
   slipway,
+  slipwayUnpublished,
 } from "../support/deploy-project.ts";
 import { platform } from "../support/platform.ts";
 import { startSlipway, type RunningSlipway } from "../support/slipway-process.ts";
@@ -95,6 +96,10 @@ describe("a canary that waits for a person", () => {
     // Abort from the CLI: the canary goes, the stable version is whole, the release says why.
     const first = await pausedDeploy();
     expect(await canaryPods()).toBe(1);
+    // The lock is held across the pause: another deploy to the environment is refused, saying who.
+    const meanwhile = await slipwayUnpublished(project.config, "deploy", "auth", "--env", "dev", "--yes");
+    expect(meanwhile.code, meanwhile.stderr).toBe(5);
+    expect(meanwhile.stderr).toContain("another deploy holds the lock");
     const abort = await slipway(project.config, "abort", "auth", "--env", "dev", "--reason", "wrong build");
     expect(abort.code, `${abort.stdout}\n${abort.stderr}`).toBe(0);
     expect(await first.exited).toBe(6);

@@ -3,6 +3,8 @@
 // entry names the version that served it) and by the pods. The loop (test/support/traffic.ts)
 // sends logins to auth's ClusterIP, routed on this machine by kube-proxy, a new connection each,
 // bounded in count and time; each answer says which version gave it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
 import type { DeployEvent } from "../../src/procedure/events.ts";
@@ -74,11 +76,15 @@ function authVersion(version: string, steps: string, fault?: string): void {
     /\n {2}(rollout: [^\n]*\n {2})?calls: \{/,
     `\n  rollout: { canary: { steps: ${steps}, analysis: { minRequests: 20 } } },\n  calls: {`,
   );
-  project.edit(
-    "services/auth/service.ts",
-    /\n {6}(SLIPWAY_EXAMPLE_FAULT: [^\n]*\n {6})?LOG_LEVEL:/,
-    `\n      ${fault ? `SLIPWAY_EXAMPLE_FAULT: "${fault}",\n      ` : ""}LOG_LEVEL:`,
-  );
+  const definition = readFileSync(join(project.root, "services/auth/service.ts"), "utf8");
+  const faulty = definition.includes("SLIPWAY_EXAMPLE_FAULT");
+  if (fault && !faulty)
+    project.edit(
+      "services/auth/service.ts",
+      "      LOG_LEVEL:",
+      `      SLIPWAY_EXAMPLE_FAULT: "${fault}",\n      LOG_LEVEL:`,
+    );
+  if (!fault && faulty) project.edit("services/auth/service.ts", /\n {6}SLIPWAY_EXAMPLE_FAULT: [^\n]*/, "");
 }
 
 const stableDeployment = async () =>

@@ -103,6 +103,12 @@ describe("a canary SIGKILLed at each of its points", () => {
     const paused = await canaryRecord();
     expect(paused).toMatchObject({ at: 1, state: "paused", paused: { reason: "inconclusive" } });
     expect(paused?.analyses.map((a) => a.result.verdict)).toEqual(["inconclusive"]);
+    // What a person sees meanwhile: the step, the weight and the evidence so far.
+    const shown = await slipway(project.config, "status", "--env", "dev", "--deploy");
+    expect(shown.stdout).toMatch(
+      /canary: paused \(inconclusive\) at 50% \(1 canary, 1 stable pods\), step 2 of 3; 1 analysis\(es\): inconclusive/,
+    );
+    expect(shown.stdout).toContain("? canary 1.0.1 against 1.0.0");
 
     // 5. Run again: it waits in the same pause (its analysis is not run again), and a person
     // promotes it through the installed binary while it runs.
