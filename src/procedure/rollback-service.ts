@@ -10,6 +10,8 @@ import { ReleaseStore } from "../release/store.ts";
 import type { DeployEventSink } from "./events.ts";
 import { currentCommit, deployer } from "./identity.ts";
 import { DeployLock } from "./lock.ts";
+import { canaryDeploymentName } from "../canary/names.ts";
+import { removeCanary } from "../canary/tracks.ts";
 import { restoreRelease } from "./rollback.ts";
 import { checkWindows } from "../checks/gate/window.ts";
 import { breakGlassLine, type BreakGlass } from "../windows/break-glass.ts";
@@ -224,6 +226,7 @@ export async function rollbackService(req: RollbackRequest, sink: RollbackSink):
       }
       sink.note(`${service}: schema check: ${checks.at(-1)?.message ?? ""}`);
     }
+    await removeUnfinishedCanary(cluster, store, release, req, sink);
     sink.note(`${service}: rolling back to revision ${release.revision} (${release.version})`);
     const outcome = await restoreRelease(
       cluster,
@@ -279,4 +282,34 @@ export async function rollbackService(req: RollbackRequest, sink: RollbackSink):
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * A canary whose deploy did not finish (killed while paused, say) is removed before a rollback:
+ * going back leaves no pod of the new version behind the Service, and its release ends aborted,
+ * so nothing waits for a decision about it any more.
+ */
+async function removeUnfinishedCanary(
+  cluster: Cluster,
+  store: ReleaseStore,
+  target: ReleaseRecord,
+  req: RollbackRequest,
+  sink: RollbackSink,
+): Promise<void> {
+  const deployment = target.objects.find((o) => o.kind === "Deployment")?.metadata?.name;
+  const namespace = target.objects[0]?.metadata?.namespace ?? "default";
+  if (!deployment || !(await cluster.get("Deployment", canaryDeploymentName(deployment), namespace))) return;
+  sink.note(`${target.service}: removing the canary of a deploy that did not finish`);
+  await removeCanary(cluster, namespace, { service: target.service, deployment }, req.timeoutMs, req.signal);
+  const pending = (await store.summaries(target.service)).find((s) => s.status === "pending");
+  if (!pending) return;
+  const record = await store.get(target.service, pending.revision);
+  record.status = "failed";
+  record.finishedAt = new Date().toISOString();
+  record.description += " (its canary removed by a rollback)";
+  if (record.canary) {
+    record.canary.state = "aborted";
+    delete record.canary.paused;
+  }
+  await store.update(record);
 }

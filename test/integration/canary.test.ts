@@ -70,14 +70,16 @@ const shown = (traffic: TrafficResult): string =>
 
 /** Version `version` of auth, with a canary of these steps and, optionally, a fault. */
 function authVersion(version: string, steps: string, fault?: string): void {
+  const definition = (): string => readFileSync(join(project.root, "services/auth/service.ts"), "utf8");
   project.edit("services/auth/service.ts", /version: "[^"]+"/, `version: "${version}"`);
-  project.edit(
-    "services/auth/service.ts",
-    /\n {2}(rollout: [^\n]*\n {2})?calls: \{/,
-    `\n  rollout: { canary: { steps: ${steps}, analysis: { minRequests: 20 } } },\n  calls: {`,
-  );
-  const definition = readFileSync(join(project.root, "services/auth/service.ts"), "utf8");
-  const faulty = definition.includes("SLIPWAY_EXAMPLE_FAULT");
+  const rollout = `  rollout: { canary: { steps: ${steps}, analysis: { minRequests: 20 } } },`;
+  if (!definition().includes(rollout))
+    project.edit(
+      "services/auth/service.ts",
+      /\n( {2}rollout: [^\n]*\n)? {2}calls: \{/,
+      `\n${rollout}\n  calls: {`,
+    );
+  const faulty = definition().includes("SLIPWAY_EXAMPLE_FAULT");
   if (fault && !faulty)
     project.edit(
       "services/auth/service.ts",

@@ -157,4 +157,23 @@ describe("a canary SIGKILLed at each of its points", () => {
       ["promote", "checked by hand"],
     ]);
   }, 900_000);
+
+  it("a rollback while a killed canary waits removes the canary and ends its release", async () => {
+    project.edit("services/auth/service.ts", 'version: "1.0.1"', 'version: "1.0.2"');
+    project.edit("services/auth/service.ts", '{ analysis: "30s" }', '{ pause: "manual" }');
+    await publishDefinedVersions(project.config);
+    const killed = await deployKilledAt((e) => e.type === "canary-paused");
+    expect(killed.killed).toMatchObject({ reason: "manual" });
+    expect(await canaryReplicas()).toBe(1);
+    const rollback = await slipway(project.config, "rollback", "auth", "--env", "dev");
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stderr).toContain("removing the canary of a deploy that did not finish");
+    expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
+    const aborted = (await store.summaries("auth")).find((s) => s.version === "1.0.2");
+    expect(aborted).toMatchObject({ status: "failed", canary: { state: "aborted" } });
+    const stable = (await cluster.get("Deployment", "auth", project.namespace)) as {
+      spec?: { replicas?: number };
+    };
+    expect(stable.spec?.replicas).toBe(2);
+  }, 600_000);
 });
