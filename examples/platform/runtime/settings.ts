@@ -66,4 +66,5 @@ function lingerOf(value: string | undefined): number {
   return ms;
 }
 
-const targetUrl = (url: string | undefined): string | undefined => (url ? url.replace(/\/+$/, "") : undefined);
+const targetUrl = (url: string | undefined): string | undefined =>
+  url ? url.replace(/\/+$/, "") : undefined;
