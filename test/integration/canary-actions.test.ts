@@ -1,8 +1,10 @@
 // A person's promote and abort of a canary, from the CLI (the installed binary) and from the
-// dashboard, and the deploy guard while a canary waits. The canary step itself is not needed:
-// each test writes the state that step leaves (a pending release with a canary record, the
-// canary Deployment with no pods) and plays the deploy that runs it (holding the lock, taking
-// the decision) where one is needed.
+// dashboard: their refusals, their JSON document, --wait, and the deploy guard while a canary
+// waits. Each test writes the state the canary step leaves (a pending release with a canary
+// record, the canary Deployment with no pods); where a running deploy is needed, a STAND-IN plays
+// it (holding the lock, taking the decision), so a test can also be a deploy that does not take
+// it in time. The same actions against real canaries, taken by real deploys, are in
+// canary-pauses.test.ts and kill-canary.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -279,22 +281,6 @@ describe("slipway canary promote|abort, slipway promote SERVICE -e ENV, slipway 
       await store.update(record);
     }
   });
-
-  it("resumes the killed deploy itself when no deploy runs the canary any more", async () => {
-    // No lock holder: the deploy that ran the canary is gone. The command resumes revision 2 as
-    // `slipway deploy -e dev auth` would; without a canary step that deploy cannot take the
-    // decision (auth declares no canary), which it says (exit 1). With the canary step, the
-    // resumed step reads it at once (see the report of this change).
-    const r = await slipway("canary", "promote", "auth", "-e", "dev");
-    expect(r.stderr).toContain("no deploy runs it any more (the one that ran it was stopped): resuming it");
-    expect(r.stderr).toMatch(
-      /auth: resuming revision 2, interrupted after: gate, check-migrations, migrate, apply\n/,
-    );
-    expect((await store.summaries("auth")).find((s) => s.revision === 2)?.status).toBe("deployed");
-    expect(r.stderr).toContain("error: the resumed deploy of auth ended without taking the promote");
-    expect(r.code).toBe(1);
-    await clearDecision(cluster, ns, "auth-canary");
-  });
 });
 
 describe("the dashboard's canary actions", () => {
@@ -316,30 +302,7 @@ describe("the dashboard's canary actions", () => {
     return { page, csrf: /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? "" };
   };
 
-  it("confirms, then promotes with the person's identity; the deploy that runs it takes it", async () => {
-    // Revision 2 was resumed and deployed above: the canary is a newer pending revision.
-    const revision = ((await store.summaries("auth"))[0]?.revision ?? 0) + 1;
-    await canaryOfAuth(revision, 2, "paused");
-    const { page, csrf } = await tokenOf("/actions/canary/promote?env=dev&service=auth");
-    expect(page).toContain(`Revision ${revision} (`);
-    expect(page).toContain("step 3 of 4, paused: manual");
-    await withLiveDeploy(async (holder) => {
-      const answer = post("/actions/canary/promote", {
-        csrf,
-        env: "dev",
-        service: "auth",
-        reason: "ok from ui",
-      });
-      const taken = await takeDecision();
-      const res = await answer;
-      const text = await res.text();
-      expect(res.status, text).toBe(200);
-      expect(text).toContain(`taken by the deploy that runs it: ${holder}`);
-      expect(taken).toMatchObject({ action: "promote", step: 2, reason: "ok from ui", by: me });
-    });
-  });
-
-  it("refuses an abort without a reason (400) and a forged one (403); gives one with a reason", async () => {
+  it("refuses an abort without a reason (400) and a forged one (403)", async () => {
     const { csrf } = await tokenOf("/actions/canary/abort?env=dev&service=auth");
     const noReason = await post("/actions/canary/abort", { csrf, env: "dev", service: "auth" });
     expect(noReason.status).toBe(400);
@@ -352,33 +315,5 @@ describe("the dashboard's canary actions", () => {
     });
     expect(forged.status).toBe(403);
     expect(await readDecision(cluster, ns, "auth-canary")).toBeUndefined();
-    await withLiveDeploy(async () => {
-      const answer = post("/actions/canary/abort", {
-        csrf,
-        env: "dev",
-        service: "auth",
-        reason: "bad latency",
-      });
-      expect(await takeDecision()).toMatchObject({ action: "abort", reason: "bad latency" });
-      expect((await answer).status).toBe(200);
-    });
-  });
-
-  it("resumes the killed deploy itself when no deploy runs the canary any more", async () => {
-    const pending = (await store.summaries("auth")).find((s) => s.status === "pending");
-    expect(pending?.canary?.state).toBe("paused");
-    const { csrf } = await tokenOf("/actions/canary/promote?env=dev&service=auth");
-    const res = await post("/actions/canary/promote", { csrf, env: "dev", service: "auth" });
-    const text = await res.text();
-    // As in the CLI's case: the resumed deploy of auth (no canary declared) cannot take it.
-    expect(res.status, text).toBe(202);
-    expect(text).toContain("no deploy ran it any more: resumed here, and it has not taken the promote yet");
-    const resumed = await eventually(
-      () => store.summaries("auth"),
-      (all) => all.find((s) => s.revision === pending?.revision)?.status === "deployed",
-      `revision ${pending?.revision} deployed by the resumed deploy`,
-    );
-    expect(resumed.find((s) => s.revision === pending?.revision)?.deployedBy).toBe(me);
-    await clearDecision(cluster, ns, "auth-canary");
   });
 });

@@ -15,7 +15,8 @@ import {
   removeExample,
   slipway,
 } from "../support/deploy-project.ts";
-import { platform } from "../support/platform.ts";
+import { startDashboard } from "../support/dashboard.ts";
+import { eventually, platform } from "../support/platform.ts";
 import { startSlipway } from "../support/slipway-process.ts";
 
 const project = isolatedExample("kill-canary", { node: "simulated" });
@@ -175,5 +176,42 @@ describe("a canary SIGKILLed at each of its points", () => {
       spec?: { replicas?: number };
     };
     expect(stable.spec?.replicas).toBe(2);
+  }, 600_000);
+
+  it("with no deploy left to run it, abort from the dashboard and promote from the CLI resume it themselves", async () => {
+    project.edit("services/auth/service.ts", 'version: "1.0.2"', 'version: "1.0.3"');
+    await publishDefinedVersions(project.config);
+    // Killed while paused; the dashboard's abort finds no live deploy and resumes it to abort.
+    expect((await deployKilledAt((e) => e.type === "canary-paused")).killed).toBeDefined();
+    const dashboard = await startDashboard(project.config, "--env", "dev");
+    try {
+      const page = await (await fetch(`${dashboard.url}/actions/canary/abort?env=dev&service=auth`)).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+      const res = await fetch(`${dashboard.url}/actions/canary/abort`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: dashboard.url },
+        body: new URLSearchParams({ csrf, env: "dev", service: "auth", reason: "not today" }).toString(),
+        redirect: "manual",
+      });
+      expect(res.status, await res.text()).toBeLessThan(300);
+      const aborted = await eventually(
+        () => store.summaries("auth"),
+        (all) => all.find((s) => s.version === "1.0.3")?.status === "failed",
+        "the resumed deploy to abort the canary",
+      );
+      expect(aborted.find((s) => s.version === "1.0.3")?.canary?.state).toBe("aborted");
+      expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
+    } finally {
+      await dashboard.stop();
+    }
+
+    // Again, killed while paused; `slipway canary promote` resumes it and it finishes.
+    expect((await deployKilledAt((e) => e.type === "canary-paused")).killed).toBeDefined();
+    const promote = await slipway(project.config, "canary", "promote", "auth", "--env", "dev");
+    expect(promote.code, promote.stderr).toBe(0);
+    expect(promote.stderr).toContain("no deploy runs it any more");
+    const latest = (await store.summaries("auth"))[0];
+    expect(latest).toMatchObject({ version: "1.0.3", status: "deployed", canary: { state: "promoted" } });
+    expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
   }, 600_000);
 });
