@@ -100,7 +100,9 @@ async function attestedAlready(
   payload: Buffer,
   publicKey: KeyObject,
 ): Promise<boolean> {
-  for (const layer of layers) {
+  // Newest first: a republished image's statement is most often the one attested last, and
+  // each layer read is a registry request.
+  for (const layer of [...layers].reverse()) {
     if (layer.annotations?.[predicateTypeAnnotation] !== predicateType) continue;
     const envelope = parseEnvelope(await pusher.getBlob(path, layer.digest));
     if ("problem" in envelope) continue;
