@@ -77,6 +77,12 @@ const latestRecord = async () => {
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
   project.edit("services/auth/service.ts", /replicas: \(env\) => [^\n]*,/, "replicas: 2,");
+  // A smoke test: a canary's verification runs against the canary's own Service.
+  project.edit(
+    "services/auth/service.ts",
+    "\n  calls: {",
+    '\n  verify: { smoke: { args: ["--run-script", "smoke-test"] } },\n  calls: {',
+  );
   await publishDefinedVersions(project.config);
   const r = await slipway(project.config, ...deploy);
   expect(r.code, r.stderr).toBe(0);
@@ -96,6 +102,9 @@ describe("a canary that waits for a person", () => {
     // Abort from the CLI: the canary goes, the stable version is whole, the release says why.
     const first = await pausedDeploy();
     expect(await canaryPods()).toBe(1);
+    // Verified against the canary after its first weight: the smoke test called its Service.
+    expect(first.stdout()).toMatch(/smoke-test: auth 1\.0\.1 at http:\/\/auth-canary\./);
+    expect(first.stdout()).toContain("verified: smoke passed");
     // The lock is held across the pause: another deploy to the environment is refused, saying who.
     const meanwhile = await slipwayUnpublished(project.config, "deploy", "auth", "--env", "dev", "--yes");
     expect(meanwhile.code, meanwhile.stderr).toBe(5);
@@ -145,8 +154,8 @@ describe("a canary that waits for a person", () => {
     expect(await cluster.get("Deployment", "auth-canary", project.namespace)).toBeUndefined();
   }, 900_000);
 
-  it("too little traffic is inconclusive, never a pass: it pauses, and a person promotes it from the dashboard", async () => {
-    withSteps("1.0.2", '[{ weight: 50 }, { analysis: "30s" }, { weight: 100 }]');
+  it("too little traffic is inconclusive, never a pass: it pauses, and a person promotes it from the dashboard, then past a manual pause", async () => {
+    withSteps("1.0.2", '[{ weight: 50 }, { analysis: "30s" }, { pause: "manual" }, { weight: 100 }]');
     const running = await pausedDeploy();
     const paused = eventsOf(running.stdout()).find((e) => e.type === "canary-paused");
     expect(paused).toMatchObject({ reason: "inconclusive" });
@@ -155,6 +164,20 @@ describe("a canary that waits for a person", () => {
     console.log(`too little traffic: ${analysis?.type === "canary-analysis" ? analysis.summary : ""}`);
     const viaUi = await dashboardAction("promote", "looked at the logs");
     expect(viaUi.status, viaUi.text).toBe(200);
+    // Then the manual pause, promoted from the dashboard too.
+    await running.until(
+      (stdout) => eventsOf(stdout).filter((e) => e.type === "canary-paused").length === 2,
+      "stdout",
+    );
+    expect(
+      eventsOf(running.stdout())
+        .filter((e) => e.type === "canary-paused")
+        .at(-1),
+    ).toMatchObject({
+      reason: "manual",
+    });
+    const again = await dashboardAction("promote", "manual check done");
+    expect(again.status, again.text).toBe(200);
     expect(await running.exited, running.output()).toBe(0);
     const record = await latestRecord();
     expect(record).toMatchObject({ status: "deployed", version: "1.0.2", canary: { state: "promoted" } });
