@@ -1,3 +1,4 @@
+import type { CanaryStep } from "../definitions/rollout-strategy.ts";
 import type { AnalysisResult, Check, Verdict } from "./analysis.ts";
 
 /**
@@ -39,3 +40,11 @@ const ms = (value: number | null): string => (value === null ? "–" : `${+value
 /** UTC, to the second: the window as the audit index's @timestamp reads it. */
 // A record read back from the cluster carries the window as ISO strings, not Dates.
 const clock = (at: Date | string): string => `${new Date(at).toISOString().slice(11, 19)}Z`;
+
+/** A canary step in a few words: the plan, the progress lines and the dashboard say it alike. */
+export const canaryStepText = (step: CanaryStep): string =>
+  step.kind === "weight"
+    ? `weight ${step.weight}%`
+    : step.kind === "analysis"
+      ? `analysis ${step.window}`
+      : "pause for a person";

@@ -4,7 +4,7 @@
 // Each decision is taken by the real `slipway deploy` process that runs the canary.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
-import type { DeployEvent } from "../../src/procedure/events.ts";
+import { canaryPods, eventsOf, latestRecord } from "../support/canary.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import { startDashboard, type RunningDashboard } from "../support/dashboard.ts";
 import {
@@ -24,13 +24,6 @@ const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "--env", "dev", "--yes", "--timeout", "150s", "-o", "jsonl"];
 let dashboard: RunningDashboard;
-
-type Event = DeployEvent & { kind?: string };
-const eventsOf = (stdout: string): Event[] =>
-  stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Event);
 
 /** A deploy of auth in its own process, once it waits in a pause. */
 async function pausedDeploy(): Promise<RunningSlipway> {
@@ -65,15 +58,6 @@ async function dashboardAction(
   return { status: res.status, text: await res.text() };
 }
 
-const canaryPods = async (): Promise<number> =>
-  (await cluster.list("Pod", project.namespace, "app.kubernetes.io/name=auth,slipway.dev/track=canary")).items
-    .length;
-
-const latestRecord = async () => {
-  const latest = (await store.summaries("auth"))[0];
-  return latest ? store.get("auth", latest.revision) : undefined;
-};
-
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
   project.edit("services/auth/service.ts", /replicas: \(env\) => [^\n]*,/, "replicas: 2,");
@@ -101,7 +85,7 @@ describe("a canary that waits for a person", () => {
 
     // Abort from the CLI: the canary goes, the stable version is whole, the release says why.
     const first = await pausedDeploy();
-    expect(await canaryPods()).toBe(1);
+    expect(await canaryPods(cluster, project.namespace, "auth")).toBe(1);
     // Verified against the canary after its first weight: the smoke test called its Service.
     expect(first.stdout()).toMatch(/smoke-test: auth 1\.0\.1 at http:\/\/auth-canary\./);
     expect(first.stdout()).toContain("verified: smoke passed");
@@ -115,8 +99,8 @@ describe("a canary that waits for a person", () => {
     expect(eventsOf(first.stdout()).find((e) => e.type === "canary-aborted")).toMatchObject({
       reason: expect.stringContaining("wrong build"),
     });
-    expect(await canaryPods()).toBe(0);
-    const aborted = await latestRecord();
+    expect(await canaryPods(cluster, project.namespace, "auth")).toBe(0);
+    const aborted = await latestRecord(store, "auth");
     expect(aborted).toMatchObject({ status: "failed", canary: { state: "aborted" } });
     const stable = (await cluster.get("Deployment", "auth", project.namespace)) as {
       spec?: { replicas?: number };
@@ -132,8 +116,8 @@ describe("a canary that waits for a person", () => {
     const viaUi = await dashboardAction("abort", "seen enough");
     expect(viaUi.status, viaUi.text).toBe(200);
     expect(await second.exited).toBe(6);
-    expect(await canaryPods()).toBe(0);
-    expect((await latestRecord())?.canary?.decisions).toEqual([
+    expect(await canaryPods(cluster, project.namespace, "auth")).toBe(0);
+    expect((await latestRecord(store, "auth"))?.canary?.decisions).toEqual([
       expect.objectContaining({
         action: "abort",
         reason: "seen enough",
@@ -146,7 +130,7 @@ describe("a canary that waits for a person", () => {
     const promote = await slipway(project.config, "promote", "auth", "--env", "dev");
     expect(promote.code, `${promote.stdout}\n${promote.stderr}`).toBe(0);
     expect(await third.exited, third.output()).toBe(0);
-    expect(await latestRecord()).toMatchObject({
+    expect(await latestRecord(store, "auth")).toMatchObject({
       status: "deployed",
       version: "1.0.1",
       canary: { state: "promoted" },
@@ -179,7 +163,7 @@ describe("a canary that waits for a person", () => {
     const again = await dashboardAction("promote", "manual check done");
     expect(again.status, again.text).toBe(200);
     expect(await running.exited, running.output()).toBe(0);
-    const record = await latestRecord();
+    const record = await latestRecord(store, "auth");
     expect(record).toMatchObject({ status: "deployed", version: "1.0.2", canary: { state: "promoted" } });
     expect(record?.canary?.analyses.map((a) => a.result.verdict)).toEqual(["inconclusive"]);
   }, 600_000);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
-import type { DeployEvent } from "../../src/procedure/events.ts";
+import { canaryPods, eventsOf, latestRecord, type JsonlEvent } from "../support/canary.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
@@ -24,9 +24,7 @@ const project = isolatedExample("canary", { node: "real" });
 const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 
-type Event = DeployEvent & { kind?: string };
-
-async function deploy(): Promise<SlipwayResult & { text: string; events: Event[] }> {
+async function deploy(): Promise<SlipwayResult & { text: string; events: JsonlEvent[] }> {
   await publishDefinedVersions(project.config);
   const r = await runSlipway([
     "deploy",
@@ -43,11 +41,12 @@ async function deploy(): Promise<SlipwayResult & { text: string; events: Event[]
     "--kubeconfig",
     platform.kubeconfig,
   ]);
-  const events = r.stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Event);
-  return { ...r, text: `${r.stdout}\n${r.stderr}`, events };
+  return {
+    ...r,
+    text: `${r.stdout}
+${r.stderr}`,
+    events: eventsOf(r.stdout),
+  };
 }
 
 /** Logins to auth's ClusterIP: at most 4,000, 15 a second, for at most 4 minutes. */
@@ -95,15 +94,6 @@ const stableDeployment = async () =>
     metadata?: { annotations?: Record<string, string> };
   };
 
-const canaryPods = async (): Promise<number> =>
-  (await cluster.list("Pod", project.namespace, "app.kubernetes.io/name=auth,slipway.dev/track=canary")).items
-    .length;
-
-const latestRecord = async () => {
-  const latest = (await store.summaries("auth"))[0];
-  return latest ? store.get("auth", latest.revision) : undefined;
-};
-
 beforeAll(async () => {
   await provisionExampleDatabases(project.config, "dev");
   // Four replicas: a 25% canary is one pod beside three stable ones.
@@ -143,7 +133,7 @@ describe("a canary judged by the audit index and the pods, under traffic", () =>
       4,
       "1.0.1",
     ]);
-    const record = await latestRecord();
+    const record = await latestRecord(store, "auth");
     expect(record).toMatchObject({ status: "deployed", canary: { state: "promoted" } });
     expect(record?.canary?.analyses.map((a) => a.result.verdict)).toEqual(["pass", "pass"]);
     const first = record?.canary?.analyses[0]?.result.calls[0];
@@ -167,14 +157,14 @@ describe("a canary judged by the audit index and the pods, under traffic", () =>
     // Only the canary failed calls: every answer of the stable version was a 200.
     expect(Object.keys(traffic.byVersion["1.0.1"] ?? {})).toEqual(["200"]);
     expect(traffic.byVersion["1.0.2"]?.["500"]).toBeGreaterThan(0);
-    expect(await canaryPods()).toBe(0);
+    expect(await canaryPods(cluster, project.namespace, "auth")).toBe(0);
     const stable = await stableDeployment();
     expect([stable.spec?.replicas, stable.metadata?.annotations?.["slipway.dev/version"]]).toEqual([
       4,
       "1.0.1",
     ]);
     // The record keeps the evidence: the canary's 5xx against the stable version's none.
-    const record = await latestRecord();
+    const record = await latestRecord(store, "auth");
     expect(record).toMatchObject({ status: "failed", version: "1.0.2", canary: { state: "aborted" } });
     const call = record?.canary?.analyses[0]?.result.calls[0];
     console.log(
@@ -192,7 +182,7 @@ describe("a canary judged by the audit index and the pods, under traffic", () =>
     console.log(`retry: ${shown(retried)}`);
     expect(retry.code, retry.text).toBe(0);
     expect(retried.failed).toBe(0);
-    expect(await latestRecord()).toMatchObject({
+    expect(await latestRecord(store, "auth")).toMatchObject({
       status: "deployed",
       version: "1.0.3",
       canary: { state: "promoted" },

@@ -6,7 +6,7 @@
 // analysis is inconclusive and the canary pauses for a person, which is what the last kill needs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
-import type { DeployEvent } from "../../src/procedure/events.ts";
+import { eventsOf, type JsonlEvent } from "../support/canary.ts";
 import { ReleaseStore } from "../../src/release/store.ts";
 import {
   isolatedExample,
@@ -24,15 +24,10 @@ const cluster = Cluster.open("local", platform.kubeconfig);
 const store = new ReleaseStore(cluster, project.namespace);
 const deploy = ["deploy", "auth", "--env", "dev", "--yes", "--timeout", "60s", "-o", "jsonl"];
 
-type Event = DeployEvent & { kind?: string };
-const eventsOf = (stdout: string): Event[] =>
-  stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Event);
-
 /** Runs the deploy as its own process and SIGKILLs it at the first event `at` accepts. */
-async function deployKilledAt(at: (e: Event) => boolean): Promise<{ killed?: Event; events: Event[] }> {
+async function deployKilledAt(
+  at: (e: JsonlEvent) => boolean,
+): Promise<{ killed?: JsonlEvent; events: JsonlEvent[] }> {
   const running = startSlipway(project.config, ...deploy);
   const hit = await running
     .until((stdout) => eventsOf(stdout).some(at), "stdout")

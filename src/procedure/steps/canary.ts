@@ -2,6 +2,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { FailureEvidence } from "../../checks/rollout/evidence.ts";
 import { applyAll } from "../../clients/kubernetes/apply-objects.ts";
 import { waitForRollout } from "../../clients/kubernetes/wait-rollout.ts";
+import { canaryStepText } from "../../canary/format.ts";
 import { canaryDeploymentName } from "../../canary/names.ts";
 import { clearDecision, readDecision } from "../../canary/decision.ts";
 import type { CanaryDecision, CanaryRecord } from "../../canary/record.ts";
@@ -9,7 +10,6 @@ import { canaryService, canaryUrl } from "../../canary/render.ts";
 import { runAnalysis } from "../../canary/run-analysis.ts";
 import { applyCanary, removeCanary, scaleStable } from "../../canary/tracks.ts";
 import { actualWeight, replicaSplit } from "../../canary/weights.ts";
-import type { CanaryStep } from "../../definitions/rollout-strategy.ts";
 import { canaryOf, type RolloutPlan } from "../../plan/rollout-plan.ts";
 import { labelSafe } from "../../render/labels.ts";
 import { sleep } from "../../util/sleep.ts";
@@ -20,13 +20,6 @@ type Canary = Extract<RolloutPlan, { kind: "canary" }>;
 
 /** How often a paused canary asks whether a person has decided. */
 const decisionPollMs = 2000;
-
-const stepText = (step: CanaryStep): string =>
-  step.kind === "weight"
-    ? `weight ${step.weight}%`
-    : step.kind === "analysis"
-      ? `analysis ${step.window}`
-      : "pause for a person";
 
 /**
  * The new version beside the stable one, its share of the replicas rising step by step: each
@@ -46,7 +39,7 @@ export const canary: Step = {
     if (!c) return "";
     const splits = [...c.splits];
     const steps = c.steps.map((s) => {
-      if (s.kind !== "weight") return stepText(s);
+      if (s.kind !== "weight") return canaryStepText(s);
       const split = splits.shift();
       return split && s.weight < 100
         ? `weight ${s.weight}% (${split.canary} canary, ${split.stable} stable pods)`
@@ -124,7 +117,7 @@ class CanaryRun {
         const given = await this.decision();
         if (given?.action === "abort") return this.abort(given);
       }
-      run.progress(`step ${record.at + 1} of ${record.steps.length}: ${stepText(step)}`);
+      run.progress(`step ${record.at + 1} of ${record.steps.length}: ${canaryStepText(step)}`);
       const outcome = pausedHere
         ? await this.pause(pausedHere.reason, pausedHere.message)
         : step.kind === "weight"

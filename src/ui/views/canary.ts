@@ -1,5 +1,6 @@
 import type { AnalysisResult, CallVerdict, Check, Verdict } from "../../canary/analysis.ts";
 import type { CanaryRecord, CanaryState, CanarySummary } from "../../canary/record.ts";
+import { canaryStepText } from "../../canary/format.ts";
 import type { CanaryStep } from "../../definitions/rollout-strategy.ts";
 import { each, html, type Html } from "../html.ts";
 
@@ -43,13 +44,6 @@ export function canaryBadge(summary: CanarySummary): Html {
     <span class="state ${stateClass[summary.state]}">${stateIcon[summary.state]} ${text}</span></span
   >`;
 }
-
-const stepLabel = (step: CanaryStep): string =>
-  step.kind === "weight"
-    ? `weight ${step.weight}%`
-    : step.kind === "analysis"
-      ? `analysis ${step.window}`
-      : "pause";
 
 const mark: Readonly<Record<Verdict, string>> = { pass: "✓", fail: "✗", inconclusive: "?" };
 const verdictClass: Readonly<Record<Verdict, string>> = {
@@ -110,7 +104,7 @@ const reasons = (result: AnalysisResult): { where: string; check: Check }[] => [
 
 function analysisView(step: number, steps: readonly CanaryStep[], result: AnalysisResult): Html {
   const notPassed = reasons(result).filter((r) => r.check.verdict !== "pass");
-  const label = steps[step] ? stepLabel(steps[step]) : "analysis";
+  const label = steps[step] ? canaryStepText(steps[step]) : "analysis";
   return html`<div class="analysis" data-analysis="${step}" data-verdict="${result.verdict}">
     <h4>
       ${verdictView(result.verdict)} step ${step + 1}, ${label}: canary ${result.canaryVersion} against
@@ -216,7 +210,7 @@ export function canarySection(canary: CanaryRecord, actions?: Html | ""): Html {
             class="step ${i < canary.at ? "done" : i === canary.at ? (canary.state === "aborted" ? "failed" : "running") : "pending"}"
             ${i === canary.at ? html`aria-current="step"` : ""}
           >
-            <span class="name">${i + 1}. ${stepLabel(s)}</span>
+            <span class="name">${i + 1}. ${canaryStepText(s)}</span>
           </li>`,
       )}
     </ol>
