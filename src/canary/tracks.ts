@@ -70,7 +70,11 @@ export async function removeCanary(
   signal?: AbortSignal,
 ): Promise<boolean> {
   const name = canaryDeploymentName(names.deployment);
-  const exists = await cluster.get("Deployment", name, namespace);
+  const [exists, service] = await Promise.all([
+    cluster.get("Deployment", name, namespace),
+    cluster.get("Service", name, namespace),
+  ]);
+  if (!exists && !service) return true;
   if (exists)
     await cluster.request({
       method: "PATCH",
@@ -87,6 +91,6 @@ export async function removeCanary(
     left = await trackPods(cluster, namespace, names.service, "canary", signal);
   }
   if (exists) await cluster.delete("Deployment", name, namespace);
-  await cluster.delete("Service", name, namespace);
+  if (service) await cluster.delete("Service", name, namespace);
   return left.length === 0;
 }
