@@ -47,7 +47,7 @@ export async function beginRelease(
     pending.status = "failed";
     pending.finishedAt = new Date().toISOString();
     pending.description += " (interrupted; superseded by a newer deploy)";
-    // Its canary, if it had one, is removed by the newer deploy (its canary or its rollout).
+    // Its canary, if it had one, is removed when the newer deploy's canary starts.
     if (pending.canary) {
       pending.canary.state = "aborted";
       delete pending.canary.paused;

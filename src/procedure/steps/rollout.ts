@@ -1,5 +1,4 @@
 import { waitForRollout } from "../../clients/kubernetes/wait-rollout.ts";
-import { removeCanary } from "../../canary/tracks.ts";
 import { canaryOf } from "../../plan/rollout-plan.ts";
 import { labelSafe } from "../../render/labels.ts";
 import { failedStep, succeeded, type Step } from "../step.ts";
@@ -15,14 +14,6 @@ export const rollout: Step = {
   async run(run) {
     const deployment = run.plan.rendered.find((o) => o.kind === "Deployment");
     const started = Date.now();
-    // A canary an earlier, unfinished deploy left never serves beside a plain rollout.
-    await removeCanary(
-      run.cluster,
-      run.env.cluster.namespace,
-      { service: run.plan.service, deployment: deployment?.metadata?.name ?? run.plan.service },
-      run.options.timeoutMs,
-      run.options.signal,
-    );
     const verdict = await waitForRollout(run.cluster, {
       namespace: run.env.cluster.namespace,
       service: run.plan.service,
