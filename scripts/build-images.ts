@@ -247,7 +247,7 @@ export async function buildExampleImages(
         tests: run
           ? { passed: run.passed, failed: run.failed, skipped: run.skipped }
           : { passed: 0, failed: 0, skipped: 0 },
-        ...(run ? { report: run.report } : {}),
+        ...(run ? { report: run.output } : {}),
         parameters: { service: spec.name, version: spec.version },
       },
       await signing,

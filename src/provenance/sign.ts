@@ -100,9 +100,7 @@ async function attestedAlready(
   payload: Buffer,
   publicKey: KeyObject,
 ): Promise<boolean> {
-  // Newest first: a republished image's statement is most often the one attested last, and
-  // each layer read is a registry request.
-  for (const layer of [...layers].reverse()) {
+  for (const layer of layers) {
     if (layer.annotations?.[predicateTypeAnnotation] !== predicateType) continue;
     const envelope = parseEnvelope(await pusher.getBlob(path, layer.digest));
     if ("problem" in envelope) continue;

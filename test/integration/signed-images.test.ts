@@ -7,12 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildAndPushImage,
-  buildExampleImages,
-  reportBuild,
-  type BuiltImage,
-} from "../../scripts/build-images.ts";
+import { buildAndPushImage, reportBuild, type BuiltImage } from "../../scripts/build-images.ts";
 import { platformPusher, signAndAttest, splitReference, type BuildFacts } from "../../scripts/images/sign.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { Cluster } from "../../src/clients/kubernetes/cluster.ts";
@@ -237,23 +232,6 @@ describe("signed images and signed test results, verified before every deploy", 
     expect((await client.imageManifest(path, signatureTag(image.digest))).layers).toHaveLength(1);
     expect((await client.imageManifest(path, attestationTag(image.digest))).layers).toHaveLength(3);
     expect((await plan()).code).toBe(0);
-  });
-
-  it("the example's CI publishing a version again, its tests run again, leaves the image's tags as they were", async () => {
-    defineAuthVersion(`9.9.0-${run}`);
-    const onlyAuth = (service: string): boolean => service !== "auth";
-    const [image] = await buildExampleImages(project.config, "dev", onlyAuth);
-    if (!image) throw new Error("the example's CI published no auth image");
-    const { path } = splitReference(image.reference);
-    const client = RegistryClient.fromEnvironment(platform.registry, { insecure: true });
-    const attestations = async (): Promise<number> =>
-      (await client.imageManifest(path, attestationTag(image.digest))).layers.length;
-    expect(await attestations()).toBe(2);
-    // The tests take another time; the statement of their results is the same one.
-    const [again] = await buildExampleImages(project.config, "dev", onlyAuth);
-    expect(again?.digest).toBe(image.digest);
-    expect(await attestations()).toBe(2);
-    expect((await client.imageManifest(path, signatureTag(image.digest))).layers).toHaveLength(1);
   });
 
   it("refuses a signature by a key the environment does not trust", async () => {
