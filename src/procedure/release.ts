@@ -43,17 +43,8 @@ export async function beginRelease(
   const withPrevious = previous ? { previous } : {};
   if (pending && pending.objectsHash === plan.objectsHash)
     return { release: pending, ...withPrevious, resumedAfter: doneSteps(pending.steps) };
-  if (pending) {
-    pending.status = "failed";
-    pending.finishedAt = new Date().toISOString();
-    pending.description += " (interrupted; superseded by a newer deploy)";
-    // Its canary, if it had one, is removed when the newer deploy's canary starts.
-    if (pending.canary) {
-      pending.canary.state = "aborted";
-      delete pending.canary.paused;
-    }
-    await store.update(pending);
-  }
+  // Its canary, if it had one, is removed when the newer deploy's canary starts.
+  if (pending) await endUnfinished(store, pending, "interrupted; superseded by a newer deploy");
   const digest = options.digests?.get(plan.service);
   const skipped = options.skippedCi
     ? `CI check skipped by ${options.deployedBy}: ${options.skippedCi.reason}`
@@ -113,4 +104,16 @@ export async function closeRelease(
     await store.update(previous);
   }
   await store.trim(release.service);
+}
+
+/** A pending release that will not be finished: failed, saying why, its canary (if any) aborted. */
+export async function endUnfinished(store: ReleaseStore, release: ReleaseRecord, why: string): Promise<void> {
+  release.status = "failed";
+  release.finishedAt = new Date().toISOString();
+  release.description += ` (${why})`;
+  if (release.canary) {
+    release.canary.state = "aborted";
+    delete release.canary.paused;
+  }
+  await store.update(release);
 }

@@ -12,6 +12,7 @@ import { currentCommit, deployer } from "./identity.ts";
 import { DeployLock } from "./lock.ts";
 import { canaryDeploymentName } from "../canary/names.ts";
 import { removeCanary } from "../canary/tracks.ts";
+import { endUnfinished } from "./release.ts";
 import { restoreRelease } from "./rollback.ts";
 import { checkWindows } from "../checks/gate/window.ts";
 import { breakGlassLine, type BreakGlass } from "../windows/break-glass.ts";
@@ -303,13 +304,9 @@ async function removeUnfinishedCanary(
   await removeCanary(cluster, namespace, { service: target.service, deployment }, req.timeoutMs, req.signal);
   const pending = (await store.summaries(target.service)).find((s) => s.status === "pending");
   if (!pending) return;
-  const record = await store.get(target.service, pending.revision);
-  record.status = "failed";
-  record.finishedAt = new Date().toISOString();
-  record.description += " (its canary removed by a rollback)";
-  if (record.canary) {
-    record.canary.state = "aborted";
-    delete record.canary.paused;
-  }
-  await store.update(record);
+  await endUnfinished(
+    store,
+    await store.get(target.service, pending.revision),
+    "its canary removed by a rollback",
+  );
 }
