@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command("env")
     .description(
-      "print shell exports to reach the platform (KUBECONFIG: contexts local, k3s, rancher); no secrets",
+      "print shell exports to reach the platform (KUBECONFIG: contexts local, k3s, rancher, edge); no secrets",
     )
     .action(() => {
       const p = loadPlatform();
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(
       new Option(
         "--context <context>",
-        "the cluster to mint it on: local or k3s (the first), rancher (the second)",
+        "the cluster to mint it on: local or k3s (the first), rancher (the second), edge (the third)",
       )
         .choices([...adminContexts])
         .default("local"),

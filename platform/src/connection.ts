@@ -26,7 +26,7 @@ export interface PlatformConnection {
   readonly context: string;
   readonly apiserver: string;
   readonly caCert: string;
-  /** `local` and `k3s`: the first control plane; `rancher`: the second, an independent cluster. */
+  /** `local` and `k3s`: the first control plane; `rancher` and `edge`: the second and third, independent clusters. */
   readonly clusters: Readonly<Record<AdminContext, ClusterConnection>>;
   readonly registry: string;
   readonly postgres: { readonly host: string; readonly port: number };

@@ -4,7 +4,7 @@ import type { Layout } from "./layout.ts";
 
 /**
  * An admin identity of the local platform, through the official client: context `local`
- * (or `k3s`, the same cluster) for the first control plane, `rancher` for the second.
+ * (or `k3s`, the same cluster) for the first control plane, `rancher` for the second, `edge` for the third.
  */
 export function adminKubeConfig(layout: Layout, context: string = contextName): KubeConfig {
   const kc = new KubeConfig();

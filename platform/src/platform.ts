@@ -98,7 +98,7 @@ async function upLocked(layout: Layout, progress: Progress, options: UpOptions):
   );
   // The real node's bridge is the address pods reach PostgreSQL and Elasticsearch on: first.
   if (parts.some((part) => part.name === containerdPartName)) ensureNodeNetwork();
-  // The second control plane's CA and keys; the first plane's are the context's `pki`.
+  // The other control planes' CAs and keys; the first plane's are the context's `pki`.
   for (const plane of controlPlanes) if (plane.name !== "local") ensurePki(layout, plane.name);
   const ctx: PartContext = {
     layout,

@@ -11,8 +11,8 @@ export interface PlatformSecrets extends ControlPlaneTokens {
   readonly registryPassword: string;
   readonly postgresUser: string;
   readonly postgresPassword: string;
-  /** The second control plane's own tokens (`rancher/secrets.json`); absent until an `up` made them. */
-  readonly rancher?: ControlPlaneTokens;
+  /** The other control planes' own tokens (`rancher/secrets.json`, `edge/secrets.json`); absent until an `up` made them. */
+  readonly planes?: Readonly<Partial<Record<Exclude<ClusterName, "local">, ControlPlaneTokens>>>;
 }
 
 export interface Pki {
@@ -34,7 +34,8 @@ const controlPlaneTokens = (): ControlPlaneTokens => ({
 });
 
 export const secretsPath = (layout: Layout): string => join(layout.stateDir, "secrets.json");
-const rancherSecretsPath = (layout: Layout): string => join(layout.stateDir, "rancher", "secrets.json");
+const otherPlanes = ["rancher", "edge"] as const satisfies readonly Exclude<ClusterName, "local">[];
+const planeSecretsPath = (layout: Layout, plane: string): string => join(layout.stateDir, plane, "secrets.json");
 
 /**
  * Reads a credentials file, creating it first if there is none. Created whole under a
@@ -64,17 +65,23 @@ export function ensureSecrets(layout: Layout): PlatformSecrets {
     postgresUser: "postgres",
     postgresPassword: token(),
   }));
-  return { ...secrets, rancher: readOrCreate(rancherSecretsPath(layout), controlPlaneTokens) };
+  const planes = Object.fromEntries(
+    otherPlanes.map((plane) => [plane, readOrCreate(planeSecretsPath(layout, plane), controlPlaneTokens)]),
+  );
+  return { ...secrets, planes };
 }
 
 export function readSecrets(layout: Layout): PlatformSecrets | undefined {
   const path = secretsPath(layout);
   if (!existsSync(path)) return undefined;
   const secrets = JSON.parse(readFileSync(path, "utf8")) as PlatformSecrets;
-  const rancher = rancherSecretsPath(layout);
-  return existsSync(rancher)
-    ? { ...secrets, rancher: JSON.parse(readFileSync(rancher, "utf8")) as ControlPlaneTokens }
-    : secrets;
+  const planes = Object.fromEntries(
+    otherPlanes.flatMap((plane) => {
+      const path = planeSecretsPath(layout, plane);
+      return existsSync(path) ? [[plane, JSON.parse(readFileSync(path, "utf8")) as ControlPlaneTokens]] : [];
+    }),
+  );
+  return { ...secrets, planes };
 }
 
 /**

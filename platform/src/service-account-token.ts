@@ -14,7 +14,7 @@ export interface NamespaceTokenRequest {
   readonly role?: V1Role;
   readonly expirationSeconds?: number;
   readonly layout?: Layout;
-  /** The admin context to mint it on: `local` (default) or `k3s` (the first cluster), `rancher` (the second). */
+  /** The admin context to mint it on: `local` (default) or `k3s` (the first cluster), `rancher` (the second), `edge` (the third). */
   readonly context?: AdminContext;
   /** Context name in the returned kubeconfig (default `<namespace>-<serviceAccount>`). */
   readonly contextName?: string;

@@ -45,6 +45,15 @@ export const ports = {
     scheduler: 26260,
     kwok: 26248,
   },
+  /** The third control plane (context `edge`): ports between and beside the others'. */
+  edge: {
+    etcdClient: 23792,
+    etcdPeer: 23802,
+    apiserver: 26445,
+    controllerManager: 26254,
+    scheduler: 26255,
+    kwok: 26252,
+  },
 } as const;
 
 export const host = "127.0.0.1";

@@ -169,7 +169,7 @@ describe("a part whose program is missing", () => {
       expect(error.message).toContain(
         "registry: htpasswd is missing (not found or not executable) (apt-get install apache2-utils (scripts/setup.sh installs it))",
       );
-      expect(error.message).toContain("kwok, rancher/kwok: go is missing");
+      expect(error.message).toContain("kwok, rancher/kwok, edge/kwok: go is missing");
     });
 
     it("say how a missing Go-built binary is built again", async () => {
@@ -185,7 +185,7 @@ describe("a part whose program is missing", () => {
       expect(error).toBeInstanceOf(PlatformError);
       expect(error.render()).toBe(
         [
-          "kube-apiserver, rancher/kube-apiserver: /nonexistent/kube-apiserver is missing (not found or not executable); nothing was started",
+          "kube-apiserver, rancher/kube-apiserver, edge/kube-apiserver: /nonexistent/kube-apiserver is missing (not found or not executable); nothing was started",
           "  hint: `npm run platform -- up` builds it from platform/go/kubernetes into the cache (a missing binary is built again)",
         ].join("\n"),
       );

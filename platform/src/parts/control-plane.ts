@@ -3,8 +3,11 @@ import type { Layout } from "../layout.ts";
 import type { Pki, PlatformSecrets } from "../secrets.ts";
 import { host, ports } from "../versions.ts";
 
-/** The two independent Kubernetes control planes: `local` (contexts local, k3s) and `rancher`. */
-export type ClusterName = "local" | "rancher";
+/**
+ * The three independent Kubernetes control planes: `local` (contexts local, k3s), `rancher`, and
+ * `edge` (a third site, so a fleet environment can deploy in waves across three clusters).
+ */
+export type ClusterName = "local" | "rancher" | "edge";
 
 /** The static tokens of one control plane's identities. */
 export interface ControlPlaneTokens {
@@ -16,7 +19,7 @@ export interface ControlPlaneTokens {
 
 /**
  * One Kubernetes control plane: etcd, kube-apiserver, controller-manager, scheduler and KWOK.
- * Both planes run the same binaries; each has its own data, ports, CA and tokens, so
+ * Every plane runs the same binaries; each has its own data, ports, CA and tokens, so
  * nothing issued by one is accepted by the other.
  */
 export interface ControlPlane {
@@ -64,10 +67,24 @@ export const rancherPlane = {
   defaultStorageClass: "longhorn",
 } as const satisfies ControlPlane;
 
-export const controlPlanes: readonly ControlPlane[] = [localPlane, rancherPlane];
+export const edgePlane = {
+  name: "edge",
+  contexts: ["edge"],
+  partPrefix: "edge/",
+  ports: ports.edge,
+  apiserverUrl: `https://${host}:${ports.edge.apiserver}`,
+  adminUser: "edge-admin",
+  nodeNames: ["edge-node-1", "edge-node-2"] as const,
+  defaultStorageClass: "local-path",
+} as const satisfies ControlPlane;
 
-/** The admin kubeconfig's contexts: `local` and `k3s` (first plane), `rancher` (second). */
-export type AdminContext = (typeof localPlane.contexts)[number] | (typeof rancherPlane.contexts)[number];
+export const controlPlanes: readonly ControlPlane[] = [localPlane, rancherPlane, edgePlane];
+
+/** The admin kubeconfig's contexts: `local` and `k3s` (first plane), `rancher` (second), `edge` (third). */
+export type AdminContext =
+  | (typeof localPlane.contexts)[number]
+  | (typeof rancherPlane.contexts)[number]
+  | (typeof edgePlane.contexts)[number];
 
 /** Every context of the admin kubeconfig. */
 export const adminContexts: readonly string[] = controlPlanes.flatMap((plane) => plane.contexts);
@@ -100,7 +117,7 @@ export const planePki = (ctx: { readonly layout: Layout; readonly pki: Pki }, pl
 
 export function planeTokens(secrets: PlatformSecrets, plane: ControlPlane): ControlPlaneTokens {
   if (plane.name === "local") return secrets;
-  const tokens = secrets[plane.name];
+  const tokens = secrets.planes?.[plane.name];
   if (!tokens) {
     throw new Error(`no credentials for the ${plane.name} control plane yet; run: npm run platform -- up`);
   }

@@ -26,7 +26,7 @@ export function etcdPart(plane: ControlPlane): Part {
       const dataDir = `--data-dir=${join(partDir(ctx.layout, name), "data")}`;
       return {
         executable: requireBinaries(ctx).etcd,
-        // Both planes run the same binary: a live PID is ours only if it has our data folder.
+        // Every plane runs the same binary: a live PID is ours only if it has our data folder.
         marker: dataDir,
         args: [
           `--name=${member}`,

@@ -1,4 +1,4 @@
-import { localPlane, rancherPlane, type ControlPlane } from "./control-plane.ts";
+import { edgePlane, localPlane, rancherPlane, type ControlPlane } from "./control-plane.ts";
 import { etcdPart } from "./etcd.ts";
 import { kubeApiserverPart } from "./kube-apiserver.ts";
 import { kubeControllerManagerPart, kubeSchedulerPart } from "./kube-controllers.ts";
@@ -23,12 +23,13 @@ export const controlPlaneParts = (plane: ControlPlane): Part[] => [
 /**
  * Every part, in an order that respects `dependsOn` (used as is for `down`, reversed):
  * the first control plane (contexts local, k3s), the second (`rancher/...`, context rancher),
- * then the shared services.
+ * the third (`edge/...`, context edge), then the shared services.
  */
 export const allParts: readonly Part[] = [
   ...controlPlaneParts(localPlane),
   ...realNodeParts,
   ...controlPlaneParts(rancherPlane),
+  ...controlPlaneParts(edgePlane),
   registry,
   postgres,
   elasticsearch,

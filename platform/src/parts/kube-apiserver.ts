@@ -35,7 +35,7 @@ export function kubeApiserverPart(plane: ControlPlane): Part {
       const kubeletClient = kubeletClientCertPaths(pki);
       return {
         executable: requireBinaries(ctx).kubeApiserver,
-        // Both planes run the same binary: a live PID is ours only if it reads our token file.
+        // Every plane runs the same binary: a live PID is ours only if it reads our token file.
         marker: tokenFile,
         args: [
           `--etcd-servers=http://${host}:${plane.ports.etcdClient}`,

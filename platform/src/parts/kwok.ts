@@ -96,7 +96,7 @@ export function kwokPart(plane: ControlPlane): Part {
       const kubeconfig = `--kubeconfig=${componentKubeconfigPath(ctx, name)}`;
       return {
         executable: requireBinaries(ctx).kwok,
-        // Both planes run the same binary: a live PID is ours only if it uses our kubeconfig.
+        // Every plane runs the same binary: a live PID is ours only if it uses our kubeconfig.
         marker: kubeconfig,
         args: [
           kubeconfig,
