@@ -35,7 +35,8 @@ const controlPlaneTokens = (): ControlPlaneTokens => ({
 
 export const secretsPath = (layout: Layout): string => join(layout.stateDir, "secrets.json");
 const otherPlanes = ["rancher", "edge"] as const satisfies readonly Exclude<ClusterName, "local">[];
-const planeSecretsPath = (layout: Layout, plane: string): string => join(layout.stateDir, plane, "secrets.json");
+const planeSecretsPath = (layout: Layout, plane: string): string =>
+  join(layout.stateDir, plane, "secrets.json");
 
 /**
  * Reads a credentials file, creating it first if there is none. Created whole under a

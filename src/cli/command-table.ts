@@ -209,7 +209,7 @@ export function commandNamed(name: string | undefined): CommandEntry | undefined
 }
 
 /** Global options that take a value: the word after them is that value, not the command. */
-const valued = new Set(["-c", "--config", "--kubeconfig"]);
+const valued = new Set(["-c", "--config", "--kubeconfig", "--cluster"]);
 
 /**
  * The top-level command a command line runs, found as commander will find it: the first word

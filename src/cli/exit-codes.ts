@@ -15,4 +15,6 @@ export const ExitCode = {
   lockHeld: 5,
   /** deploy: a service failed from its rollout on and was rolled back by itself. */
   rolledBack: 6,
+  /** deploy of a fleet: every wave ran, but a cluster failed within its wave's failure budget. */
+  partial: 7,
 } as const;

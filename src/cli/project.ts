@@ -1,3 +1,4 @@
+import { placeOnFleetCluster } from "../fleet/member.ts";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadProject, type LoadOptions } from "../definitions/load.ts";
@@ -47,6 +48,39 @@ export function environmentNamed(project: ProjectModel, name: string): Environme
       `environments: ${project.environments.map((e) => e.name).join(", ")}`,
     );
   return env;
+}
+
+/**
+ * The environment on the cluster --cluster names. A fleet without --cluster is refused unless
+ * the command acts on the whole fleet; --cluster on a single-cluster environment is refused.
+ */
+export function onChosenCluster(
+  env: EnvironmentModel,
+  cluster: string | undefined,
+  fleet: "whole" | "one-cluster",
+): EnvironmentModel {
+  if (!env.fleet) {
+    if (cluster !== undefined)
+      throw new UsageError(
+        `environment "${env.name}" runs on one cluster (${env.cluster.context}/${env.cluster.namespace}): --cluster names a cluster of a fleet`,
+        "leave --cluster out",
+      );
+    return env;
+  }
+  const names = env.fleet.clusters.map((c) => c.name);
+  if (cluster === undefined) {
+    if (fleet === "whole") return env;
+    throw new UsageError(
+      `environment "${env.name}" is a fleet of ${names.length} clusters (${names.join(", ")}): this command acts on one`,
+      `name it: --cluster ${names[0]}`,
+    );
+  }
+  if (!names.includes(cluster))
+    throw new UsageError(
+      `no cluster "${cluster}" in environment "${env.name}"`,
+      `clusters: ${names.join(", ")}`,
+    );
+  return placeOnFleetCluster({ ...env, fleet: env.fleet }, cluster);
 }
 
 export function checkServiceNames(project: ProjectModel, env: string, names: readonly string[]): void {

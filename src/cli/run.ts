@@ -21,6 +21,10 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       "the project's slipway.config.ts (default: found from the working folder up)",
     )
     .option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
+    .option(
+      "--cluster <name>",
+      "in a fleet environment (`clusters`), the one cluster to act on (deploy: that cluster alone, outside the waves)",
+    )
     // The libraries' versions are read from their package files only when asked for.
     .version(
       argv.includes("-V") || argv.includes("--version") ? versionText() : "",

@@ -1,5 +1,5 @@
 import type { ParameterValue } from "./parameters.ts";
-import type { ResolvedEnvironment } from "./schema/environment.ts";
+import type { ClusterPlacement, ResolvedEnvironment } from "./schema/environment.ts";
 import type { ResolvedService } from "./schema/service.ts";
 
 /** A JSON Schema document, as the user wrote it. */
@@ -36,12 +36,44 @@ export interface ServiceModel {
   readonly queryFile?: string;
 }
 
-export interface EnvironmentModel extends ResolvedEnvironment {
+export interface EnvironmentModel extends Omit<ResolvedEnvironment, "cluster" | "clusters" | "waves"> {
+  /** Where it runs; in a fleet, the cluster this model is (`member`), its first cluster until one is chosen. */
+  readonly cluster: ClusterPlacement;
   /** Ingress and storage classes after the cluster flavour's defaults. */
   readonly ingressClass: string;
   readonly storageClass: string;
   /** Its deploy windows: the project's, then its own. */
   readonly windows?: ResolvedEnvironment["windows"];
+  /** A fleet: the clusters it runs on and the waves they are deployed in (src/fleet). */
+  readonly fleet?: FleetModel;
+  /** The fleet cluster this model is placed on (`prod` on `eu-2`), once one is chosen. */
+  readonly member?: string;
+}
+
+/** One cluster of a fleet, with the environment's settings it overrides already merged. */
+export interface FleetClusterModel {
+  readonly name: string;
+  readonly cluster: ClusterPlacement;
+  readonly registry: ResolvedEnvironment["registry"];
+  readonly databases?: ResolvedEnvironment["databases"];
+  readonly search?: ResolvedEnvironment["search"];
+  readonly ingressClass: string;
+  readonly storageClass: string;
+}
+
+export interface FleetWaveModel {
+  /** Its clusters' names, in the order declared. */
+  readonly clusters: readonly string[];
+  /** How long it is watched, healthy, before the next wave starts (0: not baked). */
+  readonly bakeMs: number;
+  readonly maxParallel: number;
+  /** Clusters of the wave that may fail with the line still going on. */
+  readonly failureBudget: number;
+}
+
+export interface FleetModel {
+  readonly clusters: readonly FleetClusterModel[];
+  readonly waves: readonly FleetWaveModel[];
 }
 
 export interface ProjectModel {

@@ -92,12 +92,9 @@ export function importProject(
       `${objects.length} object(s) say app.kubernetes.io/managed-by=${manager} (${objects.slice(0, 3).join(", ")}${objects.length > 3 ? ", ..." : ""}): a deploy relabels them as Slipway's; stop managing them with ${manager} then (removing its release would delete them)`,
     );
   const registry = chooseRegistry(live.objects);
-  const environment: ResolvedEnvironment = {
-    name: options.environment,
-    cluster: { context: options.context, namespace: options.namespace, flavour: "k3s" },
-    registry,
-  };
-  const env: EnvironmentModel = { ...environment, ...flavourDefaults.k3s };
+  const cluster = { context: options.context, namespace: options.namespace, flavour: "k3s" } as const;
+  const environment: ResolvedEnvironment = { name: options.environment, cluster, registry };
+  const env: EnvironmentModel = { ...environment, cluster, ...flavourDefaults.k3s };
 
   const configMapOwners = new Map<string, string>();
   for (const [service, objects] of grouping.services)

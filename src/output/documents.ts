@@ -14,6 +14,7 @@ import type { CopyResult, Reference } from "../move/references.ts";
 import type { PlanJson } from "./plan.ts";
 import type { DeployEvent } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
+import type { FleetEvent, FleetReport } from "../fleet/events.ts";
 import type { PromotionRequest } from "../promotion/request.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
@@ -280,11 +281,19 @@ export interface WindowsDocument extends DocumentHeader<"Windows"> {
   readonly rollbackDuringFreeze: boolean;
 }
 
+/** `deploy -e FLEET -o json` (and the last line of `-o jsonl`): how each wave and cluster ended. */
+export interface FleetReportDocument extends DocumentHeader<"FleetReport">, FleetReport {}
+
+/** One event of a fleet deploy, in `deploy -e FLEET -o jsonl`. */
+export type FleetEventDocument = DocumentHeader<"FleetEvent"> & EventTime & FleetEvent;
+
 /** Every document Slipway prints, told apart by `kind`. */
 export type SlipwayDocument =
   | PlanDocument
   | DeployEventDocument
   | DeployReportDocument
+  | FleetReportDocument
+  | FleetEventDocument
   | StatusDocument
   | HistoryDocument
   | DriftReportDocument

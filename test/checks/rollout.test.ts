@@ -48,6 +48,22 @@ describe("deployment verdict", () => {
       message: "3 of 3 replicas available",
     });
   });
+  it("fails when its pods cannot be created for longer than a blip (a quota), not on the blip", () => {
+    const since = "2026-12-06T12:00:00Z";
+    const stuck = deployment(
+      `metadata: {generation: 1}\nspec: {replicas: 1}\nstatus: {observedGeneration: 1, conditions: [{type: ReplicaFailure, status: "True", reason: FailedCreate, lastTransitionTime: "${since}", message: 'pods "web-1" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0'}]}`,
+    );
+    expect(deploymentVerdict(stuck, { now: Date.parse(since) + 3_000 })).toMatchObject({ done: false });
+    // An earlier rollout's failure (a rollback re-applying the old template) is not this one's.
+    const later = new Date(Date.parse(since) + 60_000);
+    expect(deploymentVerdict(stuck, { now: later.getTime(), since: later })).toMatchObject({ done: false });
+    expect(deploymentVerdict(stuck, { now: Date.parse(since) + 10_000 })).toEqual({
+      done: true,
+      successful: false,
+      message:
+        'pods cannot be created: pods "web-1" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0',
+    });
+  });
   it("fails on an exceeded progress deadline", () => {
     const v = deploymentVerdict(
       deployment(`metadata: {generation: 1}

@@ -18,6 +18,7 @@ import { parseDuration } from "../duration.ts";
 import { ReleaseNotifier } from "../../notify/notifier.ts";
 import { deliveryLine, recordDeliveries } from "../../notify/record-deliveries.ts";
 import { ReleaseStore } from "../../release/store.ts";
+import { deployFleet } from "../fleet-deploy.ts";
 
 export interface DeployFlags extends ParameterFlags {
   env: string;
@@ -40,6 +41,7 @@ export interface DeployFlags extends ParameterFlags {
   output: string;
   lockLease: string;
   junit?: string;
+  rollBackFinishedWaves?: boolean;
 }
 
 /** `slipway deploy`'s defaults: also what a deploy resumed by another command runs with. */
@@ -119,6 +121,10 @@ export function registerDeploy(program: Command, out: Output): void {
       "--evidence-window <duration>",
       "how long live queries must have been observed before 'no query touches it' lets a drop through",
       deployDefaults.evidenceWindow,
+    )
+    .option(
+      "--roll-back-finished-waves",
+      "a fleet (`clusters`): when a wave's failures go beyond its budget, also roll back the clusters already deployed",
     );
   addParameterFlags(command).action(async (services: string[], opts: DeployFlags, cmd: Command) => {
     const render = deployRenderer(out, outputFormat(opts.output, ["text", "json", "jsonl"]));
@@ -153,7 +159,24 @@ export function registerDeploy(program: Command, out: Output): void {
         "--break-glass needs --reason",
         'say why this cannot wait for the window: --reason "fix for the outage of files, INC-231"',
       );
-    const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
+    const session = await openSession(cmd, opts.env, services, parameterOverrides(opts), "whole");
+    if (session.env.fleet && !session.env.member) {
+      if (opts.junit)
+        throw new UsageError("--junit is written for one cluster: with a fleet, add --cluster NAME");
+      await deployFleet({
+        out,
+        cmd,
+        session,
+        services,
+        opts,
+        format: outputFormat(opts.output, ["text", "json", "jsonl"]),
+      });
+      return;
+    }
+    if (opts.rollBackFinishedWaves)
+      throw new UsageError(
+        "--roll-back-finished-waves is for a fleet deployed in waves (an environment with `clusters`, without --cluster)",
+      );
     const plan = await listedPlanFor(session, services, {
       ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
       command: `slipway deploy -e ${session.env.name}${services.length ? ` ${services.join(" ")}` : ""}`,

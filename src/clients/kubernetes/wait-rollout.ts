@@ -81,7 +81,9 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
   };
   const notReady = (): V1Pod[] => ours().filter((p) => !podReady(p));
   const timer = setTimeout(() => {
-    const state = deployment ? deploymentVerdict(deployment).message : "Deployment not seen";
+    const state = deployment
+      ? deploymentVerdict(deployment, { since: options.since }).message
+      : "Deployment not seen";
     const waiting = notReady();
     if (!waiting.length) {
       finish(
@@ -97,6 +99,8 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
   let looking = false;
   const stuckTimer = setInterval(() => {
     if (looking || settled || concluding) return;
+    // A condition that fails only once old enough (pods not created) sends no change when it is.
+    evaluate();
     looking = true;
     void stuckBeforeStart(cluster, options.namespace, ours())
       .then((stuck) => {
@@ -114,7 +118,7 @@ export async function waitForRollout(cluster: Cluster, options: WaitOptions): Pr
         return conclude("pod failed", [pod, ...ours().filter((p) => p !== pod && podFailure(p))], failure);
     }
     if (!deployment) return;
-    const verdict = deploymentVerdict(deployment);
+    const verdict = deploymentVerdict(deployment, { since: options.since });
     options.onProgress?.({
       service: options.service,
       ready: deployment.status?.readyReplicas ?? 0,

@@ -3,6 +3,8 @@ import { flavourDefaults, type EnvironmentModel } from "../model.ts";
 import { environmentSchema } from "../schema/environment.ts";
 import type { ResolvedProject } from "../schema/project.ts";
 import { problemsFromIssues } from "../zod-problems.ts";
+import { homeCluster, placeOnFleetCluster } from "../../fleet/member.ts";
+import { fleetModel } from "./fleet.ts";
 
 /** Each environment's model, with where it sits in the project file (for paths in problems). */
 export interface Environments {
@@ -62,14 +64,27 @@ export function environmentModels(
           message: `requires the ${check} check, but environment "${env.name}" ${lacking}`,
         });
     });
-    const defaults = flavourDefaults[env.cluster.flavour];
+    const fleet = fleetModel(env, `environments[${i}]`, configFile, problems);
+    const { cluster, clusters: _clusters, waves: _waves, ...common } = env;
     const windows = [...(project.windows ?? []), ...(env.windows ?? [])];
-    const model: EnvironmentModel = {
-      ...env,
-      ...(windows.length ? { windows } : {}),
-      ingressClass: env.cluster.ingressClass ?? defaults.ingressClass,
-      storageClass: env.cluster.storageClass ?? defaults.storageClass,
-    };
+    let model: EnvironmentModel;
+    if (fleet) {
+      // Until a cluster is chosen, a fleet reads as its first wave's first cluster (the journal's home).
+      model = placeOnFleetCluster(
+        { ...common, ...(windows.length ? { windows } : {}), fleet },
+        homeCluster(fleet),
+      );
+      delete (model as { member?: string }).member;
+    } else if (cluster) {
+      const defaults = flavourDefaults[cluster.flavour];
+      model = {
+        ...common,
+        cluster,
+        ...(windows.length ? { windows } : {}),
+        ingressClass: cluster.ingressClass ?? defaults.ingressClass,
+        storageClass: cluster.storageClass ?? defaults.storageClass,
+      };
+    } else return;
     environments.push(model);
     indexOf.set(model, i);
   });

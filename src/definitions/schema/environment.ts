@@ -28,62 +28,146 @@ export const kubernetesIdentities = z.strictObject({
 /** The gate's checks an environment can require (see `requires`). */
 export const requirableChecks = ["image", "ci", "promotion", "signature", "provenance"] as const;
 
+/** Where an environment (or one cluster of a fleet) runs: context, namespace, flavour. */
+export const clusterPlacement = z.strictObject({
+  context: z
+    .string()
+    .min(1)
+    .meta({ description: "the kubeconfig context", example: 'context: "rancher"' }),
+  namespace: labelName().meta({
+    description: "the namespace every service of the environment goes into",
+    example: 'namespace: "research"',
+  }),
+  flavour: z.enum(["k3s", "rancher"]).meta({
+    description:
+      "`k3s` or `rancher`: the default ingress class (Traefik, nginx) and storage class (local-path, Longhorn)",
+    example: 'flavour: "k3s"',
+  }),
+  ingressClass: z
+    .string()
+    .optional()
+    .meta({ description: "an IngressClass other than the flavour's", example: 'ingressClass: "public"' }),
+  storageClass: z.string().optional().meta({
+    description: "a StorageClass other than the flavour's, for `volumes`",
+    example: 'storageClass: "ceph-rbd"',
+  }),
+});
+
+export const environmentRegistry = z.strictObject({
+  host: z
+    .string()
+    .min(1)
+    .meta({ description: "the registry's host and port", example: 'host: "127.0.0.1:25000"' }),
+  repositoryPrefix: z
+    .string()
+    .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/)
+    .meta({ description: "put before each service's `image`", example: 'repositoryPrefix: "research"' }),
+  pullSecret: subdomainName.optional().meta({
+    description: "the image pull Secret the pods name, and Slipway reads its credentials from",
+    example: 'pullSecret: "registry-credentials"',
+  }),
+  insecure: z
+    .boolean()
+    .optional()
+    .meta({ description: "plain HTTP to the registry (a local one)", example: "insecure: true" }),
+})
+.meta({
+  description: "where the images are",
+  example: 'registry: { host: "registry.example.org", repositoryPrefix: "research" }',
+});
+
+export const environmentDatabases = z.record(
+  labelName(),
+  z.strictObject({
+    secret: subdomainName.meta({ description: "the Secret", example: 'secret: "files-db"' }),
+    key: z
+      .string()
+      .optional()
+      .meta({ description: "its key", default: "`url`", example: 'key: "DATABASE_URL"' }),
+  }),
+)
+.optional()
+.meta({
+  description: "database name → the Secret holding its connection URL",
+  example: 'databases: { files: { secret: "files-db" } }',
+});
+
+export const environmentSearch = z.strictObject({
+  url: z.url().meta({ description: "its URL", example: 'url: "http://127.0.0.1:29200"' }),
+  /** Put before every audit index, alias and template name: environments sharing one server. */
+  indexPrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'must be lower case, such as "dev-"' })
+    .optional()
+    .meta({
+      description: "put before every audit index, alias and template: environments sharing one server",
+      example: 'indexPrefix: "prod-"',
+    }),
+})
+.optional()
+.meta({
+  description: "the Elasticsearch of the audit indices",
+  example: 'search: { url: "https://search.example.org" }',
+});
+
+/** One cluster of a fleet: where it runs, and its own registry, databases and search where they differ. */
+export const fleetCluster = z.strictObject({
+  cluster: clusterPlacement.meta({
+    description: "where this cluster of the fleet runs",
+    example: 'cluster: { context: "eu-1", namespace: "research", flavour: "rancher" }',
+  }),
+  registry: environmentRegistry.optional(),
+  databases: environmentDatabases.optional(),
+  search: environmentSearch.optional(),
+});
+
+/** One wave of a fleet deploy: its clusters, deployed `maxParallel` at a time, then baked. */
+export const fleetWave = z.strictObject({
+  clusters: z.array(labelName(30)).min(1).meta({
+    description: "the clusters of this wave, by their names in `clusters`",
+    example: 'clusters: ["eu-2", "us-1"]',
+  }),
+  bake: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description: "how long the wave's release is watched, healthy, before the next wave starts",
+      default: "no bake",
+      example: 'bake: "15m"',
+    }),
+  maxParallel: z.number().int().min(1).optional().meta({
+    description: "clusters of this wave deployed at once",
+    default: "1",
+    example: "maxParallel: 2",
+  }),
+  failureBudget: z.number().int().min(0).optional().meta({
+    description: "clusters of this wave that may fail (deploy or bake) and the next wave still goes on",
+    default: "0",
+    example: "failureBudget: 1",
+  }),
+});
+
 export const environmentSchema = z.strictObject({
   name: labelName(30).meta({
     description: "the environment's name (`-e`, the `slipway.dev/environment` label)",
     example: 'name: "prod"',
   }),
-  cluster: z
-    .strictObject({
-      context: z
-        .string()
-        .min(1)
-        .meta({ description: "the kubeconfig context", example: 'context: "rancher"' }),
-      namespace: labelName().meta({
-        description: "the namespace every service of the environment goes into",
-        example: 'namespace: "research"',
-      }),
-      flavour: z.enum(["k3s", "rancher"]).meta({
-        description:
-          "`k3s` or `rancher`: the default ingress class (Traefik, nginx) and storage class (local-path, Longhorn)",
-        example: 'flavour: "k3s"',
-      }),
-      ingressClass: z
-        .string()
-        .optional()
-        .meta({ description: "an IngressClass other than the flavour's", example: 'ingressClass: "public"' }),
-      storageClass: z.string().optional().meta({
-        description: "a StorageClass other than the flavour's, for `volumes`",
-        example: 'storageClass: "ceph-rbd"',
-      }),
-    })
-    .meta({
-      description: "where it runs",
-      example: 'cluster: { context: "rancher", namespace: "research", flavour: "rancher" }',
-    }),
-  registry: z
-    .strictObject({
-      host: z
-        .string()
-        .min(1)
-        .meta({ description: "the registry's host and port", example: 'host: "127.0.0.1:25000"' }),
-      repositoryPrefix: z
-        .string()
-        .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/)
-        .meta({ description: "put before each service's `image`", example: 'repositoryPrefix: "research"' }),
-      pullSecret: subdomainName.optional().meta({
-        description: "the image pull Secret the pods name, and Slipway reads its credentials from",
-        example: 'pullSecret: "registry-credentials"',
-      }),
-      insecure: z
-        .boolean()
-        .optional()
-        .meta({ description: "plain HTTP to the registry (a local one)", example: "insecure: true" }),
-    })
-    .meta({
-      description: "where the images are",
-      example: 'registry: { host: "registry.example.org", repositoryPrefix: "research" }',
-    }),
+  cluster: clusterPlacement.optional().meta({
+    description: "where it runs (or `clusters`, for a fleet)",
+    example: 'cluster: { context: "rancher", namespace: "research", flavour: "rancher" }',
+  }),
+  clusters: z.record(labelName(30), fleetCluster).optional().meta({
+    description:
+      "a fleet: several clusters (instead of `cluster`), each with its own settings where they differ, deployed in `waves`",
+    example:
+      'clusters: { "eu-1": { cluster: { context: "eu-1", namespace: "research", flavour: "k3s" } }, ... }',
+  }),
+  waves: z.array(fleetWave).min(1).optional().meta({
+    description: "the order a fleet is deployed in: each wave once the previous one is done and baked",
+    example: 'waves: [{ clusters: ["eu-1"], bake: "15m" }, { clusters: ["eu-2", "us-1"], maxParallel: 2 }]',
+  }),
+  registry: environmentRegistry,
   defaults: z
     .strictObject({
       replicas: z.number().int().min(0).optional().meta({
@@ -126,40 +210,8 @@ export const environmentSchema = z.strictObject({
     example: "parameters: { maintenance: { retentionDays: 730 } }",
   }),
   /** Database name → the Secret (and key) holding its connection URL. */
-  databases: z
-    .record(
-      labelName(),
-      z.strictObject({
-        secret: subdomainName.meta({ description: "the Secret", example: 'secret: "files-db"' }),
-        key: z
-          .string()
-          .optional()
-          .meta({ description: "its key", default: "`url`", example: 'key: "DATABASE_URL"' }),
-      }),
-    )
-    .optional()
-    .meta({
-      description: "database name → the Secret holding its connection URL",
-      example: 'databases: { files: { secret: "files-db" } }',
-    }),
-  search: z
-    .strictObject({
-      url: z.url().meta({ description: "its URL", example: 'url: "http://127.0.0.1:29200"' }),
-      /** Put before every audit index, alias and template name: environments sharing one server. */
-      indexPrefix: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'must be lower case, such as "dev-"' })
-        .optional()
-        .meta({
-          description: "put before every audit index, alias and template: environments sharing one server",
-          example: 'indexPrefix: "prod-"',
-        }),
-    })
-    .optional()
-    .meta({
-      description: "the Elasticsearch of the audit indices",
-      example: 'search: { url: "https://search.example.org" }',
-    }),
+  databases: environmentDatabases,
+  search: environmentSearch,
   ci: z
     .strictObject({
       url: z.url().meta({ description: "its URL", example: 'url: "https://jenkins.example.org"' }),
@@ -250,4 +302,7 @@ export const environmentSchema = z.strictObject({
 });
 
 export type ResolvedEnvironment = z.infer<typeof environmentSchema>;
+export type ClusterPlacement = z.infer<typeof clusterPlacement>;
+export type FleetWaveSpec = z.infer<typeof fleetWave>;
+export type FleetClusterSpec = z.infer<typeof fleetCluster>;
 export type KubernetesIdentities = z.infer<typeof kubernetesIdentities>;

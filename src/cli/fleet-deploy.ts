@@ -1,0 +1,250 @@
+import type { Command } from "commander";
+import { SearchClient } from "../clients/search/client.ts";
+import type { EnvironmentModel, FleetModel } from "../definitions/model.ts";
+import { listedPlanFor } from "../deploy/listed-plan.ts";
+import type { FleetClusterResult, FleetReport, FleetRollback } from "../fleet/events.ts";
+import { runFleetDeploy, type FleetRunner } from "../fleet/deploy.ts";
+import { FleetJournal, fleetTarget } from "../fleet/journal.ts";
+import { fleetClusterNames, placeOnFleetCluster } from "../fleet/member.ts";
+import { deployer } from "../procedure/identity.ts";
+import { ensureNamespace } from "../procedure/namespace.ts";
+import { rollbackService } from "../procedure/rollback-service.ts";
+import { clusterOutput } from "./cluster-output.ts";
+import { confirm } from "./confirm.ts";
+import { deployEvents, deployExitCode, deployRenderer, type DeployFormat } from "./deploy-report.ts";
+import { deployPlanned, type DeployFlags } from "./commands/deploy.ts";
+import { parseDuration } from "./duration.ts";
+import { fleetRenderer } from "./fleet-report.ts";
+import { openCluster } from "./kube.ts";
+import type { Output } from "./output.ts";
+import type { GlobalOptions, Session } from "./session.ts";
+
+export interface FleetDeployFlags extends DeployFlags {
+  readonly rollBackFinishedWaves?: boolean;
+}
+
+/** The session of one cluster of the fleet: the environment placed on it, and a client for it. */
+function memberSession(
+  session: Session,
+  fleetEnv: EnvironmentModel & { fleet: FleetModel },
+  name: string,
+  kubeconfig?: string,
+): Session {
+  const env = placeOnFleetCluster(fleetEnv, name);
+  const cluster = openCluster(env, kubeconfig);
+  return {
+    project: session.project,
+    env,
+    cluster,
+    clusterFor: (other) => (other.name === env.name ? cluster : session.clusterFor(other)),
+    ...(env.search ? { search: SearchClient.fromEnvironment(env.search.url) } : {}),
+  };
+}
+
+/**
+ * `slipway deploy -e FLEET`: every cluster's plan shown, one confirmation, then the waves
+ * (src/fleet/deploy.ts), each cluster through the same procedure as a single-cluster deploy,
+ * its output marked with the cluster's name.
+ */
+export async function deployFleet(args: {
+  readonly out: Output;
+  readonly cmd: Command;
+  readonly session: Session;
+  readonly services: readonly string[];
+  readonly opts: FleetDeployFlags;
+  readonly format: DeployFormat;
+}): Promise<void> {
+  const { out, cmd, session, services, opts, format } = args;
+  const fleetEnv = session.env as EnvironmentModel & { fleet: FleetModel };
+  const fleet = fleetEnv.fleet;
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  const render = fleetRenderer(out, format);
+  const sessions = new Map(
+    fleetClusterNames(fleet).map((name) => [
+      name,
+      memberSession(session, fleetEnv, name, globals.kubeconfig),
+    ]),
+  );
+  const sessionOf = (name: string): Session => {
+    const s = sessions.get(name);
+    if (!s) throw new Error(`internal: no session for cluster ${name}`);
+    return s;
+  };
+  const planOptions = (s: Session) => ({
+    command: `slipway deploy -e ${fleetEnv.name}${services.length ? ` ${services.join(" ")}` : ""}`,
+    ...(out.signal ? { signal: out.signal } : {}),
+    ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
+    ...(opts.skipDynamicProof ? { skipDynamicProof: true } : {}),
+    ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
+    forceConflicts: opts.forceConflicts === true,
+    reclaim: opts.reclaim === true,
+    session: s,
+  });
+  // Each cluster's plan, shown before anything is asked: clusters may differ (one runs an older version, one drifted).
+  const plans = new Map<string, Awaited<ReturnType<typeof listedPlanFor>>>();
+  for (const name of fleetClusterNames(fleet)) {
+    const s = sessionOf(name);
+    const { session: _s, ...options } = planOptions(s);
+    const plan = await listedPlanFor(s, services, options);
+    plans.set(name, plan);
+    deployRenderer(
+      clusterOutput(out, name, format === "text" ? "text" : "documents"),
+      format === "json" ? "text" : format,
+    ).plan(plan);
+  }
+  render.waves(fleet);
+  if ([...plans.values()].every((p) => !p.changed && !p.blocked)) {
+    render.nothingToDeploy();
+    return;
+  }
+  if (
+    !opts.dryRun &&
+    !(await confirm(render.human, {
+      yes: opts.yes === true,
+      verb: "deploy",
+      question: `Deploy to ${fleetEnv.name}: ${fleet.clusters.length} clusters in ${fleet.waves.length} waves?`,
+      declined: "Not deployed.",
+    }))
+  )
+    return;
+  const by = opts.dryRun ? "dry-run" : await deployer(session.cluster);
+  const deployedBy = by;
+
+  const runner: FleetRunner = {
+    async deploy(name) {
+      const s = sessionOf(name);
+      const memberOut = clusterOutput(out, name, format === "text" ? "text" : "documents");
+      const memberRender = deployRenderer(memberOut, format === "json" ? "text" : format);
+      const finish = (
+        outcome: FleetClusterResult["outcome"],
+        message: string,
+        exitCode: number,
+        deployed: readonly string[] = [],
+      ): FleetClusterResult => ({
+        cluster: name,
+        outcome,
+        message,
+        deployed,
+        exitCode,
+      });
+      try {
+        // Planned again when its turn comes: a wave may start long after the first plans were shown.
+        const { session: _s, ...options } = planOptions(s);
+        const plan = await listedPlanFor(s, services, options);
+        if (plan.blocked) {
+          memberRender.refused(plan);
+          return finish(
+            "refused",
+            "refused by a check of the procedure (see its plan)",
+            memberOut.clusterExitCode ?? 4,
+          );
+        }
+        if (!plan.changed) return finish("unchanged", "nothing to deploy", 0);
+        const report = await deployPlanned({
+          out: memberOut,
+          render: memberRender,
+          session: s,
+          plan,
+          services,
+          opts: { ...opts, yes: true },
+          deployedBy,
+        });
+        if (!report) return finish("unchanged", "nothing to deploy", 0);
+        const deployed = report.services.filter((r) => r.outcome === "deployed").map((r) => r.service);
+        if (report.ok) return finish("deployed", `${deployed.length} service(s) deployed`, 0, deployed);
+        const code = deployExitCode(report);
+        const failedOnes = report.services.filter(
+          (r) => !["deployed", "unchanged", "dry-run"].includes(r.outcome),
+        );
+        return finish(
+          code === 6 ? "rolled-back" : code === 4 ? "refused" : "failed",
+          failedOnes.map((r) => `${r.service}: ${r.outcome}: ${r.message}`).join("; "),
+          code,
+          deployed,
+        );
+      } catch (error) {
+        const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+        memberOut.error(`error: ${message}`);
+        return finish("failed", message, 1);
+      }
+    },
+    bakeTarget(name) {
+      const s = sessionOf(name);
+      return { name, cluster: s.cluster, namespace: s.env.cluster.namespace, environment: s.env.name };
+    },
+    async rollBack(name, deployedServices) {
+      const s = sessionOf(name);
+      const memberOut = clusterOutput(out, name, format === "text" ? "text" : "documents");
+      const results: FleetRollback[] = [];
+      for (const service of deployedServices) {
+        try {
+          const result = await rollbackService(
+            {
+              project: s.project,
+              env: s.env,
+              cluster: s.cluster,
+              ...(s.search ? { search: s.search } : {}),
+              service,
+              timeoutMs: parseDuration(opts.timeout, "--timeout"),
+              scratchDatabase: opts.scratchDatabase as "pglite" | "server",
+              ...(out.signal ? { signal: out.signal } : {}),
+            },
+            {
+              note: (t) => memberOut.note(t),
+              warn: (t) => memberOut.error(t),
+              events: format === "text" ? deployEvents(memberOut) : () => undefined,
+            },
+          );
+          results.push({
+            cluster: name,
+            service,
+            ok: result.outcome === "rolled-back",
+            message: result.refusal ?? result.said ?? result.message,
+          });
+        } catch (error) {
+          results.push({
+            cluster: name,
+            service,
+            ok: false,
+            message: (error as Error).message.split("\n")[0] ?? "",
+          });
+        }
+      }
+      return results;
+    },
+  };
+
+  if (opts.dryRun) {
+    const report: FleetReport = {
+      environment: fleetEnv.name,
+      ok: true,
+      waves: [],
+      notStarted: [],
+      resumed: false,
+    };
+    for (const name of fleetClusterNames(fleet)) await runner.deploy(name);
+    render.report(report);
+    return;
+  }
+  const home = sessionOf(fleetClusterNames(fleet)[0] ?? "");
+  await ensureNamespace(home.cluster, home.env.cluster.namespace);
+  const journal = await FleetJournal.open({
+    cluster: home.cluster,
+    namespace: home.env.cluster.namespace,
+    environment: fleetEnv.name,
+    fleet,
+    target: fleetTarget({
+      only: [...services].sort(),
+      services: [...plans].map(([name, plan]) => [
+        name,
+        plan.services.map((p) => [p.service, p.newVersion, p.objectsHash]),
+      ]),
+    }),
+    by,
+  });
+  const report = await runFleetDeploy(fleet, journal, runner, render.events, {
+    rollBackFinishedWaves: opts.rollBackFinishedWaves === true,
+    ...(out.signal ? { signal: out.signal } : {}),
+  });
+  render.report(report);
+}
