@@ -96,14 +96,15 @@ export const commands: readonly CommandEntry[] = [
   {
     name: "status",
     term: "status [options]",
-    description: "each service: live and defined version, up to date or not, ready pods, last deploy",
+    description:
+      "each service: live and defined version, up to date or not, ready pods, last deploy (a fleet: by cluster)",
     load: async () => (await import("./commands/status.ts")).registerStatus,
   },
   {
     name: "drift",
     term: "drift [options] [service...]",
     description:
-      "objects changed by hand since Slipway applied them: per object the fields whose live value differs from the deployed release, missing objects, and labelled objects nothing renders (exit 3 when drifted)",
+      "objects changed by hand since Slipway applied them: per object the fields whose live value differs from the deployed release, missing objects, and labelled objects nothing renders (exit 3 when drifted; a fleet: each cluster)",
     load: async () => (await import("./commands/drift.ts")).registerDrift,
   },
   {

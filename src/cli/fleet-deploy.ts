@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { SearchClient } from "../clients/search/client.ts";
 import type { EnvironmentModel, FleetModel } from "../definitions/model.ts";
 import { listedPlanFor } from "../deploy/listed-plan.ts";
 import type { FleetClusterResult, FleetReport, FleetRollback } from "../fleet/events.ts";
 import { runFleetDeploy, type FleetRunner } from "../fleet/deploy.ts";
 import { FleetJournal, fleetTarget } from "../fleet/journal.ts";
-import { fleetClusterNames, placeOnFleetCluster } from "../fleet/member.ts";
+import { fleetClusterNames } from "../fleet/member.ts";
 import { deployer } from "../procedure/identity.ts";
 import { ensureNamespace } from "../procedure/namespace.ts";
 import { rollbackService } from "../procedure/rollback-service.ts";
@@ -15,30 +14,12 @@ import { deployEvents, deployExitCode, deployRenderer, type DeployFormat } from 
 import { deployPlanned, type DeployFlags } from "./commands/deploy.ts";
 import { parseDuration } from "./duration.ts";
 import { fleetRenderer } from "./fleet-report.ts";
-import { openCluster } from "./kube.ts";
 import type { Output } from "./output.ts";
-import type { GlobalOptions, Session } from "./session.ts";
+import type { Session } from "./session.ts";
+import { fleetSessions } from "./fleet-sessions.ts";
 
 export interface FleetDeployFlags extends DeployFlags {
   readonly rollBackFinishedWaves?: boolean;
-}
-
-/** The session of one cluster of the fleet: the environment placed on it, and a client for it. */
-function memberSession(
-  session: Session,
-  fleetEnv: EnvironmentModel & { fleet: FleetModel },
-  name: string,
-  kubeconfig?: string,
-): Session {
-  const env = placeOnFleetCluster(fleetEnv, name);
-  const cluster = openCluster(env, kubeconfig);
-  return {
-    project: session.project,
-    env,
-    cluster,
-    clusterFor: (other) => (other.name === env.name ? cluster : session.clusterFor(other)),
-    ...(env.search ? { search: SearchClient.fromEnvironment(env.search.url) } : {}),
-  };
 }
 
 /**
@@ -57,13 +38,9 @@ export async function deployFleet(args: {
   const { out, cmd, session, services, opts, format } = args;
   const fleetEnv = session.env as EnvironmentModel & { fleet: FleetModel };
   const fleet = fleetEnv.fleet;
-  const globals = cmd.optsWithGlobals<GlobalOptions>();
   const render = fleetRenderer(out, format);
   const sessions = new Map(
-    fleetClusterNames(fleet).map((name) => [
-      name,
-      memberSession(session, fleetEnv, name, globals.kubeconfig),
-    ]),
+    fleetSessions({ ...session, env: fleetEnv }, cmd).map((member) => [member.name, member.session]),
   );
   const sessionOf = (name: string): Session => {
     const s = sessions.get(name);

@@ -15,6 +15,7 @@ import type { PlanJson } from "./plan.ts";
 import type { DeployEvent } from "../procedure/events.ts";
 import type { DeployReport } from "../procedure/report.ts";
 import type { FleetEvent, FleetReport } from "../fleet/events.ts";
+import type { FleetJournalRecord } from "../fleet/journal.ts";
 import type { PromotionRequest } from "../promotion/request.ts";
 import type { ReleaseStatus, ReleaseSummary } from "../release/record.ts";
 import type { DeployProgress } from "../status/deploy-progress.ts";
@@ -281,6 +282,42 @@ export interface WindowsDocument extends DocumentHeader<"Windows"> {
   readonly rollbackDuringFreeze: boolean;
 }
 
+/** One cluster of a fleet, as the read commands show it: what they read there, or why they could not. */
+export interface FleetClusterRead<T> {
+  readonly cluster: string;
+  readonly context: string;
+  readonly namespace: string;
+  /** Absent when the cluster could not be read (`error` says why). */
+  readonly result?: T;
+  readonly error?: string;
+}
+
+/** `status -e FLEET -o json`: each cluster's services, in wave order. */
+export interface FleetStatusDocument extends DocumentHeader<"FleetStatus"> {
+  readonly environment: string;
+  readonly clusters: readonly FleetClusterRead<readonly ServiceStatus[]>[];
+}
+
+/** `status -e FLEET --deploy -o json`: the fleet deploy's journal, then each cluster's deploy. */
+export interface FleetDeployProgressDocument extends DocumentHeader<"FleetDeployProgress"> {
+  readonly environment: string;
+  readonly journal: FleetJournalRecord | null;
+  readonly clusters: readonly FleetClusterRead<DeployProgress>[];
+}
+
+/** `plan -e FLEET -o json`: each cluster's plan, in wave order. */
+export interface FleetPlanDocument extends DocumentHeader<"FleetPlan"> {
+  readonly environment: string;
+  readonly clusters: readonly FleetClusterRead<PlanJson>[];
+}
+
+/** `drift -e FLEET -o json`: each cluster's drift, in wave order. */
+export interface FleetDriftDocument extends DocumentHeader<"FleetDrift"> {
+  readonly environment: string;
+  readonly drifted: boolean;
+  readonly clusters: readonly FleetClusterRead<DriftReport>[];
+}
+
 /** `deploy -e FLEET -o json` (and the last line of `-o jsonl`): how each wave and cluster ended. */
 export interface FleetReportDocument extends DocumentHeader<"FleetReport">, FleetReport {}
 
@@ -294,6 +331,10 @@ export type SlipwayDocument =
   | DeployReportDocument
   | FleetReportDocument
   | FleetEventDocument
+  | FleetStatusDocument
+  | FleetDeployProgressDocument
+  | FleetPlanDocument
+  | FleetDriftDocument
   | StatusDocument
   | HistoryDocument
   | DriftReportDocument

@@ -232,4 +232,104 @@ describe("a fleet over three clusters, deployed in waves", () => {
       "1.0.0",
     ]);
   }, 300_000);
+
+  it("reads across the clusters: one deployed alone, one edited by hand, in status, plan and drift", async () => {
+    await release("1.0.4");
+    const alone = await runSlipway([
+      "deploy",
+      "-e",
+      "prod",
+      "--cluster",
+      "eu-2",
+      "--yes",
+      "-c",
+      configFile,
+      "--kubeconfig",
+      platform.kubeconfig,
+    ]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(await runningVersion("eu-2")).toBe("1.0.4");
+    expect(await runningVersion("eu-1")).toBe("1.0.3");
+    // Scaled by hand on us-1, through the scale subresource as kubectl scale does.
+    await clusters["us-1"].request({
+      method: "PATCH",
+      path: `/apis/apps/v1/namespaces/${namespace}/deployments/web/scale`,
+      contentType: "application/merge-patch+json",
+      body: { spec: { replicas: 3 } },
+    });
+    const read = (...args: string[]) =>
+      runSlipway([...args, "-e", "prod", "-c", configFile, "--kubeconfig", platform.kubeconfig]);
+
+    const status = await read("status");
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^SERVICE\s+DEFINED\s+EU-1\s+EU-2\s+US-1\s+ALL UP TO DATE$/m);
+    expect(status.stdout).toMatch(/^web\s+1\.0\.4\s+1\.0\.3 1\/1\s+1\.0\.4 1\/1\s+1\.0\.3 \d\/3\s+no$/m);
+
+    // us-1's hand edit is another manager's field: its plan is blocked (deploy --force-conflicts
+    // takes it back), the others' are not.
+    const plan = await read("plan", "--detailed-exitcode");
+    expect(plan.code, plan.stdout).toBe(1);
+    expect(plan.stdout).toMatch(/^\[us-1\] BLOCKED/m);
+    expect(plan.stdout).not.toMatch(/^\[eu-1\] BLOCKED/m);
+    expect(plan.stdout).toContain("web differs across the fleet: 1.0.3 on eu-1, us-1; 1.0.4 on eu-2");
+    expect(plan.stdout).toMatch(/^\[us-1\] .*replicas.*3/m);
+    expect(plan.stdout).toMatch(/^\[eu-2\] web\s+1\.0\.4\s+no changes$/m);
+
+    const drift = await read("drift");
+    expect(drift.code, drift.stdout + drift.stderr).toBe(3);
+    expect(drift.stdout).toMatch(/^\[us-1\] .*spec\.replicas/m);
+    expect(drift.stdout).not.toMatch(/^\[eu-1\] .*spec\.replicas/m);
+
+    const progress = await read("status", "--deploy");
+    expect(progress.code, progress.stderr).toBe(0);
+    expect(progress.stdout).toMatch(/^fleet deploy \w+ by .*: done/m);
+    expect(progress.stdout).toMatch(/^ {2}wave 1: done; bake: healthy$/m);
+    expect(progress.stdout).toMatch(/^ {4}us-1: deployed: /m);
+  }, 240_000);
+
+  it("names the clusters when a command needs one, and refuses one that is not there", async () => {
+    const history = await runSlipway([
+      "history",
+      "web",
+      "-e",
+      "prod",
+      "-c",
+      configFile,
+      "--kubeconfig",
+      platform.kubeconfig,
+    ]);
+    expect(history.code).toBe(2);
+    expect(history.stderr).toContain(
+      'environment "prod" is a fleet of 3 clusters (eu-1, eu-2, us-1): this command acts on one',
+    );
+    expect(history.stderr).toContain("--cluster eu-1");
+    expect(history.stderr).not.toMatch(/\n\s+at /);
+    const onOne = await runSlipway([
+      "history",
+      "web",
+      "-e",
+      "prod",
+      "--cluster",
+      "eu-2",
+      "-c",
+      configFile,
+      "--kubeconfig",
+      platform.kubeconfig,
+    ]);
+    expect(onOne.code, onOne.stderr).toBe(0);
+    expect(onOne.stdout).toContain("1.0.4");
+    const unknown = await runSlipway([
+      "status",
+      "-e",
+      "prod",
+      "--cluster",
+      "eu-9",
+      "-c",
+      configFile,
+      "--kubeconfig",
+      platform.kubeconfig,
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no cluster "eu-9" in environment "prod"');
+  }, 60_000);
 });

@@ -8,6 +8,10 @@ import { listedPlanFor } from "../../deploy/listed-plan.ts";
 import { document } from "../../output/document.ts";
 import { outputFormat, printDocument } from "../output-format.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { clusterOutput } from "../cluster-output.ts";
+import { isWholeFleet } from "../fleet-sessions.ts";
+import { readEachCluster } from "../fleet-read.ts";
+import { versionsAcrossClusters } from "../../fleet/differences.ts";
 
 export function registerPlan(program: Command, out: Output): void {
   const command = program
@@ -40,11 +44,37 @@ export function registerPlan(program: Command, out: Output): void {
       cmd: Command,
     ) => {
       const format = outputFormat(opts.output, ["text", "json"]);
-      const session = await openSession(cmd, opts.env, services, parameterOverrides(opts));
-      const plan = await listedPlanFor(session, services, {
-        forceConflicts: opts.forceConflicts === true,
-        reclaim: opts.reclaim === true,
-      });
+      const session = await openSession(cmd, opts.env, services, parameterOverrides(opts), "whole");
+      const planOptions = { forceConflicts: opts.forceConflicts === true, reclaim: opts.reclaim === true };
+      if (isWholeFleet(session)) {
+        const clusters = await readEachCluster(session, cmd, (member) =>
+          listedPlanFor(member, services, planOptions),
+        );
+        if (format === "json")
+          printDocument(
+            out,
+            document("FleetPlan", {
+              environment: session.env.name,
+              clusters: clusters.map(({ result, ...where }) => ({
+                ...where,
+                ...(result ? { result: planJson(result) } : {}),
+              })),
+            }),
+          );
+        else {
+          for (const c of clusters) {
+            const member = clusterOutput(out, c.cluster, "text");
+            if (c.result) member.write(formatPlan(c.result, out.colour ? colour : plain));
+            else member.error(`error: cannot plan ${c.context}/${c.namespace}: ${c.error ?? ""}`);
+          }
+          for (const line of versionsAcrossClusters(clusters)) out.line(line);
+        }
+        const plans = clusters.flatMap((c) => (c.result ? [c.result] : []));
+        if (plans.length < clusters.length || plans.some((p) => p.blocked)) out.exitCode(ExitCode.failure);
+        else if (opts.detailedExitcode && plans.some((p) => p.changed)) out.exitCode(ExitCode.changes);
+        return;
+      }
+      const plan = await listedPlanFor(session, services, planOptions);
       if (format === "json") printDocument(out, document("Plan", planJson(plan)));
       else out.write(formatPlan(plan, out.colour ? colour : plain));
       writePlanSummary(plan);
