@@ -196,3 +196,33 @@ describe("a fleet in the matrix", () => {
     expect(text).not.toContain("Unlock prod");
   });
 });
+
+describe("a fleet deploy under way", () => {
+  it("says the wave baking and until when, and no stopped line", async () => {
+    const { finishedAt: _finishedAt, ...unfinished } = stopped;
+    const running: FleetJournalRecord = {
+      ...unfinished,
+      status: "running",
+      waves: [
+        {
+          clusters: ["eu-1"],
+          finished: { ...stopped.waves[0]?.finished },
+          bakeEndsAt: "2026-12-06T10:06:00Z",
+          state: "baking",
+        },
+        { clusters: ["eu-2", "us-1"], finished: {}, state: "pending" },
+      ],
+    };
+    const m = buildMatrix(snapshot({ "eu-1": { journals: [journal(running)] }, "eu-2": {}, "us-1": {} }));
+    const text = (await textOf(matrixFragment(m, { readOnly: true })))
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ");
+    expect(text).toContain(
+      "prod: the last fleet deploy ⟳ running (or interrupted: the same deploy run again resumes it)",
+    );
+    expect(text).toContain(
+      "Wave 1 ⟳ baking ✓ eu-1: deployed 1 service(s) deployed ⟳ baking until 2026-12-06T10:06:00Z: watched for health",
+    );
+    expect(text).not.toContain("The line stopped");
+  });
+});
