@@ -5,6 +5,8 @@ import type { Signoff } from "../release/signoff.ts";
 import { digestOf, foreignEdits, lockOf, signoffsOf, summariesOf, type LockState } from "./objects.ts";
 import type { EnvironmentSnapshot, PlatformSnapshot } from "./platform-cache.ts";
 import type { EnvironmentModel } from "../definitions/model.ts";
+import { fleetJournalName, fleetJournalOf, type FleetJournalRecord } from "../fleet/journal.ts";
+import { columnName } from "./fleet-columns.ts";
 import { freezeText } from "../windows/format.ts";
 import { Windows } from "../windows/state.ts";
 
@@ -28,6 +30,7 @@ export interface PromotionState {
 
 export interface MatrixCell {
   readonly service: string;
+  /** Its column's name: the environment's, or `prod · eu-1` for one cluster of a fleet. */
   readonly environment: string;
   /** The version the definitions give for this environment. */
   readonly definedVersion: string;
@@ -43,21 +46,39 @@ export interface MatrixCell {
   readonly promotion?: PromotionState;
   /** A sign-off of the version this environment runs. */
   readonly signoff?: Signoff;
+  /** In a fleet whose clusters run different versions: cluster → the version it runs ("" for none). */
+  readonly fleetVersions?: Readonly<Record<string, string>>;
 }
 
 export interface MatrixEnvironment {
+  /** The column's name: the environment's, or `prod · eu-1` for one cluster of a fleet. */
   readonly name: string;
+  readonly environment: string;
+  /** The fleet cluster this column is. */
+  readonly cluster?: string;
   readonly namespace: string;
   readonly lock?: LockState;
   /** Kinds the API server did not answer for: the cells show the last objects read. */
   readonly errors: readonly string[];
   readonly synced: boolean;
+  /** Nothing was ever read (the API server has not answered yet): cells would only guess. */
+  readonly unreadable: boolean;
   /** Frozen by its deploy windows now: why, and when it next opens (ISO 8601) if within 400 days. */
   readonly frozen?: { readonly because: string; readonly until?: string };
 }
 
+/** A fleet environment: its columns, one per cluster in wave order, and its last deploy's journal. */
+export interface MatrixFleet {
+  readonly environment: string;
+  readonly clusters: readonly string[];
+  /** Read from the home cluster's journal (fleet/journal.ts); absent before the first fleet deploy. */
+  readonly lastDeploy?: FleetJournalRecord;
+}
+
 export interface Matrix {
+  /** Its columns: one per environment, one per cluster of a fleet. */
   readonly environments: readonly MatrixEnvironment[];
+  readonly fleets: readonly MatrixFleet[];
   /** Service names, in the first environment's dependency order, then any others. */
   readonly services: readonly string[];
   readonly cells: readonly MatrixCell[];
@@ -69,7 +90,12 @@ export const cellOf = (matrix: Matrix, service: string, environment: string): Ma
 /** The matrix from the cache's objects alone: no request, so a page load costs none. */
 export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matrix {
   const { project } = snapshot;
-  const read = new Map(snapshot.environments.map((e) => [e.env.name, readEnvironment(e, now)]));
+  const read = new Map(snapshot.environments.map((e) => [columnName(e.env), readEnvironment(e, now)]));
+  // By environment name, a fleet reads as its first (home) cluster: what promotion compares with.
+  const byEnvironment = new Map<string, ReadEnvironment>();
+  for (const e of snapshot.environments)
+    if (!byEnvironment.has(e.env.name))
+      byEnvironment.set(e.env.name, read.get(columnName(e.env)) as ReadEnvironment);
   const services: string[] = [];
   for (const e of snapshot.environments)
     for (const s of project.services.get(e.env.name) ?? [])
@@ -77,7 +103,7 @@ export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matri
   const cells = snapshot.environments.flatMap((e) =>
     (project.services.get(e.env.name) ?? []).map((model): MatrixCell => {
       const name = model.spec.name;
-      const here = read.get(e.env.name) as ReadEnvironment;
+      const here = read.get(columnName(e.env)) as ReadEnvironment;
       const mine = here.summaries.filter((s) => s.service === name);
       const latest = mine[0];
       const deployed = mine.find((s) => s.status === "deployed");
@@ -89,11 +115,11 @@ export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matri
         );
       const { state, rolledBackTo } = stateOf(latest, deployed, here.lock);
       const promotion = e.env.promotion;
-      const earlier = promotion ? read.get(promotion.from) : undefined;
+      const earlier = promotion ? byEnvironment.get(promotion.from) : undefined;
       const version = model.spec.version;
       return {
         service: name,
-        environment: e.env.name,
+        environment: columnName(e.env),
         definedVersion: version,
         ...(liveVersion ? { liveVersion } : {}),
         ...(digestOf(workload) ? { digest: digestOf(workload) as string } : {}),
@@ -124,20 +150,68 @@ export function buildMatrix(snapshot: PlatformSnapshot, now = Date.now()): Matri
   );
   return {
     environments: snapshot.environments.map((e) => {
-      const here = read.get(e.env.name) as ReadEnvironment;
+      const here = read.get(columnName(e.env)) as ReadEnvironment;
       const kinds = Object.values(e.kinds);
+      const errors = kinds.flatMap((k) => (k.error ? [k.error] : []));
       return {
-        name: e.env.name,
+        name: columnName(e.env),
+        environment: e.env.name,
+        ...(e.env.member ? { cluster: e.env.member } : {}),
         namespace: e.env.cluster.namespace,
         ...(here.lock ? { lock: here.lock } : {}),
-        errors: kinds.flatMap((k) => (k.error ? [k.error] : [])),
+        errors,
         synced: kinds.every((k) => k.synced),
+        unreadable: neverRead(e),
         ...frozenField(e.env, now),
       };
     }),
+    fleets: fleetsOf(snapshot),
     services,
-    cells,
+    cells: withFleetVersions(snapshot, cells),
   };
+}
+
+/** The API server failed every attempt so far: the column has nothing to show. */
+const neverRead = (e: EnvironmentSnapshot): boolean =>
+  Object.values(e.kinds).some((k) => k.error !== undefined && !k.synced);
+
+function fleetsOf(snapshot: PlatformSnapshot): MatrixFleet[] {
+  const fleets: MatrixFleet[] = [];
+  for (const e of snapshot.environments) {
+    if (!e.env.member || fleets.some((f) => f.environment === e.env.name)) continue;
+    // The first of a fleet's columns is its home cluster, where its journal is kept.
+    const lastDeploy = fleetJournalOf(
+      e.kinds.journals.objects.find((o) => o.metadata?.name === fleetJournalName),
+    );
+    fleets.push({
+      environment: e.env.name,
+      clusters: snapshot.environments.filter((x) => x.env.name === e.env.name).map((x) => x.env.member ?? ""),
+      ...(lastDeploy ? { lastDeploy } : {}),
+    });
+  }
+  return fleets;
+}
+
+/** Marks a fleet's cells for a service whose clusters run different versions, with each one's. */
+function withFleetVersions(snapshot: PlatformSnapshot, cells: MatrixCell[]): MatrixCell[] {
+  // A cluster never read runs nothing we know of: it is not counted as differing.
+  const memberOf = new Map(
+    snapshot.environments.flatMap((e) =>
+      e.env.member && !neverRead(e) ? [[columnName(e.env), e.env] as const] : [],
+    ),
+  );
+  const versions = new Map<string, Record<string, string>>();
+  for (const cell of cells) {
+    const env = memberOf.get(cell.environment);
+    if (!env?.member) continue;
+    const key = `${env.name}\u0000${cell.service}`;
+    versions.set(key, { ...versions.get(key), [env.member]: cell.liveVersion ?? "" });
+  }
+  return cells.map((cell) => {
+    const env = memberOf.get(cell.environment);
+    const all = env ? versions.get(`${env.name}\u0000${cell.service}`) : undefined;
+    return all && new Set(Object.values(all)).size > 1 ? { ...cell, fleetVersions: all } : cell;
+  });
 }
 
 /** An environment's freeze at `now`, from its windows alone: no request. */

@@ -3,6 +3,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import { managedSelector } from "../plan/live-state.ts";
+import { columnName } from "./fleet-columns.ts";
 import { KindFeed, type KindState } from "./kind-feed.ts";
 
 /**
@@ -39,9 +40,10 @@ const feedOptions = (
       return { kind: "ConfigMap", labelSelector: "slipway.dev/signoff-of" };
     case "jobs":
       return { kind: "Job", labelSelector: "app.kubernetes.io/managed-by=slipway" };
-    // The deploy journal (procedure/deploy-journal.ts): the live deploy view's list of steps.
+    // The deploy journal (procedure/deploy-journal.ts): the live deploy view's list of steps;
+    // and a fleet's journal of its waves (fleet/journal.ts), in its home cluster: one watch for both.
     case "journals":
-      return { kind: "ConfigMap", labelSelector: "slipway.dev/record=deploy" };
+      return { kind: "ConfigMap", labelSelector: "slipway.dev/record in (deploy,fleet-deploy)" };
   }
 };
 
@@ -96,7 +98,8 @@ export class PlatformCache {
           ),
         );
       }
-      this.feeds.set(env.name, byKind);
+      // A fleet's clusters are one environment each (status/fleet-columns.ts): keyed by column.
+      this.feeds.set(columnName(env), byKind);
     }
   }
 
@@ -117,7 +120,7 @@ export class PlatformCache {
       project: this.project,
       generation: this.generation,
       environments: this.environments.map((env) => {
-        const feeds = this.feeds.get(env.name);
+        const feeds = this.feeds.get(columnName(env));
         const kinds = Object.fromEntries(
           watchedKinds.map((k) => [k, feeds?.get(k)?.state() ?? { objects: [], synced: false }]),
         ) as Record<WatchedKind, KindState>;

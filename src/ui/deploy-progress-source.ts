@@ -51,7 +51,9 @@ export class DeployProgressSource {
     const kinds = here?.kinds;
     const secrets = kinds?.releases.objects ?? [];
     const releases = summariesOf(secrets);
-    const journal = kinds?.journals.objects[0];
+    const journal = kinds?.journals.objects.find(
+      (o) => o.metadata?.labels?.["slipway.dev/record"] === "deploy",
+    );
     const lease = kinds?.leases.objects.find((l) => l.metadata?.name === lockName);
     const cluster = this.clusterFor(env);
     const store = new ReleaseStore(cluster, namespace);

@@ -4,7 +4,10 @@ import { textOf } from "../../src/ui/html.ts";
 import { matrixFragment } from "../../src/ui/views/matrix.ts";
 
 const matrix = (drift: string[]): Matrix => ({
-  environments: [{ name: "dev", namespace: "team-dev", errors: [], synced: true }],
+  environments: [
+    { name: "dev", environment: "dev", namespace: "team-dev", errors: [], synced: true, unreadable: false },
+  ],
+  fleets: [],
   services: ["files"],
   cells: [
     {

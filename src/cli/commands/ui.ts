@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { Cluster } from "../../clients/kubernetes/cluster.ts";
 import { SearchClient } from "../../clients/search/client.ts";
 import type { EnvironmentModel } from "../../definitions/model.ts";
+import { readPlaces } from "../../status/fleet-columns.ts";
 import { PlatformCache } from "../../status/platform-cache.ts";
 import { newCsrfToken } from "../../ui/security.ts";
 import { loopback, startDashboard } from "../../ui/server.ts";
@@ -83,8 +84,10 @@ export function registerUi(program: Command, out: Output): void {
         }
         return cluster;
       };
-      for (const env of environments) clusterFor(env);
-      const cache = new PlatformCache(project, environments, clusterFor);
+      // A fleet is read on each of its clusters, each with its own client (context).
+      const places = readPlaces(environments);
+      for (const env of places) clusterFor(env);
+      const cache = new PlatformCache(project, places, clusterFor);
       const sessions = signIn ? new SessionStore(() => [...clusters.values()], ttl) : undefined;
       const dashboard = await startDashboard({
         project,

@@ -1,8 +1,9 @@
-import type { Matrix, MatrixCell, ReleaseState } from "../../status/matrix.ts";
+import type { Matrix, MatrixCell, MatrixEnvironment, ReleaseState } from "../../status/matrix.ts";
 import { cellOf } from "../../status/matrix.ts";
 import { shortDigest } from "../../status/objects.ts";
 import { each, html, type Html } from "../html.ts";
 import { canaryBadge } from "./canary.ts";
+import { fleetDeploys } from "./fleet-deploy.ts";
 
 /** Each state as word and icon: colour only repeats them. */
 export const stateLabel: Readonly<Record<ReleaseState, { icon: string; text: string }>> = {
@@ -31,9 +32,15 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
                     ${
                       options.readOnly
                         ? ""
-                        : html`<a href="/actions/unlock?env=${e.name}">Unlock ${e.name}…</a>`
+                        : e.cluster
+                          ? html`<span class="mono muted"
+                              >slipway unlock --env ${e.environment} --cluster ${e.cluster} --force</span
+                            >`
+                          : html`<a href="/actions/unlock?env=${e.name}">Unlock ${e.name}…</a>`
                     }`
-                : html`<span>unlocked</span>`
+                : e.unreadable
+                  ? html`<span class="state failed" data-unreadable>⚠ cannot read: lock unknown</span>`
+                  : html`<span>unlocked</span>`
             }
             ${
               e.frozen
@@ -44,7 +51,7 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
                     >`
                 : ""
             }
-            ${e.synced ? "" : html`<span class="muted"> · reading…</span>`}
+            ${e.synced || e.unreadable ? "" : html`<span class="muted"> · reading…</span>`}
           </li>`,
       )}
     </ul>
@@ -55,30 +62,21 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
           ${e.name}: ${e.errors.join("; ")} (showing the last state read)
         </p>`,
     )}
+    ${fleetDeploys(matrix.fleets)}
     <div class="scroll">
       <table id="matrix-table">
         <caption class="muted" style="text-align:left;padding:.4rem .6rem">
-          Services down, environments across: the version each runs, its release status, drift and promotion
+          Services down, environments across${matrix.fleets.length ? " (a fleet: a column per cluster)" : ""}:
+          the version each runs, its release status, drift and promotion
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            ${each(
-              matrix.environments,
-              (e) =>
-                html`<th scope="col">
-                  ${e.name}${e.frozen ? html` <span data-frozen>❄ frozen</span>` : ""}
-                </th>`,
-            )}
-          </tr>
-        </thead>
+        ${matrix.fleets.length ? fleetHead(matrix) : plainHead(matrix)}
         <tbody>
           ${each(
             matrix.services,
             (service) =>
               html`<tr data-service="${service}">
                 <th scope="row"><a href="/services/${service}">${service}</a></th>
-                ${each(matrix.environments, (e) => cellView(cellOf(matrix, service, e.name), service, e.name))}
+                ${each(matrix.environments, (e) => cellView(cellOf(matrix, service, e.name), service, e))}
               </tr>`,
           )}
         </tbody>
@@ -86,15 +84,82 @@ export function matrixFragment(matrix: Matrix, options: { readonly readOnly: boo
     </div>`;
 }
 
-function cellView(cell: MatrixCell | undefined, service: string, env: string): Html {
+const columnHead = (e: MatrixEnvironment, rows = 1): Html =>
+  html`<th scope="col" data-env="${e.name}" rowspan="${String(rows)}">
+    ${e.name}${e.frozen ? html` <span data-frozen>❄ frozen</span>` : ""}${
+      e.errors.length ? html` <span class="flag missing" data-unreadable>⚠ cannot read</span>` : ""
+    }
+  </th>`;
+
+function plainHead(matrix: Matrix): Html {
+  return html`<thead>
+    <tr>
+      <th scope="col">Service</th>
+      ${each(matrix.environments, (e) => columnHead(e))}
+    </tr>
+  </thead>`;
+}
+
+/** Two rows: a fleet's name over its clusters' columns; other environments span both. */
+function fleetHead(matrix: Matrix): Html {
+  const groups: MatrixEnvironment[][] = [];
+  for (const e of matrix.environments) {
+    const last = groups.at(-1);
+    if (e.cluster && last?.[0]?.cluster && last[0].environment === e.environment) last.push(e);
+    else groups.push([e]);
+  }
+  return html`<thead>
+    <tr>
+      <th scope="col" rowspan="2">Service</th>
+      ${each(groups, (g) => {
+        const first = g[0] as MatrixEnvironment;
+        return first.cluster
+          ? html`<th scope="colgroup" colspan="${String(g.length)}" data-fleet="${first.environment}">
+              ${first.environment}
+              <span class="muted">(fleet: ${String(g.length)} clusters, in wave order)</span>
+            </th>`
+          : columnHead(first, 2);
+      })}
+    </tr>
+    <tr>
+      ${each(
+        matrix.environments.filter((e) => e.cluster),
+        (e) => columnHead(e),
+      )}
+    </tr>
+  </thead>`;
+}
+
+function cellView(cell: MatrixCell | undefined, service: string, column: MatrixEnvironment): Html {
+  const env = column.name;
+  if (column.unreadable)
+    return html`<td class="cell" data-env="${env}" data-state="unreadable">
+      <span class="state failed">⚠ cannot read ${column.cluster ?? env}</span>
+    </td>`;
   if (!cell) return html`<td class="cell muted" data-env="${env}">not defined here</td>`;
   const label = stateLabel[cell.state];
   const digest = shortDigest(cell.digest);
-  return html`<td class="cell" data-env="${env}" data-state="${cell.state}">
-    <a href="/services/${service}?env=${env}" aria-label="${service} in ${env}: timeline">
+  // Commands and pages take the environment, and a fleet's cluster with --cluster.
+  const target = column.cluster ? `${column.environment} --cluster ${column.cluster}` : env;
+  const differs = cell.fleetVersions ? Object.entries(cell.fleetVersions) : [];
+  return html`<td
+    class="cell${differs.length ? " differs" : ""}"
+    data-env="${env}"
+    data-state="${cell.state}"
+    ${differs.length ? "data-differs" : ""}
+  >
+    <a href="/services/${service}?env=${column.environment}" aria-label="${service} in ${env}: timeline">
       <span class="version" data-version>${cell.liveVersion ?? "—"}</span></a
     >
     ${digest ? html`<span class="mono muted" title="${cell.digest}">@${digest}</span>` : ""}
+    ${
+      differs.length
+        ? html`<span class="flag drift" data-fleet-versions
+            >≠ the fleet's clusters differ:
+            ${differs.map(([cluster, version]) => `${cluster} ${version || "none"}`).join(" · ")}</span
+          >`
+        : ""
+    }
     ${
       cell.liveVersion !== cell.definedVersion
         ? html`<span class="flag muted">defined: ${cell.definedVersion}</span>`
@@ -116,8 +181,8 @@ function cellView(cell: MatrixCell | undefined, service: string, env: string): H
         ? html`<span class="flag drift" data-drift title="${cell.drift.join("; ")}"
               >⚠ drift: ${cell.drift.join("; ")}</span
             ><span class="flag muted mono" data-drift-fix
-              >slipway drift --env ${env} ${service} shows the fields; slipway deploy --env ${env} ${service}
-              --reclaim restores them as defined, also what other field managers added</span
+              >slipway drift --env ${target} ${service} shows the fields; slipway deploy --env ${target}
+              ${service} --reclaim restores them as defined, also what other field managers added</span
             >`
         : cell.latest
           ? html`<span class="flag ok">no drift seen</span>`

@@ -36,6 +36,17 @@ td.cell { min-width: 13rem; }
 .state.skipped { color: var(--warn); } .state.interrupted { color: var(--warn); } .state.never { color: var(--muted); }
 .flag { display: block; font-size: .85em; }
 .flag.drift { color: var(--warn); } .flag.ok { color: var(--ok); } .flag.missing { color: var(--bad); }
+td.cell.differs { box-shadow: inset 4px 0 0 var(--warn); background: #fff8e5; }
+th[scope=colgroup] { text-align: center; border-left: 2px solid var(--line); border-right: 2px solid var(--line); }
+.fleet-deploy { border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; margin: 0 0 1rem; }
+.fleet-deploy h3 { font-size: 1rem; margin: .3rem 0; display: flex; flex-wrap: wrap; gap: .5rem; align-items: baseline; }
+.fleet-deploy p { margin: .2rem 0; }
+ol.waves { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; padding: 0; margin: .4rem 0; }
+li.wave { border: 2px solid var(--line); border-radius: 6px; padding: .3rem .6rem; min-width: 14rem; }
+li.wave[data-wave-state=done] { border-color: var(--ok); } li.wave[data-wave-state=stopped] { border-color: var(--bad); }
+li.wave[data-wave-state=deploying], li.wave[data-wave-state=baking] { border-color: var(--run); border-style: dashed; }
+ul.wave-clusters { list-style: none; padding: 0; margin: .2rem 0; }
+ul.wave-clusters .muted { display: block; font-size: .85em; }
 .error { color: var(--bad); border: 1px solid var(--bad); border-radius: 6px; padding: .5rem .75rem; background: #fff5f5; }
 .notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); }
 .said { white-space: pre-wrap; }
