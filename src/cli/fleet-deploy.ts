@@ -13,14 +13,11 @@ import { confirm } from "./confirm.ts";
 import { deployEvents, deployExitCode, deployRenderer, type DeployFormat } from "./deploy-report.ts";
 import { deployPlanned, type DeployFlags } from "./commands/deploy.ts";
 import { parseDuration } from "./duration.ts";
+import { ExitCode } from "./exit-codes.ts";
 import { fleetRenderer } from "./fleet-report.ts";
 import type { Output } from "./output.ts";
 import type { Session } from "./session.ts";
 import { fleetSessions } from "./fleet-sessions.ts";
-
-export interface FleetDeployFlags extends DeployFlags {
-  readonly rollBackFinishedWaves?: boolean;
-}
 
 /**
  * `slipway deploy -e FLEET`: every cluster's plan shown, one confirmation, then the waves
@@ -32,7 +29,7 @@ export async function deployFleet(args: {
   readonly cmd: Command;
   readonly session: Session;
   readonly services: readonly string[];
-  readonly opts: FleetDeployFlags;
+  readonly opts: DeployFlags;
   readonly format: DeployFormat;
 }): Promise<void> {
   const { out, cmd, session, services, opts, format } = args;
@@ -47,7 +44,7 @@ export async function deployFleet(args: {
     if (!s) throw new Error(`internal: no session for cluster ${name}`);
     return s;
   };
-  const planOptions = (s: Session) => ({
+  const planOptions = {
     command: `slipway deploy -e ${fleetEnv.name}${services.length ? ` ${services.join(" ")}` : ""}`,
     ...(out.signal ? { signal: out.signal } : {}),
     ...(opts.skipCiCheck && opts.reason ? { skipCi: { reason: opts.reason } } : {}),
@@ -55,19 +52,17 @@ export async function deployFleet(args: {
     ...(opts.breakGlass && opts.reason ? { breakGlass: { reason: opts.reason } } : {}),
     forceConflicts: opts.forceConflicts === true,
     reclaim: opts.reclaim === true,
-    session: s,
-  });
+  };
+  // A cluster's share of the output: its lines marked with its name; with -o json, only the
+  // fleet's report is on stdout, so each cluster's own account is text on stderr.
+  const memberOutput = (name: string) => clusterOutput(out, name, format === "text" ? "text" : "documents");
+  const memberFormat: DeployFormat = format === "json" ? "text" : format;
   // Each cluster's plan, shown before anything is asked: clusters may differ (one runs an older version, one drifted).
   const plans = new Map<string, Awaited<ReturnType<typeof listedPlanFor>>>();
   for (const name of fleetClusterNames(fleet)) {
-    const s = sessionOf(name);
-    const { session: _s, ...options } = planOptions(s);
-    const plan = await listedPlanFor(s, services, options);
+    const plan = await listedPlanFor(sessionOf(name), services, planOptions);
     plans.set(name, plan);
-    deployRenderer(
-      clusterOutput(out, name, format === "text" ? "text" : "documents"),
-      format === "json" ? "text" : format,
-    ).plan(plan);
+    deployRenderer(memberOutput(name), memberFormat).plan(plan);
   }
   render.waves(fleet);
   if ([...plans.values()].every((p) => !p.changed && !p.blocked)) {
@@ -84,14 +79,13 @@ export async function deployFleet(args: {
     }))
   )
     return;
-  const by = opts.dryRun ? "dry-run" : await deployer(session.cluster);
-  const deployedBy = by;
+  const deployedBy = opts.dryRun ? "dry-run" : await deployer(session.cluster);
 
   const runner: FleetRunner = {
     async deploy(name) {
       const s = sessionOf(name);
-      const memberOut = clusterOutput(out, name, format === "text" ? "text" : "documents");
-      const memberRender = deployRenderer(memberOut, format === "json" ? "text" : format);
+      const memberOut = memberOutput(name);
+      const memberRender = deployRenderer(memberOut, memberFormat);
       const finish = (
         outcome: FleetClusterResult["outcome"],
         message: string,
@@ -106,14 +100,13 @@ export async function deployFleet(args: {
       });
       try {
         // Planned again when its turn comes: a wave may start long after the first plans were shown.
-        const { session: _s, ...options } = planOptions(s);
-        const plan = await listedPlanFor(s, services, options);
+        const plan = await listedPlanFor(s, services, planOptions);
         if (plan.blocked) {
           memberRender.refused(plan);
           return finish(
             "refused",
             "refused by a check of the procedure (see its plan)",
-            memberOut.clusterExitCode ?? 4,
+            memberOut.clusterExitCode ?? ExitCode.refused,
           );
         }
         if (!plan.changed) return finish("unchanged", "nothing to deploy", 0);
@@ -124,7 +117,8 @@ export async function deployFleet(args: {
           plan,
           services,
           opts: { ...opts, yes: true },
-          deployedBy,
+          // Each cluster's own credentials say who deploys there.
+          deployedBy: opts.dryRun ? "dry-run" : await deployer(s.cluster),
         });
         if (!report) return finish("unchanged", "nothing to deploy", 0);
         const deployed = report.services.filter((r) => r.outcome === "deployed").map((r) => r.service);
@@ -134,7 +128,7 @@ export async function deployFleet(args: {
           (r) => !["deployed", "unchanged", "dry-run"].includes(r.outcome),
         );
         return finish(
-          code === 6 ? "rolled-back" : code === 4 ? "refused" : "failed",
+          code === ExitCode.rolledBack ? "rolled-back" : code === ExitCode.refused ? "refused" : "failed",
           failedOnes.map((r) => `${r.service}: ${r.outcome}: ${r.message}`).join("; "),
           code,
           deployed,
@@ -142,7 +136,7 @@ export async function deployFleet(args: {
       } catch (error) {
         const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
         memberOut.error(`error: ${message}`);
-        return finish("failed", message, 1);
+        return finish("failed", message, ExitCode.failure);
       }
     },
     bakeTarget(name) {
@@ -151,7 +145,7 @@ export async function deployFleet(args: {
     },
     async rollBack(name, deployedServices) {
       const s = sessionOf(name);
-      const memberOut = clusterOutput(out, name, format === "text" ? "text" : "documents");
+      const memberOut = memberOutput(name);
       const results: FleetRollback[] = [];
       for (const service of deployedServices) {
         try {
@@ -217,7 +211,7 @@ export async function deployFleet(args: {
         plan.services.map((p) => [p.service, p.newVersion, p.objectsHash]),
       ]),
     }),
-    by,
+    by: deployedBy,
   });
   const report = await runFleetDeploy(fleet, journal, runner, render.events, {
     rollBackFinishedWaves: opts.rollBackFinishedWaves === true,
