@@ -9,7 +9,7 @@ export const platform = loadPlatform();
 process.env.DOCKER_CONFIG = platform.dockerConfig;
 process.env.SLIPWAY_JENKINS_CREDENTIALS = platform.jenkins.credentialsFile;
 
-/** The admin kubeconfig at one of its contexts (local, k3s, rancher); its current one by default. */
+/** The admin kubeconfig at one of its contexts (local, k3s, rancher, edge); its current one by default. */
 export function adminKube(context?: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(platform.kubeconfig);
