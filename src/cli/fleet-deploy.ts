@@ -57,13 +57,15 @@ export async function deployFleet(args: {
   // fleet's report is on stdout, so each cluster's own account is text on stderr.
   const memberOutput = (name: string) => clusterOutput(out, name, format === "text" ? "text" : "documents");
   const memberFormat: DeployFormat = format === "json" ? "text" : format;
-  // Each cluster's plan, shown before anything is asked: clusters may differ (one runs an older version, one drifted).
-  const plans = new Map<string, Awaited<ReturnType<typeof listedPlanFor>>>();
-  for (const name of fleetClusterNames(fleet)) {
-    const plan = await listedPlanFor(sessionOf(name), services, planOptions);
-    plans.set(name, plan);
-    deployRenderer(memberOutput(name), memberFormat).plan(plan);
-  }
+  // Each cluster's plan, made at once and shown in wave order before anything is asked: clusters
+  // may differ (one runs an older version, one drifted). What is confirmed is what each cluster
+  // then gets, as a single-cluster deploy applies the plan it showed.
+  const names = fleetClusterNames(fleet);
+  const planned = await Promise.all(
+    names.map((name) => listedPlanFor(sessionOf(name), services, planOptions)),
+  );
+  const plans = new Map(names.flatMap((name, i) => (planned[i] ? [[name, planned[i]] as const] : [])));
+  for (const [name, plan] of plans) deployRenderer(memberOutput(name), memberFormat).plan(plan);
   render.waves(fleet);
   if ([...plans.values()].every((p) => !p.changed && !p.blocked)) {
     render.nothingToDeploy();
@@ -99,8 +101,8 @@ export async function deployFleet(args: {
         exitCode,
       });
       try {
-        // Planned again when its turn comes: a wave may start long after the first plans were shown.
-        const plan = await listedPlanFor(s, services, planOptions);
+        const plan = plans.get(name);
+        if (!plan) throw new Error(`internal: no plan for cluster ${name}`);
         if (plan.blocked) {
           memberRender.refused(plan);
           return finish(
