@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { configMapWithJson, jsonInConfigMap } from "../clients/kubernetes/json-config-map.ts";
 import type { FleetModel } from "../definitions/model.ts";
 import type { FleetBakeResult, FleetClusterResult } from "./events.ts";
 
@@ -39,15 +40,7 @@ export function fleetTarget(parts: unknown): string {
 }
 
 export function fleetJournalOf(configMap: KubernetesObject | undefined): FleetJournalRecord | undefined {
-  const text = (configMap as (KubernetesObject & { data?: Record<string, string> }) | undefined)?.data?.[
-    dataKey
-  ];
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as FleetJournalRecord;
-  } catch {
-    return undefined;
-  }
+  return jsonInConfigMap<FleetJournalRecord>(configMap, dataKey);
 }
 
 export async function readFleetJournal(
@@ -102,13 +95,14 @@ export class FleetJournal {
 
   async write(): Promise<void> {
     await this.cluster.apply(
+      configMapWithJson(
+        { name: fleetJournalName, namespace: this.namespace, key: dataKey },
+        labels,
+        this.record,
+      ),
       {
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: fleetJournalName, namespace: this.namespace, labels: { ...labels } },
-        data: { [dataKey]: JSON.stringify(this.record) },
-      } as KubernetesObject,
-      { force: true },
+        force: true,
+      },
     );
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Cluster } from "../clients/kubernetes/cluster.ts";
+import { configMapWithJson, jsonInConfigMap } from "../clients/kubernetes/json-config-map.ts";
 import type { EnvironmentModel, ProjectModel } from "../definitions/model.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { ReleaseSummary } from "../release/record.ts";
@@ -61,15 +62,7 @@ export const deployJournalSelector = "slipway.dev/record=deploy";
 
 /** Reads the journal from its ConfigMap, as a reader (status, the dashboard) already holds it. */
 export function journalOf(configMap: KubernetesObject | undefined): DeployJournalRecord | undefined {
-  const text = (configMap as (KubernetesObject & { data?: Record<string, string> }) | undefined)?.data?.[
-    dataKey
-  ];
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as DeployJournalRecord;
-  } catch {
-    return undefined; // written by something else: no deploy to show rather than a crash
-  }
+  return jsonInConfigMap<DeployJournalRecord>(configMap, dataKey);
 }
 
 export async function readDeployJournal(
@@ -174,12 +167,11 @@ export class DeployJournal {
       await this.guard();
       // Server-side apply: one request, whether the ConfigMap exists or not.
       await this.cluster.apply(
-        {
-          apiVersion: "v1",
-          kind: "ConfigMap",
-          metadata: { name: deployJournalName, namespace: this.namespace, labels: { ...labels } },
-          data: { [dataKey]: JSON.stringify(this.record) },
-        } as KubernetesObject,
+        configMapWithJson(
+          { name: deployJournalName, namespace: this.namespace, key: dataKey },
+          labels,
+          this.record,
+        ),
         { force: true },
       );
     });

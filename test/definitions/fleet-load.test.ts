@@ -1,19 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import { placeOnFleetCluster } from "../../src/fleet/member.ts";
-import { removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
+import { definitionProblems, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
 
 afterAll(removeScratchMadeHere);
-
-async function loadProblems(config: string): Promise<string[]> {
-  const error = await loadProject(config).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DefinitionError);
-  return (error as DefinitionError).render().split("\n");
-}
 
 /** A project whose prod is a fleet; `fleet` is the text of its clusters and waves. */
 const fleetProject = (fleet: string) =>
@@ -83,7 +73,7 @@ describe("a fleet environment", () => {
     const p = fleetProject(
       `${threeClusters} waves: [{ clusters: ["eu-1", "eu-3"], bake: "soon" }, { clusters: ["eu-1", "eu-2"], failureBudget: 2 }],`,
     );
-    expect(await loadProblems(p.config)).toEqual([
+    expect(await definitionProblems(p.config)).toEqual([
       expect.stringMatching(
         /slipway\.config\.ts: environments\[0\]\.waves\[0\]\.clusters\[1\]: no cluster "eu-3" in this fleet \(clusters: eu-1, eu-2, us-1\)/,
       ),
@@ -106,11 +96,11 @@ describe("a fleet environment", () => {
     const both = fleetProject(
       `cluster: { context: "a", namespace: "research", flavour: "k3s" }, ${threeClusters}`,
     );
-    expect((await loadProblems(both.config))[0]).toMatch(
+    expect((await definitionProblems(both.config))[0]).toMatch(
       /environments\[0\]\.cluster: an environment names either one `cluster` or a fleet of `clusters`, not both/,
     );
     const neither = fleetProject("");
-    expect((await loadProblems(neither.config))[0]).toMatch(
+    expect((await definitionProblems(neither.config))[0]).toMatch(
       /environments\[0\]\.cluster: environment "prod" names no cluster/,
     );
   });
@@ -120,7 +110,7 @@ describe("a fleet environment", () => {
         a: { cluster: { context: "eu-1", namespace: "research", flavour: "k3s" } },
         b: { cluster: { context: "eu-1", namespace: "research", flavour: "k3s" } },
       },`);
-    expect((await loadProblems(p.config))[0]).toMatch(
+    expect((await definitionProblems(p.config))[0]).toMatch(
       /environments\[0\]\.clusters\.b\.cluster: clusters "a" and "b" are the same place \(eu-1\/research\)/,
     );
   });

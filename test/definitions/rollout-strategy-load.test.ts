@@ -1,20 +1,15 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { DefinitionError } from "../../src/definitions/errors.ts";
 import { loadProject } from "../../src/definitions/load.ts";
 import { rolloutStrategy } from "../../src/definitions/rollout-strategy.ts";
-import { minimalConfig, removeScratchMadeHere, scratchProject, service } from "../support/project.ts";
+import {
+  minimalConfig,
+  definitionProblems,
+  removeScratchMadeHere,
+  scratchProject,
+  service,
+} from "../support/project.ts";
 
 afterAll(removeScratchMadeHere);
-
-/** The rendered problems of a project that must not load. */
-async function loadProblems(config: string): Promise<string[]> {
-  const error = await loadProject(config).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DefinitionError);
-  return (error as DefinitionError).render().split("\n");
-}
 
 const withRollout = (policy: string): string =>
   minimalConfig.replace(
@@ -30,7 +25,7 @@ describe("a canary in a project", () => {
         `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 }, rollout: { canary: { steps: [{ weight: 10 }, { pause: "5m" }, { weight: 100 }] } } }`,
       ),
     });
-    expect(await loadProblems(p.config)).toEqual([
+    expect(await definitionProblems(p.config)).toEqual([
       expect.stringMatching(
         /services\/api\/service\.ts: rollout\.canary\.steps\[1\]\.pause: must be "manual", .*found string "5m"$/,
       ),
@@ -44,7 +39,7 @@ describe("a canary in a project", () => {
         `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 } }`,
       ),
     });
-    expect(await loadProblems(p.config)).toEqual([
+    expect(await definitionProblems(p.config)).toEqual([
       expect.stringMatching(
         /services\/api\/service\.ts: rollout: environment prod requires a canary \(rollout\.canary: "require"\): declare one, .*\(environment prod\)$/,
       ),
@@ -80,7 +75,7 @@ describe("a canary in a project", () => {
         `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080, resources: { requests: { cpu: "100m" } }, autoscale: { minReplicas: 2, maxReplicas: 5, cpu: 80 } }, ${canary} }`,
       ),
     });
-    expect(await loadProblems(p.config)).toEqual(
+    expect(await definitionProblems(p.config)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
           /services\/cleaner\/service\.ts: rollout: needs a deployment: a canary shares a Deployment's replicas$/,
@@ -99,7 +94,7 @@ describe("a canary in a project", () => {
         `{ name: "api", version: "1.0.0", image: "api", deployment: { port: 8080 } }`,
       ),
     });
-    expect(await loadProblems(p.config)).toEqual([
+    expect(await definitionProblems(p.config)).toEqual([
       expect.stringMatching(
         /environments\[1\]\.rollout\.canary: expected one of "allow", "require", "forbid", found string "always"$/,
       ),

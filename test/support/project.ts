@@ -1,3 +1,5 @@
+import { DefinitionError } from "../../src/definitions/errors.ts";
+import { loadProject } from "../../src/definitions/load.ts";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,3 +68,14 @@ export default defineProject({
 
 export const service = (body: string): string =>
   `import { defineService } from "slipway";\nexport default defineService(${body});\n`;
+
+/** The rendered problems of a project that must not load, one per line. */
+export async function definitionProblems(config: string): Promise<string[]> {
+  const error = await loadProject(config).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DefinitionError))
+    throw new Error(`${config} loaded, or failed otherwise: ${String(error)}`);
+  return error.render().split("\n");
+}

@@ -38,3 +38,31 @@ export async function writeJsonConfigMap(
   if (existing) await cluster.replace(object);
   else await cluster.create(object);
 }
+
+/**
+ * The document in a ConfigMap a reader already holds (a watch's copy): read back as written, or
+ * nothing when it is absent or not Slipway's JSON (the deploy and fleet journals).
+ */
+export function jsonInConfigMap<T>(configMap: KubernetesObject | undefined, key: string): T | undefined {
+  const text = (configMap as (KubernetesObject & { data?: Record<string, string> }) | undefined)?.data?.[key];
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined; // written by something else: nothing to show rather than a crash
+  }
+}
+
+/** The ConfigMap holding one document, for a server-side apply: one request, whether it exists or not. */
+export function configMapWithJson(
+  ref: JsonConfigMapRef,
+  labels: Readonly<Record<string, string>>,
+  value: unknown,
+): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: ref.name, namespace: ref.namespace, labels: { ...labels } },
+    data: { [ref.key]: JSON.stringify(value) },
+  } as KubernetesObject;
+}
