@@ -7,9 +7,9 @@
 // each cost grows, and writes docs/bench/deploy-curve.{json,svg}.
 //
 //   npm run bench:deploy -- [--sizes 100,300,1000] [--tools slipway,kubectl,helm,kapp]
-//                           [--helm-max 300] [--parallel 4] [--out docs/bench]
+//                           [--helm-max 300] [--parallel 4] [--out docs/bench] [--replot]
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,28 +31,49 @@ import type { SlipwayRun } from "./support/slipway-run.ts";
 
 const tools = ["slipway", "kubectl", "helm", "kapp"] as const;
 type Tool = (typeof tools)[number];
-const { values: flags } = parseArgs({
-  options: {
-    sizes: { type: "string", default: "100,300,1000" },
-    tools: { type: "string", default: tools.join(",") },
-    "helm-max": { type: "string", default: "300" },
-    parallel: { type: "string", default: "4" },
-    out: { type: "string", default: "docs/bench" },
-  },
-});
-const sizes = flags.sizes.split(",").map((s) => Number(s.trim()));
+const usage = (message: string): never => {
+  console.error(`bench:deploy: ${message}`);
+  process.exit(2);
+};
+const flags = (() => {
+  try {
+    return parseArgs({
+      options: {
+        sizes: { type: "string", default: "100,300,1000" },
+        tools: { type: "string", default: tools.join(",") },
+        "helm-max": { type: "string", default: "300" },
+        parallel: { type: "string", default: "4" },
+        out: { type: "string", default: "docs/bench" },
+        replot: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+})();
+const whole = (flag: string, text: string): number => {
+  const value = Number(text.trim());
+  return Number.isInteger(value) && value >= 1
+    ? value
+    : usage(`${flag} takes whole numbers, found "${text}"`);
+};
+const sizes = flags.sizes.split(",").map((s) => whole("--sizes", s));
 const chosen = new Set(flags.tools.split(",").map((t) => t.trim()));
 const unknown = [...chosen].filter((t) => !(tools as readonly string[]).includes(t));
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || unknown.length) {
-  console.error(
-    `bench:deploy: --sizes takes whole numbers (got "${flags.sizes}"); --tools takes ${tools.join(", ")}${unknown.length ? ` (got ${unknown.join(", ")})` : ""}`,
-  );
-  process.exit(2);
-}
+if (unknown.length) usage(`--tools takes ${tools.join(", ")}, found ${unknown.join(", ")}`);
 const use = (tool: Tool): boolean => chosen.has(tool);
-const helmMax = Number(flags["helm-max"]);
-const parallel = Number(flags.parallel);
+const helmMax = whole("--helm-max", flags["helm-max"]);
+const parallel = whole("--parallel", flags.parallel);
+
 const repo = fileURLToPath(new URL("..", import.meta.url));
+const out = resolve(repo, flags.out);
+// --replot: the plot again from the last run's figures, without running anything.
+if (flags.replot) {
+  const last = JSON.parse(readFileSync(join(out, "deploy-curve.json"), "utf8")) as { sizes: SizeResult[] };
+  writeFileSync(join(out, "deploy-curve.svg"), curveReport.svg(last.sizes));
+  console.log(`wrote ${join(flags.out, "deploy-curve.svg")} from ${join(flags.out, "deploy-curve.json")}`);
+  process.exit(0);
+}
 
 const platform = loadPlatform();
 const at: Connection = { kubeconfig: platform.kubeconfig, context: "local" };
@@ -205,7 +226,6 @@ for (const count of sizes) {
 await proxy?.close();
 
 console.log(curveReport.growth(results));
-const out = resolve(repo, flags.out);
 mkdirSync(out, { recursive: true });
 const tools_ = { helm: versions.helm, kapp: versions.kapp, kubernetes: versions.kubernetes };
 writeFileSync(

@@ -121,20 +121,26 @@ function table(r: SizeResult): string {
 
 interface Line {
   readonly name: string;
+  /** Drawn solid (a full deploy), dashed (a no-op deploy) or dotted (a no-op plan). */
+  readonly style: "full" | "no-op" | "plan";
+  readonly color: string;
   readonly pick: (r: SizeResult) => Figure | undefined;
 }
 
+const slipwayBlue = "#1f77b4";
+const helmOrange = "#ff7f0e";
+const kappGreen = "#2ca02c";
 const lines: readonly Line[] = [
-  { name: "Slipway no-op plan", pick: (r) => r.slipwayPlan },
-  { name: "Slipway no-op deploy", pick: (r) => r.slipwayNoop },
-  { name: "Slipway full deploy", pick: (r) => r.slipwayFull },
-  { name: "control plane floor", pick: (r) => r.floor },
-  { name: "kubectl apply (no-op)", pick: (r) => r.kubectlNoop },
-  { name: "Helm no-op upgrade", pick: (r) => r.helmNoop },
-  { name: "Helm full install", pick: (r) => r.helmFull },
-  { name: "kapp --diff-run (no-op)", pick: (r) => r.kappPlan },
-  { name: "kapp no-op deploy", pick: (r) => r.kappNoop },
-  { name: "kapp full deploy", pick: (r) => r.kappFull },
+  { name: "Slipway no-op plan", style: "plan", color: slipwayBlue, pick: (r) => r.slipwayPlan },
+  { name: "Slipway no-op deploy", style: "no-op", color: slipwayBlue, pick: (r) => r.slipwayNoop },
+  { name: "Slipway full deploy", style: "full", color: slipwayBlue, pick: (r) => r.slipwayFull },
+  { name: "control plane floor", style: "full", color: "#222222", pick: (r) => r.floor },
+  { name: "kubectl apply (no-op)", style: "no-op", color: "#7f7f7f", pick: (r) => r.kubectlNoop },
+  { name: "Helm no-op upgrade", style: "no-op", color: helmOrange, pick: (r) => r.helmNoop },
+  { name: "Helm full install", style: "full", color: helmOrange, pick: (r) => r.helmFull },
+  { name: "kapp --diff-run (no-op)", style: "plan", color: kappGreen, pick: (r) => r.kappPlan },
+  { name: "kapp no-op deploy", style: "no-op", color: kappGreen, pick: (r) => r.kappNoop },
+  { name: "kapp full deploy", style: "full", color: kappGreen, pick: (r) => r.kappFull },
 ];
 
 /** Every figure that has a value at two sizes or more: what the growth summary and the plot read. */
@@ -199,21 +205,14 @@ function growth(results: readonly SizeResult[]): string {
   ].join("\n");
 }
 
-const colors: Readonly<Record<string, string>> = {
-  Slipway: "#1f77b4",
-  control: "#222222",
-  kubectl: "#7f7f7f",
-  Helm: "#ff7f0e",
-  kapp: "#2ca02c",
-};
-
 function svg(results: readonly SizeResult[]): string {
+  const dashes = { full: undefined, "no-op": "6 4", plan: "2 3" } as const;
   const series: Series[] = lines
     .filter((x) => results.some((r) => x.pick(r)))
-    .map(({ name, pick }) => ({
+    .map(({ name, style, color, pick }) => ({
       name,
-      color: colors[name.split(" ")[0]!] ?? "#999",
-      ...(/plan|diff-run/.test(name) ? { dash: "2 3" } : /full|floor/.test(name) ? {} : { dash: "6 4" }),
+      color,
+      ...(dashes[style] ? { dash: dashes[style] } : {}),
       points: results.flatMap((r) => {
         const f = pick(r);
         return f ? [[r.services, f.ms / 1000] as const] : [];
