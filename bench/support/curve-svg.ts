@@ -69,7 +69,8 @@ export function lineChartSvg(chart: Chart): string {
         `<text x="${margin.left - 8}" y="${f(py(t) + 4)}" text-anchor="end">${label(t)}</text>`,
     ),
   ];
-  const lines = chart.series.map((s) => {
+  // The first series drawn last, on top: where lines meet, the first one named stays visible.
+  const lines = [...chart.series].reverse().map((s) => {
     const pts = s.points.filter(([x, y]) => x > 0 && y > 0);
     const path = pts.map(([x, y], i) => `${i ? "L" : "M"}${f(px(x))},${f(py(y))}`).join(" ");
     const dots = pts.map(([x, y]) => `<circle cx="${f(px(x))}" cy="${f(py(y))}" r="3" fill="${s.color}"/>`);
