@@ -1,246 +1,236 @@
-// bench/deploy: 100 generated services of five objects each on the local platform.
-// (a) a no-op plan and (b) a no-op deploy, against `kubectl apply --server-side` of the same
-// objects (kubectl built from the same Kubernetes version), wall time and API requests;
-// (c) a full deploy from empty against the control plane's own time (apply all at once, wait
-// for every Deployment Available). Baselines run in the same script: compare the ratios.
-// Beside them, Helm (built from the Go module proxy, same workload: one chart per service of
-// Slipway's rendered objects, `helm upgrade --install --wait`, `parallel` at a time): (b) against
-// a no-op upgrade of all charts, (c) against a full install from empty.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// bench/deploy: the cost curve. At each size (default 100, 300 and 1,000 generated services of
+// five objects each) on the simulated nodes of the local platform's first plane (context
+// `local`): Slipway's no-op plan, full deploy from empty and no-op deploy, each in a process of
+// its own (so its peak memory is Slipway's), beside the same objects through the anchors: the
+// control plane's own floor (kubectl apply all at once, wait until every Deployment is
+// Available), `kubectl apply --server-side`, Helm 3 and kapp. Prints a table per size and how
+// each cost grows, and writes docs/bench/deploy-curve.{json,svg}.
+//
+//   npm run bench:deploy -- [--sizes 100,300,1000] [--tools slipway,kubectl,helm,kapp]
+//                           [--helm-max 300] [--parallel 4] [--out docs/bench] [--replot]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import pLimit from "p-limit";
-import { ensureBinaries, ensureHelm } from "../platform/src/build/binaries.ts";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { ensureBinaries, ensureHelm, ensureKapp } from "../platform/src/build/binaries.ts";
 import { loadPlatform } from "../platform/src/connection.ts";
 import { defaultLayout } from "../platform/src/layout.ts";
 import { silentProgress, stderrProgress } from "../platform/src/progress.ts";
-import { Cluster } from "../src/clients/kubernetes/cluster.ts";
+import { versions } from "../platform/src/versions.ts";
 import { loadProject } from "../src/definitions/load.ts";
 import { servicesIn } from "../src/definitions/model.ts";
-import { generatedProject } from "./support/generated-project.ts";
-import { Deploy, type DeployOptions } from "../src/procedure/deploy.ts";
-import { readLiveState } from "../src/plan/live-state.ts";
-import { buildPlan } from "../src/plan/plan.ts";
 import { renderEnvironment, renderServiceObjects } from "../src/render/render.ts";
-import { toYaml } from "../src/render/serialize.ts";
-import { ReleaseStore } from "../src/release/store.ts";
+import { startCountingProxy } from "./support/counting-proxy.ts";
+import { Helm, Kapp, Kubectl, type Connection } from "./support/deploy-anchors.ts";
+import { curveReport, type SizeResult } from "./support/curve-report.ts";
+import { generatedProject } from "./support/generated-project.ts";
+import { running, timedRun } from "./support/timed-process.ts";
+import type { SlipwayRun } from "./support/slipway-run.ts";
 
-const count = Number(process.argv[2] ?? 100);
-const parallel = Number(process.argv[3] ?? 4);
+const tools = ["slipway", "kubectl", "helm", "kapp"] as const;
+type Tool = (typeof tools)[number];
+const usage = (message: string): never => {
+  console.error(`bench:deploy: ${message}`);
+  process.exit(2);
+};
+const flags = (() => {
+  try {
+    return parseArgs({
+      options: {
+        sizes: { type: "string", default: "100,300,1000" },
+        tools: { type: "string", default: tools.join(",") },
+        "helm-max": { type: "string", default: "300" },
+        parallel: { type: "string", default: "4" },
+        out: { type: "string", default: "docs/bench" },
+        replot: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+})();
+const whole = (flag: string, text: string): number => {
+  const value = Number(text.trim());
+  return Number.isInteger(value) && value >= 1
+    ? value
+    : usage(`${flag} takes whole numbers, found "${text}"`);
+};
+const sizes = flags.sizes.split(",").map((s) => whole("--sizes", s));
+const chosen = new Set(flags.tools.split(",").map((t) => t.trim()));
+const unknown = [...chosen].filter((t) => !(tools as readonly string[]).includes(t));
+if (unknown.length) usage(`--tools takes ${tools.join(", ")}, found ${unknown.join(", ")}`);
+const use = (tool: Tool): boolean => chosen.has(tool);
+const helmMax = whole("--helm-max", flags["helm-max"]);
+const parallel = whole("--parallel", flags.parallel);
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const out = resolve(repo, flags.out);
+// --replot: the plot again from the last run's figures, without running anything.
+if (flags.replot) {
+  const last = JSON.parse(readFileSync(join(out, "deploy-curve.json"), "utf8")) as { sizes: SizeResult[] };
+  writeFileSync(join(out, "deploy-curve.svg"), curveReport.svg(last.sizes));
+  console.log(`wrote ${join(flags.out, "deploy-curve.svg")} from ${join(flags.out, "deploy-curve.json")}`);
+  process.exit(0);
+}
+
 const platform = loadPlatform();
-const kubectl = (await ensureBinaries(defaultLayout().cacheDir, silentProgress)).kubectl;
+const at: Connection = { kubeconfig: platform.kubeconfig, context: "local" };
+const cacheDir = defaultLayout().cacheDir;
+const kubectlBinary = (await ensureBinaries(cacheDir, silentProgress)).kubectl;
 // Built on first use only (cold: minutes, with progress on stderr); warm: a file check.
-const helm = await ensureHelm(defaultLayout().cacheDir, stderrProgress);
-const suffix = Date.now().toString(36);
-const namespace = `bench-${suffix}`;
-const baselineNamespace = `bench-kubectl-${suffix}`;
-const helmNamespace = `bench-helm-${suffix}`;
-const helmDir = mkdtempSync(join(tmpdir(), "slipway-bench-helm-"));
-const helmChildren = new Set<ChildProcess>();
+const helmBinary = use("helm") ? await ensureHelm(cacheDir, stderrProgress) : "";
+const kappBinary = use("kapp") ? await ensureKapp(cacheDir, stderrProgress) : "";
+const proxy = use("kapp") ? await startCountingProxy(platform.kubeconfig, "local") : undefined;
+const work = mkdtempSync(join(tmpdir(), "slipway-bench-deploy-"));
 
-const generated = generatedProject(
-  count,
-  `{ name: "bench", environments: [defineEnvironment({
-  name: "bench", cluster: { context: "local", namespace: "${namespace}", flavour: "k3s" },
+// Removed however the run ends, so a failed run leaves no namespaces behind.
+const namespaces = new Set<string>();
+const kubectlSync = (...args: string[]): void => {
+  spawnSync(kubectlBinary, ["--kubeconfig", at.kubeconfig, "--context", at.context, ...args], {
+    stdio: "ignore",
+  });
+};
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+  if (namespaces.size) kubectlSync("delete", "namespace", ...namespaces, "--wait=false");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
+const kubectl = new Kubectl(kubectlBinary, at);
+const runner = fileURLToPath(new URL("./support/slipway-run.ts", import.meta.url));
+/** Slipway's plan or deploy in a process of its own (tsx, as the other benches run). */
+const slipway = async (mode: "plan" | "deploy", config: string): Promise<SlipwayRun> => {
+  const r = await timedRun(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []),
+      runner,
+      mode,
+      config,
+      at.kubeconfig,
+      String(parallel),
+    ],
+    { keepStdout: true },
+  );
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as SlipwayRun;
+};
+
+const results: SizeResult[] = [];
+for (const count of sizes) {
+  const suffix = `${count}-${Date.now().toString(36)}`;
+  const ns = {
+    slipway: `bench-${suffix}`,
+    kubectl: `bench-kubectl-${suffix}`,
+    helm: `bench-helm-${suffix}`,
+    kapp: `bench-kapp-${suffix}`,
+  };
+  const generated = generatedProject(
+    count,
+    `{ name: "bench", environments: [defineEnvironment({
+  name: "bench", cluster: { context: "local", namespace: "${ns.slipway}", flavour: "k3s" },
   registry: { host: "${platform.registry}", repositoryPrefix: "bench" }, defaults: { replicas: 1 } })] }`,
-  (name) => `{ name: "${name}", version: "1.0.0", image: "${name}",
+    (name) => `{ name: "${name}", version: "1.0.0", image: "${name}",
   deployment: { port: 8080, minReadySeconds: 0, env: { MODE: "bench" }, readiness: { http: { path: "/ready" } } },
   service: { port: 80 }, ingress: { host: "bench.example.org", path: "/${name}" },
   configMaps: { "${name}-config": { data: { "app.yaml": "name: ${name}" } } },
   networkPolicy: { allowFrom: ["svc-000"] } }`,
-);
-// Removed however the run ends, so a failed run leaves no namespaces behind.
-process.once("exit", () => {
-  for (const child of helmChildren) child.kill("SIGKILL");
-  rmSync(helmDir, { recursive: true, force: true });
-  for (const ns of [namespace, baselineNamespace, helmNamespace])
-    spawnSync(
-      kubectl,
-      ["--kubeconfig", platform.kubeconfig, "--context", "local", "delete", "namespace", ns, "--wait=false"],
-      { stdio: "ignore" },
-    );
-});
-
-const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-  const t0 = performance.now();
-  const result = await fn();
-  return [result, performance.now() - t0];
-};
-
-const [project, loadMs] = await time(() => loadProject(generated.config));
-const env = project.environments[0]!;
-const objects = renderEnvironment(project, env.name);
-const baselineYaml = join(mkdtempSync(join(tmpdir(), "slipway-bench-")), "objects.yaml");
-writeFileSync(
-  baselineYaml,
-  toYaml(objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: baselineNamespace } }))),
-);
-const kubectlRun = (args: string[]): { ms: number; requests: number } => {
-  const t0 = performance.now();
-  const r = spawnSync(kubectl, ["--kubeconfig", platform.kubeconfig, "--context", "local", "-v=6", ...args], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${r.stderr.slice(-2000)}`);
-  const requests = (r.stderr.match(/"Response" verb="|\b(GET|PATCH|POST|PUT|DELETE) https:\/\//g) ?? [])
-    .length;
-  return { ms, requests };
-};
-execFileSync(
-  kubectl,
-  ["--kubeconfig", platform.kubeconfig, "--context", "local", "create", "namespace", baselineNamespace],
-  { stdio: "ignore" },
-);
-
-// Helm: one chart per service, its templates Slipway's rendered objects (in Helm's namespace).
-const charts = servicesIn(project, env.name, []).map((service) => {
-  const name = service.spec.name;
-  const dir = join(helmDir, "charts", name);
-  mkdirSync(join(dir, "templates"), { recursive: true });
-  writeFileSync(
-    join(dir, "Chart.yaml"),
-    `apiVersion: v2\nname: ${name}\nversion: ${service.spec.version}\ntype: application\n`,
   );
-  const rendered = renderServiceObjects(project.name, env, service).map((o) => ({
-    ...o,
-    metadata: { ...o.metadata, namespace: helmNamespace },
-  }));
-  // Literal text for Go templates: a `{{` becomes an action printing "{{".
-  writeFileSync(join(dir, "templates", "objects.yaml"), toYaml(rendered).replaceAll("{{", '{{ "{{" }}'));
-  return { name, dir };
-});
-const helmEnv = {
-  ...process.env,
-  HELM_CACHE_HOME: join(helmDir, "cache"),
-  HELM_CONFIG_HOME: join(helmDir, "config"),
-  HELM_DATA_HOME: join(helmDir, "data"),
-};
-const helmRun = (args: string[]): Promise<{ ms: number; requests: number }> =>
-  new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(
-      helm,
-      ["--kubeconfig", platform.kubeconfig, "--kube-context", "local", "-n", helmNamespace, "-v=6", ...args],
-      { env: helmEnv, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    helmChildren.add(child);
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      helmChildren.delete(child);
-      const ms = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`helm ${args.join(" ")} failed: ${stderr.slice(-2000)}`));
-      const requests = (stderr.match(/"Response" verb="|\b(GET|PATCH|POST|PUT|DELETE) https:\/\//g) ?? [])
-        .length;
-      resolve({ ms, requests });
-    });
-  });
-/** Every chart through `helm upgrade --install --wait`, `parallel` at a time: wall time, median release, total requests. */
-const helmUpgradeAll = async (): Promise<{ ms: number; medianMs: number; requests: number }> => {
-  const limit = pLimit(parallel);
-  const [runs, ms] = await time(() =>
-    Promise.all(
-      charts.map((chart) =>
-        limit(() =>
-          helmRun([
-            "upgrade",
-            "--install",
-            "--wait",
-            "--timeout",
-            "300s",
-            "--create-namespace",
-            chart.name,
-            chart.dir,
-          ]),
-        ),
-      ),
-    ),
-  );
-  const each = runs.map((r) => r.ms).sort((a, b) => a - b);
-  return {
-    ms,
-    medianMs: each[Math.floor(each.length / 2)] ?? 0,
-    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+  const project = await loadProject(generated.config);
+  const env = project.environments[0]!;
+  const objects = renderEnvironment(project, env.name);
+  const dir = join(work, String(count));
+  mkdirSync(dir, { recursive: true });
+  const result: SizeResult = {
+    services: count,
+    objects: objects.length,
+    kinds: new Set(objects.map((o) => o.kind)).size,
+    parallel,
   };
-};
+  console.error(`bench:deploy: ${count} services, ${objects.length} objects`);
 
-const cluster = Cluster.open("local", platform.kubeconfig);
-const options: DeployOptions = {
-  only: [],
-  dryRun: false,
-  forceConflicts: false,
-  rollback: true,
-  timeoutMs: 300_000,
-  parallel,
-  waitForLock: false,
-  deployedBy: "bench",
-  commit: "bench",
-};
-const quiet = (): void => undefined;
-const planNow = async () => {
-  const [live, releases] = await Promise.all([
-    readLiveState(cluster, namespace, project.name, env.name),
-    new ReleaseStore(cluster, namespace).summaries(),
-  ]);
-  return buildPlan({ project, env, only: [], live, releases });
-};
+  // Full deploys from empty, one tool after another.
+  if (use("slipway")) {
+    namespaces.add(ns.slipway);
+    const full = await slipway("deploy", generated.config);
+    result.slipwayFull = full;
+    console.error(`  slipway full deploy: ${(full.ms / 1000).toFixed(1)} s`);
+  }
+  let manifest = "";
+  if (use("kubectl")) {
+    namespaces.add(ns.kubectl);
+    kubectlSync("create", "namespace", ns.kubectl);
+    manifest = Kubectl.manifest(dir, objects, ns.kubectl);
+    result.floor = await kubectl.floor(manifest, ns.kubectl);
+    console.error(`  control plane floor: ${(result.floor.ms / 1000).toFixed(1)} s`);
+  }
+  const helm =
+    use("helm") && count <= helmMax
+      ? new Helm(helmBinary, at, join(dir, "helm"), ns.helm, parallel)
+      : undefined;
+  if (helm) {
+    namespaces.add(ns.helm);
+    for (const service of servicesIn(project, env.name, []))
+      helm.addChart(
+        service.spec.name,
+        service.spec.version,
+        renderServiceObjects(project.name, env, service),
+      );
+    result.helmFull = await helm.upgradeAll();
+    console.error(`  helm full install: ${(result.helmFull.ms / 1000).toFixed(1)} s`);
+  }
+  const kapp = proxy ? new Kapp(kappBinary, proxy, join(dir, "kapp"), ns.kapp, objects) : undefined;
+  if (kapp) {
+    namespaces.add(ns.kapp);
+    kubectlSync("create", "namespace", ns.kapp);
+    result.kappFull = await kapp.deploy();
+    console.error(`  kapp full deploy: ${(result.kappFull.ms / 1000).toFixed(1)} s`);
+  }
 
-// (c) full deploy from empty
-cluster.requests = 0;
-const [, slipwayFullMs] = await time(async () => {
-  const report = await new Deploy(cluster, quiet).run(project, env, await planNow(), options);
-  if (!report.ok)
-    throw new Error(
-      `bench deploy failed: ${JSON.stringify(report.services.filter((s) => s.outcome !== "deployed"))}`,
-    );
-});
-const slipwayFullRequests = cluster.requests;
-const baselineApply = kubectlRun(["apply", "--server-side", "--field-manager", "bench", "-f", baselineYaml]);
-const baselineWait = kubectlRun([
-  "wait",
-  "--for=condition=Available",
-  "deployment",
-  "--all",
-  "-n",
-  baselineNamespace,
-  "--timeout=300s",
-]);
-const controlPlaneMs = baselineApply.ms + baselineWait.ms;
-const helmFull = await helmUpgradeAll();
+  // No-ops: nothing changed since.
+  if (use("slipway")) {
+    const plan = await slipway("plan", generated.config);
+    if (plan.changed) throw new Error(`the no-op plan found changes: ${JSON.stringify(plan.sample)}`);
+    result.slipwayPlan = plan;
+    result.slipwayNoop = await slipway("deploy", generated.config);
+  }
+  if (use("kubectl")) result.kubectlNoop = await kubectl.apply(manifest);
+  if (helm) result.helmNoop = await helm.upgradeAll();
+  if (kapp) {
+    result.kappPlan = await kapp.deploy(true);
+    result.kappNoop = await kapp.deploy();
+  }
+  results.push(result);
+  console.log(curveReport.table(result));
 
-// (a) no-op plan and (b) no-op deploy, against a no-op kubectl apply
-cluster.requests = 0;
-const [noopPlan, planMs] = await time(planNow);
-const planRequests = cluster.requests;
-if (noopPlan.changed) {
-  const changed = noopPlan.services.filter((s) => s.changed).slice(0, 3);
-  throw new Error(
-    `the no-op plan found changes: ${JSON.stringify(changed.map((s) => ({ s: s.service, o: s.objects.filter((o) => o.action !== "unchanged").map((o) => [o.kind, o.action, o.changes.slice(0, 3)]) })))}`,
-  );
+  // Gone before the next size, so its figures are not made beside this size's objects.
+  const mine = Object.values(ns).filter((n) => namespaces.has(n));
+  if (mine.length) {
+    await timedRun(kubectlBinary, [
+      "--kubeconfig",
+      at.kubeconfig,
+      "--context",
+      at.context,
+      "delete",
+      "namespace",
+      ...mine,
+      "--timeout=900s",
+    ]);
+    for (const n of mine) namespaces.delete(n);
+  }
 }
-cluster.requests = 0;
-const [, deployMs] = await time(async () =>
-  new Deploy(cluster, quiet).run(project, env, await planNow(), options),
-);
-const deployRequests = cluster.requests;
-const kubectlNoop = kubectlRun(["apply", "--server-side", "--field-manager", "bench", "-f", baselineYaml]);
-const helmNoop = await helmUpgradeAll();
+await proxy?.close();
 
-const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-console.log(
-  `services: ${count}, objects: ${objects.length}, kinds: ${new Set(objects.map((o) => o.kind)).size}, parallel: ${parallel}`,
+console.log(curveReport.growth(results));
+mkdirSync(out, { recursive: true });
+const tools_ = { helm: versions.helm, kapp: versions.kapp, kubernetes: versions.kubernetes };
+writeFileSync(
+  join(out, "deploy-curve.json"),
+  `${JSON.stringify(curveReport.json(results, tools_), null, 2)}\n`,
 );
-console.log(`loading the definitions (tsx, ${count} files): ${f(loadMs)} (not in the figures below)`);
-console.log(
-  `(a) no-op plan:   slipway ${f(planMs)}, ${planRequests} requests | kubectl apply --server-side ${f(kubectlNoop.ms)}, ${kubectlNoop.requests} requests | time ratio ${(planMs / kubectlNoop.ms).toFixed(2)} (goal <= 0.33)`,
-);
-console.log(
-  `(b) no-op deploy: slipway ${f(deployMs)}, ${deployRequests} requests | kubectl apply --server-side ${f(kubectlNoop.ms)}, ${kubectlNoop.requests} requests | time ratio ${(deployMs / kubectlNoop.ms).toFixed(2)} | helm upgrade --install --wait (no-op) ${f(helmNoop.ms)} (median release ${f(helmNoop.medianMs)}), ${helmNoop.requests} requests | ratio to helm ${(deployMs / helmNoop.ms).toFixed(2)} (goal <= 0.50)`,
-);
-console.log(
-  `(c) full deploy from empty: slipway ${f(slipwayFullMs)} | control plane alone (kubectl apply all + wait Available) ${f(controlPlaneMs)} | ratio ${(slipwayFullMs / controlPlaneMs).toFixed(2)} (goal <= 1.10) | slipway ${slipwayFullRequests} requests, helm upgrade --install --wait ${f(helmFull.ms)} (median release ${f(helmFull.medianMs)}), ${helmFull.requests} requests | ratio to helm ${(slipwayFullMs / helmFull.ms).toFixed(2)} (goal <= 1.00)`,
-);
+writeFileSync(join(out, "deploy-curve.svg"), curveReport.svg(results));
+console.log(`wrote ${join(flags.out, "deploy-curve.json")} and ${join(flags.out, "deploy-curve.svg")}`);

@@ -4,5 +4,5 @@ import { join } from "node:path";
 /** The platform folder of this repository (holds the Go wrapper modules). */
 export const platformRoot = fileURLToPath(new URL("..", import.meta.url));
 export const goModuleDir = (
-  name: "kubernetes" | "etcd" | "tools" | "helm" | "node" | "coredns" | "mailpit" | "cosign",
+  name: "kubernetes" | "etcd" | "tools" | "helm" | "kapp" | "node" | "coredns" | "mailpit" | "cosign",
 ): string => join(platformRoot, "go", name);

@@ -11,6 +11,11 @@ export const versions = {
   mailpit: "v1.33.1",
   /** Built lazily, only for the deploy bench (Slipway beside Helm); not by `platform up`. */
   helm: "v3.22.0",
+  /**
+   * Built lazily, only for the deploy bench (Slipway beside kapp). The Go module proxy does not
+   * list carvel.dev/kapp, but serves this exact version; v0.64.3 and v0.65.0 it does not.
+   */
+  kapp: "v0.64.2",
   /** Built lazily, only for the tests that check Slipway's signatures against cosign's own. */
   cosign: "v2.6.5",
 } as const;

@@ -165,13 +165,18 @@ export function buildPlan(input: PlanInput): Plan {
     object.kind === "ConfigMap"
       ? [...(mounts.get(object.metadata?.name ?? "") ?? [])].filter((s) => s !== service).sort()
       : [];
+  // Each service's live objects and releases, found once: looking them up per service in the
+  // whole namespace made the plan grow with services × objects.
+  const liveOf = groupBy(live.values(), (o) => o.metadata?.labels?.["app.kubernetes.io/name"]);
+  const releasesOf = groupBy(input.releases ?? [], (r) => r.service);
   const servicePlans = services.map((service) =>
     planService(
       env,
       service,
       rendered.get(service.spec.name) ?? [],
       live,
-      input.releases ?? [],
+      liveOf.get(service.spec.name) ?? [],
+      releasesOf.get(service.spec.name) ?? [],
       input.audit,
       input.deployedCalls?.get(service.spec.name),
       { mountedByOthers, owners },
@@ -208,6 +213,9 @@ function planService(
   /** The service's objects as rendered for this plan (with the digests it pins). */
   desired: readonly KubernetesObject[],
   live: ReadonlyMap<string, KubernetesObject>,
+  /** Its own live objects (labelled with its name), canaries included. */
+  liveOwn: readonly KubernetesObject[],
+  /** Its own releases. */
   releases: readonly ReleaseSummary[],
   audit?: ReadonlyMap<string, LiveAuditCall>,
   deployedCalls?: readonly CallContract[],
@@ -240,9 +248,8 @@ function planService(
       ...(hatchOf(object) ? { escapeHatch: hatchOf(object) } : {}),
     };
   });
-  for (const object of live.values()) {
+  for (const object of liveOwn) {
     if (
-      object.metadata?.labels?.["app.kubernetes.io/name"] === service.spec.name &&
       !desiredKeys.has(objectKey(object)) &&
       // A running canary's Deployment and Service are the canary step's, never pruned by a plan.
       object.metadata?.labels?.[trackLabel] !== "canary"
@@ -261,11 +268,9 @@ function planService(
     }
   }
   objects.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.name.localeCompare(b.name));
-  const liveVersion = liveVersionOf(live.values(), service.spec.name);
+  const liveVersion = liveVersionOf(liveOwn, service.spec.name);
   const objectsHash = hashObjects(desired);
-  const mine = releases
-    .filter((r) => r.service === service.spec.name)
-    .sort((a, b) => b.revision - a.revision);
+  const mine = [...releases].sort((a, b) => b.revision - a.revision);
   const pending = mine.find((r) => r.status === "pending" && r.objectsHash === objectsHash);
   const deployed = mine.find((r) => r.status === "deployed");
   const recorded = deployed?.objectsHash === objectsHash && !mine.some((r) => r.status === "pending");
@@ -319,3 +324,16 @@ export function withObjects(plan: ServicePlan, objects: readonly ObjectChange[])
 /** Whether a deploy of these services (and orphans) would change anything. */
 export const planChanges = (services: readonly ServicePlan[], orphans: readonly ObjectChange[]): boolean =>
   services.some((p) => p.changed || p.audit.some((a) => a.change !== "none")) || orphans.length > 0;
+
+/** Items by a key of theirs, in their order; items without one are left out. */
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

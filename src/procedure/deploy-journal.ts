@@ -8,6 +8,7 @@ import type { ReleaseSummary } from "../release/record.ts";
 import { stepsFor } from "./plan-steps.ts";
 import type { ServiceOutcome, ServiceResult } from "./report.ts";
 import type { StepName } from "./step.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** One service of a deploy, as planned when the deploy began, and how it ended. */
 export interface JournalService {
@@ -80,15 +81,25 @@ function plannedRevision(history: readonly ReleaseSummary[], objectsHash: string
 }
 
 /**
+ * Each write carries every service, so the writes of a large deploy are spaced apart, this long
+ * per service and at most a second: what changes meanwhile goes with the next write. Written
+ * once per finishing service, a thousand services wrote a thousand journals of 300 KB each.
+ */
+const spacingPerServiceMs = 2;
+const maxSpacingMs = 1000;
+
+/**
  * The deploy's journal in a ConfigMap of the namespace, so a deploy started from another
- * machine can be followed: written once when it begins, once per service that finishes having
- * done something, and once at the end, each after `guard` (the lock is still held). Writes go
- * one at a time, in order: services finishing together cannot overwrite each other's.
+ * machine can be followed: written once when it begins, after each service that finishes having
+ * done something (services finishing close together share a write), and once at the end, each
+ * after `guard` (the lock is still held). Writes go one at a time, in order: services finishing
+ * together cannot overwrite each other's.
  */
 export class DeployJournal {
   private record: DeployJournalRecord | undefined;
   private writing: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
+  private lastWrite = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -107,7 +118,13 @@ export class DeployJournal {
     /** Release summaries of the namespace, newest first per service (one LIST). */
     readonly history: readonly ReleaseSummary[];
   }): Promise<void> {
-    const defined = input.project.services.get(input.env.name) ?? [];
+    const defined = new Map((input.project.services.get(input.env.name) ?? []).map((s) => [s.spec.name, s]));
+    const histories = new Map<string, ReleaseSummary[]>();
+    for (const h of input.history) {
+      const mine = histories.get(h.service);
+      if (mine) mine.push(h);
+      else histories.set(h.service, [h]);
+    }
     this.record = {
       id: randomBytes(6).toString("hex"),
       holder: input.holder,
@@ -119,9 +136,9 @@ export class DeployJournal {
       startedAt: new Date().toISOString(),
       status: "running",
       services: input.plan.services.map((plan): JournalService => {
-        const service = defined.find((s) => s.spec.name === plan.service);
+        const service = defined.get(plan.service);
         const steps = service ? stepsFor({ plan, service }).map((s) => s.name) : [];
-        const history = input.history.filter((h) => h.service === plan.service);
+        const history = histories.get(plan.service) ?? [];
         return {
           service: plan.service,
           dependsOn: [...plan.dependsOn],
@@ -162,6 +179,10 @@ export class DeployJournal {
     // callers share it, so services finishing together cost one write, not one each.
     if (this.queued) return this.queued;
     const next = this.writing.then(async () => {
+      const spacing = Math.min(maxSpacingMs, spacingPerServiceMs * (this.record?.services.length ?? 0));
+      const wait = this.lastWrite + spacing - Date.now();
+      // Still queued while it waits: changes made meanwhile go with this write.
+      if (wait > 0) await sleep(wait);
       this.queued = undefined; // from here on, a change needs a write of its own
       if (!this.record) return;
       await this.guard();
@@ -174,6 +195,7 @@ export class DeployJournal {
         ),
         { force: true },
       );
+      this.lastWrite = Date.now();
     });
     this.queued = next;
     // A failed write fails its callers; the next write still runs.

@@ -13,6 +13,8 @@ export interface BegunRelease {
   readonly previous?: ReleaseRecord;
   /** Steps an interrupted deploy of the same objects had finished: they do not run again. */
   readonly resumedAfter?: readonly StepName[];
+  /** How many revisions the service has with this one, as read under the lock: what closing it trims. */
+  readonly revisions: number;
 }
 
 /** Journal names of older releases, read as the steps they are now. */
@@ -42,7 +44,12 @@ export async function beginRelease(
   const previous = await withStatus("deployed");
   const withPrevious = previous ? { previous } : {};
   if (pending && pending.objectsHash === plan.objectsHash)
-    return { release: pending, ...withPrevious, resumedAfter: doneSteps(pending.steps) };
+    return {
+      release: pending,
+      ...withPrevious,
+      resumedAfter: doneSteps(pending.steps),
+      revisions: history.length,
+    };
   // Its canary, if it had one, is removed when the newer deploy's canary starts.
   if (pending) await endUnfinished(store, pending, "interrupted; superseded by a newer deploy");
   const digest = options.digests?.get(plan.service);
@@ -78,7 +85,7 @@ export async function beginRelease(
     ...(options.breakGlass ? { breakGlass: options.breakGlass } : {}),
   };
   await store.create(release);
-  return { release, ...withPrevious };
+  return { release, ...withPrevious, revisions: history.length + 1 };
 }
 
 /** Journals one step: the record a re-run resumes from. */
@@ -93,17 +100,21 @@ export async function journal(
   await store.update(release);
 }
 
-/** The release is deployed: the one before it is superseded, and history is trimmed. */
+/**
+ * The release is deployed: the one before it is superseded, and history is trimmed (`revisions`:
+ * how many the service has, when known; no more than the store keeps needs no look).
+ */
 export async function closeRelease(
   store: ReleaseStore,
   release: ReleaseRecord,
   previous: ReleaseRecord | undefined,
+  revisions?: number,
 ): Promise<void> {
   if (previous && previous.revision !== release.revision) {
     previous.status = "superseded";
     await store.update(previous);
   }
-  await store.trim(release.service);
+  await store.trim(release.service, revisions);
 }
 
 /** A pending release that will not be finished: failed, saying why, its canary (if any) aborted. */

@@ -174,6 +174,6 @@ export async function runService(
     return { ...result("failed", `${outcome.message}; ${said}`, release.revision, step.name), ...evidence };
   }
   await deploy.guard();
-  await closeRelease(deploy.store, release, begun.previous);
+  await closeRelease(deploy.store, release, begun.previous, begun.revisions);
   return result("deployed", `revision ${release.revision}: ${service.spec.version}`, release.revision);
 }

@@ -101,8 +101,13 @@ export class ReleaseStore {
     await this.write(record, "update");
   }
 
-  /** Keeps the newest `keep` revisions of a service (never the deployed one). */
-  async trim(service: string): Promise<number> {
+  /**
+   * Keeps the newest `keep` revisions of a service (never the deployed one). `known`: how many
+   * revisions the caller read it has, under the lock; no more than `keep` is nothing to trim, found
+   * without a LIST (a LIST per service that grows with the namespace).
+   */
+  async trim(service: string, known?: number): Promise<number> {
+    if (known !== undefined && known <= this.keep) return 0;
     const summaries = await this.summaries(service);
     const deployed = summaries.find((s) => s.status === "deployed")?.revision;
     const old = summaries.slice(this.keep).filter((s) => s.revision !== deployed && s.status !== "pending");

@@ -103,4 +103,23 @@ describe("plan", () => {
     // Deploying one service never prunes other services' objects.
     expect(buildPlan({ project, env, only: ["auth"], live: withLeftovers, releases }).orphans).toEqual([]);
   });
+
+  it("reads the live state a fixed number of times, not once per service", () => {
+    const env = project.environments[0]!;
+    const objects = renderEnvironment(project, env.name);
+    let reads = 0;
+    /** The live state, counting how often the plan walks all of it. */
+    class CountedMap extends Map<string, KubernetesObject> {
+      override values(): MapIterator<KubernetesObject> {
+        reads++;
+        return super.values();
+      }
+    }
+    const live = new CountedMap(objects.map((o) => [objectKey(o), asLive(o)]));
+    const plan = buildPlan({ project, env, only: [], live });
+    expect(plan.services.length).toBeGreaterThan(3);
+    // For the ConfigMaps' mounts, for each service's own objects, for the orphans: a plan of a
+    // thousand services walked all of it twice per service (its own objects, its live version).
+    expect(reads).toBeLessThanOrEqual(3);
+  });
 });

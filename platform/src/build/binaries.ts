@@ -165,6 +165,27 @@ export async function ensureHelm(cacheDir: string, progress: Progress): Promise<
 }
 
 /**
+ * Builds (cold) or finds (warm) kapp (Carvel), for the deploy bench only: `platform up` does not
+ * build it. Its own wrapper module, since kapp pins k8s.io modules of its own.
+ */
+export async function ensureKapp(cacheDir: string, progress: Progress): Promise<string> {
+  const build = await ensureGoBuild(
+    cacheDir,
+    {
+      name: "kapp",
+      version: versions.kapp,
+      moduleDir: goModuleDir("kapp"),
+      packages: ["carvel.dev/kapp/cmd/kapp"],
+      ldflags: `-s -w -X carvel.dev/kapp/pkg/kapp/version.Version=${versions.kapp}`,
+    },
+    progress,
+  );
+  const path = build.get("kapp");
+  if (!path) throw new Error("internal: no binary kapp in build");
+  return path;
+}
+
+/**
  * Builds (cold) or finds (warm) cosign, for the tests that check Slipway's signatures and
  * attestations against cosign's own: `platform up` does not build it.
  */

@@ -1,5 +1,6 @@
-import { request } from "node:https";
+import { Agent, request, type RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { reusedAgent } from "./reused-agent.ts";
 import { signalFor } from "../../util/on-abort.ts";
 
 /** A Kubernetes API error as the server said it: status code, reason and message. */
@@ -36,14 +37,20 @@ export async function kubeRequest<T>(kc: KubeConfig, req: RawRequest): Promise<T
   if (!cluster) throw new Error(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
   const url = new URL(req.path, cluster.server);
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-  const options: import("node:https").RequestOptions = { method: req.method, headers: {} };
+  const options: RequestOptions = { method: req.method, headers: {} };
   await kc.applyToHTTPSOptions(options);
+  if (options.agent instanceof Agent) options.agent = reusedAgent(options.agent);
   const headers: Record<string, string> = {
     ...(options.headers as Record<string, string>),
     accept: "application/json",
   };
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-  if (payload !== undefined) headers["content-type"] = req.contentType ?? "application/json";
+  if (payload !== undefined) {
+    headers["content-type"] = req.contentType ?? "application/json";
+    // Said, not chunked: Node does not frame a DELETE's body by default, so without its length the
+    // server read it as the start of the next request on a reused connection (and ignored it before).
+    headers["content-length"] = String(Buffer.byteLength(payload));
+  }
   // A signal of its own, let go of when the request ends: many requests share a command's signal.
   const own = req.signal ? signalFor(req.signal) : undefined;
   return new Promise<T>((resolve, reject) => {
