@@ -3,6 +3,8 @@ import type { EnvironmentModel, FleetModel } from "../definitions/model.ts";
 import { listedPlanFor } from "../deploy/listed-plan.ts";
 import type { FleetClusterResult, FleetReport, FleetRollback } from "../fleet/events.ts";
 import { runFleetDeploy, type FleetRunner } from "../fleet/deploy.ts";
+import { judgeBakeByAuditIndex, type BakedService } from "../fleet/bake-audit.ts";
+import { mergeThresholds } from "../definitions/rollout-strategy.ts";
 import { FleetJournal, fleetTarget } from "../fleet/journal.ts";
 import { fleetClusterNames } from "../fleet/member.ts";
 import { deployer } from "../procedure/identity.ts";
@@ -144,6 +146,35 @@ export async function deployFleet(args: {
     bakeTarget(name) {
       const s = sessionOf(name);
       return { name, cluster: s.cluster, namespace: s.env.cluster.namespace, environment: s.env.name };
+    },
+    async judgeBake(name, deployedAt, bake) {
+      const s = sessionOf(name);
+      const plan = plans.get(name);
+      if (!s.search || !plan) return undefined;
+      const models = s.project.services.get(s.env.name) ?? [];
+      const services = plan.services
+        .filter((p) => p.changed)
+        .flatMap((p): BakedService[] => {
+          const model = models.find((m) => m.spec.name === p.service);
+          if (!model) return [];
+          return [
+            {
+              service: p.service,
+              calls: model.calls.filter((c) => c.audited).map((c) => c.name),
+              ...(p.liveVersion ? { previousVersion: p.liveVersion } : {}),
+              version: p.newVersion,
+              thresholds: mergeThresholds(s.env.rollout?.analysis, model.spec.rollout?.canary?.analysis),
+            },
+          ];
+        });
+      if (!services.some((x) => x.calls.length)) return undefined;
+      return judgeBakeByAuditIndex({
+        search: s.search,
+        ...(s.env.search?.indexPrefix ? { indexPrefix: s.env.search.indexPrefix } : {}),
+        services,
+        deployedAt,
+        bake,
+      });
     },
     async rollBack(name, deployedServices) {
       const s = sessionOf(name);

@@ -22,9 +22,14 @@ export function fleetLine(event: FleetEvent): string {
       return `wave ${event.wave}: baking ${event.clusters.join(", ") || "nothing"} for ${formatDuration(event.remainingMs)} (until ${event.until}): readiness and restarts watched`;
     case "fleet-bake-finished": {
       const unhealthy = Object.entries(event.bake.unhealthy);
-      return unhealthy.length
-        ? `wave ${event.wave}: bake over: ${unhealthy.map(([c, p]) => `${c} unhealthy (${p.join("; ")})`).join("; ")}`
-        : `wave ${event.wave}: bake over: healthy`;
+      const audit = Object.entries(event.bake.audit ?? {}).flatMap(([c, lines]) =>
+        lines.map((l) => `\n  ${c}: audit index: ${l}`),
+      );
+      return (
+        (unhealthy.length
+          ? `wave ${event.wave}: bake over: ${unhealthy.map(([c, p]) => `${c} unhealthy (${p.join("; ")})`).join("; ")}`
+          : `wave ${event.wave}: bake over: healthy`) + audit.join("")
+      );
     }
     case "fleet-wave-finished":
       return event.stopsTheLine

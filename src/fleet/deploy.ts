@@ -1,6 +1,8 @@
 import pLimit from "p-limit";
 import type { FleetModel } from "../definitions/model.ts";
+import type { TimeWindow } from "../canary/analysis.ts";
 import { bakeWave, type BakedCluster } from "./bake.ts";
+import type { BakeAuditVerdict } from "./bake-audit.ts";
 import type {
   FleetClusterResult,
   FleetEventSink,
@@ -16,6 +18,8 @@ export interface FleetRunner {
   deploy(cluster: string): Promise<FleetClusterResult>;
   /** Where a cluster's release is watched during a bake. */
   bakeTarget(cluster: string): BakedCluster;
+  /** What the cluster's audit index says of its bake (none: not judged, e.g. no search server). */
+  judgeBake(cluster: string, deployedAt: Date, bake: TimeWindow): Promise<BakeAuditVerdict | undefined>;
   /** Takes the services back to their previous release on one cluster. */
   rollBack(cluster: string, services: readonly string[]): Promise<FleetRollback[]>;
 }
@@ -70,7 +74,8 @@ export async function runFleetDeploy(
               // Beyond the budget the line stops: clusters not yet started are left as they are.
               if (failuresSoFar() > wave.failureBudget || options.signal?.aborted) return;
               emit({ type: "fleet-cluster-started", wave: number, cluster: name });
-              const result = await runner.deploy(name);
+              const startedAt = new Date().toISOString();
+              const result = { ...(await runner.deploy(name)), startedAt };
               entry.finished[name] = result;
               await journal.write();
               emit({ type: "fleet-cluster-finished", wave: number, result });
@@ -101,8 +106,27 @@ export async function runFleetDeploy(
             ...(options.signal ? { signal: options.signal } : {}),
           },
         );
-        entry.bake = bake;
-        for (const [name, problems] of Object.entries(bake.unhealthy)) {
+        // Then each healthy cluster's calls, from its audit index, over the whole bake.
+        const bakeWindow = {
+          from: new Date(Date.parse(entry.bakeEndsAt) - wave.bakeMs),
+          to: new Date(Date.parse(entry.bakeEndsAt)),
+        };
+        const unhealthy: Record<string, readonly string[]> = { ...bake.unhealthy };
+        const audit: Record<string, readonly string[]> = {};
+        for (const name of healthy) {
+          const deployedAt = new Date(entry.finished[name]?.startedAt ?? bakeWindow.from.toISOString());
+          const verdict = await runner
+            .judgeBake(name, deployedAt, bakeWindow)
+            .catch((error: unknown): BakeAuditVerdict => ({
+              problems: [],
+              notes: [`the audit index could not be read: ${(error as Error).message.split("\n")[0] ?? ""}`],
+            }));
+          if (!verdict) continue;
+          audit[name] = [...verdict.problems, ...verdict.notes];
+          if (verdict.problems.length) unhealthy[name] = [...(unhealthy[name] ?? []), ...verdict.problems];
+        }
+        entry.bake = { ...bake, unhealthy, ...(Object.keys(audit).length ? { audit } : {}) };
+        for (const [name, problems] of Object.entries(unhealthy)) {
           const before = entry.finished[name];
           if (before)
             entry.finished[name] = {
@@ -111,7 +135,7 @@ export async function runFleetDeploy(
               message: `unhealthy during the bake: ${problems.join("; ")}`,
             };
         }
-        emit({ type: "fleet-bake-finished", wave: number, bake });
+        emit({ type: "fleet-bake-finished", wave: number, bake: entry.bake });
       }
       const stops = failuresSoFar() > wave.failureBudget;
       entry.state = stops ? "stopped" : "done";

@@ -12,12 +12,16 @@ export interface FleetClusterResult {
   readonly exitCode: number;
   /** Set when the cluster was done by an earlier run of this fleet deploy. */
   readonly resumed?: boolean;
+  /** When its deploy began: the audit index's "before" window of its bake ends there. */
+  readonly startedAt?: string;
 }
 
 export interface FleetBakeResult {
   readonly ms: number;
   /** Cluster → what was wrong during the bake; a cluster absent was healthy. */
   readonly unhealthy: Readonly<Record<string, readonly string[]>>;
+  /** Cluster → what its audit index said of each audited call (judged, or why not). */
+  readonly audit?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface FleetWaveResult {
