@@ -70,11 +70,11 @@ export function environmentModels(
     let model: EnvironmentModel;
     if (fleet) {
       // Until a cluster is chosen, a fleet reads as its first wave's first cluster (the journal's home).
-      model = placeOnFleetCluster(
+      const { member: _member, ...home } = placeOnFleetCluster(
         { ...common, ...(windows.length ? { windows } : {}), fleet },
         homeCluster(fleet),
       );
-      delete (model as { member?: string }).member;
+      model = home;
     } else if (cluster) {
       const defaults = flavourDefaults[cluster.flavour];
       model = {
