@@ -30,6 +30,11 @@ const project = isolatedExample("signed", { node: "simulated" });
 const run = randomBytes(3).toString("hex");
 // A Jenkins job of this run's own: the stand-in keeps builds across runs.
 const jobPattern = `signed-${run}/{service}`;
+// And repositories of its own: other test files push the example's images to "research" at the
+// same time, and a tag's signatures and attestations are one manifest each, read, added to and
+// written back; two writers at once keep only one's layers (and the registry keeps them across runs).
+const prefix = `signed-${run}`;
+project.edit("slipway.config.ts", 'repositoryPrefix: "research",', `repositoryPrefix: "${prefix}",`);
 project.edit(
   "slipway.config.ts",
   'ci: { url: "http://127.0.0.1:28080" }',
@@ -71,6 +76,7 @@ async function publishAuth(revision?: string): Promise<BuiltImage> {
     service: "auth",
     version: current,
     image: "auth",
+    repositoryPrefix: prefix,
     ...(revision ? { revision } : {}),
   });
   await reportBuild(image, jobPattern, {});
@@ -91,7 +97,7 @@ async function expectRefused(image: BuiltImage, reason: string | RegExp): Promis
   const p = await plan();
   expect(p.code, p.stdout + p.stderr).toBe(1);
   const said = p.stdout + p.stderr;
-  expect(said).toContain(`${platform.registry}/research/auth@${image.digest}`);
+  expect(said).toContain(`${platform.registry}/${prefix}/auth@${image.digest}`);
   expect(said).toMatch(reason);
   expect(said).toContain("BLOCKED");
   const before = await liveImage();
@@ -122,10 +128,10 @@ describe("signed images and signed test results, verified before every deploy", 
 
   it("passes an image the CI signed, shows the signer in the plan, and records the verified statements", async () => {
     const resolved = await RegistryClient.fromEnvironment(platform.registry, { insecure: true }).resolveTag(
-      "research/auth",
+      `${prefix}/auth`,
       current,
     );
-    const image = `${platform.registry}/research/auth@${resolved.digest}`;
+    const image = `${platform.registry}/${prefix}/auth@${resolved.digest}`;
     const p = await plan();
     expect(p.code, p.stdout + p.stderr).toBe(0);
     expect(p.stdout).toContain(`✓ signature: ${image} signed by key test-ci (${fingerprint})`);
@@ -166,7 +172,7 @@ describe("signed images and signed test results, verified before every deploy", 
     ]);
     const byReference = await slipway(
       "verify-image",
-      `${platform.registry}/research/auth:${current}`,
+      `${platform.registry}/${prefix}/auth:${current}`,
       "-e",
       "dev",
     );
@@ -197,7 +203,7 @@ describe("signed images and signed test results, verified before every deploy", 
     );
     const v = await slipway("verify-image", "auth", "-e", "dev");
     expect(v.code).toBe(ExitCode.refused);
-    expect(v.stdout).toContain(`REFUSED: a deploy of ${platform.registry}/research/auth@${image.digest}`);
+    expect(v.stdout).toContain(`REFUSED: a deploy of ${platform.registry}/${prefix}/auth@${image.digest}`);
   });
 
   it("refuses an image re-pushed under a signed tag without a signature", async () => {
@@ -210,6 +216,7 @@ describe("signed images and signed test results, verified before every deploy", 
       service: "auth",
       version: current,
       image: "auth",
+      repositoryPrefix: prefix,
       revision: signed.revision,
       labels: { "org.example.replaced": "yes" },
     });
@@ -280,7 +287,7 @@ describe("signed images and signed test results, verified before every deploy", 
     expect(d.stdout + d.stderr).toContain(
       "environment dev requires the signature check; skipped by the emergency override --skip-ci-check (signing service down, hotfix)",
     );
-    expect(await liveImage()).toBe(`${platform.registry}/research/auth@${image.digest}`);
+    expect(await liveImage()).toBe(`${platform.registry}/${prefix}/auth@${image.digest}`);
     const release = await store().latest("auth", ["deployed"]);
     expect(release?.version).toBe(current);
     for (const check of ["gate/signature", "gate/provenance"])
